@@ -1,0 +1,73 @@
+/* protocol.h — the numbers every Localhost Arena program agrees on.
+ *
+ * Owns: protocol version, default ports, tick and snapshot rates, ENet channel ids, message
+ * type ids, disconnect reasons and size limits. Pure constants: no code, no state.
+ * docs/protocol.md is the normative description; keep the two in step. */
+#ifndef ARENA_PROTOCOL_H
+#define ARENA_PROTOCOL_H
+
+enum {
+    /* Bumped on any incompatible wire change. Carried in BIND, WELCOME, discovery and LOGIN. */
+    PROTO_VERSION = 1,
+
+    PROTO_GAME_PORT = 7777,      /* UDP, ENet */
+    PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */
+    PROTO_DISCOVERY_PORT = 7778, /* UDP, LAN broadcast query/reply */
+
+    PROTO_TICK_HZ = 60,             /* simulation ticks per second */
+    PROTO_SNAPSHOT_HZ_DEFAULT = 30, /* snapshots per second per client */
+    PROTO_SNAPSHOT_HZ_MIN = 10,
+    PROTO_SNAPSHOT_HZ_MAX = 60,
+
+    /* Entity id space: players use ids [0, PROTO_MAX_PLAYERS) (id == player slot), shots use
+     * [PROTO_SHOT_ID_BASE, PROTO_MAX_ENTITIES). Ids fit in PROTO_ENTITY_ID_BITS bits. */
+    PROTO_MAX_PLAYERS = 256,
+    PROTO_MAX_SHOTS = 768,
+    PROTO_SHOT_ID_BASE = PROTO_MAX_PLAYERS,
+    PROTO_MAX_ENTITIES = PROTO_MAX_PLAYERS + PROTO_MAX_SHOTS,
+    PROTO_ENTITY_ID_BITS = 10,
+
+    PROTO_MAX_DATAGRAM = 1200, /* bytes of ENet payload budget for one snapshot */
+    PROTO_TOKEN_BYTES = 16,    /* session token: 128 bits from the OS random source */
+    PROTO_INPUT_WINDOW = 32,   /* most inputs carried by one INPUT message */
+
+    PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
+    PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */
+    PROTO_LINE_MAX = 512,       /* TCP line, bytes including the terminating "\n" */
+    PROTO_SERVER_NAME_MAX = 32, /* server name in discovery replies, bytes of UTF-8 */
+    PROTO_MAP_NAME_MAX = 32,    /* map name, bytes of UTF-8 */
+    PROTO_MAP_TEXT_MAX = 32768, /* map file text carried by a MAP message, bytes */
+
+    PROTO_DISC_QUERY_BYTES = 128, /* a discovery query is exactly this long (padded) */
+};
+
+/* ENet channels. */
+enum {
+    PROTO_CH_RELIABLE = 0, /* reliable: WELCOME, MAP, game events */
+    PROTO_CH_SNAPSHOT = 1, /* unreliable sequenced: SNAPSHOT */
+    PROTO_CH_INPUT = 2,    /* unsequenced: INPUT (and BIND, sent reliable on channel 0) */
+    PROTO_CHANNEL_COUNT = 3,
+};
+
+/* First byte of every ENet message. */
+typedef enum ProtoMsgType {
+    PROTO_MSG_BIND = 1,     /* client -> server: version + session token */
+    PROTO_MSG_WELCOME = 2,  /* server -> client: you are bound; your id, tick, rates, map */
+    PROTO_MSG_INPUT = 3,    /* client -> server: input window + snapshot ack */
+    PROTO_MSG_SNAPSHOT = 4, /* server -> client: full or delta snapshot */
+    PROTO_MSG_MAP = 5,      /* server -> client: the map text */
+} ProtoMsgType;
+
+/* ENet disconnect data sent by the server when it drops a peer. */
+typedef enum ProtoDisconnect {
+    PROTO_DISC_NONE = 0,
+    PROTO_DISC_SHUTDOWN = 1,     /* server is stopping */
+    PROTO_DISC_BAD_TOKEN = 2,    /* unknown, used or expired token */
+    PROTO_DISC_BIND_TIMEOUT = 3, /* no BIND within the deadline */
+    PROTO_DISC_VERSION = 4,      /* protocol version mismatch */
+    PROTO_DISC_PROTOCOL = 5,     /* malformed messages */
+    PROTO_DISC_LOGOUT = 6,       /* the TCP session ended */
+    PROTO_DISC_FULL = 7,         /* no free slot or too many peers from one address */
+} ProtoDisconnect;
+
+#endif

@@ -1,0 +1,19 @@
+/* snap_world.h — the bridge between the simulation and the snapshot model.
+ *
+ * Owns how a SimWorld becomes what one viewer sees (quantizing every entity but the viewer's
+ * own player) and how a received self block becomes a SimPlayer again for prediction. */
+#ifndef ARENA_SNAP_WORLD_H
+#define ARENA_SNAP_WORLD_H
+
+#include "sim.h"
+#include "snapshot.h"
+
+/* Fills out (capacity >= PROTO_MAX_ENTITIES for a full world) with every active player and
+ * shot of w except the viewer's own player, which goes to the self block. viewer < 0: no
+ * self block. out->tick = w->tick. Returns false if out is too small or w->tick == 0. */
+bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *out);
+void snap_self_from_player(const SimPlayer *p, SnapSelf *s);
+/* Restores a player from a self block; the player is active afterwards. */
+void snap_self_to_player(const SnapSelf *s, SimPlayer *p);
+
+#endif

@@ -1,0 +1,111 @@
+/* snapshot.h — snapshot model and codec: full, or delta against an acknowledged baseline.
+ *
+ * Owns the SNAPSHOT message (docs/protocol.md "SNAPSHOT"). A Snapshot is what one client sees
+ * at one tick: a header, the viewer's own player at full precision (the self block, used for
+ * prediction) and the other entities quantized (quant.h), sorted by id. The encoder fits the
+ * message into a byte budget, most important entities first, and reports exactly what the
+ * decoder will reconstruct (`sent`), which the server keeps as that client's future baseline.
+ * Never allocates; entity storage belongs to the caller. */
+#ifndef ARENA_SNAPSHOT_H
+#define ARENA_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+typedef enum SnapEntityType {
+    SNAP_ENT_PLAYER = 0,
+    SNAP_ENT_SHOT = 1,
+    SNAP_ENT_TYPE_BITS = 2,
+} SnapEntityType;
+
+enum SnapFlag {
+    SNAP_FLAG_ALIVE = 1 << 0, /* players: not waiting to respawn */
+    SNAP_FLAG_FIRED = 1 << 1, /* players: fired during this tick */
+    SNAP_FLAG_BITS = 3,       /* bit 2 reserved, must be 0 */
+};
+
+typedef struct SnapEntity {
+    uint16_t id;    /* < PROTO_MAX_ENTITIES */
+    uint8_t type;   /* SnapEntityType */
+    uint8_t flags;  /* SNAP_FLAG_*, players only (0 for shots) */
+    uint16_t x, y;  /* quant.h q_pos */
+    int8_t vx, vy;  /* quant.h q_vel, in [-127, 127] */
+    uint16_t aim;   /* players: 10-bit (quant.h q_aim); shots: 0 */
+    uint16_t score; /* players; shots: 0 */
+    uint8_t owner;  /* shots: owner player slot; players: 0 */
+} SnapEntity;
+
+/* The viewer's own player, at simulation precision (mirrors SimPlayer). */
+typedef struct SnapSelf {
+    int32_t x, y, vx, vy; /* Q8 */
+    uint16_t aim;         /* 12-bit */
+    uint16_t score;
+    uint8_t flags;    /* SNAP_FLAG_* */
+    uint8_t cooldown; /* ticks */
+    uint8_t respawn;  /* ticks */
+} SnapSelf;
+
+typedef struct Snapshot {
+    uint32_t tick;      /* server tick this snapshot shows; never 0 */
+    uint32_t input_ack; /* newest input tick the server has applied for the viewer; 0 = none */
+    bool has_self;      /* false for a viewer with no live slot */
+    uint16_t self_id;   /* viewer's player id when has_self */
+    SnapSelf self;
+    uint16_t count;    /* entities in ents, strictly increasing id */
+    uint16_t capacity; /* size of ents */
+    SnapEntity *ents;  /* caller-owned storage */
+} Snapshot;
+
+typedef enum SnapError {
+    SNAP_OK = 0,
+    SNAP_ERR_TRUNCATED, /* ran out of bytes */
+    SNAP_ERR_TYPE,      /* first byte is not PROTO_MSG_SNAPSHOT */
+    SNAP_ERR_BASELINE,  /* needs a baseline that was not given or has another tick */
+    SNAP_ERR_ID,        /* entity id out of range or not increasing */
+    SNAP_ERR_VALUE,     /* a field out of its range (type, flags, velocity...) */
+    SNAP_ERR_CAPACITY,  /* output storage too small */
+    SNAP_ERR_TRAILING,  /* bytes left after the message */
+    SNAP_ERR_INVALID,   /* encoder: target or baseline breaks the rules above */
+    SNAP_ERR_BUDGET,    /* encoder: budget too small for even the header */
+} SnapError;
+
+typedef struct SnapEncodeReport {
+    size_t bytes;       /* message size */
+    uint16_t included;  /* entities written as added or changed */
+    uint16_t unchanged; /* baseline entities identical in target (1 bit each) */
+    uint16_t removed;   /* removals written */
+    uint16_t omitted;   /* added/changed entities left out for the budget */
+} SnapEncodeReport;
+
+void snap_init(Snapshot *s, SnapEntity *storage, uint16_t capacity);
+/* Copies header, self and entities; false (dst unchanged) if dst->capacity is too small. */
+bool snap_copy(Snapshot *dst, const Snapshot *src);
+/* True if the snapshot follows the model's rules (ids increasing and in range, values in range,
+ * tick != 0). */
+bool snap_valid(const Snapshot *s);
+bool snap_equal(const Snapshot *a, const Snapshot *b);
+const SnapEntity *snap_find(const Snapshot *s, uint16_t id);
+
+/* Encodes target as a delta against baseline (NULL: a full snapshot) into out[0..budget).
+ * priority[i] ranks target->ents[i] (higher goes first; ties by id); NULL ranks by id.
+ * Removals are always written. Entities that do not fit keep their baseline value (or stay
+ * absent if new) in `sent`, which receives exactly what snap_decode will produce; its capacity
+ * must be at least target->count + (baseline ? baseline->count : 0). omitted_ids (may be NULL)
+ * receives up to omitted_cap ids that were left out.
+ * Returns SNAP_OK and fills report, or an error (nothing useful in out). */
+SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const float *priority,
+                      size_t budget, uint8_t *out, Snapshot *sent, SnapEncodeReport *report,
+                      uint16_t *omitted_ids, size_t omitted_cap);
+
+/* Reads the tick and baseline tick (0 = full snapshot) without decoding the rest. */
+SnapError snap_peek(const uint8_t *buf, size_t len, uint32_t *tick, uint32_t *baseline_tick);
+/* Decodes buf into out (out->ents/capacity set by snap_init). baseline must be the snapshot
+ * whose tick snap_peek reported (NULL for a full one). out may not alias baseline. */
+SnapError snap_decode(const uint8_t *buf, size_t len, const Snapshot *baseline, Snapshot *out);
+
+const char *snap_error_str(SnapError e);
+
+#endif
