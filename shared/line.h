@@ -26,13 +26,22 @@ typedef struct LineReader {
     char line[PROTO_LINE_MAX + 1]; /* current line; valid after LINE_READY */
     size_t len;                    /* bytes in line */
     bool skipping;                 /* discarding the rest of an over-long line */
+    bool done;                     /* line holds a finished line; the next byte starts anew */
 } LineReader;
 
 void line_reader_init(LineReader *r);
 /* Consumes bytes from data[0..len) up to and including the end of the next line or error and
  * returns what happened; *consumed says how many bytes were used. Call again with the rest
  * until it returns LINE_NEED_MORE. An error is reported once per bad line; the reader is ready
- * for the next line afterwards. */
+ * for the next line afterwards.
+ *
+ * The PROTO_LINE_MAX limit counts every byte of the line including "\r\n" or "\n".
+ * LINE_ERR_TOO_LONG is returned as soon as PROTO_LINE_MAX bytes have arrived without a "\n"
+ * (the call consumes exactly up to that byte); the rest, through the next "\n", is then
+ * discarded silently. A "\r" is stripped only directly before the "\n"; anywhere else it is a
+ * control character. Content that is both invalid UTF-8 and holds a control character is
+ * reported as LINE_ERR_UTF8. The result never depends on how the bytes are split across
+ * calls. */
 LineStatus line_reader_feed(LineReader *r, const uint8_t *data, size_t len, size_t *consumed);
 
 /* Strict UTF-8 check of s[0..len). */

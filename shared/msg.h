@@ -13,36 +13,49 @@
 #include "protocol.h"
 #include "sim.h"
 
+/* Encoded sizes in bytes, for sizing buffers. Every encoder's output is at most the *_MAX. */
+enum {
+    MSG_INPUT_MIN_BYTES = 12,   /* one input */
+    MSG_INPUT_MAX_BYTES = 90,   /* PROTO_INPUT_WINDOW inputs, every one different */
+    MSG_BIND_BYTES = 18,        /* type, version, token */
+    MSG_WELCOME_MAX_BYTES = 47, /* map name of PROTO_MAP_NAME_MAX bytes */
+    MSG_MAP_MAX_BYTES = 5 + 3 + PROTO_MAP_TEXT_MAX,
+    MSG_DISC_REPLY_MAX_BYTES = 83, /* both names at their maximum */
+    MSG_EVENT_MAX_BYTES = 22,      /* PLAYER with a name of PROTO_NAME_MAX bytes */
+};
+
 typedef enum MsgError {
     MSG_OK = 0,
-    MSG_ERR_TRUNCATED, /* ran out of bytes */
+    MSG_ERR_TRUNCATED, /* ran out of bytes (every strict prefix of a valid message) */
     MSG_ERR_TYPE,      /* wrong message type or discovery magic */
-    MSG_ERR_VALUE,     /* a field out of range */
-    MSG_ERR_TRAILING,  /* bytes after the message */
+    MSG_ERR_VALUE,     /* a field out of range, malformed varint or text, non-canonical
+                          INPUT delta, map checksum mismatch, non-zero query padding */
+    MSG_ERR_TRAILING,  /* bytes after the message, or non-zero padding bits */
 } MsgError;
 
 /* INPUT: the client's unacknowledged inputs, newest first. inputs[i] is the input for tick
  * newest_tick - i; consecutive ticks, so ticks are implied by position. */
 typedef struct MsgInput {
     uint32_t snapshot_ack; /* tick of the newest snapshot the client decoded; 0 = none */
-    uint32_t newest_tick;  /* tick of inputs[0]; >= count - 1 */
+    uint32_t newest_tick;  /* tick of inputs[0]; input ticks are >= 1, so >= count */
     uint8_t count;         /* 1..PROTO_INPUT_WINDOW */
     SimInput inputs[PROTO_INPUT_WINDOW];
 } MsgInput;
 
+/* BIND decodes any version so the server can answer a mismatch with PROTO_DISC_VERSION. */
 typedef struct MsgBind {
     uint8_t version; /* PROTO_VERSION of the client */
     uint8_t token[PROTO_TOKEN_BYTES];
 } MsgBind;
 
 typedef struct MsgWelcome {
-    uint8_t version;
-    uint16_t player_id;   /* the client's own entity id (player slot) */
-    uint32_t server_tick; /* current tick when sent */
-    uint8_t tick_hz;
-    uint8_t snapshot_hz;
+    uint8_t version;       /* must be PROTO_VERSION */
+    uint16_t player_id;    /* the client's own entity id (player slot), < PROTO_MAX_PLAYERS */
+    uint32_t server_tick;  /* current tick when sent */
+    uint8_t tick_hz;       /* must be PROTO_TICK_HZ */
+    uint8_t snapshot_hz;   /* PROTO_SNAPSHOT_HZ_MIN..PROTO_SNAPSHOT_HZ_MAX */
     uint32_t map_checksum; /* map_fnv1a32 of the map text */
-    char map_name[PROTO_MAP_NAME_MAX + 1];
+    char map_name[PROTO_MAP_NAME_MAX + 1]; /* non-empty; line_text_valid */
 } MsgWelcome;
 
 /* MAP: the map text the server plays, so any client can join any map. Decoding points `text`
@@ -53,22 +66,38 @@ typedef struct MsgMap {
     size_t len; /* 1..PROTO_MAP_TEXT_MAX */
 } MsgMap;
 
+/* EVENT: something happened that every client should hear about reliably. */
+typedef enum MsgEventKind {
+    MSG_EV_PLAYER = 1, /* player a is in the arena, called name (also sent for everyone
+                          present when a client binds) */
+    MSG_EV_LEFT = 2,   /* player a left the arena */
+    MSG_EV_HIT = 3,    /* player a's shot hit player b */
+} MsgEventKind;
+
+typedef struct MsgEvent {
+    uint8_t kind;                   /* MsgEventKind */
+    uint16_t a, b;                  /* player ids < PROTO_MAX_PLAYERS; b only for HIT */
+    char name[PROTO_NAME_MAX + 1];  /* PLAYER only: non-empty, line_text_valid */
+} MsgEvent;
+
 /* LAN discovery, byte aligned. A query is exactly PROTO_DISC_QUERY_BYTES long (zero padded) so
  * that a reply, which is never longer, cannot amplify traffic. */
 typedef struct MsgDiscQuery {
-    uint8_t version;
-    uint32_t nonce; /* echoed in the reply */
+    uint8_t version; /* any value decodes; servers answer only their own PROTO_VERSION */
+    uint32_t nonce;  /* echoed in the reply */
 } MsgDiscQuery;
 
 typedef struct MsgDiscReply {
-    uint8_t version;
+    uint8_t version; /* must be PROTO_VERSION */
     uint32_t nonce;
-    char server_name[PROTO_SERVER_NAME_MAX + 1];
-    char map_name[PROTO_MAP_NAME_MAX + 1];
-    uint16_t players, capacity;
-    uint16_t game_port, login_port;
+    char server_name[PROTO_SERVER_NAME_MAX + 1]; /* non-empty; line_text_valid */
+    char map_name[PROTO_MAP_NAME_MAX + 1];       /* may be empty; line_text_valid */
+    uint16_t players, capacity;                  /* capacity 1..PROTO_MAX_PLAYERS, players <= it */
+    uint16_t game_port, login_port;              /* non-zero */
 } MsgDiscReply;
 
+/* Decoders fill *m only on MSG_OK; on failure *m is zeroed. A message that decodes re-encodes
+ * to exactly the same bytes (every encoding is canonical). */
 size_t msg_input_encode(const MsgInput *m, uint8_t *out, size_t cap);
 MsgError msg_input_decode(const uint8_t *buf, size_t len, MsgInput *m);
 size_t msg_bind_encode(const MsgBind *m, uint8_t *out, size_t cap);
@@ -82,6 +111,9 @@ MsgError msg_disc_query_decode(const uint8_t *buf, size_t len, MsgDiscQuery *m);
 /* query_len: the size of the query being answered; the reply must not exceed it. */
 size_t msg_disc_reply_encode(const MsgDiscReply *m, uint8_t *out, size_t cap, size_t query_len);
 MsgError msg_disc_reply_decode(const uint8_t *buf, size_t len, MsgDiscReply *m);
+
+size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap);
+MsgError msg_event_decode(const uint8_t *buf, size_t len, MsgEvent *m);
 
 const char *msg_error_str(MsgError e);
 

@@ -56,6 +56,7 @@ typedef enum ProtoMsgType {
     PROTO_MSG_INPUT = 3,    /* client -> server: input window + snapshot ack */
     PROTO_MSG_SNAPSHOT = 4, /* server -> client: full or delta snapshot */
     PROTO_MSG_MAP = 5,      /* server -> client: the map text */
+    PROTO_MSG_EVENT = 6,    /* server -> client: a game event (player joined/left, hit) */
 } ProtoMsgType;
 
 /* ENet disconnect data sent by the server when it drops a peer. */
