@@ -1,0 +1,284 @@
+/* config.c — see config.h. One table describes every key: its type, range and help text, so
+ * parsing, validation and --help never disagree. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "line.h"
+
+typedef enum KeyType { KEY_UINT, KEY_PORT, KEY_BOOL, KEY_STR } KeyType;
+
+typedef struct KeyDef {
+    const char *key;
+    KeyType type;
+    size_t offset;
+    size_t size;            /* KEY_STR: buffer size */
+    unsigned long min, max; /* KEY_UINT / KEY_PORT */
+    const char *help;
+} KeyDef;
+
+#define U(field, lo, hi, text)                                                                     \
+    {#field, KEY_UINT, offsetof(SrvConfig, field), sizeof(unsigned), lo, hi, text}
+#define P(field, lo, text) {#field, KEY_PORT, offsetof(SrvConfig, field), 2, lo, 65535, text}
+#define B(field, text) {#field, KEY_BOOL, offsetof(SrvConfig, field), sizeof(bool), 0, 1, text}
+#define S(field, text)                                                                             \
+    {#field, KEY_STR, offsetof(SrvConfig, field), sizeof(((SrvConfig *)0)->field), 0, 0, text}
+
+static const KeyDef keys[] = {
+    S(name, "server name shown on the LAN (UTF-8, 1-32 bytes)"),
+    S(bind, "IPv4 address to listen on (0.0.0.0 = every interface)"),
+    P(game_port, 1, "UDP port of the game (ENet)"),
+    P(login_port, 1, "TCP port of login and chat"),
+    P(discovery_port, 0, "UDP port answering LAN discovery (0 = off)"),
+    S(map_path, "map file to play"),
+    S(data_dir, "directory for the server's data files"),
+    U(max_players, 1, PROTO_MAX_PLAYERS, "players at once"),
+    U(snapshot_hz, PROTO_SNAPSHOT_HZ_MIN, PROTO_SNAPSHOT_HZ_MAX, "snapshots per second"),
+    U(peers_per_ip, 1, 4095, "ENet peers allowed from one IP address"),
+    U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
+    U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
+    U(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),
+    U(idle_timeout_ms, 1000, 86400000, "ms of TCP silence before a connection is closed"),
+    U(tcp_max_conns, 1, 4096, "simultaneous TCP connections"),
+    U(tcp_outbuf_bytes, 4096, 4194304, "unread TCP output per connection before it is dropped"),
+    U(input_buffer_ticks, 0, 30, "ticks of input jitter buffer"),
+    U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
+    B(delta, "delta-compress snapshots (false only to measure)"),
+    B(debug, "verbose debug logging"),
+};
+
+void srv_default_config(SrvConfig *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "Localhost Arena");
+    snprintf(c->bind, sizeof c->bind, "0.0.0.0");
+    c->game_port = PROTO_GAME_PORT;
+    c->login_port = PROTO_LOGIN_PORT;
+    c->discovery_port = PROTO_DISCOVERY_PORT;
+    snprintf(c->map_path, sizeof c->map_path, "assets/arena.map");
+    snprintf(c->data_dir, sizeof c->data_dir, "data");
+    c->max_players = 64;
+    c->snapshot_hz = PROTO_SNAPSHOT_HZ_DEFAULT;
+    c->peers_per_ip = 8;
+    c->bind_timeout_ms = 2000;
+    c->token_ttl_ms = 10000;
+    c->login_timeout_ms = 10000;
+    c->idle_timeout_ms = 300000;
+    c->tcp_max_conns = 512;
+    c->tcp_outbuf_bytes = 65536;
+    c->input_buffer_ticks = 2;
+    c->status_interval_s = 5;
+    c->delta = true;
+    c->debug = false;
+}
+
+static const KeyDef *find_key(const char *key)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(keys[i].key, key) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static bool parse_ulong(const char *s, unsigned long *out)
+{
+    if (!isdigit((unsigned char)s[0]))
+        return false;
+    errno = 0;
+    char *end = NULL;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return false;
+    *out = v;
+    return true;
+}
+
+bool srv_config_set(SrvConfig *c, const char *key, const char *value, char *err, size_t errlen)
+{
+    const KeyDef *k = find_key(key);
+    if (k == NULL) {
+        snprintf(err, errlen, "unknown key '%s' (see --help for the list)", key);
+        return false;
+    }
+    char *field = (char *)c + k->offset;
+    unsigned long v = 0;
+    switch (k->type) {
+    case KEY_UINT:
+    case KEY_PORT:
+        if (!parse_ulong(value, &v) || v < k->min || v > k->max) {
+            snprintf(err, errlen, "%s: '%s' is not a whole number in %lu..%lu", key, value,
+                     k->min, k->max);
+            return false;
+        }
+        if (k->type == KEY_PORT) {
+            uint16_t p = (uint16_t)v;
+            memcpy(field, &p, sizeof p);
+        } else {
+            unsigned u = (unsigned)v;
+            memcpy(field, &u, sizeof u);
+        }
+        return true;
+    case KEY_BOOL: {
+        bool b;
+        if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0 || strcmp(value, "on") == 0)
+            b = true;
+        else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0 ||
+                 strcmp(value, "off") == 0)
+            b = false;
+        else {
+            snprintf(err, errlen, "%s: '%s' is not true/false", key, value);
+            return false;
+        }
+        memcpy(field, &b, sizeof b);
+        return true;
+    }
+    case KEY_STR: {
+        size_t n = strlen(value);
+        if (n == 0 || n >= k->size) {
+            snprintf(err, errlen, "%s: must be 1..%zu bytes", key, k->size - 1);
+            return false;
+        }
+        if (!line_text_valid((const uint8_t *)value, n)) {
+            snprintf(err, errlen, "%s: must be UTF-8 text without control characters", key);
+            return false;
+        }
+        memcpy(field, value, n + 1);
+        return true;
+    }
+    }
+    return false;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+bool srv_config_set_pair(SrvConfig *c, const char *pair, char *err, size_t errlen)
+{
+    char buf[SRV_PATH_MAX + 64];
+    if (strlen(pair) >= sizeof buf) {
+        snprintf(err, errlen, "setting too long");
+        return false;
+    }
+    snprintf(buf, sizeof buf, "%s", pair);
+    char *eq = strchr(buf, '=');
+    if (eq == NULL) {
+        snprintf(err, errlen, "'%s' is not key=value", pair);
+        return false;
+    }
+    *eq = '\0';
+    return srv_config_set(c, trim(buf), trim(eq + 1), err, errlen);
+}
+
+bool srv_config_parse(SrvConfig *c, const char *text, size_t len, char *err, size_t errlen)
+{
+    size_t pos = 0;
+    int lineno = 0;
+    while (pos < len) {
+        lineno++;
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        char line[SRV_PATH_MAX + 64];
+        size_t n = end - pos;
+        if (n >= sizeof line) {
+            snprintf(err, errlen, "line %d: too long", lineno);
+            return false;
+        }
+        if (memchr(text + pos, '\0', n) != NULL) {
+            snprintf(err, errlen, "line %d: NUL byte", lineno);
+            return false;
+        }
+        memcpy(line, text + pos, n);
+        line[n] = '\0';
+        pos = end < len ? end + 1 : end;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            snprintf(err, errlen, "line %d: expected 'key = value'", lineno);
+            return false;
+        }
+        *eq = '\0';
+        char inner[SRV_PATH_MAX + 16];
+        if (!srv_config_set(c, trim(s), trim(eq + 1), inner, sizeof inner)) {
+            snprintf(err, errlen, "line %d: %s", lineno, inner);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool srv_config_load(SrvConfig *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text, f);
+    bool too_big = n == sizeof text;
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed || too_big) {
+        snprintf(err, errlen, "%s: %s", path, too_big ? "file too large (max 64 KiB)" : "read error");
+        return false;
+    }
+    char inner[SRV_PATH_MAX + 64];
+    if (!srv_config_parse(c, text, n, inner, sizeof inner)) {
+        snprintf(err, errlen, "%s: %s", path, inner);
+        return false;
+    }
+    return true;
+}
+
+void srv_config_describe(const SrvConfig *d, char *out, size_t outlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0] && used < outlen; i++) {
+        const KeyDef *k = &keys[i];
+        const char *field = (const char *)d + k->offset;
+        char def[SRV_PATH_MAX + 8];
+        switch (k->type) {
+        case KEY_UINT: {
+            unsigned u;
+            memcpy(&u, field, sizeof u);
+            snprintf(def, sizeof def, "%u", u);
+            break;
+        }
+        case KEY_PORT: {
+            uint16_t p;
+            memcpy(&p, field, sizeof p);
+            snprintf(def, sizeof def, "%u", (unsigned)p);
+            break;
+        }
+        case KEY_BOOL: {
+            bool b;
+            memcpy(&b, field, sizeof b);
+            snprintf(def, sizeof def, "%s", b ? "true" : "false");
+            break;
+        }
+        case KEY_STR:
+            snprintf(def, sizeof def, "%s", field);
+            break;
+        }
+        int w = snprintf(out + used, outlen - used, "  %-20s %s (default: %s)\n", k->key, k->help,
+                         def);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}

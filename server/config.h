@@ -1,0 +1,52 @@
+/* config.h — arena-server settings: defaults, `key = value` files and `--set` overrides.
+ *
+ * Owns every tunable of the server, its documented default and its valid range. Parsing
+ * never exits or prints: errors come back as text for the caller to report. */
+#ifndef ARENA_SRV_CONFIG_H
+#define ARENA_SRV_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+enum { SRV_PATH_MAX = 512, SRV_ADDR_MAX = 64 };
+
+typedef struct SrvConfig {
+    char name[PROTO_SERVER_NAME_MAX + 1]; /* shown in discovery and greetings */
+    char bind[SRV_ADDR_MAX];              /* address to listen on; "0.0.0.0" = all */
+    uint16_t game_port;                   /* UDP (ENet) */
+    uint16_t login_port;                  /* TCP line protocol */
+    uint16_t discovery_port;              /* UDP LAN discovery; 0 = off */
+    char map_path[SRV_PATH_MAX];          /* map file */
+    char data_dir[SRV_PATH_MAX];          /* server data (hall of fame...) */
+    unsigned max_players;                 /* 1..PROTO_MAX_PLAYERS */
+    unsigned snapshot_hz;                 /* PROTO_SNAPSHOT_HZ_MIN..MAX, divides 60 best */
+    unsigned peers_per_ip;                /* ENet peers from one IP address */
+    unsigned bind_timeout_ms;             /* ENet peer must BIND within this */
+    unsigned token_ttl_ms;                /* a login token expires after this */
+    unsigned login_timeout_ms;            /* TCP connection must LOGIN within this */
+    unsigned idle_timeout_ms;             /* TCP connection closed after this long silent */
+    unsigned tcp_max_conns;               /* simultaneous TCP connections */
+    unsigned tcp_outbuf_bytes;            /* unread output per connection before drop */
+    unsigned input_buffer_ticks;          /* jitter buffer for inputs, ticks */
+    unsigned status_interval_s;           /* one-line status every N s; 0 = off */
+    bool delta;                           /* delta compression on (off only to measure) */
+    bool debug;                           /* verbose, rate-limited debug logs */
+} SrvConfig;
+
+void srv_default_config(SrvConfig *c);
+/* Sets one key from text. Returns false and writes a reason to err on a bad key or value. */
+bool srv_config_set(SrvConfig *c, const char *key, const char *value, char *err, size_t errlen);
+/* Applies "key=value" (as given to --set). */
+bool srv_config_set_pair(SrvConfig *c, const char *pair, char *err, size_t errlen);
+/* Applies a config file's text: `key = value` lines, `#` comments, blank lines. The error
+ * names the line. */
+bool srv_config_parse(SrvConfig *c, const char *text, size_t len, char *err, size_t errlen);
+/* Reads and applies a file. */
+bool srv_config_load(SrvConfig *c, const char *path, char *err, size_t errlen);
+/* Writes the documented key list (for --help). */
+void srv_config_describe(const SrvConfig *defaults, char *out, size_t outlen);
+
+#endif

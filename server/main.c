@@ -1,0 +1,168 @@
+/* main.c — arena-server's command line: options, config file, signals, stats file.
+ *
+ * Owns process concerns only; the game lives in server.c and friends. The one global is the
+ * stop flag the signal handler sets (a handler cannot be given a pointer). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server.h"
+
+#ifndef ARENA_VERSION
+#define ARENA_VERSION "0.0.0"
+#endif
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (stop_requested)
+        _exit(130); /* second signal: leave at once */
+    stop_requested = 1;
+}
+
+static void usage(FILE *out, const SrvConfig *d)
+{
+    char keys[4096];
+    srv_config_describe(d, keys, sizeof keys);
+    fprintf(out,
+            "usage: arena-server [options]\n"
+            "Hosts a Localhost Arena game: UDP game (ENet), TCP login/chat, LAN discovery.\n"
+            "\n"
+            "  -c, --config FILE      read `key = value` settings from FILE\n"
+            "  -s, --set KEY=VALUE    set one setting (after --config; repeatable)\n"
+            "  -p, --port PORT        game (UDP) and login (TCP) port (default 7777)\n"
+            "  -m, --map FILE         map file (default assets/arena.map)\n"
+            "  -n, --name NAME        server name shown on the LAN\n"
+            "  -d, --data-dir DIR     data directory (default ./data)\n"
+            "      --max-players N    players at once (1-256)\n"
+            "      --stats-json FILE  write run statistics to FILE on exit\n"
+            "      --debug            verbose logs\n"
+            "  -h, --help             this help\n"
+            "  -V, --version          version\n"
+            "\n"
+            "Settings (for --config files and --set):\n%s",
+            keys);
+}
+
+int main(int argc, char **argv)
+{
+    SrvConfig defaults, cfg;
+    srv_default_config(&defaults);
+    cfg = defaults;
+    const char *stats_path = NULL;
+    char err[700];
+    enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"set", required_argument, NULL, 's'},
+        {"port", required_argument, NULL, 'p'},
+        {"map", required_argument, NULL, 'm'},
+        {"name", required_argument, NULL, 'n'},
+        {"data-dir", required_argument, NULL, 'd'},
+        {"max-players", required_argument, NULL, OPT_MAX_PLAYERS},
+        {"stats-json", required_argument, NULL, OPT_STATS},
+        {"debug", no_argument, NULL, OPT_DEBUG},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    /* Two passes: the config file first, then every other option overrides it. */
+    int c;
+    while ((c = getopt_long(argc, argv, "c:s:p:m:n:d:hV", opts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout, &defaults);
+            return 0;
+        }
+        if (c == 'V') {
+            printf("arena-server %s (protocol %d)\n", ARENA_VERSION, PROTO_VERSION);
+            return 0;
+        }
+        if (c == '?') {
+            fprintf(stderr, "try 'arena-server --help'\n");
+            return 2;
+        }
+        if (c == 'c' && !srv_config_load(&cfg, optarg, err, sizeof err)) {
+            fprintf(stderr, "arena-server: %s\n", err);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "arena-server: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:s:p:m:n:d:hV", opts, NULL)) != -1) {
+        bool ok = true;
+        switch (c) {
+        case 's':
+            ok = srv_config_set_pair(&cfg, optarg, err, sizeof err);
+            break;
+        case 'p':
+            ok = srv_config_set(&cfg, "game_port", optarg, err, sizeof err) &&
+                 srv_config_set(&cfg, "login_port", optarg, err, sizeof err);
+            break;
+        case 'm':
+            ok = srv_config_set(&cfg, "map_path", optarg, err, sizeof err);
+            break;
+        case 'n':
+            ok = srv_config_set(&cfg, "name", optarg, err, sizeof err);
+            break;
+        case 'd':
+            ok = srv_config_set(&cfg, "data_dir", optarg, err, sizeof err);
+            break;
+        case OPT_MAX_PLAYERS:
+            ok = srv_config_set(&cfg, "max_players", optarg, err, sizeof err);
+            break;
+        case OPT_STATS:
+            stats_path = optarg;
+            break;
+        case OPT_DEBUG:
+            cfg.debug = true;
+            break;
+        default:
+            break;
+        }
+        if (!ok) {
+            fprintf(stderr, "arena-server: %s\n", err);
+            return 2;
+        }
+    }
+
+    Log log;
+    log_init(&log, stdout, cfg.debug);
+    if (enet_initialize() != 0) {
+        fprintf(stderr, "arena-server: ENet failed to initialise\n");
+        return 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    Server *s = srv_create(&cfg, &log, &stop_requested);
+    if (s == NULL) {
+        enet_deinitialize();
+        return 1;
+    }
+    int rc = srv_run(s);
+    if (stats_path != NULL) {
+        if (stats_write_json(&s->stats, stats_path, err, sizeof err))
+            log_info(&log, "server", "statistics written to %s", stats_path);
+        else {
+            log_info(&log, "server", "cannot write statistics: %s", err);
+            rc = 1;
+        }
+    }
+    log_info(&log, "server", "bye");
+    srv_destroy(s);
+    enet_deinitialize();
+    return rc;
+}

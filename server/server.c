@@ -1,0 +1,218 @@
+/* server.c — the Server handle and its single-threaded event loop.
+ *
+ * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the ENet socket,
+ * the TCP listener and connections, and the discovery socket with the timeout set to the time
+ * until the next tick; drains ENet until it has no more events; runs the due 60 Hz ticks with
+ * an accumulator; flushes. Nothing here knows a wire format. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "server.h"
+
+enum {
+    LOOP_MAX_WAIT_MS = 50,  /* housekeeping runs at least this often */
+    MAX_CATCHUP_TICKS = 15, /* after a stall, skip ahead rather than run a burst */
+};
+
+static bool read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    size_t cap = PROTO_MAP_TEXT_MAX + 1;
+    char *buf = malloc(cap);
+    size_t n = buf ? fread(buf, 1, cap, f) : 0;
+    bool bad = buf == NULL || ferror(f);
+    fclose(f);
+    if (bad || n == cap) {
+        snprintf(err, errlen, "%s: %s", path,
+                 bad ? "cannot read" : "too large (maps are at most 32 KiB)");
+        free(buf);
+        return false;
+    }
+    *text = buf;
+    *len = n;
+    return true;
+}
+
+Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
+{
+    Server *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return NULL;
+    s->cfg = *cfg;
+    s->log = log;
+    s->stop = stop;
+    s->tcp_fd = -1;
+    s->disc_fd = -1;
+
+    char err[600];
+    if (!read_file(cfg->map_path, &s->map_text, &s->map_len, err, sizeof err)) {
+        log_info(log, "map", "%s", err);
+        goto fail;
+    }
+    MapError me;
+    if (!map_load(&s->map, s->map_text, s->map_len, &me)) {
+        log_info(log, "map", "%s:%d:%d: %s", cfg->map_path, me.line, me.col, me.msg);
+        goto fail;
+    }
+    sim_init(&s->world, &s->map);
+    MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
+    s->map_msg = malloc(s->map_len + 32);
+    if (s->map_msg == NULL)
+        goto fail;
+    s->map_msg_len = msg_map_encode(&mm, s->map_msg, s->map_len + 32);
+    if (s->map_msg_len == 0) {
+        log_info(log, "map", "map text cannot be sent (too long?)");
+        goto fail;
+    }
+
+    s->players = calloc(cfg->max_players, sizeof *s->players);
+    s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
+    if (s->players == NULL || s->conns == NULL)
+        goto fail;
+    for (unsigned i = 0; i < cfg->max_players; i++)
+        s->players[i].conn = -1;
+    for (unsigned i = 0; i < cfg->tcp_max_conns; i++) {
+        s->conns[i].fd = -1;
+        s->conns[i].player = -1;
+    }
+    if (!game_open(s) || !lobby_open(s) || !disc_open(s))
+        goto fail;
+    return s;
+fail:
+    srv_destroy(s);
+    return NULL;
+}
+
+void srv_destroy(Server *s)
+{
+    if (s == NULL)
+        return;
+    if (s->conns != NULL)
+        lobby_close_all(s, "server shutting down");
+    game_close(s);
+    if (s->disc_fd >= 0)
+        close(s->disc_fd);
+    free(s->players);
+    free(s->conns);
+    free(s->map_text);
+    free(s->map_msg);
+    free(s);
+}
+
+static void status_line(Server *s, double seconds)
+{
+    unsigned lobby = 0;
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        lobby += s->players[i].state == SP_LOBBY;
+    double kbit = (double)s->stats.window_bytes_out * 8.0 / 1000.0 / seconds;
+    log_info(s->log, "status",
+             "players %u/%u (+%u chatting) | tick p50 %u us p99 %u us max %u us | out %.1f "
+             "kbit/s | overruns %llu",
+             s->players_now, s->cfg.max_players, lobby,
+             stats_hist_percentile(&s->stats.window_us, 0.50),
+             stats_hist_percentile(&s->stats.window_us, 0.99), s->stats.window_us.max, kbit,
+             (unsigned long long)s->stats.overruns);
+    stats_hist_reset(&s->stats.window_us);
+    s->stats.window_bytes_out = 0;
+}
+
+int srv_run(Server *s)
+{
+    enum { MAX_FDS = 4100 };
+    struct pollfd *fds = calloc(MAX_FDS, sizeof *fds);
+    int *conn_of = calloc(MAX_FDS, sizeof *conn_of);
+    if (fds == NULL || conn_of == NULL) {
+        free(fds);
+        free(conn_of);
+        return 1;
+    }
+    const uint64_t period_us = 1000000u / PROTO_TICK_HZ;
+    uint64_t start_us = clock_now_us();
+    uint64_t ticks_done = 0;
+    uint64_t last_status_ms = clock_now_ms();
+    log_info(s->log, "server", "'%s' playing '%s': TCP %s:%u, UDP %s:%u, discovery UDP %u",
+             s->cfg.name, s->map.name, s->cfg.bind, s->cfg.login_port, s->cfg.bind,
+             s->cfg.game_port, s->cfg.discovery_port);
+
+    while (!*s->stop) {
+        uint64_t now_us = clock_now_us();
+        /* Tick n is due at start + n * 1/60 s (exact, no drift from rounding the period). */
+        uint64_t due_us = start_us + (ticks_done + 1) * 1000000u / PROTO_TICK_HZ;
+        int wait_ms = now_us >= due_us ? 0 : (int)((due_us - now_us + 999) / 1000);
+        if (wait_ms > LOOP_MAX_WAIT_MS)
+            wait_ms = LOOP_MAX_WAIT_MS;
+
+        unsigned n = 0;
+        fds[n] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
+        conn_of[n++] = -2;
+        if (s->disc_fd >= 0) {
+            fds[n] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
+            conn_of[n++] = -3;
+        }
+        unsigned first_tcp = n;
+        n += lobby_pollfds(s, fds + n, MAX_FDS - n, conn_of + n);
+        if (poll(fds, n, wait_ms) < 0 && errno != EINTR) {
+            log_info(s->log, "server", "poll: %s", strerror(errno));
+            break;
+        }
+        uint64_t now_ms = clock_now_ms();
+        game_service(s, now_ms);
+        lobby_service(s, fds + first_tcp, n - first_tcp, conn_of + first_tcp, now_ms);
+        disc_service(s, now_ms);
+
+        now_us = clock_now_us();
+        unsigned ran = 0;
+        while (now_us >= start_us + (ticks_done + 1) * 1000000u / PROTO_TICK_HZ) {
+            if (ran == MAX_CATCHUP_TICKS) {
+                /* Stalled (debugger, suspended VM): resynchronise instead of bursting. */
+                start_us = now_us - (ticks_done * 1000000u / PROTO_TICK_HZ);
+                break;
+            }
+            uint64_t t0 = clock_now_us();
+            game_tick(s);
+            uint32_t dt = (uint32_t)(clock_now_us() - t0);
+            stats_hist_add(&s->stats.tick_us, dt);
+            stats_hist_add(&s->stats.window_us, dt);
+            if (dt > period_us)
+                s->stats.overruns++;
+            s->stats.ticks++;
+            ticks_done++;
+            ran++;
+            now_us = clock_now_us();
+        }
+        enet_host_flush(s->host);
+        game_housekeeping(s, now_ms);
+        lobby_housekeeping(s, now_ms);
+
+        if (s->cfg.status_interval_s > 0 &&
+            now_ms - last_status_ms >= s->cfg.status_interval_s * 1000u) {
+            status_line(s, (double)(now_ms - last_status_ms) / 1000.0);
+            last_status_ms = now_ms;
+        }
+    }
+    log_info(s->log, "server", "stopping: telling %u players", s->players_now);
+    lobby_close_all(s, "server shutting down");
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        if (s->players[i].state != SP_FREE)
+            game_release_player(s, i, PROTO_DISC_SHUTDOWN);
+    enet_host_flush(s->host);
+    /* Give ENet a moment to deliver the disconnects. */
+    uint64_t until = clock_now_ms() + 200;
+    ENetEvent ev;
+    while (clock_now_ms() < until && enet_host_service(s->host, &ev, 10) >= 0) {
+        if (ev.type == ENET_EVENT_TYPE_RECEIVE)
+            enet_packet_destroy(ev.packet);
+    }
+    free(fds);
+    free(conn_of);
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* stats.h — the server's counters: tick time histogram, traffic, peaks; the --stats-json file.
+ *
+ * Owns what operators and the benchmark read. Updating a counter never allocates. */
+#ifndef ARENA_SRV_STATS_H
+#define ARENA_SRV_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { STATS_HIST_US = 16384 }; /* 1 us buckets; longer ticks land in the last one */
+
+typedef struct StatsHist {
+    uint32_t bucket[STATS_HIST_US];
+    uint64_t count;
+    uint32_t max;
+} StatsHist;
+
+typedef struct SrvStats {
+    uint64_t ticks;
+    uint64_t overruns; /* ticks that took longer than the tick period */
+    StatsHist tick_us; /* whole run */
+    StatsHist window_us; /* since the last status line */
+    unsigned players_peak;
+    uint64_t bytes_out, packets_out; /* UDP datagrams and bytes sent by ENet */
+    uint64_t bytes_in, packets_in;
+    uint64_t window_bytes_out;
+    uint32_t max_datagram_bytes; /* largest snapshot datagram (payload + ENet headers) */
+    uint64_t snapshots_sent, snapshot_bytes, full_snapshots;
+    uint64_t entities_omitted; /* left out of snapshots for the budget */
+    uint64_t bad_packets;      /* malformed ENet messages dropped */
+    uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
+    uint64_t inputs_missing; /* ticks where a player's input had not arrived (repeated last) */
+    uint64_t bind_failures;
+    uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;
+    uint64_t chat_lines;
+    uint64_t disc_queries, disc_answered, disc_dropped;
+    uint64_t heap_allocs_in_tick; /* ENet/packet allocations during ticks after warm-up */
+} SrvStats;
+
+void stats_hist_add(StatsHist *h, uint32_t us);
+void stats_hist_reset(StatsHist *h);
+/* Smallest value v such that at least p (0..1) of the samples are <= v. */
+uint32_t stats_hist_percentile(const StatsHist *h, double p);
+/* Peak resident set size of this process, kB (getrusage). */
+long stats_rss_peak_kb(void);
+bool stats_write_json(const SrvStats *s, const char *path, char *err, size_t errlen);
+
+#endif
