@@ -163,6 +163,7 @@ static void conn_end(Server *s, int ci, const char *leave_reason, ProtoDisconnec
         SrvPlayer *p = &s->players[slot];
         c->player = -1;
         p->conn = -1;
+        log_info(s->log, "tcp", "'%s' left (%s)", p->name, leave_reason);
         lobby_broadcast(s, ci, "LEAVE %u %s %s", slot, p->name, leave_reason);
         game_release_player(s, slot, disc);
     }
@@ -231,6 +232,9 @@ static void accept_new(Server *s, uint64_t now_ms)
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        /* Bound the kernel's share of unread output too, so tcp_outbuf_bytes means something. */
+        int sndbuf = (int)s->cfg.tcp_outbuf_bytes;
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
         SrvConn *c = &s->conns[ci];
         memset(c, 0, sizeof *c);
         c->used = true;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "enet_alloc.h"
 #include "server.h"
 
 #ifndef ARENA_VERSION
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 
     Log log;
     log_init(&log, stdout, cfg.debug);
-    if (enet_initialize() != 0) {
+    if (enet_alloc_initialize() != 0) {
         fprintf(stderr, "arena-server: ENet failed to initialise\n");
         return 1;
     }

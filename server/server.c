@@ -11,12 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "enet_alloc.h"
 #include "msg.h"
 #include "server.h"
 
 enum {
     LOOP_MAX_WAIT_MS = 50,  /* housekeeping runs at least this often */
     MAX_CATCHUP_TICKS = 15, /* after a stall, skip ahead rather than run a burst */
+    WARMUP_TICKS = 5 * PROTO_TICK_HZ, /* allocations in ticks after this are counted */
 };
 
 static bool read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
@@ -178,7 +180,9 @@ int srv_run(Server *s)
                 break;
             }
             uint64_t t0 = clock_now_us();
+            enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
             game_tick(s);
+            enet_alloc_set_in_tick(false, false);
             uint32_t dt = (uint32_t)(clock_now_us() - t0);
             stats_hist_add(&s->stats.tick_us, dt);
             stats_hist_add(&s->stats.window_us, dt);
@@ -212,6 +216,7 @@ int srv_run(Server *s)
         if (ev.type == ENET_EVENT_TYPE_RECEIVE)
             enet_packet_destroy(ev.packet);
     }
+    s->stats.heap_allocs_in_tick = enet_alloc_heap_in_tick();
     free(fds);
     free(conn_of);
     return 0;

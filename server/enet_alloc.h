@@ -1,0 +1,23 @@
+/* enet_alloc.h — the allocator ENet uses inside arena-server: size-class free lists.
+ *
+ * Owns every allocation ENet makes (packets, commands, fragments). Blocks are recycled on free
+ * lists instead of returned to malloc, so after warm-up a tick that sends a snapshot to every
+ * player touches no heap: the counters prove it (stats heap_allocs_in_tick). ENet's callbacks
+ * take no user pointer, so this state is process-wide: the one deliberate exception to
+ * "state lives in handles", confined to this file. */
+#ifndef ARENA_SRV_ENET_ALLOC_H
+#define ARENA_SRV_ENET_ALLOC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Installs the allocator; call instead of enet_initialize(). Returns 0 on success. */
+int enet_alloc_initialize(void);
+/* Marks whether the caller is inside a tick, and whether warm-up is over. */
+void enet_alloc_set_in_tick(bool in_tick, bool warm);
+/* malloc calls made while in a tick after warm-up (should stay 0). */
+uint64_t enet_alloc_heap_in_tick(void);
+/* All malloc calls made for ENet, and blocks currently cached on free lists. */
+uint64_t enet_alloc_heap_total(void);
+
+#endif
