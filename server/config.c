@@ -22,11 +22,21 @@ typedef struct KeyDef {
 } KeyDef;
 
 #define U(field, lo, hi, text)                                                                     \
-    {#field, KEY_UINT, offsetof(SrvConfig, field), sizeof(unsigned), lo, hi, text}
-#define P(field, lo, text) {#field, KEY_PORT, offsetof(SrvConfig, field), 2, lo, 65535, text}
-#define B(field, text) {#field, KEY_BOOL, offsetof(SrvConfig, field), sizeof(bool), 0, 1, text}
+    {                                                                                              \
+#field, KEY_UINT, offsetof(SrvConfig, field), sizeof(unsigned), lo, hi, text               \
+    }
+#define P(field, lo, text)                                                                         \
+    {                                                                                              \
+#field, KEY_PORT, offsetof(SrvConfig, field), 2, lo, 65535, text                           \
+    }
+#define B(field, text)                                                                             \
+    {                                                                                              \
+#field, KEY_BOOL, offsetof(SrvConfig, field), sizeof(bool), 0, 1, text                     \
+    }
 #define S(field, text)                                                                             \
-    {#field, KEY_STR, offsetof(SrvConfig, field), sizeof(((SrvConfig *)0)->field), 0, 0, text}
+    {                                                                                              \
+#field, KEY_STR, offsetof(SrvConfig, field), sizeof(((SrvConfig *)0)->field), 0, 0, text   \
+    }
 
 static const KeyDef keys[] = {
     S(name, "server name shown on the LAN (UTF-8, 1-32 bytes)"),
@@ -110,8 +120,8 @@ bool srv_config_set(SrvConfig *c, const char *key, const char *value, char *err,
     case KEY_UINT:
     case KEY_PORT:
         if (!parse_ulong(value, &v) || v < k->min || v > k->max) {
-            snprintf(err, errlen, "%s: '%s' is not a whole number in %lu..%lu", key, value,
-                     k->min, k->max);
+            snprintf(err, errlen, "%s: '%s' is not a whole number in %lu..%lu", key, value, k->min,
+                     k->max);
             return false;
         }
         if (k->type == KEY_PORT) {
@@ -233,7 +243,8 @@ bool srv_config_load(SrvConfig *c, const char *path, char *err, size_t errlen)
     bool failed = ferror(f) != 0;
     fclose(f);
     if (failed || too_big) {
-        snprintf(err, errlen, "%s: %s", path, too_big ? "file too large (max 64 KiB)" : "read error");
+        snprintf(err, errlen, "%s: %s", path,
+                 too_big ? "file too large (max 64 KiB)" : "read error");
         return false;
     }
     char inner[SRV_PATH_MAX + 64];
@@ -275,8 +286,8 @@ void srv_config_describe(const SrvConfig *d, char *out, size_t outlen)
             snprintf(def, sizeof def, "%s", field);
             break;
         }
-        int w = snprintf(out + used, outlen - used, "  %-20s %s (default: %s)\n", k->key, k->help,
-                         def);
+        int w =
+            snprintf(out + used, outlen - used, "  %-20s %s (default: %s)\n", k->key, k->help, def);
         if (w < 0)
             break;
         used += (size_t)w;

@@ -57,7 +57,10 @@ static void pool_free(void *mem)
     pool.free[c] = b;
 }
 
-static void no_memory(void) { abort(); }
+static void no_memory(void)
+{
+    abort();
+}
 
 int enet_alloc_initialize(void)
 {
@@ -71,6 +74,12 @@ void enet_alloc_set_in_tick(bool in_tick, bool warm)
     pool.warm = warm;
 }
 
-uint64_t enet_alloc_heap_in_tick(void) { return pool.heap_in_tick; }
+uint64_t enet_alloc_heap_in_tick(void)
+{
+    return pool.heap_in_tick;
+}
 
-uint64_t enet_alloc_heap_total(void) { return pool.heap_total; }
+uint64_t enet_alloc_heap_total(void)
+{
+    return pool.heap_total;
+}

@@ -18,7 +18,10 @@ enum {
     GAME_PENDING_SLACK = 32,                    /* peers beyond max_players still binding */
 };
 
-static uintptr_t slot_tag(unsigned slot) { return (uintptr_t)slot + 1u; }
+static uintptr_t slot_tag(unsigned slot)
+{
+    return (uintptr_t)slot + 1u;
+}
 
 static int peer_slot(const ENetPeer *peer)
 {
@@ -43,8 +46,7 @@ bool game_open(Server *s)
     size_t peers = s->cfg.max_players + GAME_PENDING_SLACK;
     s->host = enet_host_create(&addr, peers, PROTO_CHANNEL_COUNT, 0, 0);
     if (s->host == NULL) {
-        log_info(s->log, "game", "cannot open UDP %s:%u (in use?)", s->cfg.bind,
-                 s->cfg.game_port);
+        log_info(s->log, "game", "cannot open UDP %s:%u (in use?)", s->cfg.bind, s->cfg.game_port);
         return false;
     }
     /* Every datagram stays within the 1200-byte budget: ENet never builds a bigger one. */
@@ -97,8 +99,8 @@ void game_close(Server *s)
     s->scratch_prio = NULL;
 }
 
-static void send_packet(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf,
-                        size_t len, bool reliable)
+static void send_packet(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len,
+                        bool reliable)
 {
     ENetPacket *pk = enet_packet_create(buf, len, reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
     if (pk == NULL)
@@ -168,8 +170,7 @@ static void reset_player_net(SrvPlayer *p)
     memset(p->prio, 0, PROTO_MAX_ENTITIES * sizeof *p->prio);
 }
 
-static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t len,
-                        uint64_t now_ms)
+static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     MsgBind b;
     if (msg_bind_decode(data, len, &b) != MSG_OK) {
@@ -238,8 +239,7 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
              s->players_now);
 }
 
-static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t len,
-                         uint64_t now_ms)
+static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     MsgInput m;
     if (msg_input_decode(data, len, &m) != MSG_OK) {
@@ -424,8 +424,7 @@ static void send_snapshot(Server *s, unsigned slot)
     SnapError err = snap_encode(target, baseline, s->scratch_prio, SRV_SNAP_BUDGET, buf, &sent,
                                 &rep, omitted, PROTO_MAX_ENTITIES);
     if (err != SNAP_OK) {
-        log_info(s->log, "game", "snapshot for slot %u not encoded: %s", slot,
-                 snap_error_str(err));
+        log_info(s->log, "game", "snapshot for slot %u not encoded: %s", slot, snap_error_str(err));
         return;
     }
     /* Sent entities are up to date: their accumulators start over; omitted ones keep theirs

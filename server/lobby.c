@@ -22,11 +22,11 @@
 #include "server.h"
 
 enum {
-    FLOOD_CHAT = 1000,   /* penalty points per chat line */
-    FLOOD_OTHER = 250,   /* per other line */
-    FLOOD_BAD = 1000,    /* per rejected line */
-    FLOOD_MUTE = 5000,   /* above: muted */
-    FLOOD_KICK = 20000,  /* above: disconnected */
+    FLOOD_CHAT = 1000,  /* penalty points per chat line */
+    FLOOD_OTHER = 250,  /* per other line */
+    FLOOD_BAD = 1000,   /* per rejected line */
+    FLOOD_MUTE = 5000,  /* above: muted */
+    FLOOD_KICK = 20000, /* above: disconnected */
     FLOOD_MUTE_MS = 10000,
     CLOSE_GRACE_MS = 2000, /* a closing connection gets this long to drain its output */
     ACCEPT_PER_CALL = 64,
@@ -112,8 +112,7 @@ void lobby_broadcast(Server *s, int except, const char *fmt, ...)
     size_t n = vformat(buf, sizeof buf, fmt, ap);
     va_end(ap);
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++)
-        if (s->conns[i].used && !s->conns[i].closing && s->conns[i].player >= 0 &&
-            (int)i != except)
+        if (s->conns[i].used && !s->conns[i].closing && s->conns[i].player >= 0 && (int)i != except)
             queue_line(s, (int)i, buf, n);
 }
 

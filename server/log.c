@@ -65,4 +65,7 @@ uint64_t clock_now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-uint64_t clock_now_ms(void) { return clock_now_us() / 1000u; }
+uint64_t clock_now_ms(void)
+{
+    return clock_now_us() / 1000u;
+}

@@ -16,8 +16,8 @@
 #include "server.h"
 
 enum {
-    LOOP_MAX_WAIT_MS = 50,  /* housekeeping runs at least this often */
-    MAX_CATCHUP_TICKS = 15, /* after a stall, skip ahead rather than run a burst */
+    LOOP_MAX_WAIT_MS = 50,            /* housekeeping runs at least this often */
+    MAX_CATCHUP_TICKS = 15,           /* after a stall, skip ahead rather than run a burst */
     WARMUP_TICKS = 5 * PROTO_TICK_HZ, /* allocations in ticks after this are counted */
 };
 

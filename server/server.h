@@ -26,7 +26,7 @@ enum {
     SRV_SNAP_RING = 32,       /* snapshots remembered per player as delta baselines */
     SRV_SNAP_POOL_SNAPS = 12, /* entity pool per player holds about this many full views */
     SRV_SNAP_BUDGET = PROTO_MAX_DATAGRAM - 32, /* snapshot payload; ENet headers fit the rest */
-    SRV_OUT_LINE_MAX = 1024,  /* longest line the server sends */
+    SRV_OUT_LINE_MAX = 1024,                   /* longest line the server sends */
 };
 
 typedef enum SrvPlayerState {
@@ -70,7 +70,7 @@ typedef struct SrvPlayer {
     Snapshot ring[SRV_SNAP_RING];
     SnapEntity *pool;
     uint32_t pool_cap, pool_head;
-    float *prio; /* priority accumulator per entity id */
+    float *prio;         /* priority accumulator per entity id */
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */
 } SrvPlayer;
@@ -89,14 +89,18 @@ typedef struct Server {
     uint8_t *map_msg; /* the MAP message, encoded once */
     size_t map_msg_len;
     SimWorld world;
-    SrvPlayer *players; /* cfg.max_players */
-    SrvConn *conns;     /* cfg.tcp_max_conns */
+    SrvPlayer *players;  /* cfg.max_players */
+    SrvConn *conns;      /* cfg.tcp_max_conns */
     SrvPending *pending; /* per ENet peer index */
     ENetHost *host;
     int tcp_fd;
     int disc_fd;
     /* Discovery rate limit: recent sources. */
-    struct { uint32_t ip; uint64_t window_ms; unsigned count; } disc_rl[64];
+    struct {
+        uint32_t ip;
+        uint64_t window_ms;
+        unsigned count;
+    } disc_rl[64];
     /* Scratch for snapshot building (one viewer at a time). */
     Snapshot scratch_target;
     SnapEntity *scratch_ents;

@@ -14,7 +14,10 @@ void stats_hist_add(StatsHist *h, uint32_t us)
         h->max = us;
 }
 
-void stats_hist_reset(StatsHist *h) { memset(h, 0, sizeof *h); }
+void stats_hist_reset(StatsHist *h)
+{
+    memset(h, 0, sizeof *h);
+}
 
 uint32_t stats_hist_percentile(const StatsHist *h, double p)
 {

@@ -18,8 +18,8 @@ typedef struct StatsHist {
 
 typedef struct SrvStats {
     uint64_t ticks;
-    uint64_t overruns; /* ticks that took longer than the tick period */
-    StatsHist tick_us; /* whole run */
+    uint64_t overruns;   /* ticks that took longer than the tick period */
+    StatsHist tick_us;   /* whole run */
     StatsHist window_us; /* since the last status line */
     unsigned players_peak;
     uint64_t bytes_out, packets_out; /* UDP datagrams and bytes sent by ENet */
@@ -27,8 +27,8 @@ typedef struct SrvStats {
     uint64_t window_bytes_out;
     uint32_t max_datagram_bytes; /* largest snapshot datagram (payload + ENet headers) */
     uint64_t snapshots_sent, snapshot_bytes, full_snapshots;
-    uint64_t entities_omitted; /* left out of snapshots for the budget */
-    uint64_t bad_packets;      /* malformed ENet messages dropped */
+    uint64_t entities_omitted;          /* left out of snapshots for the budget */
+    uint64_t bad_packets;               /* malformed ENet messages dropped */
     uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
     uint64_t inputs_missing; /* ticks where a player's input had not arrived (repeated last) */
     uint64_t bind_failures;
