@@ -1,0 +1,93 @@
+/* snap_world.c — see snap_world.h. Reads a SimWorld, never changes it; quantization rules live
+ * in quant.c, the wire in snapshot.c. */
+#include "snap_world.h"
+
+#include <string.h>
+
+#include "quant.h"
+
+static uint8_t player_flags(const SimPlayer *p)
+{
+    return (uint8_t)((p->alive ? SNAP_FLAG_ALIVE : 0) | (p->fired ? SNAP_FLAG_FIRED : 0));
+}
+
+bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *out)
+{
+    if (w->tick == 0)
+        return false;
+    out->tick = w->tick;
+    out->input_ack = input_ack;
+    out->has_self = false;
+    out->self_id = 0;
+    memset(&out->self, 0, sizeof out->self);
+    out->count = 0;
+    if (viewer >= 0 && viewer < PROTO_MAX_PLAYERS && w->players[viewer].active) {
+        out->has_self = true;
+        out->self_id = (uint16_t)viewer;
+        snap_self_from_player(&w->players[viewer], &out->self);
+    }
+
+    for (int i = 0; i < PROTO_MAX_PLAYERS; i++) {
+        const SimPlayer *p = &w->players[i];
+        if (!p->active || i == viewer)
+            continue;
+        if (out->count >= out->capacity)
+            return false;
+        SnapEntity *e = &out->ents[out->count++];
+        memset(e, 0, sizeof *e);
+        e->id = (uint16_t)i;
+        e->type = SNAP_ENT_PLAYER;
+        e->flags = player_flags(p);
+        e->x = q_pos(p->x);
+        e->y = q_pos(p->y);
+        e->vx = q_vel(p->vx);
+        e->vy = q_vel(p->vy);
+        e->aim = q_aim(p->aim);
+        e->score = p->score;
+    }
+    for (int i = 0; i < PROTO_MAX_SHOTS; i++) {
+        const SimShot *s = &w->shots[i];
+        if (!s->active)
+            continue;
+        if (out->count >= out->capacity)
+            return false;
+        SnapEntity *e = &out->ents[out->count++];
+        memset(e, 0, sizeof *e);
+        e->id = (uint16_t)(PROTO_SHOT_ID_BASE + i);
+        e->type = SNAP_ENT_SHOT;
+        e->x = q_pos(s->x);
+        e->y = q_pos(s->y);
+        e->vx = q_vel(s->vx);
+        e->vy = q_vel(s->vy);
+        e->owner = s->owner;
+    }
+    return true;
+}
+
+void snap_self_from_player(const SimPlayer *p, SnapSelf *s)
+{
+    s->x = p->x;
+    s->y = p->y;
+    s->vx = p->vx;
+    s->vy = p->vy;
+    s->aim = p->aim;
+    s->score = p->score;
+    s->flags = player_flags(p);
+    s->cooldown = p->cooldown;
+    s->respawn = p->respawn;
+}
+
+void snap_self_to_player(const SnapSelf *s, SimPlayer *p)
+{
+    p->active = true;
+    p->alive = (s->flags & SNAP_FLAG_ALIVE) != 0;
+    p->fired = (s->flags & SNAP_FLAG_FIRED) != 0;
+    p->x = s->x;
+    p->y = s->y;
+    p->vx = s->vx;
+    p->vy = s->vy;
+    p->aim = s->aim;
+    p->score = s->score;
+    p->cooldown = s->cooldown;
+    p->respawn = s->respawn;
+}
