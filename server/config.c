@@ -55,7 +55,6 @@ static const KeyDef keys[] = {
     U(idle_timeout_ms, 1000, 86400000, "ms of TCP silence before a connection is closed"),
     U(tcp_max_conns, 1, 4096, "simultaneous TCP connections"),
     U(tcp_outbuf_bytes, 4096, 4194304, "unread TCP output per connection before it is dropped"),
-    U(input_buffer_ticks, 0, 30, "ticks of input jitter buffer"),
     U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
     B(delta, "delta-compress snapshots (false only to measure)"),
     B(debug, "verbose debug logging"),
@@ -80,7 +79,6 @@ void srv_default_config(SrvConfig *c)
     c->idle_timeout_ms = 300000;
     c->tcp_max_conns = 512;
     c->tcp_outbuf_bytes = 65536;
-    c->input_buffer_ticks = 2;
     c->status_interval_s = 5;
     c->delta = true;
     c->debug = false;

@@ -30,7 +30,6 @@ typedef struct SrvConfig {
     unsigned idle_timeout_ms;             /* TCP connection closed after this long silent */
     unsigned tcp_max_conns;               /* simultaneous TCP connections */
     unsigned tcp_outbuf_bytes;            /* unread output per connection before drop */
-    unsigned input_buffer_ticks;          /* jitter buffer for inputs, ticks */
     unsigned status_interval_s;           /* one-line status every N s; 0 = off */
     bool delta;                           /* delta compression on (off only to measure) */
     bool debug;                           /* verbose, rate-limited debug logs */
