@@ -75,9 +75,9 @@ typedef enum MsgEventKind {
 } MsgEventKind;
 
 typedef struct MsgEvent {
-    uint8_t kind;                   /* MsgEventKind */
-    uint16_t a, b;                  /* player ids < PROTO_MAX_PLAYERS; b only for HIT */
-    char name[PROTO_NAME_MAX + 1];  /* PLAYER only: non-empty, line_text_valid */
+    uint8_t kind;                  /* MsgEventKind */
+    uint16_t a, b;                 /* player ids < PROTO_MAX_PLAYERS; b only for HIT */
+    char name[PROTO_NAME_MAX + 1]; /* PLAYER only: non-empty, line_text_valid */
 } MsgEvent;
 
 /* LAN discovery, byte aligned. A query is exactly PROTO_DISC_QUERY_BYTES long (zero padded) so
