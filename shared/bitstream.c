@@ -13,39 +13,6 @@ void bs_writer_init(BsWriter *w, uint8_t *buf, size_t cap)
     w->error = false;
 }
 
-void bs_write_bits(BsWriter *w, uint32_t value, unsigned nbits)
-{
-    assert(nbits <= 32);
-    assert(nbits == 32 || (value >> nbits) == 0);
-    if (w->error)
-        return;
-    if (nbits == 0)
-        return;
-    if (w->bitpos + nbits > w->cap * 8) {
-        w->error = true;
-        return;
-    }
-    while (nbits > 0) {
-        size_t byte = w->bitpos / 8;
-        unsigned off = (unsigned)(w->bitpos % 8);
-        unsigned take = 8 - off;
-        if (take > nbits)
-            take = nbits;
-        uint8_t mask = (uint8_t)(((1u << take) - 1u) << off);
-        if (off == 0)
-            w->buf[byte] = 0; /* first touch of this byte: clear stale caller data */
-        w->buf[byte] = (uint8_t)((w->buf[byte] & ~mask) | ((value << off) & mask));
-        value = take == 32 ? 0 : value >> take;
-        nbits -= take;
-        w->bitpos += take;
-    }
-}
-
-void bs_write_bool(BsWriter *w, bool v)
-{
-    bs_write_bits(w, v ? 1u : 0u, 1);
-}
-
 void bs_write_uvarint(BsWriter *w, uint32_t v)
 {
     do {
@@ -116,41 +83,6 @@ void bs_reader_init(BsReader *r, const uint8_t *buf, size_t len)
     r->len = len;
     r->bitpos = 0;
     r->error = false;
-}
-
-size_t bs_reader_remaining(const BsReader *r)
-{
-    return r->len * 8 - r->bitpos;
-}
-
-uint32_t bs_read_bits(BsReader *r, unsigned nbits)
-{
-    assert(nbits <= 32);
-    if (r->error || nbits == 0)
-        return 0;
-    if (nbits > bs_reader_remaining(r)) {
-        r->error = true;
-        return 0;
-    }
-    uint32_t value = 0;
-    unsigned got = 0;
-    while (got < nbits) {
-        size_t byte = r->bitpos / 8;
-        unsigned off = (unsigned)(r->bitpos % 8);
-        unsigned take = 8 - off;
-        if (take > nbits - got)
-            take = nbits - got;
-        uint32_t chunk = ((uint32_t)r->buf[byte] >> off) & ((1u << take) - 1u);
-        value |= chunk << got;
-        got += take;
-        r->bitpos += take;
-    }
-    return value;
-}
-
-bool bs_read_bool(BsReader *r)
-{
-    return bs_read_bits(r, 1) != 0;
 }
 
 uint32_t bs_read_uvarint(BsReader *r)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <assert.h>
 #include <stdint.h>
 
 typedef struct BsWriter {
@@ -30,9 +31,6 @@ typedef struct BsReader {
 } BsReader;
 
 void bs_writer_init(BsWriter *w, uint8_t *buf, size_t cap);
-/* Writes the low `nbits` (0..32) bits of value. Bits above nbits must be zero (asserted). */
-void bs_write_bits(BsWriter *w, uint32_t value, unsigned nbits);
-void bs_write_bool(BsWriter *w, bool v);
 /* Unsigned LEB128 in the bit stream: groups of 7 value bits (least significant group first),
  * each followed by one "more" bit. 1 to 5 groups; the encoding is always minimal. */
 void bs_write_uvarint(BsWriter *w, uint32_t v);
@@ -49,8 +47,6 @@ size_t bs_writer_bytes(const BsWriter *w);
 size_t bs_writer_bits(const BsWriter *w);
 
 void bs_reader_init(BsReader *r, const uint8_t *buf, size_t len);
-uint32_t bs_read_bits(BsReader *r, unsigned nbits);
-bool bs_read_bool(BsReader *r);
 /* Rejects (sets error) non-minimal encodings and values above UINT32_MAX. */
 uint32_t bs_read_uvarint(BsReader *r);
 int32_t bs_read_svarint(BsReader *r);
@@ -59,10 +55,71 @@ void bs_read_bytes(BsReader *r, void *dst, size_t n);
  * length exceeds maxlen or dst_cap - 1, or if the bytes contain NUL. dst is "" on error. */
 void bs_read_string(BsReader *r, char *dst, size_t dst_cap, size_t maxlen);
 void bs_read_align(BsReader *r);
-/* Bits left to read. */
-size_t bs_reader_remaining(const BsReader *r);
 /* True when no error occurred, fewer than 8 bits remain and all of them are zero: the message
  * was consumed exactly. Decoders call this last to reject trailing garbage. */
 bool bs_reader_finished(const BsReader *r);
+
+/* The hot primitives are inline: codecs call them a few times per field. */
+
+/* Writes the low `nbits` (0..32) bits of value. Bits above nbits must be zero (asserted). */
+static inline void bs_write_bits(BsWriter *w, uint32_t value, unsigned nbits)
+{
+    assert(nbits <= 32);
+    assert(nbits == 32 || (value >> nbits) == 0);
+    if (w->error || nbits == 0)
+        return;
+    if (w->bitpos + nbits > w->cap * 8) {
+        w->error = true;
+        return;
+    }
+    /* Build the touched bytes in a 64-bit word (off + nbits <= 39 bits), keeping the bits
+     * already written below `off` in the first byte; bits above the value are zero. */
+    size_t byte = w->bitpos / 8;
+    unsigned off = (unsigned)(w->bitpos % 8);
+    uint64_t v = (uint64_t)value << off;
+    if (off != 0)
+        v |= w->buf[byte] & ((1u << off) - 1u);
+    unsigned nbytes = (off + nbits + 7) / 8;
+    for (unsigned i = 0; i < nbytes; i++)
+        w->buf[byte + i] = (uint8_t)(v >> (8 * i));
+    w->bitpos += nbits;
+}
+
+static inline void bs_write_bool(BsWriter *w, bool v)
+{
+    bs_write_bits(w, v ? 1u : 0u, 1);
+}
+
+/* Bits left to read. */
+static inline size_t bs_reader_remaining(const BsReader *r)
+{
+    return r->len * 8 - r->bitpos;
+}
+
+/* Reads nbits (0..32); 0 and the sticky error if fewer remain. */
+static inline uint32_t bs_read_bits(BsReader *r, unsigned nbits)
+{
+    assert(nbits <= 32);
+    if (r->error || nbits == 0)
+        return 0;
+    if (nbits > bs_reader_remaining(r)) {
+        r->error = true;
+        return 0;
+    }
+    /* Gather the touched bytes (all inside the buffer) into a 64-bit word, then cut. */
+    size_t byte = r->bitpos / 8;
+    unsigned off = (unsigned)(r->bitpos % 8);
+    unsigned nbytes = (off + nbits + 7) / 8;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < nbytes; i++)
+        v |= (uint64_t)r->buf[byte + i] << (8 * i);
+    r->bitpos += nbits;
+    return (uint32_t)((v >> off) & ((UINT64_C(1) << nbits) - 1u));
+}
+
+static inline bool bs_read_bool(BsReader *r)
+{
+    return bs_read_bits(r, 1) != 0;
+}
 
 #endif

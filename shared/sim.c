@@ -337,11 +337,19 @@ static int32_t tile_centre(uint16_t t)
 static unsigned best_spawn(const SimWorld *w, unsigned slot)
 {
     const Map *m = w->map;
-    bool anyone = false;
-    for (unsigned j = 0; j < PROTO_MAX_PLAYERS && !anyone; j++) {
-        anyone = j != slot && w->players[j].active && w->players[j].alive;
+    /* The other alive players, gathered once: the spawn loop below then runs over a dense
+     * array (a respawn in a full 256-player arena is 64 x 255 distance checks). */
+    int64_t ox[PROTO_MAX_PLAYERS], oy[PROTO_MAX_PLAYERS];
+    unsigned n = 0;
+    for (unsigned j = 0; j < PROTO_MAX_PLAYERS; j++) {
+        const SimPlayer *o = &w->players[j];
+        if (j != slot && o->active && o->alive) {
+            ox[n] = o->x;
+            oy[n] = o->y;
+            n++;
+        }
     }
-    if (!anyone) {
+    if (n == 0) {
         return slot % m->spawn_count;
     }
     unsigned best = 0;
@@ -349,12 +357,8 @@ static unsigned best_spawn(const SimWorld *w, unsigned slot)
     for (unsigned i = 0; i < m->spawn_count; i++) {
         int64_t sx = tile_centre(m->spawns[i].tx), sy = tile_centre(m->spawns[i].ty);
         int64_t min_d = INT64_MAX;
-        for (unsigned j = 0; j < PROTO_MAX_PLAYERS; j++) {
-            const SimPlayer *o = &w->players[j];
-            if (j == slot || !o->active || !o->alive) {
-                continue;
-            }
-            int64_t dx = o->x - sx, dy = o->y - sy;
+        for (unsigned k = 0; k < n; k++) {
+            int64_t dx = ox[k] - sx, dy = oy[k] - sy;
             int64_t d = dx * dx + dy * dy;
             if (d < min_d) {
                 min_d = d;
