@@ -51,6 +51,8 @@ bool game_open(Server *s)
     }
     /* Every datagram stays within the 1200-byte budget: ENet never builds a bigger one. */
     s->host->mtu = PROTO_MAX_DATAGRAM;
+    for (size_t i = 0; i < s->host->peerCount; i++)
+        s->host->peers[i].mtu = PROTO_MAX_DATAGRAM; /* created with the old MTU */
     s->host->maximumPacketSize = GAME_MAX_MESSAGE;
     s->host->maximumWaitingData = GAME_MAX_WAITING;
     s->host->duplicatePeers = s->cfg.peers_per_ip;
@@ -307,6 +309,8 @@ void game_service(Server *s, uint64_t now_ms)
         switch (ev.type) {
         case ENET_EVENT_TYPE_CONNECT:
             ev.peer->data = NULL;
+            if (ev.peer->mtu > PROTO_MAX_DATAGRAM)
+                ev.peer->mtu = PROTO_MAX_DATAGRAM; /* whatever the client asked for */
             s->pending[ev.peer - s->host->peers].connected_ms = now_ms;
             break;
         case ENET_EVENT_TYPE_RECEIVE:

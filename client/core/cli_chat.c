@@ -1,0 +1,313 @@
+/* cli_chat.c — see cli_chat.h. Pure string handling over fixed buffers; every copy is bounded
+ * and every field of a server line is checked before it is stored. */
+#include "cli_chat.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "line.h"
+
+void cli_chat_init(CliChat *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+/* Copies the next space-delimited word of *p (1..maxlen bytes) into dst and moves *p past it
+ * and one following space. False if the word is empty or too long. */
+static bool take_word(const char **p, char *dst, size_t maxlen)
+{
+    const char *s = *p;
+    size_t n = strcspn(s, " ");
+    if (n == 0 || n > maxlen)
+        return false;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    s += n;
+    if (*s == ' ')
+        s++;
+    *p = s;
+    return true;
+}
+
+/* The rest of the line as text: non-empty, at most PROTO_LINE_MAX bytes. */
+static bool take_text(const char *s, char *dst)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > PROTO_LINE_MAX)
+        return false;
+    memcpy(dst, s, n + 1);
+    return true;
+}
+
+static bool take_id(const char **p, int *id)
+{
+    char word[8];
+    if (!take_word(p, word, 3))
+        return false;
+    int v = 0;
+    for (const char *d = word; *d != '\0'; d++) {
+        if (*d < '0' || *d > '9')
+            return false;
+        v = v * 10 + (*d - '0');
+    }
+    if (v >= PROTO_MAX_PLAYERS || (word[0] == '0' && word[1] != '\0'))
+        return false;
+    *id = v;
+    return true;
+}
+
+static bool parse_fields(const char *cmd, const char *rest, CliChatEntry *e)
+{
+    const char *p = rest;
+    if (strcmp(cmd, "CHAT") == 0 || strcmp(cmd, "ACTION") == 0) {
+        e->kind = cmd[0] == 'C' ? CLI_CHAT_SAY : CLI_CHAT_ACTION;
+        return take_word(&p, e->name, PROTO_NAME_MAX) && take_text(p, e->text);
+    }
+    if (strcmp(cmd, "WHISPER") == 0) {
+        e->kind = CLI_CHAT_WHISPER;
+        return take_word(&p, e->name, PROTO_NAME_MAX) && take_word(&p, e->other, PROTO_NAME_MAX) &&
+               take_text(p, e->text);
+    }
+    if (strcmp(cmd, "JOIN") == 0) {
+        e->kind = CLI_CHAT_JOIN;
+        return take_id(&p, &e->id) && take_word(&p, e->name, PROTO_NAME_MAX) && *p == '\0';
+    }
+    if (strcmp(cmd, "LEAVE") == 0) {
+        e->kind = CLI_CHAT_LEAVE;
+        return take_id(&p, &e->id) && take_word(&p, e->name, PROTO_NAME_MAX) &&
+               take_word(&p, e->word, CLI_CHAT_WORD_MAX) && *p == '\0';
+    }
+    if (strcmp(cmd, "HIT") == 0) {
+        e->kind = CLI_CHAT_HIT;
+        return take_word(&p, e->name, PROTO_NAME_MAX) && take_word(&p, e->other, PROTO_NAME_MAX) &&
+               *p == '\0';
+    }
+    if (strcmp(cmd, "NOTICE") == 0) {
+        e->kind = CLI_CHAT_NOTICE;
+        return take_text(p, e->text);
+    }
+    if (strcmp(cmd, "ERR") == 0) {
+        e->kind = CLI_CHAT_ERROR;
+        if (!take_word(&p, e->word, CLI_CHAT_WORD_MAX))
+            return false;
+        if (*p != '\0')
+            (void)take_text(p, e->text);
+        return true;
+    }
+    return false;
+}
+
+bool cli_chat_parse(const char *line, uint64_t time_us, CliChatEntry *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = -1;
+    size_t len = strlen(line);
+    if (len == 0 || len > PROTO_LINE_MAX || !line_text_valid((const uint8_t *)line, len))
+        goto reject;
+    char cmd[8];
+    const char *rest = line;
+    if (!take_word(&rest, cmd, sizeof cmd - 1))
+        goto reject;
+    if (!parse_fields(cmd, rest, out))
+        goto reject;
+    out->time_us = time_us;
+    return true;
+reject:
+    memset(out, 0, sizeof *out);
+    out->id = -1;
+    return false;
+}
+
+static CliChatEntry *push_slot(CliChat *c)
+{
+    CliChatEntry *e = &c->entries[c->head];
+    c->head = (c->head + 1) % CLI_CHAT_HISTORY;
+    if (c->count < CLI_CHAT_HISTORY)
+        c->count++;
+    c->total++;
+    return e;
+}
+
+const CliChatEntry *cli_chat_add_line(CliChat *c, const char *line, uint64_t time_us)
+{
+    CliChatEntry e;
+    if (!cli_chat_parse(line, time_us, &e))
+        return NULL;
+    CliChatEntry *slot = push_slot(c);
+    *slot = e;
+    return slot;
+}
+
+void cli_chat_add_local(CliChat *c, const char *text, uint64_t time_us)
+{
+    CliChatEntry *e = push_slot(c);
+    memset(e, 0, sizeof *e);
+    e->kind = CLI_CHAT_LOCAL;
+    e->id = -1;
+    e->time_us = time_us;
+    snprintf(e->text, sizeof e->text, "%s", text);
+}
+
+unsigned cli_chat_count(const CliChat *c)
+{
+    return c->count;
+}
+
+const CliChatEntry *cli_chat_get(const CliChat *c, unsigned i)
+{
+    if (i >= c->count)
+        return NULL;
+    unsigned first = (c->head + CLI_CHAT_HISTORY - c->count) % CLI_CHAT_HISTORY;
+    return &c->entries[(first + i) % CLI_CHAT_HISTORY];
+}
+
+size_t cli_chat_format(const CliChatEntry *e, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    int n = 0;
+    switch (e->kind) {
+    case CLI_CHAT_SAY:
+        n = snprintf(out, cap, "<%s> %s", e->name, e->text);
+        break;
+    case CLI_CHAT_ACTION:
+        n = snprintf(out, cap, "* %s %s", e->name, e->text);
+        break;
+    case CLI_CHAT_WHISPER:
+        n = snprintf(out, cap, "[%s -> %s] %s", e->name, e->other, e->text);
+        break;
+    case CLI_CHAT_JOIN:
+        n = snprintf(out, cap, "%s joined", e->name);
+        break;
+    case CLI_CHAT_LEAVE:
+        n = snprintf(out, cap, "%s left (%s)", e->name, e->word);
+        break;
+    case CLI_CHAT_HIT:
+        n = snprintf(out, cap, "%s hit %s", e->name, e->other);
+        break;
+    case CLI_CHAT_NOTICE:
+        n = snprintf(out, cap, "! %s", e->text);
+        break;
+    case CLI_CHAT_ERROR:
+        n = snprintf(out, cap, "error (%s): %s", e->word, e->text);
+        break;
+    case CLI_CHAT_LOCAL:
+        n = snprintf(out, cap, "%s", e->text);
+        break;
+    default:
+        out[0] = '\0';
+        break;
+    }
+    if (n < 0) {
+        out[0] = '\0';
+        return 0;
+    }
+    return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* ---- typed commands --------------------------------------------------------------------- */
+
+static const char *skip_spaces(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    return s;
+}
+
+/* Writes "VERB text" (or "VERB" when text is empty and allowed). */
+static CliChatCmd emit(char *out, size_t cap, const char *verb, const char *text,
+                       bool text_required, bool chat_limit)
+{
+    size_t n = strlen(text);
+    if (text_required && n == 0)
+        return CLI_CMD_USAGE;
+    if (chat_limit && n > PROTO_CHAT_MAX)
+        return CLI_CMD_TOO_LONG;
+    int k = n > 0 ? snprintf(out, cap, "%s %s", verb, text) : snprintf(out, cap, "%s", verb);
+    /* The server reads at most PROTO_LINE_MAX bytes including "\n". */
+    if (k < 0 || (size_t)k >= cap || (size_t)k + 1 > PROTO_LINE_MAX)
+        return CLI_CMD_TOO_LONG;
+    return CLI_CMD_SEND;
+}
+
+CliChatCmd cli_chat_command(const char *typed, char *out, size_t cap, bool *is_chat)
+{
+    bool chat = false;
+    CliChatCmd r;
+    if (is_chat != NULL)
+        *is_chat = false;
+    if (cap > 0)
+        out[0] = '\0';
+    size_t len = strlen(typed);
+    if (!line_text_valid((const uint8_t *)typed, len))
+        return CLI_CMD_INVALID;
+    const char *s = skip_spaces(typed);
+    if (*s == '\0')
+        return CLI_CMD_NONE;
+    if (s[0] != '/' || s[1] == '/') {
+        chat = true;
+        r = emit(out, cap, "SAY", s[0] == '/' ? s + 1 : s, true, true);
+        goto done;
+    }
+    /* "/word rest" */
+    char word[16];
+    const char *p = s + 1;
+    size_t wn = strcspn(p, " ");
+    if (wn == 0 || wn >= sizeof word)
+        return CLI_CMD_UNKNOWN;
+    memcpy(word, p, wn);
+    word[wn] = '\0';
+    const char *rest = skip_spaces(p + wn);
+    if (strcasecmp(word, "me") == 0) {
+        chat = true;
+        r = emit(out, cap, "ME", rest, true, true);
+    } else if (strcasecmp(word, "w") == 0 || strcasecmp(word, "whisper") == 0 ||
+               strcasecmp(word, "msg") == 0) {
+        chat = true;
+        size_t nn = strcspn(rest, " ");
+        const char *text = skip_spaces(rest + nn);
+        if (nn == 0 || nn > PROTO_NAME_MAX || *text == '\0')
+            return CLI_CMD_USAGE;
+        if (strlen(text) > PROTO_CHAT_MAX)
+            return CLI_CMD_TOO_LONG;
+        int k = snprintf(out, cap, "WHISPER %.*s %s", (int)nn, rest, text);
+        r = (k < 0 || (size_t)k >= cap || (size_t)k + 1 > PROTO_LINE_MAX) ? CLI_CMD_TOO_LONG
+                                                                          : CLI_CMD_SEND;
+    } else if (strcasecmp(word, "who") == 0) {
+        r = emit(out, cap, "WHO", "", false, false);
+    } else if (strcasecmp(word, "help") == 0) {
+        r = emit(out, cap, "HELP", "", false, false);
+    } else if (strcasecmp(word, "ping") == 0) {
+        r = emit(out, cap, "PING", rest, false, false);
+    } else if (strcasecmp(word, "quit") == 0) {
+        r = emit(out, cap, "QUIT", rest, false, false);
+    } else {
+        return CLI_CMD_UNKNOWN;
+    }
+done:
+    if (r != CLI_CMD_SEND && cap > 0)
+        out[0] = '\0';
+    if (r == CLI_CMD_SEND && is_chat != NULL)
+        *is_chat = chat;
+    return r;
+}
+
+const char *cli_chat_cmd_str(CliChatCmd r)
+{
+    switch (r) {
+    case CLI_CMD_SEND:
+        return "ok";
+    case CLI_CMD_NONE:
+        return "nothing to send";
+    case CLI_CMD_UNKNOWN:
+        return "unknown command (try /help)";
+    case CLI_CMD_USAGE:
+        return "usage: /me <text>, /w <name> <text>, /who, /help, /ping, /quit";
+    case CLI_CMD_TOO_LONG:
+        return "message too long (at most 200 bytes)";
+    case CLI_CMD_INVALID:
+        return "message has invalid characters";
+    }
+    return "?";
+}

@@ -1,0 +1,123 @@
+/* cli_clock.c — see cli_clock.h. All arithmetic in ticks (1/60 s) as doubles: exact enough for
+ * years of microseconds, and never on the wire. */
+#include "cli_clock.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "protocol.h"
+
+/* Offset filter: samples above the estimate are trusted fast (a packet can only be late,
+ * never early), samples below slowly (one late packet should not pull the clock back). */
+#define OFFSET_UP   0.25
+#define OFFSET_DOWN 0.05
+
+static double local_ticks(uint64_t us)
+{
+    return (double)us * (PROTO_TICK_HZ / 1e6);
+}
+
+static double rtt_ticks(double rtt_ms)
+{
+    if (!(rtt_ms > 0.0))
+        return 0.0;
+    return rtt_ms * (PROTO_TICK_HZ / 1000.0);
+}
+
+void cli_clock_init(CliClock *c)
+{
+    memset(c, 0, sizeof *c);
+    c->rate = 1.0;
+}
+
+void cli_clock_observe(CliClock *c, uint32_t server_tick, uint64_t arrival_us, double rtt_ms)
+{
+    /* The message left right after server_tick and travelled about RTT/2. */
+    double sample = (double)server_tick + rtt_ticks(rtt_ms) / 2.0 - local_ticks(arrival_us);
+    if (!c->synced) {
+        c->offset = sample;
+        c->synced = true;
+        return;
+    }
+    double d = sample - c->offset;
+    if (fabs(d) > CLI_CLOCK_RESYNC_TICKS) {
+        c->offset = sample;
+        c->resyncs++;
+        return;
+    }
+    c->offset += d * (d > 0 ? OFFSET_UP : OFFSET_DOWN);
+}
+
+double cli_clock_server_tick(const CliClock *c, uint64_t now_us)
+{
+    return local_ticks(now_us) + c->offset;
+}
+
+double cli_clock_target(const CliClock *c, uint64_t now_us, double rtt_ms)
+{
+    return cli_clock_server_tick(c, now_us) + rtt_ticks(rtt_ms) / 2.0 + CLI_CLOCK_MARGIN_TICKS;
+}
+
+unsigned cli_clock_advance(CliClock *c, uint64_t now_us, double rtt_ms, uint32_t *first)
+{
+    *first = 0;
+    if (!c->synced)
+        return 0;
+    double target = cli_clock_target(c, now_us, rtt_ms);
+    if (!c->running) {
+        c->running = true;
+        c->tick = target;
+        c->last_us = now_us;
+        c->rate = 1.0;
+        double t = floor(target);
+        if (t < 1.0)
+            return 0;
+        c->last_tick = (uint32_t)t;
+        *first = c->last_tick;
+        return 1;
+    }
+    double dt = now_us > c->last_us ? local_ticks(now_us - c->last_us) : 0.0;
+    c->last_us = now_us;
+    double err = target - (c->tick + dt); /* where real time alone would put us */
+    if (fabs(err) > CLI_CLOCK_RESYNC_TICKS) {
+        /* Far off (a stall, a server hiccup): jump. Backwards means no new ticks until the
+         * clock passes last_tick again; a tick is never handed out twice. */
+        c->tick = target;
+        c->rate = 1.0;
+        c->resyncs++;
+    } else {
+        double skew = err * CLI_CLOCK_GAIN;
+        if (skew > CLI_CLOCK_MAX_SKEW)
+            skew = CLI_CLOCK_MAX_SKEW;
+        if (skew < -CLI_CLOCK_MAX_SKEW)
+            skew = -CLI_CLOCK_MAX_SKEW;
+        c->rate = 1.0 + skew;
+        c->tick += dt * c->rate;
+    }
+    double newest_d = floor(c->tick);
+    if (newest_d <= (double)c->last_tick)
+        return 0;
+    if (newest_d > 4294967295.0)
+        newest_d = 4294967295.0;
+    uint32_t newest = (uint32_t)newest_d;
+    uint32_t n = newest - c->last_tick;
+    uint32_t start = c->last_tick + 1;
+    if (n > CLI_CLOCK_MAX_BURST) {
+        c->skipped += n - CLI_CLOCK_MAX_BURST;
+        start = newest - CLI_CLOCK_MAX_BURST + 1;
+        n = CLI_CLOCK_MAX_BURST;
+    }
+    c->last_tick = newest;
+    *first = start;
+    return n;
+}
+
+uint64_t cli_clock_next_due_us(const CliClock *c)
+{
+    if (!c->running)
+        return c->last_us;
+    double left = floor(c->tick) + 1.0 - c->tick; /* ticks of client time */
+    double rate = c->rate > 0.5 ? c->rate : 0.5;
+    double us = left / rate * (1e6 / PROTO_TICK_HZ);
+    return c->last_us + (uint64_t)ceil(us);
+}

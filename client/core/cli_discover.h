@@ -1,0 +1,52 @@
+/* cli_discover.h — LAN discovery, client side: broadcast a QUERY, collect REPLYs.
+ *
+ * Owns one non-blocking UDP socket with SO_BROADCAST. Each query carries a fresh nonce; a
+ * reply counts only if it echoes the nonce of one of our recent queries and decodes cleanly
+ * (msg_disc_reply_decode). Servers are deduplicated by source address and ports; the ping is
+ * the time from the matching query to the reply. Never blocks: the caller polls the fd. */
+#ifndef ARENA_CLI_DISCOVER_H
+#define ARENA_CLI_DISCOVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+enum {
+    CLI_DISCOVER_MAX_SERVERS = 32,
+    CLI_DISCOVER_NONCES = 8, /* recent queries whose replies are accepted */
+    CLI_DISCOVER_ADDR_MAX = 64,
+};
+
+typedef struct CliDiscoverConfig {
+    char broadcast[CLI_DISCOVER_ADDR_MAX]; /* IPv4 address queries go to */
+    uint16_t port;                         /* servers' discovery port */
+} CliDiscoverConfig;
+
+typedef struct CliServerInfo {
+    char addr[CLI_DISCOVER_ADDR_MAX]; /* dotted IPv4 the reply came from */
+    uint32_t ip;                      /* same, network byte order */
+    MsgDiscReply reply;               /* newest reply */
+    double ping_ms;                   /* query-to-reply time of the newest reply */
+    uint64_t seen_us;                 /* when the newest reply arrived */
+} CliServerInfo;
+
+typedef struct CliDiscover CliDiscover;
+
+/* broadcast "255.255.255.255", port PROTO_DISCOVERY_PORT. */
+void cli_discover_default_config(CliDiscoverConfig *cfg);
+/* NULL on failure with a reason in err. */
+CliDiscover *cli_discover_create(const CliDiscoverConfig *cfg, char *err, size_t errlen);
+void cli_discover_destroy(CliDiscover *d);
+int cli_discover_fd(const CliDiscover *d);
+/* Sends one query (PROTO_DISC_QUERY_BYTES long). False if the send failed. */
+bool cli_discover_query(CliDiscover *d, uint64_t now_us);
+/* Reads every pending reply. */
+void cli_discover_service(CliDiscover *d, uint64_t now_us);
+unsigned cli_discover_count(const CliDiscover *d);
+const CliServerInfo *cli_discover_server(const CliDiscover *d, unsigned i);
+/* Datagrams that were not a valid answer to one of our queries. */
+uint64_t cli_discover_rejected(const CliDiscover *d);
+
+#endif

@@ -1,0 +1,240 @@
+/* cli_interp.c — see cli_interp.h. Time is kept in ticks (1/60 s) as doubles; wire values
+ * (1/8 unit positions and velocities, 10-bit aim) are turned into floats only here, for
+ * drawing. */
+#include "cli_interp.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "protocol.h"
+#include "quant.h"
+#include "sim.h"
+
+#define TICKS_PER_MS     (PROTO_TICK_HZ / 1000.0)
+#define INITIAL_INTERVAL 2.0        /* ticks between snapshots assumed until measured (30 Hz) */
+#define INTERVAL_GAIN    0.1        /* smoothing of the measured interval */
+#define JITTER_GAIN      (1.0 / 16) /* smoothing of the lateness (as RFC 3550's jitter) */
+#define OFFSET_UP        0.25       /* arrivals earlier than expected move the estimate fast */
+#define OFFSET_DOWN      0.02       /* late ones slowly */
+#define RESYNC_TICKS     30.0
+#define PI_D             3.14159265358979323846
+
+enum { AIM10_STEPS = 1 << Q_AIM_BITS };
+
+static double local_ticks(uint64_t us)
+{
+    return (double)us * (PROTO_TICK_HZ / 1e6);
+}
+
+void cli_interp_init(CliInterp *ip, SnapEntity *pool, uint32_t pool_cap)
+{
+    memset(ip, 0, sizeof *ip);
+    ip->pool = pool;
+    ip->pool_cap = pool_cap;
+    ip->interval = INITIAL_INTERVAL;
+}
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static void update_target(CliInterp *ip)
+{
+    ip->target_delay =
+        clampd(2.0 * ip->interval + 2.0 * ip->jitter, CLI_INTERP_MIN_DELAY_MS * TICKS_PER_MS,
+               CLI_INTERP_MAX_DELAY_MS * TICKS_PER_MS);
+}
+
+bool cli_interp_push(CliInterp *ip, const Snapshot *s, uint64_t arrival_us)
+{
+    if (s->tick == 0 || s->tick <= ip->newest_tick || s->count > ip->pool_cap)
+        return false;
+
+    /* Timing: how the arrival compares with the tick it shows. */
+    double sample = (double)s->tick - local_ticks(arrival_us);
+    if (!ip->synced) {
+        ip->synced = true;
+        ip->offset = sample;
+        ip->jitter = 0.0;
+    } else {
+        double gap = (double)(s->tick - ip->newest_tick);
+        ip->interval += (gap - ip->interval) * INTERVAL_GAIN;
+        double d = sample - ip->offset;
+        if (fabs(d) > RESYNC_TICKS) {
+            ip->offset = sample;
+            ip->jitter = 0.0;
+            ip->resyncs++;
+        } else {
+            double late = d < 0 ? -d : 0.0;
+            ip->jitter += (late - ip->jitter) * JITTER_GAIN;
+            ip->offset += d * (d > 0 ? OFFSET_UP : OFFSET_DOWN);
+        }
+    }
+    update_target(ip);
+    ip->newest_tick = s->tick;
+
+    /* Storage: the next free run of the pool; frames it overwrites are forgotten. */
+    if (ip->pool_head + s->count > ip->pool_cap)
+        ip->pool_head = 0;
+    uint32_t lo = ip->pool_head, hi = lo + s->count;
+    for (unsigned i = 0; i < CLI_INTERP_FRAMES; i++) {
+        CliInterpFrame *f = &ip->frames[i];
+        if (f->tick != 0 && f->count > 0 && lo < f->first + f->count && f->first < hi)
+            f->tick = 0;
+    }
+    CliInterpFrame *f = &ip->frames[ip->head];
+    ip->head = (ip->head + 1) % CLI_INTERP_FRAMES;
+    f->tick = s->tick;
+    f->arrival_us = arrival_us;
+    f->first = lo;
+    f->count = s->count;
+    if (s->count > 0)
+        memcpy(ip->pool + lo, s->ents, s->count * sizeof *s->ents);
+    ip->pool_head = hi;
+    return true;
+}
+
+double cli_interp_render_tick(CliInterp *ip, uint64_t now_us)
+{
+    if (!ip->synced)
+        return 0.0;
+    double newest = local_ticks(now_us) + ip->offset;
+    if (ip->last_render_us == 0) {
+        ip->delay = ip->target_delay;
+    } else {
+        double dt = now_us > ip->last_render_us ? local_ticks(now_us - ip->last_render_us) : 0;
+        double step = dt * CLI_INTERP_DELAY_SLEW;
+        ip->delay += clampd(ip->target_delay - ip->delay, -step, step);
+    }
+    ip->last_render_us = now_us;
+    double rt = newest - ip->delay;
+    return rt > 0.0 ? rt : 0.0;
+}
+
+/* Frames oldest first (indices into ip->frames); returns how many are in use. */
+static unsigned ordered_frames(const CliInterp *ip, unsigned idx[CLI_INTERP_FRAMES])
+{
+    unsigned n = 0;
+    for (unsigned k = 0; k < CLI_INTERP_FRAMES; k++) {
+        unsigned i = (ip->head + k) % CLI_INTERP_FRAMES;
+        if (ip->frames[i].tick != 0)
+            idx[n++] = i;
+    }
+    return n;
+}
+
+static float aim_radians(double aim10)
+{
+    return (float)(aim10 * (2.0 * PI_D / AIM10_STEPS));
+}
+
+static double wrap_aim10(double a)
+{
+    a = fmod(a, (double)AIM10_STEPS);
+    return a < 0 ? a + AIM10_STEPS : a;
+}
+
+static void view_from(const SnapEntity *e, CliEntityView *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = e->id;
+    v->type = e->type;
+    v->flags = e->flags;
+    v->owner = e->owner;
+    v->score = e->score;
+    v->x = (float)e->x / 8.0f;
+    v->y = (float)e->y / 8.0f;
+    v->vx = (float)e->vx / 8.0f;
+    v->vy = (float)e->vy / 8.0f;
+    v->aim = aim_radians(e->aim);
+}
+
+/* Farthest an entity can honestly move in `ticks`; beyond it the id was reused or the player
+ * respawned, and interpolating would draw it flying through walls. */
+static double plausible_units(uint8_t type, double ticks)
+{
+    double speed = (type == SNAP_ENT_SHOT ? SIM_SHOT_SPEED : SIM_MAX_SPEED) / (double)SIM_FP_ONE;
+    return ticks * speed * 1.5 + 2.0;
+}
+
+static void lerp_view(const SnapEntity *a, const SnapEntity *b, double alpha, double gap,
+                      CliEntityView *v)
+{
+    view_from(a, v);
+    double dx = ((double)b->x - a->x) / 8.0, dy = ((double)b->y - a->y) / 8.0;
+    bool alive_same = (a->flags & SNAP_FLAG_ALIVE) == (b->flags & SNAP_FLAG_ALIVE);
+    if (!alive_same || sqrt(dx * dx + dy * dy) > plausible_units(a->type, gap))
+        return; /* a jump: keep showing a until the render tick reaches b */
+    v->x = (float)(a->x / 8.0 + dx * alpha);
+    v->y = (float)(a->y / 8.0 + dy * alpha);
+    v->vx = (float)((a->vx + (b->vx - a->vx) * alpha) / 8.0);
+    v->vy = (float)((a->vy + (b->vy - a->vy) * alpha) / 8.0);
+    /* The short way round: a difference in [-512, 512) steps. */
+    int half = AIM10_STEPS / 2;
+    double da = (double)(((int)b->aim - (int)a->aim + half + AIM10_STEPS) % AIM10_STEPS - half);
+    v->aim = aim_radians(wrap_aim10(a->aim + da * alpha));
+}
+
+unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, unsigned cap)
+{
+    unsigned idx[CLI_INTERP_FRAMES];
+    unsigned nf = ordered_frames(ip, idx);
+    if (nf == 0 || cap == 0)
+        return 0;
+    /* a: newest frame at or before rt (the oldest if rt is before all); b: the one after. */
+    unsigned ai = 0;
+    for (unsigned k = 0; k < nf; k++)
+        if ((double)ip->frames[idx[k]].tick <= rt)
+            ai = k;
+    const CliInterpFrame *a = &ip->frames[idx[ai]];
+    const CliInterpFrame *b = ai + 1 < nf ? &ip->frames[idx[ai + 1]] : NULL;
+    const SnapEntity *ea = ip->pool + a->first;
+    unsigned n = 0;
+
+    if (b == NULL || rt < (double)a->tick) {
+        double ahead = rt - (double)a->tick;
+        double limit = CLI_INTERP_EXTRAP_MS * TICKS_PER_MS;
+        double dt = b == NULL ? clampd(ahead, 0.0, limit) : 0.0;
+        for (unsigned i = 0; i < a->count && n < cap; i++) {
+            CliEntityView *v = &out[n++];
+            view_from(&ea[i], v);
+            if (dt > 0.0) {
+                v->x += v->vx * (float)dt;
+                v->y += v->vy * (float)dt;
+                v->extrapolated = true;
+            }
+        }
+        return n;
+    }
+
+    const SnapEntity *eb = ip->pool + b->first;
+    double gap = (double)(b->tick - a->tick);
+    double alpha = (rt - (double)a->tick) / gap;
+    unsigned j = 0;
+    for (unsigned i = 0; i < a->count && n < cap; i++) {
+        while (j < b->count && eb[j].id < ea[i].id)
+            j++; /* only in b: appears when the render tick reaches b */
+        CliEntityView *v = &out[n++];
+        if (j < b->count && eb[j].id == ea[i].id && eb[j].type == ea[i].type)
+            lerp_view(&ea[i], &eb[j], alpha, gap, v);
+        else
+            view_from(&ea[i], v); /* gone in b: shown as in a until then */
+    }
+    return n;
+}
+
+double cli_interp_delay_ms(const CliInterp *ip)
+{
+    return ip->delay / TICKS_PER_MS;
+}
+
+double cli_interp_interval_ms(const CliInterp *ip)
+{
+    return ip->interval / TICKS_PER_MS;
+}
+
+double cli_interp_jitter_ms(const CliInterp *ip)
+{
+    return ip->jitter / TICKS_PER_MS;
+}

@@ -1,0 +1,181 @@
+/* cli_parse.c — see cli_parse.h. */
+#include "cli_parse.h"
+
+#include <enet/enet.h>
+#include <string.h>
+
+/* Decimal digits only, no sign, no leading zero (except "0"), value <= max. */
+static bool parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+    if (n == 0 || n > 10 || (n > 1 && s[0] == '0'))
+        return false;
+    unsigned long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+static bool parse_token(const char *s, size_t n, uint8_t out[PROTO_TOKEN_BYTES])
+{
+    if (n != 2 * PROTO_TOKEN_BYTES)
+        return false;
+    for (size_t i = 0; i < PROTO_TOKEN_BYTES; i++) {
+        int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+static bool key_is(const char *k, size_t kn, const char *want)
+{
+    return kn == strlen(want) && memcmp(k, want, kn) == 0;
+}
+
+bool cli_parse_login_ok(const char *args, CliLoginOk *out)
+{
+    CliLoginOk ok;
+    memset(&ok, 0, sizeof ok);
+    memset(out, 0, sizeof *out);
+    enum { TOKEN = 1, ID = 2, UDP = 4, VERSION = 8, TICK = 16, SNAP = 32 };
+    unsigned seen = 0;
+    const char *p = args;
+    while (*p != '\0') {
+        size_t n = strcspn(p, " ");
+        const char *eq = memchr(p, '=', n);
+        if (eq != NULL) {
+            const char *k = p, *v = eq + 1;
+            size_t kn = (size_t)(eq - p), vn = n - kn - 1;
+            unsigned long num = 0;
+            unsigned bit = 0;
+            bool good = true;
+            if (key_is(k, kn, "token")) {
+                bit = TOKEN;
+                good = parse_token(v, vn, ok.token);
+            } else if (key_is(k, kn, "id")) {
+                bit = ID;
+                good = parse_uint(v, vn, PROTO_MAX_PLAYERS - 1, &num);
+                ok.player_id = (uint16_t)num;
+            } else if (key_is(k, kn, "udp")) {
+                bit = UDP;
+                good = parse_uint(v, vn, 65535, &num) && num > 0;
+                ok.udp_port = (uint16_t)num;
+            } else if (key_is(k, kn, "version")) {
+                bit = VERSION;
+                good = parse_uint(v, vn, 255, &num) && num == PROTO_VERSION;
+            } else if (key_is(k, kn, "tick")) {
+                bit = TICK;
+                good = parse_uint(v, vn, 255, &num) && num == PROTO_TICK_HZ;
+            } else if (key_is(k, kn, "snap")) {
+                bit = SNAP;
+                good =
+                    parse_uint(v, vn, PROTO_SNAPSHOT_HZ_MAX, &num) && num >= PROTO_SNAPSHOT_HZ_MIN;
+                ok.snapshot_hz = (uint8_t)num;
+            }
+            if (!good || (seen & bit) != 0)
+                return false;
+            seen |= bit;
+        }
+        p += n;
+        if (*p == ' ')
+            p++;
+    }
+    if ((seen & (TOKEN | ID | UDP)) != (TOKEN | ID | UDP))
+        return false;
+    *out = ok;
+    return true;
+}
+
+long cli_parse_hello_version(const char *line)
+{
+    if (strncmp(line, "HELLO ", 6) != 0)
+        return -1;
+    const char *v = line + 6;
+    size_t n = strcspn(v, " ");
+    unsigned long num;
+    if (!parse_uint(v, n, 1000000, &num))
+        return -1;
+    return (long)num;
+}
+
+bool cli_parse_err(const char *args, char code[CLI_ERR_CODE_MAX + 1], const char **text)
+{
+    size_t n = strcspn(args, " ");
+    code[0] = '\0';
+    *text = "";
+    if (n == 0 || n > CLI_ERR_CODE_MAX)
+        return false;
+    memcpy(code, args, n);
+    code[n] = '\0';
+    *text = args[n] == ' ' ? args + n + 1 : args + n;
+    return true;
+}
+
+static uint16_t read_be16(const uint8_t *p)
+{
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+bool cli_datagram_has_channel_data(const uint8_t *d, size_t len, uint8_t channel)
+{
+    if (len < offsetof(ENetProtocolHeader, sentTime))
+        return false;
+    uint16_t peer_id = read_be16(d);
+    if (peer_id & ENET_PROTOCOL_HEADER_FLAG_COMPRESSED)
+        return false;
+    size_t pos = (peer_id & ENET_PROTOCOL_HEADER_FLAG_SENT_TIME)
+                     ? sizeof(ENetProtocolHeader)
+                     : offsetof(ENetProtocolHeader, sentTime);
+    while (pos + sizeof(ENetProtocolCommandHeader) <= len) {
+        unsigned cmd = d[pos] & ENET_PROTOCOL_COMMAND_MASK;
+        uint8_t ch = d[pos + 1];
+        if (cmd == ENET_PROTOCOL_COMMAND_NONE || cmd >= ENET_PROTOCOL_COMMAND_COUNT)
+            return false;
+        size_t size = enet_protocol_command_size((enet_uint8)cmd);
+        if (size == 0 || size > len - pos)
+            return false;
+        size_t off = 0;
+        switch (cmd) {
+        case ENET_PROTOCOL_COMMAND_SEND_RELIABLE:
+            off = offsetof(ENetProtocolSendReliable, dataLength);
+            break;
+        case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE:
+            off = offsetof(ENetProtocolSendUnreliable, dataLength);
+            break;
+        case ENET_PROTOCOL_COMMAND_SEND_UNSEQUENCED:
+            off = offsetof(ENetProtocolSendUnsequenced, dataLength);
+            break;
+        case ENET_PROTOCOL_COMMAND_SEND_FRAGMENT:
+        case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE_FRAGMENT:
+            off = offsetof(ENetProtocolSendFragment, dataLength);
+            break;
+        default:
+            break;
+        }
+        size_t data_len = off != 0 ? read_be16(d + pos + off) : 0;
+        if (data_len > len - pos - size)
+            return false;
+        if (ch == channel && data_len > 0)
+            return true;
+        pos += size + data_len;
+    }
+    return false;
+}

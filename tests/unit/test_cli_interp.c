@@ -1,0 +1,308 @@
+/* test_cli_interp.c — interpolation of remote entities.
+ *
+ * What a user would notice: other players stuttering or drawn at the wrong place between two
+ * snapshots, a long delay (sluggish view) on a clean network or a short one that runs out of
+ * snapshots, aim spinning the long way round, a player sliding across the map after a
+ * respawn, an entity frozen or flying off when snapshots stop. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_interp.h"
+
+#define PI_D 3.14159265358979323846
+
+typedef struct Fixture {
+    SnapEntity pool[8 * PROTO_MAX_ENTITIES];
+    SnapEntity ents[8];
+    CliInterp ip;
+} Fixture;
+
+static int fx_setup(void **state)
+{
+    Fixture *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    cli_interp_init(&f->ip, f->pool, 8 * PROTO_MAX_ENTITIES);
+    *state = f;
+    return 0;
+}
+
+static int fx_teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+static SnapEntity player(uint16_t id, uint16_t x, uint16_t y, int8_t vx, int8_t vy, uint16_t aim)
+{
+    SnapEntity e;
+    memset(&e, 0, sizeof e);
+    e.id = id;
+    e.type = SNAP_ENT_PLAYER;
+    e.flags = SNAP_FLAG_ALIVE;
+    e.x = x;
+    e.y = y;
+    e.vx = vx;
+    e.vy = vy;
+    e.aim = aim;
+    return e;
+}
+
+static void push(Fixture *f, uint32_t tick, uint64_t arrival_us, const SnapEntity *ents, uint16_t n)
+{
+    Snapshot s;
+    snap_init(&s, f->ents, 8);
+    memcpy(f->ents, ents, n * sizeof *ents);
+    s.tick = tick;
+    s.count = n;
+    assert_true(cli_interp_push(&f->ip, &s, arrival_us));
+}
+
+static const CliEntityView *find(const CliEntityView *v, unsigned n, uint16_t id)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (v[i].id == id)
+            return &v[i];
+    return NULL;
+}
+
+static void test_midpoint_is_exact(void **state)
+{
+    Fixture *f = *state;
+    /* 1/8-unit positions: 800 = 100.0 units. Aim 1000 -> 20 crosses 0 (the short way is
+     * +44 steps, the long way -980). */
+    SnapEntity a[1] = {player(3, 800, 400, 8, -4, 1000)};
+    SnapEntity b[1] = {player(3, 816, 392, 8, -4, 20)};
+    push(f, 100, 1000000, a, 1);
+    push(f, 102, 1033333, b, 1);
+    CliEntityView v[4];
+    assert_int_equal(cli_interp_sample(&f->ip, 101.0, v, 4), 1);
+    assert_int_equal(v[0].id, 3);
+    assert_true(v[0].x == 101.0f);
+    assert_true(v[0].y == 49.5f);
+    assert_true(v[0].vx == 1.0f && v[0].vy == -0.5f);
+    assert_false(v[0].extrapolated);
+    double want_aim = 1022.0 * 2.0 * PI_D / 1024.0;
+    assert_true(fabs(v[0].aim - want_aim) < 1e-4);
+
+    /* At the frames themselves: exactly their values. A quarter of the way: a quarter. */
+    assert_int_equal(cli_interp_sample(&f->ip, 100.0, v, 4), 1);
+    assert_true(v[0].x == 100.0f && v[0].y == 50.0f);
+    assert_true(fabs(v[0].aim - 1000.0 * 2.0 * PI_D / 1024.0) < 1e-4);
+    assert_int_equal(cli_interp_sample(&f->ip, 102.0, v, 4), 1);
+    assert_true(v[0].x == 102.0f && v[0].y == 49.0f);
+    assert_int_equal(cli_interp_sample(&f->ip, 100.5, v, 4), 1);
+    assert_true(v[0].x == 100.5f && v[0].y == 49.75f);
+    /* 1000 + 11 = 1011. */
+    assert_true(fabs(v[0].aim - 1011.0 * 2.0 * PI_D / 1024.0) < 1e-4);
+
+    /* Aim the other way round: 20 -> 1000 goes down through 0. */
+    SnapEntity c[1] = {player(3, 816, 392, 0, 0, 1000)};
+    push(f, 104, 1066666, c, 1);
+    assert_int_equal(cli_interp_sample(&f->ip, 103.0, v, 4), 1);
+    assert_true(fabs(v[0].aim - 1022.0 * 2.0 * PI_D / 1024.0) < 1e-4);
+}
+
+static void test_appear_vanish(void **state)
+{
+    Fixture *f = *state;
+    SnapEntity a[2] = {player(1, 800, 800, 0, 0, 0), player(5, 1600, 800, 0, 0, 0)};
+    SnapEntity b[2] = {player(1, 808, 800, 0, 0, 0), player(7, 2400, 800, 0, 0, 0)};
+    push(f, 200, 1000000, a, 2);
+    push(f, 202, 1033333, b, 2);
+    CliEntityView v[8];
+    unsigned n = cli_interp_sample(&f->ip, 201.0, v, 8);
+    assert_int_equal(n, 2);
+    assert_non_null(find(v, n, 1));
+    const CliEntityView *gone = find(v, n, 5);
+    assert_non_null(gone); /* still there until the render tick reaches 202 */
+    assert_true(gone->x == 200.0f);
+    assert_null(find(v, n, 7)); /* not yet */
+    n = cli_interp_sample(&f->ip, 202.0, v, 8);
+    assert_int_equal(n, 2);
+    assert_null(find(v, n, 5));
+    assert_non_null(find(v, n, 7));
+    /* Capacity is respected. */
+    assert_int_equal(cli_interp_sample(&f->ip, 202.0, v, 1), 1);
+}
+
+static void test_jump_is_not_interpolated(void **state)
+{
+    Fixture *f = *state;
+    /* 300 units in 2 ticks: a respawn, not a movement. */
+    SnapEntity a[1] = {player(2, 800, 800, 0, 0, 0)};
+    SnapEntity b[1] = {player(2, 800 + 2400, 800, 0, 0, 0)};
+    push(f, 300, 1000000, a, 1);
+    push(f, 302, 1033333, b, 1);
+    CliEntityView v[2];
+    cli_interp_sample(&f->ip, 301.9, v, 2);
+    assert_true(v[0].x == 100.0f);
+    cli_interp_sample(&f->ip, 302.0, v, 2);
+    assert_true(v[0].x == 400.0f);
+    /* A dead player coming back alive nearby is not slid either. */
+    SnapEntity c[1] = {player(2, 3200, 800, 0, 0, 0)};
+    c[0].flags = 0;
+    SnapEntity d[1] = {player(2, 3240, 800, 0, 0, 0)};
+    push(f, 304, 1066666, c, 1);
+    push(f, 306, 1100000, d, 1);
+    cli_interp_sample(&f->ip, 305.0, v, 2);
+    assert_true(v[0].x == 400.0f);
+    assert_int_equal(v[0].flags & SNAP_FLAG_ALIVE, 0);
+}
+
+static void test_extrapolation_is_bounded(void **state)
+{
+    Fixture *f = *state;
+    SnapEntity a[1] = {player(4, 800, 800, 16, 0, 0)}; /* 2 units per tick east */
+    SnapEntity b[1] = {player(4, 832, 800, 16, 0, 0)};
+    push(f, 400, 1000000, a, 1);
+    push(f, 402, 1033333, b, 1);
+    CliEntityView v[2];
+    cli_interp_sample(&f->ip, 403.0, v, 2);
+    assert_true(v[0].extrapolated);
+    assert_true(fabsf(v[0].x - 106.0f) < 1e-4f);
+    /* 100 ms = 6 ticks at most, however long the silence. */
+    cli_interp_sample(&f->ip, 402.0 + 600.0, v, 2);
+    assert_true(v[0].extrapolated);
+    assert_true(fabsf(v[0].x - (104.0f + 12.0f)) < 1e-4f);
+    /* Before the oldest frame: the oldest, unmoved. */
+    cli_interp_sample(&f->ip, 10.0, v, 2);
+    assert_false(v[0].extrapolated);
+    assert_true(v[0].x == 100.0f);
+}
+
+/* Snapshots every `period` ticks for `seconds`, rendering at 60 fps; arrival jitter in
+ * [0, jitter_us). Returns the delay at the end and checks the render clock's smoothness. */
+static double run_rate(Fixture *f, uint32_t *tick, uint64_t *now, uint32_t period, double seconds,
+                       uint32_t jitter_us, uint32_t *rng)
+{
+    uint64_t frame_us = 16667;
+    uint64_t next_snap = *now;
+    uint64_t end = *now + (uint64_t)(seconds * 1e6);
+    double prev_rt = -1.0, prev_delay = -1.0;
+    uint64_t prev_now = *now;
+    SnapEntity e[1] = {player(9, 800, 800, 0, 0, 0)};
+    while (*now < end) {
+        while (next_snap <= *now) {
+            *tick += period;
+            *rng = *rng * 1664525u + 1013904223u;
+            uint64_t late = jitter_us ? (*rng >> 8) % jitter_us : 0;
+            push(f, *tick, next_snap + late, e, 1);
+            next_snap += (uint64_t)period * 1000000u / 60u;
+        }
+        double rt = cli_interp_render_tick(&f->ip, *now);
+        double delay = cli_interp_delay_ms(&f->ip);
+        if (prev_rt >= 0) {
+            double dt_ms = (double)(*now - prev_now) / 1000.0;
+            /* The delay moves at most 5% of the elapsed time per frame. */
+            assert_true(fabs(delay - prev_delay) <= 0.05 * dt_ms + 1e-6);
+            /* Render time never runs backwards (small offset corrections aside). */
+            assert_true(rt >= prev_rt - 0.05);
+        }
+        prev_rt = rt;
+        prev_delay = delay;
+        prev_now = *now;
+        *now += frame_us;
+    }
+    return cli_interp_delay_ms(&f->ip);
+}
+
+static void test_delay_adapts_to_rate(void **state)
+{
+    Fixture *f = *state;
+    uint32_t tick = 1000, rng = 1;
+    uint64_t now = 5000000;
+    /* 30 Hz on a clean network: two intervals (66.7 ms), within 70 ms. */
+    double d30 = run_rate(f, &tick, &now, 2, 4.0, 0, &rng);
+    assert_true(d30 > 60.0 && d30 < 70.0);
+    assert_true(fabs(cli_interp_interval_ms(&f->ip) - 33.33) < 1.0);
+    /* 10 Hz: about 200 ms (the delay grows at 5% of real time, so give it 8 s). */
+    double d10 = run_rate(f, &tick, &now, 6, 8.0, 0, &rng);
+    assert_true(d10 > 190.0 && d10 < 215.0);
+    /* Back to 60 Hz: down to about 33 ms. */
+    double d60 = run_rate(f, &tick, &now, 1, 8.0, 0, &rng);
+    assert_true(d60 > 30.0 && d60 < 40.0);
+    /* 30 Hz with up to 20 ms of arrival jitter: more delay than on the clean network. */
+    double dj = run_rate(f, &tick, &now, 2, 8.0, 20000, &rng);
+    assert_true(dj > d30 + 5.0);
+    assert_true(dj < CLI_INTERP_MAX_DELAY_MS);
+    /* Whatever happened, the render tick stays within the frames held: no extrapolation
+     * on a steady stream. */
+    double rt = cli_interp_render_tick(&f->ip, now);
+    assert_true(rt <= (double)tick);
+}
+
+static void test_old_snapshots_ignored(void **state)
+{
+    Fixture *f = *state;
+    SnapEntity a[1] = {player(1, 800, 800, 0, 0, 0)};
+    push(f, 500, 1000000, a, 1);
+    Snapshot s;
+    snap_init(&s, a, 1);
+    s.tick = 500;
+    s.count = 1;
+    assert_false(cli_interp_push(&f->ip, &s, 1100000)); /* same tick */
+    s.tick = 498;
+    assert_false(cli_interp_push(&f->ip, &s, 1100000)); /* older */
+    s.tick = 0;
+    assert_false(cli_interp_push(&f->ip, &s, 1100000));
+}
+
+/* Many frames of many entities: the pool wraps, old frames are forgotten, new ones stay
+ * intact. */
+static void test_pool_wraps(void **state)
+{
+    (void)state;
+    enum { CAP = PROTO_MAX_ENTITIES, N = 300 };
+    SnapEntity *pool = calloc(CAP, sizeof *pool);
+    SnapEntity *ents = calloc(N, sizeof *ents);
+    CliEntityView *v = calloc(N, sizeof *v);
+    assert_non_null(pool);
+    assert_non_null(ents);
+    assert_non_null(v);
+    CliInterp ip;
+    cli_interp_init(&ip, pool, CAP);
+    for (uint32_t k = 1; k <= 50; k++) {
+        for (uint16_t i = 0; i < N; i++)
+            ents[i] = player(i, (uint16_t)(k * 8), (uint16_t)(i * 8), 0, 0, 0);
+        Snapshot s;
+        snap_init(&s, ents, N);
+        s.tick = k * 2;
+        s.count = N;
+        assert_true(cli_interp_push(&ip, &s, k * 33333u));
+        /* The newest two frames are always both held and intact. */
+        if (k >= 2) {
+            unsigned n = cli_interp_sample(&ip, k * 2.0 - 1.0, v, N);
+            assert_int_equal(n, N);
+            for (unsigned i = 0; i < n; i++) {
+                assert_int_equal(v[i].id, i);
+                assert_true(fabsf(v[i].x - ((float)k - 0.5f)) < 1e-4f);
+                assert_true(v[i].y == (float)i);
+            }
+        }
+    }
+    free(pool);
+    free(ents);
+    free(v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_midpoint_is_exact, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_appear_vanish, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_jump_is_not_interpolated, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_extrapolation_is_bounded, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_delay_adapts_to_rate, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_old_snapshots_ignored, fx_setup, fx_teardown),
+        cmocka_unit_test(test_pool_wraps),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
