@@ -39,7 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (cli_chat_parse(line, 1, &e)) {
         char shown[PROTO_LINE_MAX + 64];
         size_t k = cli_chat_format(&e, shown, sizeof shown);
-        if (k != strlen(shown) || strlen(e.name) > PROTO_NAME_MAX || strlen(e.other) > PROTO_NAME_MAX)
+        if (k != strlen(shown) || strlen(e.name) > PROTO_NAME_MAX ||
+            strlen(e.other) > PROTO_NAME_MAX)
             abort();
     }
     char out[PROTO_LINE_MAX + 1];
