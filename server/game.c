@@ -68,6 +68,10 @@ bool game_open(Server *s)
         if (p->pool == NULL || p->prio == NULL)
             return false;
     }
+    s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
+    if (s->world_view_ents == NULL)
+        return false;
+    snap_init(&s->world_view, s->world_view_ents, PROTO_MAX_ENTITIES);
     s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);
     s->scratch_prio = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_prio);
     if (s->scratch_ents == NULL || s->scratch_prio == NULL)
@@ -95,6 +99,8 @@ void game_close(Server *s)
         }
     free(s->pending);
     free(s->scratch_ents);
+    free(s->world_view_ents);
+    s->world_view_ents = NULL;
     free(s->scratch_prio);
     s->pending = NULL;
     s->scratch_ents = NULL;
@@ -383,7 +389,7 @@ static void send_snapshot(Server *s, unsigned slot)
 {
     SrvPlayer *p = &s->players[slot];
     Snapshot *target = &s->scratch_target;
-    if (!snap_capture(&s->world, (int)slot, p->input_ack, target))
+    if (!snap_view_for(&s->world_view, &s->world, (int)slot, p->input_ack, target))
         return;
 
     const Snapshot *baseline = NULL;
@@ -495,13 +501,21 @@ void game_tick(Server *s)
 
     unsigned hz = s->cfg.snapshot_hz;
     unsigned period = PROTO_TICK_HZ / hz;
+    bool captured = false;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
         if (p->state != SP_BOUND)
             continue;
         /* Spread clients over the ticks of a snapshot period so no tick does them all. */
         uint64_t tt = (uint64_t)t + (period > 1 ? i % period : 0);
-        if ((tt * hz) / PROTO_TICK_HZ != ((tt - 1) * hz) / PROTO_TICK_HZ)
-            send_snapshot(s, i);
+        if ((tt * hz) / PROTO_TICK_HZ == ((tt - 1) * hz) / PROTO_TICK_HZ)
+            continue;
+        if (!captured) {
+            /* Quantize the world once; each client's view only drops its own player. */
+            if (!snap_capture(&s->world, -1, 0, &s->world_view))
+                return;
+            captured = true;
+        }
+        send_snapshot(s, i);
     }
 }

@@ -22,9 +22,10 @@
 #include "stats.h"
 
 enum {
-    SRV_INPUT_RING = 64,      /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
-    SRV_SNAP_RING = 32,       /* snapshots remembered per player as delta baselines */
-    SRV_SNAP_POOL_SNAPS = 12, /* entity pool per player holds about this many full views */
+    SRV_INPUT_RING = 64,     /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
+    SRV_SNAP_RING = 32,      /* snapshots remembered per player as delta baselines */
+    SRV_SNAP_POOL_SNAPS = 6, /* entity pool per player: this many worst-case views (about 20
+                                real ones at 256 players; older acks get a full snapshot) */
     SRV_SNAP_BUDGET = PROTO_MAX_DATAGRAM - 32, /* snapshot payload; ENet headers fit the rest */
     SRV_OUT_LINE_MAX = 1024,                   /* longest line the server sends */
 };
@@ -101,6 +102,9 @@ typedef struct Server {
         uint64_t window_ms;
         unsigned count;
     } disc_rl[64];
+    /* This tick's world, quantized once for every viewer (captured for viewer -1). */
+    Snapshot world_view;
+    SnapEntity *world_view_ents;
     /* Scratch for snapshot building (one viewer at a time). */
     Snapshot scratch_target;
     SnapEntity *scratch_ents;

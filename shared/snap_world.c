@@ -64,6 +64,46 @@ bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *o
     return true;
 }
 
+bool snap_view_for(const Snapshot *all, const SimWorld *w, int viewer, uint32_t input_ack,
+                   Snapshot *out)
+{
+    if (all->tick == 0 || all->has_self || all->tick != w->tick)
+        return false;
+    out->tick = all->tick;
+    out->input_ack = input_ack;
+    out->has_self = false;
+    out->self_id = 0;
+    memset(&out->self, 0, sizeof out->self);
+    bool self = viewer >= 0 && viewer < PROTO_MAX_PLAYERS && w->players[viewer].active;
+    if (self) {
+        out->has_self = true;
+        out->self_id = (uint16_t)viewer;
+        snap_self_from_player(&w->players[viewer], &out->self);
+    }
+    /* Entities are sorted by id and players come first: find the viewer's by bisection. */
+    uint16_t lo = 0, hi = all->count;
+    while (self && lo < hi) {
+        uint16_t mid = (uint16_t)((lo + hi) / 2);
+        if (all->ents[mid].id < (uint16_t)viewer)
+            lo = (uint16_t)(mid + 1);
+        else
+            hi = mid;
+    }
+    bool skip = self && lo < all->count && all->ents[lo].id == (uint16_t)viewer;
+    uint16_t n = (uint16_t)(all->count - (skip ? 1 : 0));
+    if (n > out->capacity)
+        return false;
+    if (!skip) {
+        memcpy(out->ents, all->ents, (size_t)all->count * sizeof *out->ents);
+    } else {
+        memcpy(out->ents, all->ents, (size_t)lo * sizeof *out->ents);
+        memcpy(out->ents + lo, all->ents + lo + 1,
+               (size_t)(all->count - lo - 1) * sizeof *out->ents);
+    }
+    out->count = n;
+    return true;
+}
+
 void snap_self_from_player(const SimPlayer *p, SnapSelf *s)
 {
     s->x = p->x;

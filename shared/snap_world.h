@@ -12,6 +12,11 @@
  * shot of w except the viewer's own player, which goes to the self block. viewer < 0: no
  * self block. out->tick = w->tick. Returns false if out is too small or w->tick == 0. */
 bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *out);
+/* The same snapshot snap_capture(w, viewer, input_ack, out) builds, derived from `all`, a
+ * capture of w for no viewer (viewer -1): a server captures the world once per tick and then
+ * only removes each viewer's own player, instead of quantizing everything per client. */
+bool snap_view_for(const Snapshot *all, const SimWorld *w, int viewer, uint32_t input_ack,
+                   Snapshot *out);
 void snap_self_from_player(const SimPlayer *p, SnapSelf *s);
 /* Restores a player from a self block; the player is active afterwards. */
 void snap_self_to_player(const SnapSelf *s, SimPlayer *p);

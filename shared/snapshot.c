@@ -263,7 +263,8 @@ static bool ent_valid(const SnapEntity *e)
     }
 }
 
-bool snap_valid(const Snapshot *s)
+/* Everything but the entities. */
+static bool header_valid(const Snapshot *s)
 {
     if (s->tick == 0 || s->count > s->capacity || (s->count > 0 && s->ents == NULL))
         return false;
@@ -272,12 +273,22 @@ bool snap_valid(const Snapshot *s)
             (s->self.flags & ~(SNAP_FLAG_ALIVE | SNAP_FLAG_FIRED)) != 0)
             return false;
     }
-    for (uint16_t i = 0; i < s->count; i++) {
-        if (!ent_valid(&s->ents[i]))
+    return true;
+}
+
+/* Entity i is valid and its id follows the previous one's. */
+static bool ent_ok_at(const Snapshot *s, uint16_t i)
+{
+    return ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
+}
+
+bool snap_valid(const Snapshot *s)
+{
+    if (!header_valid(s))
+        return false;
+    for (uint16_t i = 0; i < s->count; i++)
+        if (!ent_ok_at(s, i))
             return false;
-        if (i > 0 && s->ents[i].id <= s->ents[i - 1].id)
-            return false;
-    }
     return true;
 }
 
@@ -1044,15 +1055,78 @@ static long added_delta_bits(const EncState *s, uint16_t ti, uint16_t nsel)
     return bits;
 }
 
+/* The common case in one pass: everything changed or added goes in, written straight away.
+ * Returns false (and leaves *w in error) if the message does not fit the writer's budget or an
+ * entity breaks the model (the full path below then sorts it out and reports which). The bits
+ * written are exactly those of the full path with every candidate selected. */
+static bool encode_all(BsWriter *w, const Snapshot *target, const Snapshot *baseline, uint32_t dt,
+                       SnapEncodeReport *rep)
+{
+    uint16_t added[PROTO_MAX_ENTITIES];
+    uint16_t nadded = 0;
+    const uint16_t tc = target->count, bc = baseline ? baseline->count : 0;
+    uint16_t ti = 0, bi = 0;
+    while (ti < tc || bi < bc) {
+        if (w->error)
+            return false; /* over budget: stop early, the full path takes over */
+        const SnapEntity *te = ti < tc ? &target->ents[ti] : NULL;
+        const SnapEntity *be = bi < bc ? &baseline->ents[bi] : NULL;
+        if (be && (!te || be->id < te->id)) { /* gone */
+            if (!ent_ok_at(baseline, bi))
+                return false;
+            bs_write_bits(w, 3, 2);
+            rep->removed++;
+            bi++;
+            continue;
+        }
+        if (!ent_ok_at(target, ti))
+            return false;
+        if (be && be->id == te->id) {
+            if (!ent_ok_at(baseline, bi))
+                return false;
+            bi++;
+            if (needs_readd(be, te)) {
+                bs_write_bits(w, 3, 2);
+                rep->removed++;
+            } else if (ent_equal(be, te)) {
+                bs_write_bits(w, 0, 1);
+                rep->unchanged++;
+                ti++;
+                continue;
+            } else {
+                bs_write_bits(w, 1, 2);
+                changed_body_write(w, be, te, dt);
+                rep->included++;
+                ti++;
+                continue;
+            }
+        }
+        added[nadded++] = ti++;
+    }
+    g3_write(w, nadded);
+    int prev = -1;
+    for (uint16_t k = 0; k < nadded && !w->error; k++) {
+        const SnapEntity *e = &target->ents[added[k]];
+        id_code_write(w, prev, e->id);
+        added_body_write(w, e);
+        prev = e->id;
+    }
+    bs_write_align(w);
+    rep->included = (uint16_t)(rep->included + nadded);
+    return !w->error;
+}
+
 SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const float *priority,
                       size_t budget, uint8_t *out, Snapshot *sent, SnapEncodeReport *report,
                       uint16_t *omitted_ids, size_t omitted_cap)
 {
     assert(target && out && sent && report);
     assert(sent != target && sent != baseline);
-    if (!snap_valid(target) || target->input_ack > target->tick)
+    /* Headers here; each entity is checked as the walk below reaches it (one pass, not
+     * three: this runs for every client at every snapshot). */
+    if (!header_valid(target) || target->input_ack > target->tick)
         return SNAP_ERR_INVALID;
-    if (baseline && (!snap_valid(baseline) || baseline->tick >= target->tick))
+    if (baseline && (!header_valid(baseline) || baseline->tick >= target->tick))
         return SNAP_ERR_INVALID;
     if (sent->capacity < target->count)
         return SNAP_ERR_CAPACITY;
@@ -1067,10 +1141,29 @@ SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const fl
     if (w.error)
         return SNAP_ERR_BUDGET;
 
+    /* Fast path: everything fits (most snapshots). `sent` is then the target itself. */
+    BsWriter fw = w;
+    SnapEncodeReport rep = {0};
+    if (encode_all(&fw, target, baseline, dt, &rep)) {
+        sent->tick = target->tick;
+        sent->input_ack = target->input_ack;
+        sent->has_self = target->has_self;
+        sent->self_id = target->has_self ? target->self_id : 0;
+        if (target->has_self)
+            sent->self = target->self;
+        else
+            memset(&sent->self, 0, sizeof sent->self);
+        memcpy(sent->ents, target->ents, (size_t)target->count * sizeof *sent->ents);
+        sent->count = target->count;
+        rep.bytes = bs_writer_bytes(&fw);
+        *report = rep;
+        return SNAP_OK;
+    }
+    memset(&rep, 0, sizeof rep);
+
     EncState s;
     s.t = target;
     s.priority = priority;
-    SnapEncodeReport rep = {0};
     uint16_t ncand = 0;
     long total = (long)bs_writer_bits(&w) + (long)g3_bits(0);
 
@@ -1081,14 +1174,20 @@ SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const fl
         const SnapEntity *te = ti < tc ? &target->ents[ti] : NULL;
         const SnapEntity *be = bi < bc ? &baseline->ents[bi] : NULL;
         if (be && (!te || be->id < te->id)) { /* gone */
+            if (!ent_ok_at(baseline, bi))
+                return SNAP_ERR_INVALID;
             s.match_of[bi++] = NONE;
             total += 2;
             rep.removed++;
             continue;
         }
+        if (!ent_ok_at(target, ti))
+            return SNAP_ERR_INVALID;
         s.st[ti] = 0;
         s.base_of[ti] = NONE;
         if (be && be->id == te->id) {
+            if (!ent_ok_at(baseline, bi))
+                return SNAP_ERR_INVALID;
             total += 1; /* "0", or the first bit of "10"/"11" */
             if (needs_readd(be, te)) {
                 s.match_of[bi++] = NONE;

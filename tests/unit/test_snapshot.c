@@ -1151,6 +1151,47 @@ static void test_capture_world(void **state)
     snap_free(&small);
 }
 
+/* A server captures once per tick and derives each viewer's view: the result must be exactly
+ * what a per-viewer capture gives, for players, spectators and empty slots. */
+static void test_view_for_matches_capture(void **state)
+{
+    (void)state;
+    static SimWorld w;
+    memset(&w, 0, sizeof w);
+    w.tick = 77;
+    for (int i = 0; i < 40; i += 3)
+        w.players[i] = (SimPlayer){.active = true,
+                                   .alive = i % 2 == 0,
+                                   .x = i * 5000,
+                                   .y = 4000 + i,
+                                   .vx = i - 20,
+                                   .aim = (uint16_t)(i * 97),
+                                   .score = (uint16_t)i,
+                                   .cooldown = (uint8_t)i};
+    for (int i = 0; i < 30; i += 4)
+        w.shots[i] = (SimShot){
+            .active = true, .owner = (uint8_t)(i % 40), .x = i * 333, .y = 9, .vx = 3072, .ttl = 5};
+    Snap all, a, b;
+    snap_new(&all, MAXE);
+    snap_new(&a, MAXE);
+    snap_new(&b, MAXE);
+    assert_true(snap_capture(&w, -1, 0, &all.s));
+    const int viewers[] = {-1, 0, 3, 39, 1, 255};
+    for (size_t k = 0; k < sizeof viewers / sizeof viewers[0]; k++) {
+        assert_true(snap_capture(&w, viewers[k], 70, &a.s));
+        assert_true(snap_view_for(&all.s, &w, viewers[k], 70, &b.s));
+        assert_true(snap_equal(&a.s, &b.s));
+    }
+    /* Not from a viewer-less capture of this tick: refused. */
+    assert_true(snap_capture(&w, 3, 0, &a.s));
+    assert_false(snap_view_for(&a.s, &w, 6, 0, &b.s));
+    w.tick++;
+    assert_false(snap_view_for(&all.s, &w, 6, 0, &b.s));
+    snap_free(&all);
+    snap_free(&a);
+    snap_free(&b);
+}
+
 static void test_capture_full_world(void **state)
 {
     (void)state;
@@ -1187,6 +1228,7 @@ int main(void)
         cmocka_unit_test(test_truncated_prefixes_fail),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_capture_world),
+        cmocka_unit_test(test_view_for_matches_capture),
         cmocka_unit_test(test_capture_full_world),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
