@@ -788,6 +788,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "arena-bot: %s dropped after %.1f s: %s\n", b->name,
                         (double)(now - b->play_start_us) / 1e6, cli_conn_error(b->conn));
         }
+        /* Everyone gone (the server stopped, or nobody could join): nothing left to play. */
+        bool any_left = started < o.count;
+        for (unsigned i = 0; i < started && !any_left; i++)
+            any_left = bots[i].conn != NULL && !cli_conn_done(bots[i].conn);
+        if (!any_left)
+            break;
     }
 
     /* Leave politely: QUIT, then wait for each server to close (bounded). */

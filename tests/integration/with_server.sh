@@ -49,6 +49,7 @@ export ARENA_WORK=$work
     --data-dir "$work/data" --stats-json "$work/stats.json" "${server_args[@]}" \
     >"$work/server.log" 2>&1 &
 server_pid=$!
+export ARENA_SERVER_PID=$server_pid
 
 ready=0
 for _ in $(seq 1 100); do
@@ -65,7 +66,7 @@ fi
 rc=0
 "$@" || rc=$?
 
-kill -TERM "$server_pid"
+kill -TERM "$server_pid" 2>/dev/null || true # the test may have stopped it already
 src=0
 for _ in $(seq 1 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.05; done
 if kill -0 "$server_pid" 2>/dev/null; then
