@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "priority.h"
 #include "server.h"
 #include "snap_world.h"
 
@@ -370,16 +371,6 @@ void game_housekeeping(Server *s, uint64_t now_ms)
     s->host->totalReceivedPackets = 0;
 }
 
-/* How much an entity matters to a viewer this snapshot: near things and shots first. */
-static float entity_weight(const SnapEntity *e, const SimPlayer *viewer)
-{
-    int32_t dx = (int32_t)(e->x >> 3) - (viewer->x >> 8);
-    int32_t dy = (int32_t)(e->y >> 3) - (viewer->y >> 8);
-    float d2 = (float)dx * (float)dx + (float)dy * (float)dy;
-    float w = 1.0f + 4.0f * 250000.0f / (250000.0f + d2); /* 5 up close, ~1 far away */
-    return e->type == SNAP_ENT_SHOT ? w * 1.5f : w;
-}
-
 static bool ranges_overlap(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1)
 {
     return a0 < b1 && b0 < a1;
@@ -420,11 +411,7 @@ static void send_snapshot(Server *s, unsigned slot)
     }
 
     const SimPlayer *viewer = &s->world.players[slot];
-    for (unsigned i = 0; i < target->count; i++) {
-        const SnapEntity *e = &target->ents[i];
-        p->prio[e->id] += entity_weight(e, viewer);
-        s->scratch_prio[i] = p->prio[e->id];
-    }
+    prio_accumulate(p->prio, target, viewer->x, viewer->y, s->scratch_prio);
 
     Snapshot sent;
     snap_init(&sent, p->pool + lo, (uint16_t)need);
@@ -437,16 +424,9 @@ static void send_snapshot(Server *s, unsigned slot)
         log_info(s->log, "game", "snapshot for slot %u not encoded: %s", slot, snap_error_str(err));
         return;
     }
-    /* Sent entities are up to date: their accumulators start over; omitted ones keep theirs
-     * and so climb until they win a place (nobody starves). */
-    unsigned n_omitted = rep.omitted < PROTO_MAX_ENTITIES ? rep.omitted : PROTO_MAX_ENTITIES;
-    float keep[PROTO_MAX_ENTITIES];
-    for (unsigned i = 0; i < n_omitted; i++)
-        keep[i] = p->prio[omitted[i]];
-    for (unsigned i = 0; i < target->count; i++)
-        p->prio[target->ents[i].id] = 0.0f;
-    for (unsigned i = 0; i < n_omitted; i++)
-        p->prio[omitted[i]] = keep[i];
+    /* Sent entities start over; omitted ones keep climbing until they win a place. */
+    prio_after_send(p->prio, target, omitted,
+                    rep.omitted < PROTO_MAX_ENTITIES ? rep.omitted : PROTO_MAX_ENTITIES);
 
     Snapshot *slotp = &p->ring[sent.tick % SRV_SNAP_RING];
     *slotp = sent;
