@@ -1055,6 +1055,19 @@ static long added_delta_bits(const EncState *s, uint16_t ti, uint16_t nsel)
     return bits;
 }
 
+/* The header and self block of `sent`: always the target's (they are always written). */
+static void sent_header(Snapshot *sent, const Snapshot *target)
+{
+    sent->tick = target->tick;
+    sent->input_ack = target->input_ack;
+    sent->has_self = target->has_self;
+    sent->self_id = target->has_self ? target->self_id : 0;
+    if (target->has_self)
+        sent->self = target->self;
+    else
+        memset(&sent->self, 0, sizeof sent->self);
+}
+
 /* The common case in one pass: everything changed or added goes in, written straight away.
  * Returns false (and leaves *w in error) if the message does not fit the writer's budget or an
  * entity breaks the model (the full path below then sorts it out and reports which). The bits
@@ -1145,14 +1158,7 @@ SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const fl
     BsWriter fw = w;
     SnapEncodeReport rep = {0};
     if (encode_all(&fw, target, baseline, dt, &rep)) {
-        sent->tick = target->tick;
-        sent->input_ack = target->input_ack;
-        sent->has_self = target->has_self;
-        sent->self_id = target->has_self ? target->self_id : 0;
-        if (target->has_self)
-            sent->self = target->self;
-        else
-            memset(&sent->self, 0, sizeof sent->self);
+        sent_header(sent, target);
         memcpy(sent->ents, target->ents, (size_t)target->count * sizeof *sent->ents);
         sent->count = target->count;
         rep.bytes = bs_writer_bytes(&fw);
@@ -1277,14 +1283,7 @@ SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const fl
         return SNAP_ERR_BUDGET;
 
     /* What the decoder will reconstruct. */
-    sent->tick = target->tick;
-    sent->input_ack = target->input_ack;
-    sent->has_self = target->has_self;
-    sent->self_id = target->has_self ? target->self_id : 0;
-    if (target->has_self)
-        sent->self = target->self;
-    else
-        memset(&sent->self, 0, sizeof sent->self);
+    sent_header(sent, target);
     uint16_t n = 0;
     size_t nomit = 0;
     for (ti = 0; ti < tc; ti++) {
