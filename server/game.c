@@ -145,6 +145,8 @@ void game_release_player(Server *s, unsigned slot, ProtoDisconnect why)
         enet_peer_disconnect_later(p->peer, why);
         p->peer = NULL;
     }
+    egg_reset(&s->egg, slot);
+    p->legend = false;
     if (was_bound) {
         sim_remove_player(&s->world, slot);
         MsgEvent ev = {.kind = MSG_EV_LEFT, .a = (uint16_t)slot};
@@ -216,6 +218,7 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
     enet_peer_timeout(peer, 0, 3000, 10000);
     reset_player_net(p);
     sim_add_player(&s->world, slot);
+    egg_reset(&s->egg, slot);
 
     uint8_t buf[128];
     MsgWelcome w = {.version = PROTO_VERSION,
@@ -237,6 +240,12 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
         MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)i};
         snprintf(ev.name, sizeof ev.name, "%s", s->players[i].name);
         send_event(s, peer, &ev);
+    }
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (s->players[i].state == SP_BOUND && s->players[i].legend) {
+            MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)i};
+            send_event(s, peer, &lev);
+        }
     }
     MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)slot};
     snprintf(ev.name, sizeof ev.name, "%s", p->name);
@@ -458,6 +467,54 @@ static void announce_events(Server *s)
     }
 }
 
+/* The hidden hunt's private hints (egg.h). */
+static void egg_news(Server *s, unsigned slot, EggNews news)
+{
+    int conn = s->players[slot].conn;
+    if (conn < 0)
+        return;
+    switch (news) {
+    case EGG_NEWS_RIDDLE:
+        lobby_send(s, conn,
+                   "NOTICE psst... you found the quiet corner. Road to Localhost: 127 . 0 . 0 . "
+                   "1 - walk it, plate by plate. At the end, say who the speaker was, the way "
+                   "he spelled it.");
+        break;
+    case EGG_NEWS_ROAD_DONE:
+        lobby_send(s, conn, "NOTICE You have reached localhost. Now say it - as he spelled it.");
+        break;
+    case EGG_NEWS_LOST:
+        lobby_send(s, conn, "NOTICE The road fades. (The quiet corner is still there.)");
+        break;
+    case EGG_NEWS_NONE:
+        break;
+    }
+}
+
+void game_legend(Server *s, unsigned slot)
+{
+    SrvPlayer *p = &s->players[slot];
+    int rank = 0;
+    bool fresh = false;
+    char err[700];
+    if (!fame_record(s->fame, p->name, s->map.name, &rank, &fresh, err, sizeof err)) {
+        log_info(s->log, "fame", "cannot record '%s': %s", p->name, err);
+        rank = 0;
+    }
+    p->legend = true;
+    log_info(s->log, "fame", "'%s' found the Road to Localhost (hall of fame #%d%s)", p->name, rank,
+             fresh ? "" : ", again");
+    if (rank > 0)
+        lobby_broadcast(s, -1,
+                        "NOTICE %s found the Road to Localhost! Hall of fame #%d. Vocês "
+                        "repararam algum easter egg? (/fame)",
+                        p->name, rank);
+    else
+        lobby_broadcast(s, -1, "NOTICE %s found the Road to Localhost!", p->name);
+    MsgEvent ev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)slot};
+    broadcast_event(s, &ev, -1);
+}
+
 void game_tick(Server *s)
 {
     uint32_t t = s->world.tick + 1;
@@ -478,6 +535,13 @@ void game_tick(Server *s)
     }
     sim_step(&s->world, s->tick_inputs);
     announce_events(s);
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (s->players[i].state != SP_BOUND)
+            continue;
+        EggNews news = egg_step(&s->egg, &s->map, i, &s->world.players[i], s->world.tick);
+        if (news != EGG_NEWS_NONE)
+            egg_news(s, i, news);
+    }
 
     unsigned hz = s->cfg.snapshot_hz;
     unsigned period = PROTO_TICK_HZ / hz;

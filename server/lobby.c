@@ -362,6 +362,8 @@ static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
     lobby_send(s, ci, "OK token=%s id=%d udp=%u version=%d tick=%d snap=%u", hex, slot,
                s->cfg.game_port, PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz);
     lobby_broadcast(s, ci, "JOIN %d %s", slot, p->name);
+    lobby_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
+               s->cfg.name);
     log_info(s->log, "tcp", "%s logged in as '%s' (slot %d)", c->addr, p->name, slot);
 }
 
@@ -410,6 +412,26 @@ static void cmd_who(Server *s, int ci)
         lobby_send(s, ci, "PLAYER %u %s %u %s %s", i, p->name, s->world.players[i].score, ping,
                    p->state == SP_BOUND ? "playing" : "chatting");
     }
+}
+
+/* The hall of fame: `FAME <rank> <name> <UTC time> <map>` lines, then `FAME END <total>`. */
+static void cmd_fame(Server *s, int ci)
+{
+    enum { FAME_SHOWN = 20 };
+    FameEntry e[FAME_SHOWN];
+    int total = 0;
+    int n = fame_list(s->fame, e, FAME_SHOWN, &total);
+    if (n < 0) {
+        lobby_send(s, ci, "ERR internal the hall of fame cannot be read");
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        char *sp = strchr(e[i].found_at, ' ');
+        if (sp != NULL)
+            *sp = 'T';
+        lobby_send(s, ci, "FAME %d %s %sZ %s", e[i].rank, e[i].name, e[i].found_at, e[i].map);
+    }
+    lobby_send(s, ci, "FAME END %d", total);
 }
 
 static void cmd_help(Server *s, int ci)
@@ -481,7 +503,7 @@ static void handle_line(Server *s, int ci, char *line, uint64_t now_ms)
         cmd_login(s, ci, args, now_ms);
         return;
     }
-    bool known = is_chat || strcasecmp(cmd, "WHO") == 0;
+    bool known = is_chat || strcasecmp(cmd, "WHO") == 0 || strcasecmp(cmd, "FAME") == 0;
     if (!known) {
         lobby_send(s, ci, "ERR unknown no command '%.32s' (try HELP)", cmd);
         return;
@@ -493,10 +515,14 @@ static void handle_line(Server *s, int ci, char *line, uint64_t now_ms)
     const char *me = s->players[c->player].name;
     if (strcasecmp(cmd, "WHO") == 0) {
         cmd_who(s, ci);
+    } else if (strcasecmp(cmd, "FAME") == 0) {
+        cmd_fame(s, ci);
     } else if (strcasecmp(cmd, "SAY") == 0) {
         if (chat_allowed(s, ci, args, now_ms)) {
             s->stats.chat_lines++;
             lobby_broadcast(s, -1, "CHAT %s %s", me, args);
+            if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
+                game_legend(s, (unsigned)c->player);
         }
     } else if (strcasecmp(cmd, "ME") == 0) {
         if (chat_allowed(s, ci, args, now_ms)) {

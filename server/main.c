@@ -42,12 +42,38 @@ static void usage(FILE *out, const SrvConfig *d)
             "  -d, --data-dir DIR     data directory (default ./data)\n"
             "      --max-players N    players at once (1-256)\n"
             "      --stats-json FILE  write run statistics to FILE on exit\n"
+            "      --hall-of-fame     print the hall of fame (in the data directory) and exit\n"
             "      --debug            verbose logs\n"
             "  -h, --help             this help\n"
             "  -V, --version          version\n"
             "\n"
             "Settings (for --config files and --set):\n%s",
             keys);
+}
+
+/* --hall-of-fame: the operator's view of the hall of fame. */
+static int print_fame(const SrvConfig *cfg)
+{
+    char err[700];
+    Fame *f = fame_open(cfg->data_dir, err, sizeof err);
+    if (f == NULL) {
+        fprintf(stderr, "arena-server: %s\n", err);
+        return 1;
+    }
+    enum { SHOWN = 1000 };
+    static FameEntry e[SHOWN];
+    int total = 0;
+    int n = fame_list(f, e, SHOWN, &total);
+    if (n < 0) {
+        fprintf(stderr, "arena-server: %s: cannot read the hall of fame\n", fame_path(f));
+        fame_close(f);
+        return 1;
+    }
+    printf("Hall of fame (%s): %d %s\n", fame_path(f), total, total == 1 ? "entry" : "entries");
+    for (int i = 0; i < n; i++)
+        printf("%4d  %-16s  %s UTC  %s\n", e[i].rank, e[i].name, e[i].found_at, e[i].map);
+    fame_close(f);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -57,7 +83,8 @@ int main(int argc, char **argv)
     cfg = defaults;
     const char *stats_path = NULL;
     char err[700];
-    enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG };
+    enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG, OPT_FAME };
+    bool show_fame = false;
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"set", required_argument, NULL, 's'},
@@ -68,6 +95,7 @@ int main(int argc, char **argv)
         {"max-players", required_argument, NULL, OPT_MAX_PLAYERS},
         {"stats-json", required_argument, NULL, OPT_STATS},
         {"debug", no_argument, NULL, OPT_DEBUG},
+        {"hall-of-fame", no_argument, NULL, OPT_FAME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -125,6 +153,9 @@ int main(int argc, char **argv)
         case OPT_DEBUG:
             cfg.debug = true;
             break;
+        case OPT_FAME:
+            show_fame = true;
+            break;
         default:
             break;
         }
@@ -133,6 +164,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+
+    if (show_fame)
+        return print_fame(&cfg);
 
     Log log;
     log_init(&log, stdout, cfg.debug);

@@ -66,6 +66,12 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
         goto fail;
     }
     sim_init(&s->world, &s->map);
+    egg_init(&s->egg, &s->map);
+    s->fame = fame_open(cfg->data_dir, err, sizeof err);
+    if (s->fame == NULL) {
+        log_info(log, "fame", "%s", err);
+        goto fail;
+    }
     MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
     s->map_msg = malloc(s->map_len + 32);
     if (s->map_msg == NULL)
@@ -103,6 +109,7 @@ void srv_destroy(Server *s)
     game_close(s);
     if (s->disc_fd >= 0)
         close(s->disc_fd);
+    fame_close(s->fame);
     free(s->players);
     free(s->conns);
     free(s->map_text);

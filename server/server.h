@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "egg.h"
+#include "fame.h"
 #include "line.h"
 #include "log.h"
 #include "map.h"
@@ -74,6 +76,7 @@ typedef struct SrvPlayer {
     float *prio;         /* priority accumulator per entity id */
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */
+    bool legend;         /* found what is hidden, this session */
 } SrvPlayer;
 
 /* Per ENet peer that has not bound yet. */
@@ -90,6 +93,8 @@ typedef struct Server {
     uint8_t *map_msg; /* the MAP message, encoded once */
     size_t map_msg_len;
     SimWorld world;
+    Egg egg;             /* the hidden hunt's progress per player (egg.h: spoiler) */
+    Fame *fame;          /* hall of fame in data_dir */
     SrvPlayer *players;  /* cfg.max_players */
     SrvConn *conns;      /* cfg.tcp_max_conns */
     SrvPending *pending; /* per ENet peer index */
@@ -145,6 +150,9 @@ void game_tick(Server *s);
 void game_housekeeping(Server *s, uint64_t now_ms);
 /* Removes a player from the arena and frees the slot (TCP side already gone). */
 void game_release_player(Server *s, unsigned slot, ProtoDisconnect why);
+
+/* Records a completed hunt: hall of fame, announcement, the legend mark (game.c). */
+void game_legend(Server *s, unsigned slot);
 
 /* discovery.c */
 bool disc_open(Server *s);

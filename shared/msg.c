@@ -546,6 +546,7 @@ size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap)
         bs_write_string(&w, m->name, PROTO_NAME_MAX);
         break;
     case MSG_EV_LEFT:
+    case MSG_EV_LEGEND:
         break;
     case MSG_EV_HIT:
         if (m->b >= PROTO_MAX_PLAYERS)
@@ -563,7 +564,7 @@ static MsgError event_decode(BsReader *r, MsgEvent *m)
     uint32_t v;
     MSG_TRY(read_type(r, PROTO_MSG_EVENT));
     MSG_TRY(read_bits(r, MSG_EVENT_KIND_BITS, &v));
-    if (v < MSG_EV_PLAYER || v > MSG_EV_HIT)
+    if (v < MSG_EV_PLAYER || v > MSG_EV_LEGEND)
         return MSG_ERR_VALUE;
     m->kind = (uint8_t)v;
     MSG_TRY(read_bits(r, MSG_PLAYER_ID_BITS, &v));

@@ -72,6 +72,8 @@ typedef enum MsgEventKind {
                           present when a client binds) */
     MSG_EV_LEFT = 2,   /* player a left the arena */
     MSG_EV_HIT = 3,    /* player a's shot hit player b */
+    MSG_EV_LEGEND = 4, /* player a is a legend of this server (found what was hidden); sent
+                          when it happens and, like PLAYER, for everyone present on bind */
 } MsgEventKind;
 
 typedef struct MsgEvent {

@@ -137,7 +137,7 @@ static void run(const uint8_t *data, size_t size)
     MsgEvent a, b;
     if (msg_event_decode(data, size, &a) != MSG_OK)
         return;
-    CHECK(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_HIT);
+    CHECK(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_LEGEND);
     CHECK(a.a < PROTO_MAX_PLAYERS && a.b < PROTO_MAX_PLAYERS);
     size_t n = msg_event_encode(&a, out, sizeof out);
     check_same_bytes(data, size, n);

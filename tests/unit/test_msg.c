@@ -157,7 +157,7 @@ static MsgError rt_event(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
         assert_true(all_zero(&a, sizeof a));
         return e;
     }
-    assert_true(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_HIT);
+    assert_true(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_LEGEND);
     assert_true(a.a < PROTO_MAX_PLAYERS && a.b < PROTO_MAX_PLAYERS);
     *n = msg_event_encode(&a, out, cap);
     assert_true(*n > 0 && *n <= MSG_EVENT_MAX_BYTES);
@@ -1098,6 +1098,15 @@ static void test_event_round_trip_and_rejects(void **state)
     assert_int_equal(n, 4);
     assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
     assert_int_equal(out.kind, MSG_EV_LEFT);
+
+    MsgEvent legend = {.kind = MSG_EV_LEGEND, .a = 42};
+    n = msg_event_encode(&legend, buf, sizeof buf);
+    assert_int_equal(n, 4);
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
+    assert_int_equal(out.kind, MSG_EV_LEGEND);
+    assert_int_equal(out.a, 42);
+    buf[1] = MSG_EV_LEGEND + 1; /* the first unknown kind */
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_ERR_VALUE);
 
     /* encoder refuses what the decoder would reject */
     MsgEvent bad = hit;
