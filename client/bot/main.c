@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "cli_conn.h"
+#include "hunt.h"
+#include "line.h"
 #include "cli_discover.h"
 #include "quant.h"
 
@@ -42,9 +44,9 @@ enum {
 
 #define PI_F 3.14159265f
 
-typedef enum Behaviour { BH_WANDER, BH_CHASE, BH_STRAFE, BH_IDLE } Behaviour;
+typedef enum Behaviour { BH_WANDER, BH_CHASE, BH_STRAFE, BH_IDLE, BH_HUNT } Behaviour;
 
-static const char *const behaviour_names[] = {"wander", "chase", "strafe", "idle"};
+static const char *const behaviour_names[] = {"wander", "chase", "strafe", "idle", "hunt"};
 
 typedef struct Options {
     char host[CLI_CONN_HOST_MAX];
@@ -56,6 +58,7 @@ typedef struct Options {
     double seconds;
     Behaviour behaviour;
     double chat_every; /* seconds; 0 = never */
+    const char *say;   /* --say: what the bots chat (default: "hello from NAME #N") */
     const char *json;
     char prefix[PROTO_NAME_MAX + 1];
     uint64_t seed;
@@ -81,6 +84,11 @@ typedef struct Bot {
     uint64_t next_chat_us;
     unsigned chats;
     SimInput input;
+    /* hunt behaviour (hunt.h, spoiler) */
+    Hunt hunt;
+    bool hunt_ready;
+    uint64_t chat_seen; /* chat history entries already read */
+    bool legend;        /* the server announced that this bot found it */
 } Bot;
 
 static volatile sig_atomic_t interrupted;
@@ -188,6 +196,33 @@ static void maybe_fire(Bot *b, uint64_t now_us, double chance)
 }
 
 /* Decides the controls of one bot from its predicted self and the interpolated others. */
+/* The hunt (hunt.h): reads the server's notices, walks, says the word once. */
+static void hunt_think(Bot *b, CliConn *c, const Map *m, const CliPredict *p, uint64_t now_us)
+{
+    if (!b->hunt_ready) {
+        hunt_init(&b->hunt, m);
+        b->hunt_ready = true;
+    }
+    const CliChat *chat = cli_conn_chat_history(c);
+    unsigned count = cli_chat_count(chat);
+    uint64_t fresh = chat->total - b->chat_seen;
+    for (unsigned i = fresh < count ? count - (unsigned)fresh : 0; i < count; i++) {
+        const CliChatEntry *e = cli_chat_get(chat, i);
+        if (e == NULL || e->kind != CLI_CHAT_NOTICE)
+            continue;
+        hunt_notice(&b->hunt, e->text, now_us);
+        size_t n = strlen(b->name);
+        if (strncmp(e->text, b->name, n) == 0 && strncmp(e->text + n, " found the Road", 15) == 0)
+            b->legend = true;
+    }
+    b->chat_seen = chat->total;
+    b->input.buttons = hunt_steer(&b->hunt, m, &p->player, now_us);
+    cli_conn_set_input(c, &b->input);
+    const char *line;
+    if (hunt_wants_to_say(&b->hunt, &line))
+        cli_conn_send_line(c, line);
+}
+
 static void think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsigned cap)
 {
     CliConn *c = b->conn;
@@ -195,6 +230,10 @@ static void think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, u
     const CliPredict *p = cli_conn_predict(c);
     if (m == NULL || !p->ready)
         return;
+    if (bh == BH_HUNT) {
+        hunt_think(b, c, m, p, now_us);
+        return;
+    }
     float dt = (float)THINK_US / 1e6f;
     float sx = (float)p->player.x / SIM_FP_ONE, sy = (float)p->player.y / SIM_FP_ONE;
     CliInterp *ip = cli_conn_interp(c);
@@ -205,6 +244,7 @@ static void think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, u
 
     switch (bh) {
     case BH_IDLE:
+    case BH_HUNT: /* handled above */
         b->move = 0;
         break;
     case BH_WANDER:
@@ -269,9 +309,10 @@ static void usage(FILE *out)
                  "                            (default 255.255.255.255:7778)\n"
                  "  -n, --count N             bots (default 1)\n"
                  "  -t, --seconds S           how long to play (default 10)\n"
-                 "  -B, --behaviour NAME      wander (default), chase, strafe or idle\n"
+                 "  -B, --behaviour NAME      wander (default), chase, strafe, idle or hunt\n"
                  "  -c, --chat-every S        each bot says something every S seconds (default 0 = "
                  "never)\n"
+                 "  -y, --say TEXT            what the bots chat (default: hello from NAME #N)\n"
                  "  -j, --json FILE           write the run's statistics as JSON\n"
                  "  -p, --name-prefix P       bot names are P0, P1, ... (default \"bot\")\n"
                  "  -S, --seed N              behaviour random seed (default: from the clock)\n"
@@ -334,6 +375,7 @@ static int parse_options(int argc, char **argv, Options *o)
         {"behaviour", required_argument, NULL, 'B'},
         {"behavior", required_argument, NULL, 'B'},
         {"chat-every", required_argument, NULL, 'c'},
+        {"say", required_argument, NULL, 'y'},
         {"json", required_argument, NULL, 'j'},
         {"name-prefix", required_argument, NULL, 'p'},
         {"seed", required_argument, NULL, 'S'},
@@ -344,7 +386,7 @@ static int parse_options(int argc, char **argv, Options *o)
     };
     int ch;
     double v;
-    while ((ch = getopt_long(argc, argv, "s:db:n:t:B:c:j:p:S:qhV", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "s:db:n:t:B:c:y:j:p:S:qhV", opts, NULL)) != -1) {
         switch (ch) {
         case 's':
             if (!split_host_port(optarg, o->host, sizeof o->host, &o->port)) {
@@ -377,13 +419,13 @@ static int parse_options(int argc, char **argv, Options *o)
             break;
         case 'B': {
             bool ok = false;
-            for (unsigned i = 0; i < 4; i++)
+            for (unsigned i = 0; i < sizeof behaviour_names / sizeof behaviour_names[0]; i++)
                 if (strcmp(optarg, behaviour_names[i]) == 0) {
                     o->behaviour = (Behaviour)i;
                     ok = true;
                 }
             if (!ok) {
-                fprintf(stderr, "arena-bot: --behaviour is wander, chase, strafe or idle\n");
+                fprintf(stderr, "arena-bot: --behaviour is wander, chase, strafe, idle or hunt\n");
                 return 2;
             }
             break;
@@ -393,6 +435,14 @@ static int parse_options(int argc, char **argv, Options *o)
                 fprintf(stderr, "arena-bot: --chat-every wants seconds (0..3600)\n");
                 return 2;
             }
+            break;
+        case 'y':
+            if (strlen(optarg) == 0 || strlen(optarg) > PROTO_CHAT_MAX ||
+                !line_text_valid((const uint8_t *)optarg, strlen(optarg))) {
+                fprintf(stderr, "arena-bot: --say wants 1..%d bytes of text\n", PROTO_CHAT_MAX);
+                return 2;
+            }
+            o->say = optarg;
             break;
         case 'j':
             o->json = optarg;
@@ -542,8 +592,12 @@ static void maybe_chat(Bot *b, const Options *o, uint64_t now, uint64_t chat_sta
         b->next_chat_us = chat_start + rng_range_us(&b->rng, 0.0, o->chat_every);
     if (now < b->next_chat_us || now + CHAT_MARGIN_US > play_end)
         return;
-    char text[64];
-    snprintf(text, sizeof text, "hello from %s #%u", b->name, ++b->chats);
+    char text[PROTO_CHAT_MAX + 1];
+    ++b->chats;
+    if (o->say != NULL)
+        snprintf(text, sizeof text, "%s", o->say);
+    else
+        snprintf(text, sizeof text, "hello from %s #%u", b->name, b->chats);
     (void)cli_conn_chat(b->conn, text);
     b->next_chat_us += (uint64_t)(o->chat_every * 1e6);
 }
@@ -587,6 +641,7 @@ typedef struct Report {
     unsigned bots, connected, disconnects;
     uint64_t snapshots, decode_errors, stale, prediction_errors, reconciliations, snaps;
     uint64_t chat_sent, chat_received, hits;
+    unsigned legends; /* bots the server announced as finders of the hidden road */
     double rate_sum, down_sum, up_sum;
     unsigned rate_n;
     uint32_t max_snapshot_datagram, max_datagram, max_snapshot_payload;
@@ -634,6 +689,7 @@ static void collect(const Bot *b, Report *r)
     r->chat_sent += st->chat_sent;
     r->chat_received += st->chat_received;
     r->hits += st->hits_scored;
+    r->legends += b->legend;
     if (st->max_snapshot_datagram_bytes > r->max_snapshot_datagram)
         r->max_snapshot_datagram = st->max_snapshot_datagram_bytes;
     if (st->max_datagram_bytes > r->max_datagram)
@@ -690,6 +746,7 @@ static bool write_json(const char *path, const Report *r, const Options *o)
     fprintf(f, "  \"prediction_snaps\": %llu,\n", (unsigned long long)r->snaps);
     fprintf(f, "  \"interp_delay_ms_mean\": %.1f,\n", r->delay_n ? r->delay_sum / r->delay_n : 0.0);
     fprintf(f, "  \"hits\": %llu,\n", (unsigned long long)r->hits);
+    fprintf(f, "  \"legends\": %u,\n", r->legends);
     fprintf(f, "  \"chat_sent\": %llu,\n", (unsigned long long)r->chat_sent);
     fprintf(f, "  \"chat_received\": %llu\n", (unsigned long long)r->chat_received);
     fprintf(f, "}\n");
@@ -788,10 +845,12 @@ int main(int argc, char **argv)
                 fprintf(stderr, "arena-bot: %s dropped after %.1f s: %s\n", b->name,
                         (double)(now - b->play_start_us) / 1e6, cli_conn_error(b->conn));
         }
-        /* Everyone gone (the server stopped, or nobody could join): nothing left to play. */
+        /* Everyone gone (the server stopped, or nobody could join): nothing left to play.
+         * Hunters are done once every one of them has been announced. */
         bool any_left = started < o.count;
         for (unsigned i = 0; i < started && !any_left; i++)
-            any_left = bots[i].conn != NULL && !cli_conn_done(bots[i].conn);
+            any_left = bots[i].conn != NULL && !cli_conn_done(bots[i].conn) &&
+                       !(o.behaviour == BH_HUNT && bots[i].legend);
         if (!any_left)
             break;
     }

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# egg_hunt.sh SERVER BOT MAP — SPOILER (docs/SPOILER-easter-egg.md).
+#
+# On one server, at the same time:
+#   - a hunter bot finds the hidden road through the network protocol alone;
+#   - eight bound cheater bots wander while saying the word every half second;
+#   - a plain TCP client (never in the arena) says the word too.
+# Then: only the hunter was announced and only the hunter is in the hall of fame; the server is
+# stopped and started again on the same data directory, and the hall of fame (FAME over TCP,
+# and --hall-of-fame for the operator) still holds the hunter.
+set -euo pipefail
+server=$1 bot=$2 map=$3
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+    echo "egg_hunt: $*" >&2
+    for f in "$work"/*.log; do echo "---- $f" >&2; tail -n 30 "$f" >&2; done
+    exit 1
+}
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_server() {
+    "$server" --port "$port" --set bind=127.0.0.1 --set discovery_port=0 --map "$map" \
+        --set peers_per_ip=32 --data-dir "$work/data" >>"$work/server.log" 2>&1 &
+    server_pid=$!
+    pids+=("$server_pid")
+    for _ in $(seq 1 100); do
+        python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" \
+            2>/dev/null && return 0
+        sleep 0.1
+    done
+    fail "server did not start"
+}
+stop_server() {
+    kill -TERM "$server_pid"
+    wait "$server_pid" || fail "server exited non-zero on SIGTERM"
+}
+
+start_server
+"$bot" --server "127.0.0.1:$port" --count 8 --seconds 25 --behaviour wander --chat-every 0.5 \
+    --say "Pyhtonista" --name-prefix cheat --quiet >"$work/cheaters.log" 2>&1 &
+cheaters=$!
+pids+=("$cheaters")
+python3 - "$port" >"$work/tcp_cheater.log" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"LOGIN tcpcheat\n")
+for _ in range(20):
+    s.sendall(b"SAY Pyhtonista\n")
+    time.sleep(0.6)
+s.sendall(b"QUIT\n")
+PY
+tcp_cheater=$!
+pids+=("$tcp_cheater")
+
+"$bot" --server "127.0.0.1:$port" --count 1 --seconds 90 --behaviour hunt --name-prefix Hunter \
+    --json "$work/hunter.json" >"$work/hunter.log" 2>&1 || fail "hunter bot failed"
+wait "$cheaters" || true
+wait "$tcp_cheater" || true
+
+python3 - "$work/hunter.json" <<'PY' || fail "the hunter was not announced"
+import json, sys
+assert json.load(open(sys.argv[1]))["legends"] == 1
+PY
+grep -q "'Hunter0' found the Road to Localhost (hall of fame #1)" "$work/server.log" ||
+    fail "server did not record the hunter"
+if grep "found the Road" "$work/server.log" | grep -v "'Hunter0'"; then
+    fail "somebody other than the hunter was recorded"
+fi
+stop_server
+
+# A restart keeps the hall of fame.
+start_server
+python3 - "$port" <<'PY' || fail "FAME after restart"
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"LOGIN reader\nFAME\n")
+buf = b""
+while b"FAME END" not in buf:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    buf += chunk
+lines = [l for l in buf.decode().splitlines() if l.startswith("FAME")]
+assert lines[0].startswith("FAME 1 Hunter0 "), lines
+assert lines[-1] == "FAME END 1", lines
+PY
+stop_server
+"$server" --hall-of-fame --data-dir "$work/data" | grep -q "Hunter0" || fail "--hall-of-fame"
+echo "egg_hunt: hunter found it, 9 cheaters did not, hall of fame survived a restart"
