@@ -48,7 +48,8 @@ static bool is_plate(const Egg *e, uint8_t zone)
     return zone != 0 && (zone == e->plate[0] || zone == e->plate[1] || zone == e->plate[2]);
 }
 
-EggNews egg_step(Egg *e, const Map *map, unsigned slot, const SimPlayer *p, uint32_t tick)
+EggNews egg_step(Egg *e, const Map *map, unsigned slot, const SimPlayer *p, const SimInput *in,
+                 uint32_t tick)
 {
     if (!e->enabled || slot >= PROTO_MAX_PLAYERS)
         return EGG_NEWS_NONE;
@@ -63,7 +64,7 @@ EggNews egg_step(Egg *e, const Map *map, unsigned slot, const SimPlayer *p, uint
 
     switch ((EggStage)ep->stage) {
     case EGG_NONE:
-        if (p->alive && zone == e->corner && !moved) {
+        if (p->alive && zone == e->corner && !moved && in->buttons == 0) {
             if (++ep->still >= EGG_STILL_TICKS) {
                 ep->stage = EGG_ROAD;
                 ep->step = 0;

@@ -5,7 +5,9 @@
  * the server turns the returned news into messages and the find into a hall-of-fame entry.
  *
  * The hunt, on a map that declares the zones "quiet corner", "127", "0" and "1":
- *   1. stand perfectly still, alive, in the quiet corner for EGG_STILL_TICKS: the riddle;
+ *   1. stand perfectly still — alive, no key held, not moving a sub-unit — in the quiet corner
+ *      for EGG_STILL_TICKS: the riddle (a player pushing into the corner's walls does not
+ *      count, so wanderers stuck there do not hear it);
  *   2. within EGG_ROAD_TICKS, without dying, step onto the plates 127, 0, 0 (leave it and come
  *      back), 1 — in that order; any other plate on the way sends you back to the first;
  *   3. within EGG_WORD_TICKS, say the word (SAY) the talk's speaker misspelled himself as. */
@@ -59,8 +61,10 @@ typedef struct Egg {
 void egg_init(Egg *e, const Map *map);
 /* Forgets a slot's progress (join, leave). */
 void egg_reset(Egg *e, unsigned slot);
-/* Called once per tick for every player in the arena, after the simulation step. */
-EggNews egg_step(Egg *e, const Map *map, unsigned slot, const SimPlayer *p, uint32_t tick);
+/* Called once per tick for every player in the arena, after the simulation step; `in` is the
+ * input the server applied for this player at this tick. */
+EggNews egg_step(Egg *e, const Map *map, unsigned slot, const SimPlayer *p, const SimInput *in,
+                 uint32_t tick);
 /* A chat line from this player. True exactly when it completes the hunt. */
 bool egg_say(Egg *e, unsigned slot, const char *text, uint32_t tick);
 EggStage egg_stage(const Egg *e, unsigned slot);

@@ -53,6 +53,7 @@ static void zone_centre(const char *name, int32_t *x, int32_t *y)
 
 typedef struct Walker {
     SimPlayer p;
+    SimInput in; /* what the player holds: nothing unless a test says so */
     uint32_t tick;
     unsigned slot;
     EggNews last;
@@ -62,7 +63,7 @@ static EggNews stay(Walker *w, unsigned ticks)
 {
     EggNews got = EGG_NEWS_NONE;
     for (unsigned i = 0; i < ticks; i++) {
-        EggNews n = egg_step(&egg, &map, w->slot, &w->p, ++w->tick);
+        EggNews n = egg_step(&egg, &map, w->slot, &w->p, &w->in, ++w->tick);
         if (n != EGG_NEWS_NONE)
             got = n;
     }
@@ -105,7 +106,7 @@ static void test_default_map_has_the_hunt(void **state)
     assert_false(off.enabled);
     Walker w;
     walker_init(&w, 1);
-    assert_int_equal(egg_step(&off, &empty, 1, &w.p, 5), EGG_NEWS_NONE);
+    assert_int_equal(egg_step(&off, &empty, 1, &w.p, &w.in, 5), EGG_NEWS_NONE);
 }
 
 static void test_the_whole_hunt(void **state)
@@ -151,8 +152,14 @@ static void test_word_alone_or_skipping_steps_gets_nothing(void **state)
     zone_centre("quiet corner", &w.p.x, &w.p.y);
     for (unsigned i = 0; i < 2 * EGG_STILL_TICKS; i++) {
         w.p.x += (i % 2) ? 1 : -1;
-        assert_int_equal(egg_step(&egg, &map, 5, &w.p, ++w.tick), EGG_NEWS_NONE);
+        assert_int_equal(egg_step(&egg, &map, 5, &w.p, &w.in, ++w.tick), EGG_NEWS_NONE);
     }
+    /* Nor does pushing into the corner's walls: not moving, but keys held. */
+    w.in.buttons = SIM_BTN_LEFT | SIM_BTN_DOWN;
+    assert_int_equal(stay(&w, 2 * EGG_STILL_TICKS), EGG_NEWS_NONE);
+    w.in.buttons = SIM_BTN_FIRE;
+    assert_int_equal(stay(&w, 2 * EGG_STILL_TICKS), EGG_NEWS_NONE);
+    w.in.buttons = 0;
     /* Dead players are not standing anywhere. */
     w.p.alive = false;
     assert_int_equal(stay(&w, 2 * EGG_STILL_TICKS), EGG_NEWS_NONE);
