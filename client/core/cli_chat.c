@@ -87,6 +87,17 @@ static bool parse_fields(const char *cmd, const char *rest, CliChatEntry *e)
         e->kind = CLI_CHAT_NOTICE;
         return take_text(p, e->text);
     }
+    /* A bare PONG answers the connection's own keep-alive PING: nothing to show. */
+    if (strcmp(cmd, "PONG") == 0 && *p == '\0')
+        return false;
+    if (strcmp(cmd, "WHO") == 0 || strcmp(cmd, "PLAYER") == 0 || strcmp(cmd, "HELP") == 0 ||
+        strcmp(cmd, "FAME") == 0 || strcmp(cmd, "PONG") == 0) {
+        e->kind = CLI_CHAT_INFO;
+        snprintf(e->word, sizeof e->word, "%s", cmd);
+        if (*p != '\0')
+            (void)take_text(p, e->text);
+        return true;
+    }
     if (strcmp(cmd, "ERR") == 0) {
         e->kind = CLI_CHAT_ERROR;
         if (!take_word(&p, e->word, CLI_CHAT_WORD_MAX))
@@ -195,6 +206,14 @@ size_t cli_chat_format(const CliChatEntry *e, char *out, size_t cap)
     case CLI_CHAT_LOCAL:
         n = snprintf(out, cap, "%s", e->text);
         break;
+    case CLI_CHAT_INFO:
+        if (strcmp(e->word, "FAME") == 0)
+            n = snprintf(out, cap, "hall of fame: %s", e->text);
+        else if (strcmp(e->word, "PLAYER") == 0)
+            n = snprintf(out, cap, "  %s", e->text);
+        else
+            n = snprintf(out, cap, "%s %s", e->word, e->text);
+        break;
     default:
         out[0] = '\0';
         break;
@@ -276,6 +295,8 @@ CliChatCmd cli_chat_command(const char *typed, char *out, size_t cap, bool *is_c
                                                                           : CLI_CMD_SEND;
     } else if (strcasecmp(word, "who") == 0) {
         r = emit(out, cap, "WHO", "", false, false);
+    } else if (strcasecmp(word, "fame") == 0) {
+        r = emit(out, cap, "FAME", "", false, false);
     } else if (strcasecmp(word, "help") == 0) {
         r = emit(out, cap, "HELP", "", false, false);
     } else if (strcasecmp(word, "ping") == 0) {
