@@ -538,8 +538,8 @@ void game_tick(Server *s)
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         if (s->players[i].state != SP_BOUND)
             continue;
-        EggNews news = egg_step(&s->egg, &s->map, i, &s->world.players[i], &s->tick_inputs[i],
-                                s->world.tick);
+        EggNews news =
+            egg_step(&s->egg, &s->map, i, &s->world.players[i], &s->tick_inputs[i], s->world.tick);
         if (news != EGG_NEWS_NONE)
             egg_news(s, i, news);
     }
