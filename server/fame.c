@@ -62,15 +62,16 @@ const char *fame_path(const Fame *f)
     return f->path;
 }
 
-static int rank_of(Fame *f, const char *name)
+int fame_rank(Fame *f, const char *name)
 {
     sqlite3_stmt *st = NULL;
     int rank = -1;
     if (sqlite3_prepare_v2(f->db, "SELECT rank FROM hall_of_fame WHERE name = ?1;", -1, &st,
                            NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        rank = sqlite3_column_int(st, 0);
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+        int rc = sqlite3_step(st);
+        rank = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+    }
     sqlite3_finalize(st);
     return rank;
 }
@@ -78,7 +79,7 @@ static int rank_of(Fame *f, const char *name)
 bool fame_record(Fame *f, const char *name, const char *map, int *rank, bool *new_entry, char *err,
                  size_t errlen)
 {
-    int old = rank_of(f, name);
+    int old = fame_rank(f, name);
     if (old > 0) {
         *rank = old;
         *new_entry = false;

@@ -25,6 +25,8 @@ void fame_close(Fame *f);
  * *new_entry is false). False with a reason on a database error. */
 bool fame_record(Fame *f, const char *name, const char *map, int *rank, bool *new_entry, char *err,
                  size_t errlen);
+/* The name's place in the hall of fame, 0 if it is not there, -1 on error. */
+int fame_rank(Fame *f, const char *name);
 /* Fills up to cap entries in rank order; returns how many, or -1 on error. *total (may be
  * NULL) gets the number of entries in all. */
 int fame_list(Fame *f, FameEntry *out, int cap, int *total);

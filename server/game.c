@@ -241,6 +241,8 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
         snprintf(ev.name, sizeof ev.name, "%s", s->players[i].name);
         send_event(s, peer, &ev);
     }
+    /* Hall-of-fame names keep their mark in every session (a database read, outside ticks). */
+    p->legend = fame_rank(s->fame, p->name) > 0;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         if (s->players[i].state == SP_BOUND && s->players[i].legend) {
             MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)i};
@@ -250,6 +252,10 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
     MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)slot};
     snprintf(ev.name, sizeof ev.name, "%s", p->name);
     broadcast_event(s, &ev, (int)slot);
+    if (p->legend) {
+        MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)slot};
+        broadcast_event(s, &lev, (int)slot);
+    }
     s->players_now++;
     if (s->players_now > s->stats.players_peak)
         s->stats.players_peak = s->players_now;
