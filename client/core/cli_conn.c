@@ -639,21 +639,42 @@ static void ring_store(CliConn *c, const Snapshot *s)
     c->latest = (int)slot;
 }
 
+/* Tells the on_snapshot callback (if any) what became of one SNAPSHOT message. */
+static void report_snapshot(const CliConn *c, CliSnapOutcome outcome, uint32_t tick, uint32_t base,
+                            size_t len, uint64_t now_us, uint16_t entities, double correction)
+{
+    if (c->cfg.on_snapshot == NULL)
+        return;
+    CliSnapInfo info = {
+        .outcome = (uint8_t)outcome,
+        .tick = tick,
+        .baseline_tick = base,
+        .bytes = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+        .arrival_us = now_us,
+        .entities = entities,
+        .correction_units = correction,
+    };
+    c->cfg.on_snapshot(c->cfg.user, &info);
+}
+
 static void on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
 {
     if (c->phase < JOIN_SNAPSHOT && c->state != CLI_PLAYING) {
         /* Before the map (the unreliable channel overtook it): unacknowledged, so the server
          * keeps sending full snapshots until we take one. */
         c->stats.stale_snapshots++;
+        report_snapshot(c, CLI_SNAP_STALE, 0, 0, len, now_us, 0, 0.0);
         return;
     }
     uint32_t tick = 0, base = 0;
     if (snap_peek(data, len, &tick, &base) != SNAP_OK) {
         c->stats.decode_errors++;
+        report_snapshot(c, CLI_SNAP_BAD, 0, 0, len, now_us, 0, 0.0);
         return;
     }
     if (tick <= c->newest_tick) {
         c->stats.stale_snapshots++;
+        report_snapshot(c, CLI_SNAP_STALE, tick, base, len, now_us, 0, 0.0);
         return;
     }
     const Snapshot *baseline = NULL;
@@ -661,12 +682,14 @@ static void on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint64_t no
         baseline = ring_find(c, base);
         if (baseline == NULL) {
             c->stats.decode_errors++;
+            report_snapshot(c, CLI_SNAP_BAD, tick, base, len, now_us, 0, 0.0);
             return;
         }
     }
     SnapError e = snap_decode(data, len, baseline, &c->scratch);
     if (e != SNAP_OK) {
         c->stats.decode_errors++;
+        report_snapshot(c, CLI_SNAP_BAD, tick, base, len, now_us, 0, 0.0);
         return;
     }
     ring_store(c, &c->scratch);
@@ -686,8 +709,9 @@ static void on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint64_t no
 
     cli_clock_observe(&c->clock, s->tick, now_us, rtt_ms(c));
     (void)cli_interp_push(&c->interp, s, now_us);
+    double correction = 0.0;
     if (s->has_self && s->self_id == c->player_id)
-        (void)cli_predict_reconcile(&c->predict, s->tick, &s->self);
+        correction = cli_predict_reconcile(&c->predict, s->tick, &s->self);
 
     if (c->state == CLI_JOINING) {
         c->state = CLI_PLAYING;
@@ -695,6 +719,7 @@ static void on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint64_t no
         c->phase = JOIN_NONE;
         c->stats.play_start_us = now_us;
     }
+    report_snapshot(c, CLI_SNAP_DECODED, s->tick, base, len, now_us, s->count, correction);
 }
 
 static void on_receive(CliConn *c, const ENetEvent *ev, uint64_t now_us)
@@ -1027,6 +1052,11 @@ void cli_conn_set_input(CliConn *c, const SimInput *in)
 {
     c->input.buttons = (uint8_t)(in->buttons & SIM_BTN_MASK);
     c->input.aim = (uint16_t)(in->aim & (SIM_ANGLE_STEPS - 1));
+}
+
+void cli_conn_chat_note(CliConn *c, const char *text, uint64_t now_us)
+{
+    cli_chat_add_local(&c->chat, text, now_us);
 }
 
 bool cli_conn_send_line(CliConn *c, const char *line)

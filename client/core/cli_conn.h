@@ -37,6 +37,23 @@ enum {
     CLI_CONN_OUTBUF = 4096,      /* queued TCP output, bytes */
 };
 
+/* What happened to one SNAPSHOT message (for net graphs and statistics). */
+typedef enum CliSnapOutcome {
+    CLI_SNAP_DECODED = 0, /* decoded and applied */
+    CLI_SNAP_STALE,       /* not newer than the newest decoded one (or before the map): dropped */
+    CLI_SNAP_BAD,         /* failed to decode or lacked its baseline: dropped */
+} CliSnapOutcome;
+
+typedef struct CliSnapInfo {
+    uint8_t outcome;         /* CliSnapOutcome */
+    uint32_t tick;           /* snapshot tick; 0 when the header was not read */
+    uint32_t baseline_tick;  /* 0 = full snapshot */
+    uint32_t bytes;          /* ENet message payload, bytes */
+    uint64_t arrival_us;     /* time of the cli_conn_service call that read it */
+    uint16_t entities;       /* decoded entities (DECODED only) */
+    double correction_units; /* prediction correction it caused, world units (DECODED only) */
+} CliSnapInfo;
+
 typedef struct CliConnConfig {
     char host[CLI_CONN_HOST_MAX];    /* IPv4 address or host name (resolved once, at create) */
     uint16_t login_port;             /* TCP login/chat port; default PROTO_LOGIN_PORT */
@@ -51,6 +68,9 @@ typedef struct CliConnConfig {
     void (*on_event)(void *user, const MsgEvent *ev);
     /* Optional: every TCP line from the server after login (chat or not). */
     void (*on_line)(void *user, const char *line);
+    /* Optional: every SNAPSHOT message received while joining or playing, after it was
+     * applied (or dropped). */
+    void (*on_snapshot)(void *user, const CliSnapInfo *info);
     void *user;
 } CliConnConfig;
 
@@ -135,6 +155,9 @@ void cli_conn_set_input(CliConn *c, const SimInput *in);
  * cli_chat_command error for bad input, CLI_CMD_NONE when it cannot be queued now (not
  * logged in, quitting, output queue full). */
 CliChatCmd cli_conn_chat(CliConn *c, const char *typed);
+/* Adds a line of the client's own to the chat history (CLI_CHAT_LOCAL): answers to /help,
+ * typing mistakes, connection notes. */
+void cli_conn_chat_note(CliConn *c, const char *text, uint64_t now_us);
 /* A raw protocol line (without "\n"); false if not connected, invalid or the queue is full. */
 bool cli_conn_send_line(CliConn *c, const char *line);
 /* Leaves politely: QUIT over TCP, then waits (cli_conn_service) for the server to close both

@@ -1,0 +1,290 @@
+/* game_view.c — see game_view.h. Sizes in world units are scaled by the camera; a few have a
+ * minimum in pixels so that a zoomed-out view stays readable. */
+#include "game_view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "quant.h"
+
+#define PLAYER_R   12.0f /* drawn radius, world units (the wall box is 24 x 24) */
+#define FACING_LEN 10.0f /* facing line beyond the body */
+
+static const AppColor BLACK = {0, 0, 0, 255};
+static const AppColor WHITE = {255, 255, 255, 255};
+
+static float maxf(float a, float b)
+{
+    return a > b ? a : b;
+}
+
+/* Screen x of the west edge of tile column tx (rounded, so tiles share exact edges). */
+static float edge_x(const AppCamera *c, int tx)
+{
+    float sx, sy;
+    app_camera_to_screen(c, (float)tx * MAP_TILE_UNITS, 0.0f, &sx, &sy);
+    return floorf(sx + 0.5f);
+}
+
+static float edge_y(const AppCamera *c, int ty)
+{
+    float sx, sy;
+    app_camera_to_screen(c, 0.0f, (float)ty * MAP_TILE_UNITS, &sx, &sy);
+    return floorf(sy + 0.5f);
+}
+
+static void draw_map(App *app, const Map *m)
+{
+    Gfx *g = &app->gfx;
+    const AppCamera *c = &app->arena.cam;
+    float s = c->scale;
+    float x0, y0, x1, y1;
+    app_camera_visible(c, &x0, &y0, &x1, &y1);
+    int tx0 = (int)floorf(x0 / MAP_TILE_UNITS) - 1, ty0 = (int)floorf(y0 / MAP_TILE_UNITS) - 1;
+    int tx1 = (int)floorf(x1 / MAP_TILE_UNITS) + 1, ty1 = (int)floorf(y1 / MAP_TILE_UNITS) + 1;
+    if (tx0 < 0)
+        tx0 = 0;
+    if (ty0 < 0)
+        ty0 = 0;
+    if (tx1 > m->w - 1)
+        tx1 = m->w - 1;
+    if (ty1 > m->h - 1)
+        ty1 = m->h - 1;
+
+    /* Floor: one rectangle under the whole map. */
+    float mx0 = edge_x(c, 0), my0 = edge_y(c, 0), mx1 = edge_x(c, m->w), my1 = edge_y(c, m->h);
+    gfx_rect(g, mx0, my0, mx1 - mx0, my1 - my0, app_color(APP_COL_FLOOR));
+
+    /* A subtle grid, only where tiles are big enough to need it. */
+    float ts = MAP_TILE_UNITS * s;
+    if (ts >= 14.0f) {
+        AppColor gc = app_color(APP_COL_GRID);
+        float top = edge_y(c, ty0), bottom = edge_y(c, ty1 + 1);
+        float left = edge_x(c, tx0), right = edge_x(c, tx1 + 1);
+        for (int tx = tx0; tx <= tx1 + 1; tx++)
+            gfx_rect(g, edge_x(c, tx), top, 1.0f, bottom - top, gc);
+        for (int ty = ty0; ty <= ty1 + 1; ty++)
+            gfx_rect(g, left, edge_y(c, ty), right - left, 1.0f, gc);
+    }
+
+    /* Spawn points: a faint ring in the middle of the tile. */
+    AppColor sc = app_color(APP_COL_SPAWN);
+    for (unsigned i = 0; i < m->spawn_count; i++) {
+        const MapSpawn *sp = &m->spawns[i];
+        if ((int)sp->tx < tx0 || (int)sp->tx > tx1 || (int)sp->ty < ty0 || (int)sp->ty > ty1)
+            continue;
+        float sx, sy;
+        app_camera_to_screen(c, ((float)sp->tx + 0.5f) * MAP_TILE_UNITS,
+                             ((float)sp->ty + 0.5f) * MAP_TILE_UNITS, &sx, &sy);
+        gfx_ring(g, sx, sy, 8.0f * s, maxf(10.0f * s, 8.0f * s + 1.0f), sc);
+        gfx_circle(g, sx, sy, maxf(2.0f * s, 1.0f), sc);
+    }
+
+    /* Walls: runs of wall tiles per row, then lit and shaded edges and a soft shadow on the
+     * floor below. */
+    AppColor wc = app_color(APP_COL_WALL), lit = app_color(APP_COL_WALL_EDGE);
+    AppColor shade = app_color(APP_COL_WALL_SHADE);
+    AppColor shadow0 = {0, 0, 0, 90}, shadow1 = {0, 0, 0, 0};
+    float lit_h = maxf(2.0f * s, 1.0f), shade_h = maxf(4.0f * s, 2.0f);
+    for (int ty = ty0; ty <= ty1; ty++) {
+        float ya = edge_y(c, ty), yb = edge_y(c, ty + 1);
+        int run = -1;
+        for (int tx = tx0; tx <= tx1 + 1; tx++) {
+            bool wall = tx <= tx1 && m->tiles[ty][tx] == MAP_WALL;
+            if (wall && run < 0)
+                run = tx;
+            if (!wall && run >= 0) {
+                float xa = edge_x(c, run), xb = edge_x(c, tx);
+                gfx_rect(g, xa, ya, xb - xa, yb - ya, wc);
+                run = -1;
+            }
+        }
+        for (int tx = tx0; tx <= tx1; tx++) {
+            if (m->tiles[ty][tx] != MAP_WALL)
+                continue;
+            float xa = edge_x(c, tx), xb = edge_x(c, tx + 1);
+            if (!map_is_wall(m, tx, ty - 1))
+                gfx_rect(g, xa, ya, xb - xa, lit_h, lit);
+            if (!map_is_wall(m, tx, ty + 1)) {
+                gfx_rect(g, xa, yb - shade_h, xb - xa, shade_h, shade);
+                gfx_rect_vgrad(g, xa, yb, xb - xa, maxf(7.0f * s, 3.0f), shadow0, shadow1);
+            }
+            if (!map_is_wall(m, tx - 1, ty))
+                gfx_rect(g, xa, ya, maxf(1.0f * s, 1.0f), yb - ya, lit);
+            if (!map_is_wall(m, tx + 1, ty))
+                gfx_rect(g, xb - maxf(2.0f * s, 1.0f), ya, maxf(2.0f * s, 1.0f), yb - ya, shade);
+        }
+    }
+}
+
+typedef struct Label {
+    float x, y;
+    const char *text;
+    AppColor color;
+    bool self;
+} Label;
+
+/* One player body: shadow, disc, outline, facing line. */
+static void draw_player(Gfx *g, float sx, float sy, float r, float aim, AppColor col, bool alive,
+                        bool self, float s)
+{
+    float fade = alive ? 1.0f : 0.28f;
+    if (alive)
+        gfx_circle(g, sx + 2.0f, sy + 3.0f, r, (AppColor){0, 0, 0, 70});
+    gfx_circle(g, sx, sy, r, app_color_fade(col, fade));
+    float ow = maxf(1.5f * s, 1.0f);
+    gfx_ring(g, sx, sy, r, r + ow, app_color_fade(app_color_mix(col, BLACK, 0.5f), fade));
+    if (self)
+        gfx_ring(g, sx, sy, r + ow + maxf(1.5f * s, 1.0f), r + ow + maxf(4.0f * s, 2.5f),
+                 app_color_fade(app_color(APP_COL_SELF_RING), alive ? 0.9f : 0.35f));
+    if (alive) {
+        float dx = cosf(aim), dy = sinf(aim);
+        float w = maxf(3.0f * s, 2.0f);
+        AppColor lc = app_color_mix(col, WHITE, 0.75f);
+        gfx_line(g, sx + dx * r * 0.35f, sy + dy * r * 0.35f, sx + dx * (r + FACING_LEN * s),
+                 sy + dy * (r + FACING_LEN * s), w, lc, lc);
+    }
+}
+
+static void draw_shot(Gfx *g, const AppCamera *c, const CliEntityView *v)
+{
+    float s = c->scale;
+    float hx, hy, tx, ty;
+    app_camera_to_screen(c, v->x, v->y, &hx, &hy);
+    app_camera_to_screen(c, v->x - v->vx * 2.5f, v->y - v->vy * 2.5f, &tx, &ty);
+    AppColor head = app_color_mix(app_player_color(v->owner), WHITE, 0.55f);
+    AppColor tail = app_color_fade(app_player_color(v->owner), 0.0f);
+    gfx_line(g, tx, ty, hx, hy, maxf(3.0f * s, 2.0f), tail, head);
+    gfx_circle_grad(g, hx, hy, maxf(4.5f * s, 2.5f), WHITE, app_color_fade(head, 0.0f));
+}
+
+static void draw_effects(App *app)
+{
+    Gfx *g = &app->gfx;
+    const AppCamera *c = &app->arena.cam;
+    const AppEffects *fx = &app->session->fx;
+    float s = c->scale;
+    for (unsigned i = 0; i < fx->flash_count; i++) {
+        const AppFlash *f = &fx->flashes[i];
+        float sx, sy;
+        app_camera_to_screen(c, f->x, f->y, &sx, &sy);
+        float a = app_fx_flash_alpha(f);
+        float r = app_fx_flash_radius(f) * s;
+        if (f->muzzle)
+            gfx_circle_grad(g, sx, sy, r, app_color_fade(f->color, a),
+                            app_color_fade(f->color, 0.0f));
+        else
+            gfx_ring(g, sx, sy, r - maxf(3.0f * s, 1.5f), r, app_color_fade(f->color, a * 0.8f));
+    }
+    for (unsigned i = 0; i < fx->part_count; i++) {
+        const AppParticle *p = &fx->parts[i];
+        float sx, sy;
+        app_camera_to_screen(c, p->x, p->y, &sx, &sy);
+        float r = maxf(p->size * s, 1.5f);
+        gfx_rect(g, sx - r / 2, sy - r / 2, r, r,
+                 app_color_fade(p->color, app_fx_particle_alpha(p)));
+    }
+}
+
+void game_view_draw(App *app)
+{
+    Gfx *g = &app->gfx;
+    ArenaState *a = &app->arena;
+    AppSession *ses = app->session;
+    CliConn *conn = ses->conn;
+    const AppCamera *c = &a->cam;
+    float s = c->scale;
+    gfx_clear(g, app_color(APP_COL_BACKGROUND));
+    const Map *m = cli_conn_map(conn);
+    if (m != NULL)
+        draw_map(app, m);
+
+    float r = maxf(PLAYER_R * s, 5.0f);
+    float margin = r + 80.0f;
+    const unsigned label_cap = PROTO_MAX_PLAYERS + 1;
+    Label labels[PROTO_MAX_PLAYERS + 1];
+    unsigned nl = 0;
+    char idname[PROTO_MAX_PLAYERS][8];
+    unsigned in_view = 0;
+
+    /* Remote players: the dead first, so the living are drawn over them. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned i = 0; i < a->nviews; i++) {
+            const CliEntityView *v = &a->views[i];
+            if (v->type != SNAP_ENT_PLAYER || v->id >= PROTO_MAX_PLAYERS)
+                continue;
+            bool alive = (v->flags & SNAP_FLAG_ALIVE) != 0;
+            if (alive != (pass == 1))
+                continue;
+            float sx, sy;
+            app_camera_to_screen(c, v->x, v->y, &sx, &sy);
+            if (sx < -margin || sy < -margin || sx > g->w + margin || sy > g->h + margin)
+                continue;
+            in_view++;
+            draw_player(g, sx, sy, r, v->aim, app_player_color(v->id), alive, false, s);
+            if (nl < label_cap) {
+                const char *name = cli_conn_player_name(conn, v->id);
+                if (name[0] == '\0') {
+                    snprintf(idname[v->id], sizeof idname[v->id], "#%u", v->id);
+                    name = idname[v->id];
+                }
+                labels[nl++] =
+                    (Label){sx, sy - r - 4.0f, name,
+                            app_color_fade(app_color(APP_COL_TEXT), alive ? 0.9f : 0.4f), false};
+            }
+        }
+    }
+    /* The local player, over everyone else. */
+    int self = cli_conn_player_id(conn);
+    if (a->self_ready && self >= 0) {
+        float sx, sy;
+        app_camera_to_screen(c, a->self_x, a->self_y, &sx, &sy);
+        draw_player(g, sx, sy, r, q_aim12_to_radians(a->aim), app_player_color((unsigned)self),
+                    a->self_alive, true, s);
+        in_view++;
+        if (nl < label_cap)
+            labels[nl++] = (Label){sx, sy - r - maxf(4.0f * s, 2.5f) - 4.0f, app->name,
+                                   app_color(APP_COL_ACCENT), true};
+    }
+    app->players_in_view_sum += in_view;
+    app->view_samples++;
+
+    for (unsigned i = 0; i < a->nviews; i++) {
+        const CliEntityView *v = &a->views[i];
+        if (v->type != SNAP_ENT_SHOT)
+            continue;
+        float sx, sy;
+        app_camera_to_screen(c, v->x, v->y, &sx, &sy);
+        if (sx < -margin || sy < -margin || sx > g->w + margin || sy > g->h + margin)
+            continue;
+        draw_shot(g, c, v);
+    }
+    draw_effects(app);
+
+    /* Name labels last: text is textures, and one flush for all shapes is cheaper. */
+    gfx_flush(g);
+    if (s * PLAYER_R >= 6.0f) {
+        int th = app_text_height(app->text, APP_FONT_SMALL);
+        for (unsigned i = 0; i < nl; i++)
+            app_text_draw(app->text, APP_FONT_SMALL, labels[i].text, labels[i].color,
+                          (int)labels[i].x, (int)labels[i].y - th, APP_ALIGN_CENTER, true);
+    }
+}
+
+void game_view_draw_crosshair(App *app, int mx, int my)
+{
+    Gfx *g = &app->gfx;
+    float x = (float)mx, y = (float)my;
+    AppColor dark = {0, 0, 0, 140};
+    AppColor light = {255, 255, 255, 230};
+    gfx_ring(g, x, y, 7.0f, 12.0f, dark);
+    gfx_ring(g, x, y, 8.0f, 10.5f, light);
+    for (int i = 0; i < 4; i++) {
+        float dx = (i == 0) - (i == 1), dy = (i == 2) - (i == 3);
+        gfx_line(g, x + dx * 13.0f, y + dy * 13.0f, x + dx * 19.0f, y + dy * 19.0f, 2.0f, light,
+                 light);
+    }
+    gfx_rect(g, x - 1.0f, y - 1.0f, 2.0f, 2.0f, light);
+}

@@ -1,0 +1,513 @@
+/* hud.c — see hud.h. */
+#include "hud.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "chatlog.h"
+#include "menu.h"
+
+#define HUD_REFRESH_US 250000 /* numbers change four times a second */
+#define MARGIN         12
+
+static const AppColor WHITE = {255, 255, 255, 255};
+
+static AppColor level_color(int level)
+{
+    return level == 0   ? app_color(APP_COL_GOOD)
+           : level == 1 ? app_color(APP_COL_WARN)
+                        : app_color(APP_COL_BAD);
+}
+
+static void panel(Gfx *g, AppRect r)
+{
+    gfx_rect_r(g, r, app_color(APP_COL_PANEL));
+    gfx_frame_r(g, r, 1.0f, app_color_fade(app_color(APP_COL_PANEL_EDGE), 0.7f));
+}
+
+/* ---- numbers (top left) ----------------------------------------------------------------- */
+
+static void refresh_numbers(App *app)
+{
+    ArenaState *a = &app->arena;
+    if (app->now_us < a->hud_next_us)
+        return;
+    a->hud_next_us = app->now_us + HUD_REFRESH_US;
+    AppSession *s = app->session;
+    CliConn *c = s->conn;
+    double rtt = cli_conn_rtt_ms(c);
+    double loss = app_ng_loss_percent(&s->ng, app->now_us, 3000000);
+    double rate = app_ng_rate_hz(&s->ng, app->now_us, 1000000);
+    double in_k = 0, out_k = 0;
+    (void)app_ng_kbits(&s->ng, 1000000, &in_k, &out_k);
+    snprintf(a->hud_ping, sizeof a->hud_ping, "ping %.0f ms", rtt);
+    snprintf(a->hud_loss, sizeof a->hud_loss, "loss %.1f%%", loss);
+    snprintf(a->hud_rate, sizeof a->hud_rate, "%.0f snap/s", rate);
+    snprintf(a->hud_delay, sizeof a->hud_delay, "interp %.0f ms",
+             cli_interp_delay_ms(cli_conn_interp(c)));
+    snprintf(a->hud_in, sizeof a->hud_in, "in %.1f kbit/s", in_k);
+    snprintf(a->hud_out, sizeof a->hud_out, "out %.1f kbit/s", out_k);
+    snprintf(a->hud_fps, sizeof a->hud_fps, "%.0f fps", app_frame_stats_hud_fps(&app->frames));
+    a->hud_ping_level = rtt < 60 ? 0 : rtt < 150 ? 1 : 2;
+    a->hud_loss_level = loss < 0.05 ? 0 : loss < 3.0 ? 1 : 2;
+}
+
+static void draw_numbers(App *app)
+{
+    ArenaState *a = &app->arena;
+    Gfx *g = &app->gfx;
+    refresh_numbers(app);
+    AppText *tx = app->text;
+    AppColor text = app_color(APP_COL_TEXT);
+    const char *seg[2][4] = {{a->hud_ping, a->hud_loss, a->hud_rate, a->hud_delay},
+                             {a->hud_in, a->hud_out, a->hud_fps, NULL}};
+    AppColor col[2][4] = {
+        {level_color(a->hud_ping_level), level_color(a->hud_loss_level), text, text},
+        {text, text, text, text}};
+    const int gap = 14;
+    int lh = app_text_height(tx, APP_FONT_SMALL);
+    int width = 0;
+    for (int row = 0; row < 2; row++) {
+        int w = 0;
+        for (int i = 0; i < 4 && seg[row][i] != NULL; i++) {
+            int sw, sh;
+            app_text_size(tx, APP_FONT_SMALL, seg[row][i], &sw, &sh);
+            w += sw + (i > 0 ? gap : 0);
+        }
+        if (w > width)
+            width = w;
+    }
+    panel(g, (AppRect){MARGIN - 6, MARGIN - 4, width + 12, 2 * lh + 12});
+    for (int row = 0; row < 2; row++) {
+        int x = MARGIN, y = MARGIN + row * (lh + 4);
+        for (int i = 0; i < 4 && seg[row][i] != NULL; i++)
+            x += app_text_draw(tx, APP_FONT_SMALL, seg[row][i], col[row][i], x, y, APP_ALIGN_LEFT,
+                               true) +
+                 gap;
+    }
+}
+
+/* ---- score line (top centre) ------------------------------------------------------------ */
+
+static void draw_score(App *app)
+{
+    Gfx *g = &app->gfx;
+    const Snapshot *snap = cli_conn_latest_snapshot(app->session->conn);
+    if (snap == NULL || !snap->has_self)
+        return;
+    unsigned mine = snap->self.score, better = 0, players = 1;
+    for (unsigned i = 0; i < snap->count; i++) {
+        const SnapEntity *e = &snap->ents[i];
+        if (e->type != SNAP_ENT_PLAYER)
+            continue;
+        players++;
+        better += e->score > mine;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%u point%s   #%u of %u", mine, mine == 1 ? "" : "s", better + 1,
+             players);
+    app_text_draw(app->text, APP_FONT_BIG, buf, app_color(APP_COL_TEXT), g->w / 2, MARGIN,
+                  APP_ALIGN_CENTER, true);
+}
+
+/* ---- minimap (top right) ---------------------------------------------------------------- */
+
+static void build_minimap(App *app, const Map *m)
+{
+    ArenaState *a = &app->arena;
+    if (a->minimap != NULL && a->minimap_checksum == m->checksum)
+        return;
+    if (a->minimap != NULL)
+        SDL_DestroyTexture(a->minimap);
+    a->minimap = NULL;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, m->w, m->h, 32, SDL_PIXELFORMAT_RGBA32);
+    if (s == NULL)
+        return;
+    AppColor wall = app_color(APP_COL_WALL), floor = app_color(APP_COL_FLOOR);
+    AppColor spawn = app_color(APP_COL_SPAWN);
+    for (int y = 0; y < m->h; y++) {
+        uint8_t *row = (uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch;
+        for (int x = 0; x < m->w; x++) {
+            AppColor c = m->tiles[y][x] == MAP_WALL ? wall : floor;
+            row[4 * x + 0] = c.r;
+            row[4 * x + 1] = c.g;
+            row[4 * x + 2] = c.b;
+            row[4 * x + 3] = 255;
+        }
+    }
+    for (unsigned i = 0; i < m->spawn_count; i++) {
+        uint8_t *p = (uint8_t *)s->pixels + (size_t)m->spawns[i].ty * (size_t)s->pitch +
+                     4 * (size_t)m->spawns[i].tx;
+        p[0] = spawn.r;
+        p[1] = spawn.g;
+        p[2] = spawn.b;
+    }
+    a->minimap = SDL_CreateTextureFromSurface(app->gfx.ren, s);
+    SDL_FreeSurface(s);
+    if (a->minimap != NULL) {
+        SDL_SetTextureScaleMode(a->minimap, SDL_ScaleModeNearest);
+        SDL_SetTextureBlendMode(a->minimap, SDL_BLENDMODE_BLEND);
+        SDL_SetTextureAlphaMod(a->minimap, 225);
+        a->minimap_checksum = m->checksum;
+    }
+}
+
+static void draw_minimap(App *app)
+{
+    ArenaState *a = &app->arena;
+    Gfx *g = &app->gfx;
+    CliConn *c = app->session->conn;
+    const Map *m = cli_conn_map(c);
+    if (m == NULL)
+        return;
+    build_minimap(app, m);
+    if (a->minimap == NULL)
+        return;
+    float k = fminf(210.0f / m->w, 150.0f / m->h); /* pixels per tile */
+    if (k < 1.0f)
+        k = 1.0f;
+    float mw = k * m->w, mh = k * m->h;
+    float x0 = (float)g->w - MARGIN - mw, y0 = MARGIN;
+    gfx_rect(g, x0 - 3, y0 - 3, mw + 6, mh + 6, app_color(APP_COL_PANEL));
+    gfx_flush(g);
+    SDL_FRect dst = {x0, y0, mw, mh};
+    SDL_RenderCopyF(g->ren, a->minimap, NULL, &dst);
+    float unit = k / MAP_TILE_UNITS; /* minimap pixels per world unit */
+    float dot = fmaxf(3.0f, k * 0.9f);
+    for (unsigned i = 0; i < a->nviews; i++) {
+        const CliEntityView *v = &a->views[i];
+        if (v->type != SNAP_ENT_PLAYER)
+            continue;
+        bool alive = (v->flags & SNAP_FLAG_ALIVE) != 0;
+        AppColor col = app_color_fade(app_player_color(v->id), alive ? 1.0f : 0.35f);
+        gfx_rect(g, x0 + v->x * unit - dot / 2, y0 + v->y * unit - dot / 2, dot, dot, col);
+    }
+    int self = cli_conn_player_id(c);
+    if (a->self_ready && self >= 0) {
+        float sx = x0 + a->self_x * unit, sy = y0 + a->self_y * unit;
+        float d = dot + 2.0f;
+        gfx_rect(g, sx - d / 2 - 1, sy - d / 2 - 1, d + 2, d + 2, WHITE);
+        gfx_rect(g, sx - d / 2, sy - d / 2, d, d, app_player_color((unsigned)self));
+    }
+    /* What the main view shows. */
+    float vx0, vy0, vx1, vy1;
+    app_camera_visible(&a->cam, &vx0, &vy0, &vx1, &vy1);
+    vx0 = fmaxf(vx0 * unit, 0.0f);
+    vy0 = fmaxf(vy0 * unit, 0.0f);
+    vx1 = fminf(vx1 * unit, mw);
+    vy1 = fminf(vy1 * unit, mh);
+    if (vx1 > vx0 && vy1 > vy0)
+        gfx_frame(g, x0 + vx0, y0 + vy0, vx1 - vx0, vy1 - vy0, 1.0f,
+                  (AppColor){255, 255, 255, 120});
+}
+
+/* ---- net graph (bottom right) ----------------------------------------------------------- */
+
+static void legend(App *app, int *x, int y, AppColorRole role, const char *word)
+{
+    gfx_rect(&app->gfx, (float)*x, (float)y + 4, 8, 8, app_color(role));
+    *x += 11;
+    *x += app_text_draw(app->text, APP_FONT_SMALL, word, app_color(APP_COL_TEXT_DIM), *x, y,
+                        APP_ALIGN_LEFT, false) +
+          10;
+}
+
+static void draw_netgraph(App *app)
+{
+    Gfx *g = &app->gfx;
+    AppSession *s = app->session;
+    AppText *tx = app->text;
+    const uint64_t window = (uint64_t)(APP_NETGRAPH_WINDOW_S * 1e6);
+    int lh = app_text_height(tx, APP_FONT_SMALL);
+    const int gw = 300, bars_h = 64, late_h = 20;
+    int pw = gw + 16, ph = 10 + lh + 4 + bars_h + 6 + late_h + 6 + 3 * (lh + 2) + 8;
+    AppRect p = {g->w - MARGIN - pw, g->h - MARGIN - ph, pw, ph};
+    panel(g, p);
+    int gx = p.x + 8, gy = p.y + 10 + lh + 4;
+    AppColor dim = app_color(APP_COL_TEXT_DIM);
+
+    AppNgSample samples[APP_NG_SAMPLES];
+    unsigned n = app_ng_window(&s->ng, app->now_us, window, samples, APP_NG_SAMPLES);
+    uint64_t bytes = 0, max_bytes = 0, got = 0;
+    /* The size bars: the top is the smallest of 100, 200, 400, 800 and 1200 bytes (the
+     * datagram budget) that holds the largest snapshot shown. */
+    uint32_t top = 100, biggest = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (samples[i].bytes > biggest)
+            biggest = samples[i].bytes;
+    while (top < biggest && top < 1200)
+        top = top * 2 > 1200 ? 1200 : top * 2;
+    gfx_rect(g, (float)gx, (float)gy, (float)gw, 1, app_color_fade(dim, 0.5f));
+    gfx_rect(g, (float)gx, (float)(gy + bars_h), (float)gw, 1, app_color_fade(dim, 0.5f));
+    for (unsigned i = 0; i < n; i++) {
+        const AppNgSample *e = &samples[i];
+        if (e->kind == APP_NG_LOST) {
+            for (unsigned k = 1; k <= e->missing; k++) {
+                uint64_t t = e->arrival_us + (e->end_us - e->arrival_us) * k / (e->missing + 1u);
+                if (app->now_us - t > window)
+                    continue;
+                float x = (float)gx + (float)gw * (1.0f - (float)(app->now_us - t) / (float)window);
+                gfx_rect(g, x, (float)gy, 2, (float)bars_h, app_color(APP_COL_BAD));
+            }
+            continue;
+        }
+        float x =
+            (float)gx + (float)gw * (1.0f - (float)(app->now_us - e->arrival_us) / (float)window);
+        float h = (float)bars_h * (float)(e->bytes > top ? top : e->bytes) / (float)top;
+        AppColorRole role = e->kind == APP_NG_FULL      ? APP_COL_FULL
+                            : e->kind == APP_NG_LATE    ? APP_COL_WARN
+                            : e->kind == APP_NG_DROPPED ? APP_COL_BAD
+                                                        : APP_COL_GOOD;
+        if (h < 1.0f)
+            h = 1.0f;
+        gfx_rect(g, x, (float)(gy + bars_h) - h, 2, h, app_color(role));
+        /* Lateness strip: 0..100 ms. */
+        float lt = e->late_ms > 100.0f ? 1.0f : e->late_ms / 100.0f;
+        if (lt > 0.0f)
+            gfx_rect(g, x, (float)(gy + bars_h + 6 + late_h) - lt * late_h, 2, lt * late_h,
+                     e->kind == APP_NG_LATE ? app_color(APP_COL_WARN) : dim);
+        if (e->kind != APP_NG_DROPPED) {
+            bytes += e->bytes;
+            got++;
+            if (e->bytes > max_bytes)
+                max_bytes = e->bytes;
+        }
+    }
+    gfx_rect(g, (float)gx, (float)(gy + bars_h + 6 + late_h), (float)gw, 1,
+             app_color_fade(dim, 0.5f));
+
+    char buf[128];
+    app_text_draw(tx, APP_FONT_SMALL, "net graph (F3)", app_color(APP_COL_TEXT), gx, p.y + 6,
+                  APP_ALIGN_LEFT, true);
+    snprintf(buf, sizeof buf, "size, top %u B", top);
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, gx + gw, p.y + 6, APP_ALIGN_RIGHT, false);
+    app_text_draw(tx, APP_FONT_SMALL, "lateness 0-100 ms", dim, gx + gw, gy + bars_h + 6,
+                  APP_ALIGN_RIGHT, false);
+    int y = gy + bars_h + 6 + late_h + 6;
+    CliInterp *ip = cli_conn_interp(s->conn);
+    snprintf(buf, sizeof buf, "avg %llu B  max %llu B  %.0f snap/s  lost %llu  late %llu",
+             (unsigned long long)(got ? bytes / got : 0), (unsigned long long)max_bytes,
+             app_ng_rate_hz(&s->ng, app->now_us, 1000000), (unsigned long long)s->ng.lost,
+             (unsigned long long)s->ng.late);
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, gx, y, APP_ALIGN_LEFT, false);
+    y += lh + 2;
+    snprintf(buf, sizeof buf, "interp delay %.0f ms  jitter %.1f ms  interval %.1f ms",
+             cli_interp_delay_ms(ip), cli_interp_jitter_ms(ip), cli_interp_interval_ms(ip));
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, gx, y, APP_ALIGN_LEFT, false);
+    y += lh + 2;
+    int x = gx;
+    legend(app, &x, y, APP_COL_GOOD, "delta");
+    legend(app, &x, y, APP_COL_FULL, "full");
+    legend(app, &x, y, APP_COL_WARN, "late");
+    legend(app, &x, y, APP_COL_BAD, "lost / dropped");
+}
+
+/* ---- chat (bottom left) ----------------------------------------------------------------- */
+
+static void draw_chat(App *app)
+{
+    ArenaState *a = &app->arena;
+    Gfx *g = &app->gfx;
+    AppText *tx = app->text;
+    const CliChat *chat = cli_conn_chat_history(app->session->conn);
+    unsigned idx[APP_CHAT_LINES_OPEN];
+    unsigned n = app_chat_visible(chat, app->now_us, a->chat_open, idx, APP_CHAT_LINES_OPEN);
+    int lh = app_text_height(tx, APP_FONT_NORMAL) + 2;
+    int width = g->w * 55 / 100;
+    int bottom = g->h - MARGIN - (a->chat_open ? lh + 34 : 24);
+    int top = bottom - (int)n * lh;
+    if (a->chat_open) {
+        int boxh = APP_CHAT_LINES_OPEN * lh + lh + 40;
+        panel(g, (AppRect){MARGIN - 6, g->h - MARGIN - boxh, width + 12, boxh});
+    }
+    gfx_flush(g);
+    SDL_Rect clip = {MARGIN, 0, width, g->h};
+    SDL_RenderSetClipRect(g->ren, &clip);
+    char line[PROTO_LINE_MAX + 64];
+    for (unsigned i = 0; i < n; i++) {
+        const CliChatEntry *e = cli_chat_get(chat, idx[i]);
+        if (e == NULL)
+            continue;
+        cli_chat_format(e, line, sizeof line);
+        float alpha = app_chat_alpha(e->time_us, app->now_us, a->chat_open);
+        app_text_draw(tx, APP_FONT_NORMAL, line,
+                      app_color_fade(app_color(app_chat_color(e->kind)), alpha), MARGIN,
+                      top + (int)i * lh, APP_ALIGN_LEFT, true);
+    }
+    if (a->chat_open) {
+        int y = g->h - MARGIN - lh - 24;
+        AppRect box = {MARGIN, y - 4, width, lh + 8};
+        gfx_rect_r(g, box, (AppColor){0, 0, 0, 160});
+        gfx_frame_r(g, box, 1.0f, app_color(APP_COL_ACCENT));
+        int px = MARGIN + 8;
+        px += app_text_draw(tx, APP_FONT_NORMAL, "Say:", app_color(APP_COL_ACCENT), px, y,
+                            APP_ALIGN_LEFT, false) +
+              8;
+        char before[APP_FIELD_CAP + 1];
+        memcpy(before, a->chat.text, a->chat.cursor);
+        before[a->chat.cursor] = '\0';
+        int cw = 0, chh = 0;
+        app_text_size(tx, APP_FONT_NORMAL, before, &cw, &chh);
+        int room = width - (px - MARGIN) - 12;
+        int shift = cw > room ? cw - room : 0;
+        gfx_flush(g);
+        SDL_Rect fclip = {px, y - 4, room + 4, lh + 8};
+        SDL_RenderSetClipRect(g->ren, &fclip);
+        app_text_draw(tx, APP_FONT_NORMAL, a->chat.text, app_color(APP_COL_TEXT), px - shift, y,
+                      APP_ALIGN_LEFT, false);
+        if ((app->now_us / 530000) % 2 == 0)
+            gfx_rect(g, (float)(px - shift + cw), (float)y, 2, (float)(lh - 2),
+                     app_color(APP_COL_ACCENT));
+        gfx_flush(g);
+        SDL_RenderSetClipRect(g->ren, &clip);
+        app_text_draw(tx, APP_FONT_SMALL,
+                      "Enter sends   Esc cancels   /me TEXT   /w NAME TEXT   /who   /help",
+                      app_color(APP_COL_TEXT_DIM), MARGIN, g->h - MARGIN - 16, APP_ALIGN_LEFT,
+                      false);
+    }
+    gfx_flush(g);
+    SDL_RenderSetClipRect(g->ren, NULL);
+}
+
+/* ---- scoreboard (Tab) ------------------------------------------------------------------- */
+
+static void draw_scoreboard(App *app)
+{
+    Gfx *g = &app->gfx;
+    AppText *tx = app->text;
+    AppSession *s = app->session;
+    CliConn *c = s->conn;
+    const Snapshot *snap = cli_conn_latest_snapshot(c);
+    AppScoreInput in[PROTO_MAX_PLAYERS];
+    unsigned n = 0;
+    unsigned self_score = 0;
+    bool self_alive = false;
+    if (snap != NULL) {
+        for (unsigned i = 0; i < snap->count && n < PROTO_MAX_PLAYERS; i++) {
+            const SnapEntity *e = &snap->ents[i];
+            if (e->type == SNAP_ENT_PLAYER && e->id < PROTO_MAX_PLAYERS)
+                in[n++] = (AppScoreInput){e->id, e->score, (e->flags & SNAP_FLAG_ALIVE) != 0};
+        }
+        if (snap->has_self) {
+            self_score = snap->self.score;
+            self_alive = (snap->self.flags & SNAP_FLAG_ALIVE) != 0;
+        }
+    }
+    AppScoreRow rows[APP_SCORES_MAX];
+    unsigned nr = app_scores_rows(&s->scores, in, n, cli_conn_player_id(c), self_score, self_alive,
+                                  (int)(cli_conn_rtt_ms(c) + 0.5), app_session_player_name, s, rows,
+                                  APP_SCORES_MAX);
+    int lh = app_text_height(tx, APP_FONT_NORMAL) + 6;
+    int pw = g->w - 40 < 560 ? g->w - 40 : 560;
+    int max_rows = (g->h - 160) / lh;
+    if (max_rows < 1)
+        max_rows = 1;
+    unsigned shown = nr < (unsigned)max_rows ? nr : (unsigned)max_rows;
+    int ph = 70 + (int)shown * lh + 30;
+    AppRect p = {(g->w - pw) / 2, (g->h - ph) / 2, pw, ph};
+    panel(g, p);
+    const MsgWelcome *w = cli_conn_welcome(c);
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s  -  %u player%s", w != NULL ? w->map_name : "arena", nr,
+             nr == 1 ? "" : "s");
+    app_text_draw(tx, APP_FONT_BIG, buf, app_color(APP_COL_TEXT), p.x + 20, p.y + 12,
+                  APP_ALIGN_LEFT, true);
+    app_text_draw(tx, APP_FONT_SMALL, s->target, app_color(APP_COL_TEXT_DIM), p.x + pw - 20,
+                  p.y + 18, APP_ALIGN_RIGHT, false);
+    int cx_name = p.x + 48, cx_score = p.x + pw - 150, cx_ping = p.x + pw - 24;
+    int y = p.y + 50;
+    AppColor dim = app_color(APP_COL_TEXT_DIM);
+    app_text_draw(tx, APP_FONT_SMALL, "PLAYER", dim, cx_name, y, APP_ALIGN_LEFT, false);
+    app_text_draw(tx, APP_FONT_SMALL, "SCORE", dim, cx_score, y, APP_ALIGN_RIGHT, false);
+    app_text_draw(tx, APP_FONT_SMALL, "PING", dim, cx_ping, y, APP_ALIGN_RIGHT, false);
+    y += 20;
+    for (unsigned i = 0; i < shown; i++) {
+        const AppScoreRow *r = &rows[i];
+        if (r->self)
+            gfx_rect(g, (float)(p.x + 8), (float)(y - 2), (float)(pw - 16), (float)lh,
+                     app_color_fade(app_color(APP_COL_ACCENT), 0.18f));
+        else if (i % 2)
+            gfx_rect(g, (float)(p.x + 8), (float)(y - 2), (float)(pw - 16), (float)lh,
+                     (AppColor){255, 255, 255, 8});
+        if (r->playing)
+            gfx_circle(g, (float)(p.x + 30), (float)(y + lh / 2 - 2), 7.0f,
+                       app_color_fade(app_player_color((unsigned)r->id), r->alive ? 1.0f : 0.4f));
+        AppColor nc = r->self      ? app_color(APP_COL_ACCENT)
+                      : r->playing ? app_color(APP_COL_TEXT)
+                                   : dim;
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", r->name, r->playing ? "" : "  (chatting)");
+        app_text_draw(tx, APP_FONT_NORMAL, name, nc, cx_name, y, APP_ALIGN_LEFT, false);
+        snprintf(buf, sizeof buf, "%u", r->score);
+        app_text_draw(tx, APP_FONT_NORMAL, buf, nc, cx_score, y, APP_ALIGN_RIGHT, false);
+        if (r->ping_ms >= 0)
+            snprintf(buf, sizeof buf, "%d ms", r->ping_ms);
+        else
+            snprintf(buf, sizeof buf, "-");
+        app_text_draw(tx, APP_FONT_NORMAL, buf, nc, cx_ping, y, APP_ALIGN_RIGHT, false);
+        y += lh;
+    }
+    if (shown < nr) {
+        snprintf(buf, sizeof buf, "... and %u more", nr - shown);
+        app_text_draw(tx, APP_FONT_SMALL, buf, dim, cx_name, y + 2, APP_ALIGN_LEFT, false);
+    }
+}
+
+/* ---- notices ---------------------------------------------------------------------------- */
+
+static void draw_death(App *app)
+{
+    ArenaState *a = &app->arena;
+    Gfx *g = &app->gfx;
+    const CliPredict *p = cli_conn_predict(app->session->conn);
+    if (!a->self_ready || a->self_alive)
+        return;
+    char buf[96];
+    if (a->last_attacker >= 0) {
+        const char *who = cli_conn_player_name(app->session->conn, (unsigned)a->last_attacker);
+        snprintf(buf, sizeof buf, "Hit by %s", who[0] ? who : "someone");
+    } else {
+        snprintf(buf, sizeof buf, "You were hit");
+    }
+    app_text_draw(app->text, APP_FONT_BIG, buf, app_color(APP_COL_BAD), g->w / 2, g->h / 3,
+                  APP_ALIGN_CENTER, true);
+    snprintf(buf, sizeof buf, "back in %.1f s", (double)p->player.respawn / PROTO_TICK_HZ);
+    app_text_draw(app->text, APP_FONT_NORMAL, buf, app_color(APP_COL_TEXT), g->w / 2, g->h / 3 + 32,
+                  APP_ALIGN_CENTER, true);
+}
+
+static void draw_hint(App *app)
+{
+    ArenaState *a = &app->arena;
+    Gfx *g = &app->gfx;
+    double age = (double)(app->now_us - a->entered_us) / 1e6;
+    if (age > APP_HINT_S || a->menu_open)
+        return;
+    float alpha = age > APP_HINT_S - 2.0 ? (float)((APP_HINT_S - age) / 2.0) : 1.0f;
+    const char *text = "WASD move   mouse aim   left button fire   Enter chat   Tab scores   "
+                       "F3 net graph   Esc menu";
+    int w = 0, h = 0;
+    app_text_size(app->text, APP_FONT_NORMAL, text, &w, &h);
+    AppRect r = {(g->w - w) / 2 - 14, MARGIN + 40, w + 28, h + 14};
+    gfx_rect_r(g, r, app_color_fade(app_color(APP_COL_PANEL), alpha));
+    app_text_draw_in(app->text, APP_FONT_NORMAL, text,
+                     app_color_fade(app_color(APP_COL_TEXT), alpha), r, APP_ALIGN_CENTER, false);
+}
+
+void hud_draw(App *app)
+{
+    draw_minimap(app);
+    draw_numbers(app);
+    draw_score(app);
+    draw_death(app);
+    draw_hint(app);
+    if (app->netgraph)
+        draw_netgraph(app);
+    draw_chat(app);
+    if (app->arena.scores_held && !app->arena.menu_open) {
+        app_session_want_scores(app->session, app->now_us);
+        draw_scoreboard(app);
+    }
+}

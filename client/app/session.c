@@ -1,0 +1,211 @@
+/* session.c — see session.h. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "protocol.h"
+
+static void on_event(void *user, const MsgEvent *ev)
+{
+    AppSession *s = user;
+    if (ev->kind != MSG_EV_HIT)
+        return;
+    /* The hit happened about when a message arriving now left the server: one RTT/2 behind
+     * the server tick estimate. A remote victim's burst is shown when the render clock (an
+     * interpolation delay in the past) gets there. */
+    const CliClock *clk = cli_conn_clock(s->conn);
+    double tick = 0.0; /* our own player is drawn predicted, not delayed: at once */
+    if (clk->synced && (int)ev->b != cli_conn_player_id(s->conn))
+        tick = cli_clock_server_tick(clk, s->now_us) -
+               cli_conn_rtt_ms(s->conn) * PROTO_TICK_HZ / 2000.0;
+    app_fx_queue_hit(&s->fx, ev->a, ev->b, tick);
+}
+
+static void note(AppSession *s, const char *text)
+{
+    cli_conn_chat_note(s->conn, text, s->now_us);
+}
+
+static void on_line(void *user, const char *line)
+{
+    AppSession *s = user;
+    bool who = app_scores_line(&s->scores, line, s->now_us);
+    char buf[PROTO_LINE_MAX + 64];
+    if (who && s->who_for_chat) {
+        AppWhoEntry e;
+        if (strncmp(line, "WHO ", 4) == 0) {
+            unsigned long n = strtoul(line + 4, NULL, 10);
+            snprintf(buf, sizeof buf, "%lu player%s online:", n, n == 1 ? "" : "s");
+            note(s, buf);
+        } else if (app_scores_parse_player(line + 7, &e)) {
+            if (e.ping_ms >= 0)
+                snprintf(buf, sizeof buf, "  %s  score %u  ping %d ms  (%s)", e.name, e.score,
+                         e.ping_ms, e.playing ? "playing" : "chatting");
+            else
+                snprintf(buf, sizeof buf, "  %s  score %u  (%s)", e.name, e.score,
+                         e.playing ? "playing" : "chatting");
+            note(s, buf);
+        }
+        if (!s->scores.pending_open)
+            s->who_for_chat = false; /* the answer is complete */
+        return;
+    }
+    if (strncmp(line, "HELP ", 5) == 0) {
+        if (strcmp(line + 5, "END") != 0)
+            note(s, line + 5);
+        return;
+    }
+    if (strcmp(line, "PONG") == 0 || strncmp(line, "PONG ", 5) == 0) {
+        snprintf(buf, sizeof buf, "pong%s%s (ping %.0f ms)", line[4] ? ": " : "",
+                 line[4] ? line + 5 : "", cli_conn_rtt_ms(s->conn));
+        note(s, buf);
+    }
+}
+
+static void on_snapshot(void *user, const CliSnapInfo *info)
+{
+    AppSession *s = user;
+    if (!s->ng_ready) {
+        const MsgWelcome *w = cli_conn_welcome(s->conn);
+        app_ng_init(&s->ng, w != NULL ? w->snapshot_hz : 0);
+        s->ng_ready = true;
+    }
+    if (info->outcome == CLI_SNAP_DECODED) {
+        app_ng_snapshot(&s->ng, info->tick, info->bytes, info->baseline_tick == 0,
+                        info->arrival_us);
+        if (info->correction_units > 0.0)
+            s->corrections++;
+    } else {
+        app_ng_dropped(&s->ng, info->bytes, info->arrival_us);
+    }
+}
+
+AppSession *app_session_create(const char *host, uint16_t port, const char *name, uint64_t now_us,
+                               char *err, size_t errlen)
+{
+    AppSession *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    snprintf(s->target, sizeof s->target, "%s:%u", host, port);
+    app_ng_init(&s->ng, 0);
+    app_scores_init(&s->scores);
+    app_fx_init(&s->fx, now_us ^ 0x5DEECE66Dull);
+    s->now_us = now_us;
+
+    CliConnConfig cfg;
+    cli_conn_default_config(&cfg);
+    if (strlen(host) >= sizeof cfg.host || strlen(name) > PROTO_NAME_MAX) {
+        snprintf(err, errlen, "host or name too long");
+        free(s);
+        return NULL;
+    }
+    snprintf(cfg.host, sizeof cfg.host, "%s", host);
+    snprintf(cfg.name, sizeof cfg.name, "%s", name);
+    cfg.login_port = port;
+    cfg.on_event = on_event;
+    cfg.on_line = on_line;
+    cfg.on_snapshot = on_snapshot;
+    cfg.user = s;
+    s->conn = cli_conn_create(&cfg, now_us, err, errlen);
+    if (s->conn == NULL) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void app_session_destroy(AppSession *s)
+{
+    if (s == NULL)
+        return;
+    cli_conn_destroy(s->conn);
+    free(s);
+}
+
+void app_session_service(AppSession *s, uint64_t now_us)
+{
+    s->now_us = now_us;
+    cli_conn_service(s->conn, now_us);
+    const CliStats *st = cli_conn_stats(s->conn);
+    app_ng_traffic(&s->ng, now_us, st->datagram_bytes_down + st->tcp_bytes_down,
+                   st->datagram_bytes_up + st->tcp_bytes_up);
+    if (s->in_arena && cli_conn_state(s->conn) == CLI_PLAYING)
+        s->arena_end_us = now_us;
+}
+
+void app_session_chat(AppSession *s, const char *typed, uint64_t now_us)
+{
+    s->now_us = now_us;
+    /* Peek at the command to know whether a WHO answer should be echoed. */
+    char line[PROTO_LINE_MAX + 1];
+    bool is_chat = false;
+    CliChatCmd r = cli_chat_command(typed, line, sizeof line, &is_chat);
+    if (r == CLI_CMD_NONE)
+        return;
+    if (r != CLI_CMD_SEND) {
+        char buf[PROTO_LINE_MAX + 64];
+        switch (r) {
+        case CLI_CMD_UNKNOWN:
+            snprintf(buf, sizeof buf,
+                     "unknown command; try /help (or /me, /w NAME TEXT, /who, /ping)");
+            break;
+        case CLI_CMD_USAGE:
+            snprintf(buf, sizeof buf, "usage: /me TEXT, /w NAME TEXT, /ping [TEXT]");
+            break;
+        case CLI_CMD_TOO_LONG:
+            snprintf(buf, sizeof buf, "not sent: chat text is at most %d bytes", PROTO_CHAT_MAX);
+            break;
+        default:
+            snprintf(buf, sizeof buf, "not sent: %s", cli_chat_cmd_str(r));
+            break;
+        }
+        note(s, buf);
+        return;
+    }
+    if (strcmp(line, "WHO") == 0) {
+        s->who_for_chat = true;
+        s->last_who_us = now_us;
+    }
+    if (cli_conn_chat(s->conn, typed) != CLI_CMD_SEND) {
+        note(s, "not sent: not connected, or too much queued");
+        s->who_for_chat = false;
+    }
+}
+
+void app_session_want_scores(AppSession *s, uint64_t now_us)
+{
+    if (s->last_who_us != 0 && now_us - s->last_who_us < (uint64_t)(APP_WHO_PERIOD_S * 1e6))
+        return;
+    if (cli_conn_send_line(s->conn, "WHO"))
+        s->last_who_us = now_us;
+}
+
+void app_session_arena_frame(AppSession *s, uint64_t now_us)
+{
+    if (!s->in_arena) {
+        s->in_arena = true;
+        s->arena_start_us = now_us;
+    }
+    s->arena_end_us = now_us;
+    s->delay_ms_sum += cli_interp_delay_ms(cli_conn_interp(s->conn));
+    s->rtt_ms_sum += cli_conn_rtt_ms(s->conn);
+    s->delay_samples++;
+}
+
+double app_session_arena_seconds(const AppSession *s, uint64_t now_us)
+{
+    (void)now_us;
+    if (!s->in_arena || s->arena_end_us <= s->arena_start_us)
+        return 0.0;
+    return (double)(s->arena_end_us - s->arena_start_us) / 1e6;
+}
+
+const char *app_session_player_name(void *session, unsigned id)
+{
+    AppSession *s = session;
+    return cli_conn_player_name(s->conn, id);
+}

@@ -1,0 +1,63 @@
+/* session.h — one visit to a server, as arena-client sees it.
+ *
+ * Owns the client core connection (cli_conn) and what the app derives from it as messages
+ * arrive: the net graph data (every SNAPSHOT through the core's on_snapshot hook), the
+ * scoreboard (WHO answers through on_line), hits waiting to be shown (EVENT hits through
+ * on_event), the client's own chat notes (answers to /help, /who, /ping, typing mistakes),
+ * and the arena-time statistics for --stats-json. SDL-free: the platform files only read it. */
+#ifndef ARENA_APP_SESSION_H
+#define ARENA_APP_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli_conn.h"
+#include "effects.h"
+#include "netgraph.h"
+#include "scores.h"
+
+#define APP_WHO_PERIOD_S 2.0 /* the scoreboard asks WHO at most this often */
+
+enum {
+    APP_TARGET_MAX = 300,
+};
+
+typedef struct AppSession {
+    CliConn *conn;
+    char target[APP_TARGET_MAX]; /* "host:port" as the player gave it, for messages */
+    AppNetGraph ng;
+    bool ng_ready; /* initialised with the server's snapshot rate */
+    AppScores scores;
+    AppEffects fx;
+    uint64_t now_us;      /* time of the current service call (callbacks use it) */
+    uint64_t last_who_us; /* last WHO sent */
+    bool who_for_chat;    /* the next WHO answer was asked for by /who: echo it in the chat */
+    /* Arena time: from the first frame drawn in CLI_PLAYING. */
+    bool in_arena;
+    uint64_t arena_start_us, arena_end_us;
+    double delay_ms_sum, rtt_ms_sum; /* summed once per frame drawn in the arena */
+    uint64_t delay_samples;
+    uint64_t corrections; /* snapshots whose self block moved the prediction */
+} AppSession;
+
+/* Starts joining host:port as name. NULL only for a bad name/host or no memory (err says
+ * why); an unreachable server gives a session that fails with a reason. */
+AppSession *app_session_create(const char *host, uint16_t port, const char *name, uint64_t now_us,
+                               char *err, size_t errlen);
+void app_session_destroy(AppSession *s);
+/* Runs the core (never blocks) and samples the traffic counters. */
+void app_session_service(AppSession *s, uint64_t now_us);
+/* Typed chat: sends it, or explains the mistake in the chat as a note. /quit is the caller's
+ * (it means leaving). */
+void app_session_chat(AppSession *s, const char *typed, uint64_t now_us);
+/* Asks the server WHO for the scoreboard (at most every APP_WHO_PERIOD_S). */
+void app_session_want_scores(AppSession *s, uint64_t now_us);
+/* Called for every frame drawn while playing: arena time and interpolation delay. */
+void app_session_arena_frame(AppSession *s, uint64_t now_us);
+/* Seconds of arena time so far. */
+double app_session_arena_seconds(const AppSession *s, uint64_t now_us);
+/* Name of a player id for the scoreboard (the core's EVENT names). */
+const char *app_session_player_name(void *session, unsigned id);
+
+#endif

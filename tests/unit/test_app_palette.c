@@ -1,0 +1,69 @@
+/* test_app_palette.c — players must be told apart from each other and from the map. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "palette.h"
+
+static void test_player_colours_are_distinct(void **state)
+{
+    (void)state;
+    for (unsigned i = 0; i < APP_PALETTE_SIZE; i++) {
+        AppColor a = app_player_color(i);
+        assert_int_equal(a.a, 255);
+        for (unsigned j = i + 1; j < APP_PALETTE_SIZE; j++)
+            assert_true(app_color_dist2(a, app_player_color(j)) >= 40u * 40u);
+    }
+}
+
+static void test_players_stand_out_from_the_map(void **state)
+{
+    (void)state;
+    const AppColorRole map_roles[] = {APP_COL_BACKGROUND, APP_COL_FLOOR,    APP_COL_GRID,
+                                      APP_COL_SPAWN,      APP_COL_WALL,     APP_COL_WALL_EDGE,
+                                      APP_COL_WALL_SHADE, APP_COL_SELF_RING};
+    for (unsigned i = 0; i < APP_PALETTE_SIZE; i++)
+        for (unsigned k = 0; k < sizeof map_roles / sizeof map_roles[0]; k++)
+            assert_true(app_color_dist2(app_player_color(i), app_color(map_roles[k])) >= 70u * 70u);
+    /* Walls and floor are different enough to read the map at a glance. */
+    assert_true(app_color_dist2(app_color(APP_COL_WALL), app_color(APP_COL_FLOOR)) >= 60u * 60u);
+}
+
+static void test_same_id_same_colour(void **state)
+{
+    (void)state;
+    AppColor a = app_player_color(3), b = app_player_color(3 + APP_PALETTE_SIZE);
+    assert_int_equal(app_color_dist2(a, b), 0);
+    assert_true(app_color_dist2(app_player_color(0), app_player_color(1)) > 0);
+}
+
+static void test_mix_and_fade(void **state)
+{
+    (void)state;
+    AppColor a = {0, 100, 200, 255}, b = {200, 100, 0, 55};
+    AppColor m = app_color_mix(a, b, 0.5f);
+    assert_int_equal(m.r, 100);
+    assert_int_equal(m.g, 100);
+    assert_int_equal(m.b, 100);
+    assert_int_equal(m.a, 155);
+    AppColor lo = app_color_mix(a, b, -3.0f), hi = app_color_mix(a, b, 7.0f);
+    assert_int_equal(app_color_dist2(lo, a), 0);
+    assert_int_equal(app_color_dist2(hi, b), 0);
+    assert_int_equal(app_color_fade(a, 0.5f).a, 128);
+    assert_int_equal(app_color_fade(a, 2.0f).a, 255);
+    assert_int_equal(app_color_fade(a, -1.0f).a, 0);
+    assert_int_equal(app_color(APP_COL_COUNT).r, app_color(APP_COL_TEXT).r); /* out of range */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_player_colours_are_distinct),
+        cmocka_unit_test(test_players_stand_out_from_the_map),
+        cmocka_unit_test(test_same_id_same_colour),
+        cmocka_unit_test(test_mix_and_fade),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
