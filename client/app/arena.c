@@ -319,7 +319,8 @@ static void show_hits(App *app)
             found = a->self_ready;
             x = a->self_x;
             y = a->self_y;
-            a->last_attacker = due[i].shooter;
+            if (!due[i].legend)
+                a->last_attacker = due[i].shooter;
         } else {
             for (unsigned k = 0; k < a->nviews; k++)
                 if (a->views[k].id == due[i].victim && a->views[k].type == SNAP_ENT_PLAYER) {
@@ -329,7 +330,9 @@ static void show_hits(App *app)
                     break;
                 }
         }
-        if (found)
+        if (found && due[i].legend)
+            app_fx_legend(&s->fx, x, y);
+        else if (found)
             app_fx_hit(&s->fx, x, y, app_player_color(due[i].victim));
     }
 }

@@ -68,6 +68,40 @@ void app_fx_hit(AppEffects *fx, float x, float y, AppColor c)
                     .color = {255, 255, 255, 255}};
 }
 
+void app_fx_legend(AppEffects *fx, float x, float y)
+{
+    static const AppColor sparks[4] = {
+        {255, 214, 90, 255}, {255, 245, 200, 255}, {255, 160, 60, 255}, {120, 220, 255, 255}};
+    for (unsigned i = 0; i < APP_FX_LEGEND_PARTICLES; i++) {
+        AppParticle *p = new_particle(fx);
+        float a = TWO_PI * rng_unit(&fx->rng);
+        float speed = 60.0f + 260.0f * rng_unit(&fx->rng);
+        p->x = x;
+        p->y = y;
+        p->vx = cosf(a) * speed;
+        p->vy = sinf(a) * speed - 120.0f; /* rising */
+        p->age = 0.0f;
+        p->life = APP_FX_LEGEND_LIFE_S * (0.5f + 0.5f * rng_unit(&fx->rng));
+        p->size = 2.5f + 3.5f * rng_unit(&fx->rng);
+        p->color = sparks[i % 4];
+    }
+    for (unsigned k = 0; k < 3; k++) {
+        AppFlash *f = new_flash(fx);
+        *f = (AppFlash){.x = x,
+                        .y = y,
+                        .life = 0.6f + 0.4f * (float)k,
+                        .r0 = 12.0f,
+                        .r1 = 70.0f + 50.0f * (float)k,
+                        .color = {255, 214, 90, 255}};
+    }
+}
+
+void app_fx_queue_legend(AppEffects *fx, uint16_t who, double tick)
+{
+    app_fx_queue_hit(fx, who, who, tick);
+    fx->pending[fx->pending_count - 1].legend = true;
+}
+
 void app_fx_muzzle(AppEffects *fx, float x, float y, float angle, AppColor c)
 {
     AppFlash *f = new_flash(fx);
@@ -119,7 +153,7 @@ void app_fx_queue_hit(AppEffects *fx, uint16_t shooter, uint16_t victim, double 
         memmove(fx->pending, fx->pending + 1, (APP_FX_PENDING - 1) * sizeof fx->pending[0]);
         fx->pending_count--;
     }
-    fx->pending[fx->pending_count++] = (AppPendingHit){shooter, victim, tick};
+    fx->pending[fx->pending_count++] = (AppPendingHit){shooter, victim, tick, false};
 }
 
 unsigned app_fx_take_due(AppEffects *fx, double render_tick, AppPendingHit *out, unsigned cap)

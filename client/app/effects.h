@@ -17,12 +17,14 @@ enum {
     APP_FX_PARTICLES = 768,
     APP_FX_FLASHES = 64,
     APP_FX_PENDING = 64,
-    APP_FX_HIT_PARTICLES = 16, /* particles per hit burst */
+    APP_FX_HIT_PARTICLES = 16,    /* particles per hit burst */
+    APP_FX_LEGEND_PARTICLES = 96, /* sparks of a legend's fireworks */
 };
 
 #define APP_FX_HIT_LIFE_S    0.45f /* particle lifetime after a hit, seconds */
 #define APP_FX_FLASH_LIFE_S  0.25f
 #define APP_FX_MUZZLE_LIFE_S 0.08f
+#define APP_FX_LEGEND_LIFE_S 2.2f
 
 typedef struct AppParticle {
     float x, y, vx, vy; /* world units, units per second */
@@ -43,6 +45,7 @@ typedef struct AppFlash {
 typedef struct AppPendingHit {
     uint16_t shooter, victim;
     double tick; /* show when the render tick reaches this */
+    bool legend; /* not a hit: fireworks for `victim`, who just became a legend */
 } AppPendingHit;
 
 typedef struct AppEffects {
@@ -58,6 +61,10 @@ typedef struct AppEffects {
 void app_fx_init(AppEffects *fx, uint64_t seed);
 /* A burst of APP_FX_HIT_PARTICLES particles in colour c and a white flash ring at (x, y). */
 void app_fx_hit(AppEffects *fx, float x, float y, AppColor c);
+/* Fireworks: three golden rings and APP_FX_LEGEND_PARTICLES sparks rising from (x, y). */
+void app_fx_legend(AppEffects *fx, float x, float y);
+/* Queues a legend's fireworks for player `who` at render tick `tick`. */
+void app_fx_queue_legend(AppEffects *fx, uint16_t who, double tick);
 /* A short flash in front of a player that fired, along angle (radians). */
 void app_fx_muzzle(AppEffects *fx, float x, float y, float angle, AppColor c);
 /* Advances every effect by dt_s seconds and removes the expired ones. */

@@ -69,6 +69,19 @@ static void draw_map(App *app, const Map *m)
             gfx_rect(g, left, edge_y(c, ty), right - left, 1.0f, gc);
     }
 
+    /* Named zones (maps.md): a faint tint, so a curious eye notices something is there. */
+    for (int ty = ty0; ty <= ty1; ty++)
+        for (int tx = tx0; tx <= tx1; tx++) {
+            unsigned z = map_zone_at(m, tx, ty);
+            if (z == 0)
+                continue;
+            AppColor zc = strcmp(m->zone_names[z - 1], "quiet corner") == 0
+                              ? (AppColor){150, 190, 255, 16}
+                              : (AppColor){255, 214, 90, 20};
+            float xa = edge_x(c, tx), ya = edge_y(c, ty);
+            gfx_rect(g, xa, ya, edge_x(c, tx + 1) - xa, edge_y(c, ty + 1) - ya, zc);
+        }
+
     /* Spawn points: a faint ring in the middle of the tile. */
     AppColor sc = app_color(APP_COL_SPAWN);
     for (unsigned i = 0; i < m->spawn_count; i++) {
@@ -117,6 +130,57 @@ static void draw_map(App *app, const Map *m)
                 gfx_rect(g, xb - maxf(2.0f * s, 1.0f), ya, maxf(2.0f * s, 1.0f), yb - ya, shade);
         }
     }
+}
+
+/* Each named zone's name, faintly painted on the floor at the middle of its tiles. */
+static void draw_zone_names(App *app, const Map *m)
+{
+    const AppCamera *c = &app->arena.cam;
+    if (c->scale * MAP_TILE_UNITS < 14.0f)
+        return; /* too small to read */
+    int x0[MAP_MAX_ZONES], y0[MAP_MAX_ZONES], x1[MAP_MAX_ZONES], y1[MAP_MAX_ZONES];
+    for (unsigned z = 0; z < MAP_MAX_ZONES; z++) {
+        x0[z] = y0[z] = INT32_MAX;
+        x1[z] = y1[z] = -1;
+    }
+    for (int ty = 0; ty < m->h; ty++)
+        for (int tx = 0; tx < m->w; tx++) {
+            unsigned z = map_zone_at(m, tx, ty);
+            if (z == 0)
+                continue;
+            z--;
+            x0[z] = tx < x0[z] ? tx : x0[z];
+            y0[z] = ty < y0[z] ? ty : y0[z];
+            x1[z] = tx > x1[z] ? tx : x1[z];
+            y1[z] = ty > y1[z] ? ty : y1[z];
+        }
+    gfx_flush(&app->gfx);
+    for (unsigned z = 0; z < MAP_MAX_ZONES; z++) {
+        if (x1[z] < 0 || m->zone_names[z][0] == '\0')
+            continue;
+        float sx, sy;
+        app_camera_to_screen(c, (float)(x0[z] + x1[z] + 1) * 0.5f * MAP_TILE_UNITS,
+                             (float)(y0[z] + y1[z] + 1) * 0.5f * MAP_TILE_UNITS, &sx, &sy);
+        if (sx < -200 || sy < -50 || sx > app->gfx.w + 200 || sy > app->gfx.h + 50)
+            continue;
+        int th = app_text_height(app->text, APP_FONT_SMALL);
+        app_text_draw(app->text, APP_FONT_SMALL, m->zone_names[z], (AppColor){220, 220, 235, 46},
+                      (int)sx, (int)sy - th / 2, APP_ALIGN_CENTER, false);
+    }
+}
+
+/* A legend's mark: a golden halo and a little crown above the head. */
+static void draw_legend_mark(Gfx *g, float sx, float sy, float r, float s, bool alive)
+{
+    AppColor gold = {255, 214, 90, alive ? 230 : 90};
+    float w = maxf(2.0f * s, 1.5f);
+    gfx_ring(g, sx, sy, r + 5.0f * s, r + 5.0f * s + w, app_color_fade(gold, 0.7f));
+    float cy = sy - r - maxf(7.0f * s, 5.0f), cw = maxf(7.0f * s, 5.0f), ch = cw * 0.8f;
+    gfx_rect(g, sx - cw, cy, 2 * cw, ch * 0.45f, gold);
+    for (int k = -1; k <= 1; k++)
+        gfx_triangle(g, sx + (float)k * cw * 0.75f - cw * 0.3f, cy,
+                     sx + (float)k * cw * 0.75f + cw * 0.3f, cy, sx + (float)k * cw * 0.75f,
+                     cy - ch, gold);
 }
 
 typedef struct Label {
@@ -198,8 +262,10 @@ void game_view_draw(App *app)
     float s = c->scale;
     gfx_clear(g, app_color(APP_COL_BACKGROUND));
     const Map *m = cli_conn_map(conn);
-    if (m != NULL)
+    if (m != NULL) {
         draw_map(app, m);
+        draw_zone_names(app, m);
+    }
 
     float r = maxf(PLAYER_R * s, 5.0f);
     float margin = r + 80.0f;
@@ -224,15 +290,18 @@ void game_view_draw(App *app)
                 continue;
             in_view++;
             draw_player(g, sx, sy, r, v->aim, app_player_color(v->id), alive, false, s);
+            bool legend = cli_conn_is_legend(conn, v->id);
+            if (legend)
+                draw_legend_mark(g, sx, sy, r, s, alive);
             if (nl < label_cap) {
                 const char *name = cli_conn_player_name(conn, v->id);
                 if (name[0] == '\0') {
                     snprintf(idname[v->id], sizeof idname[v->id], "#%u", v->id);
                     name = idname[v->id];
                 }
-                labels[nl++] =
-                    (Label){sx, sy - r - 4.0f, name,
-                            app_color_fade(app_color(APP_COL_TEXT), alive ? 0.9f : 0.4f), false};
+                AppColor lc = legend ? (AppColor){255, 214, 90, 255} : app_color(APP_COL_TEXT);
+                labels[nl++] = (Label){sx, sy - r - (legend ? maxf(12.0f * s, 9.0f) : 4.0f), name,
+                                       app_color_fade(lc, alive ? 0.9f : 0.4f), false};
             }
         }
     }
@@ -243,10 +312,15 @@ void game_view_draw(App *app)
         app_camera_to_screen(c, a->self_x, a->self_y, &sx, &sy);
         draw_player(g, sx, sy, r, q_aim12_to_radians(a->aim), app_player_color((unsigned)self),
                     a->self_alive, true, s);
+        if (cli_conn_is_legend(conn, (unsigned)self))
+            draw_legend_mark(g, sx, sy, r, s, a->self_alive);
         in_view++;
         if (nl < label_cap)
-            labels[nl++] = (Label){sx, sy - r - maxf(4.0f * s, 2.5f) - 4.0f, app->name,
-                                   app_color(APP_COL_ACCENT), true};
+            labels[nl++] = (Label){
+                sx,
+                sy - r - maxf(4.0f * s, 2.5f) -
+                    (cli_conn_is_legend(conn, (unsigned)self) ? maxf(12.0f * s, 9.0f) : 4.0f),
+                app->name, app_color(APP_COL_ACCENT), true};
     }
     app->players_in_view_sum += in_view;
     app->view_samples++;

@@ -10,7 +10,7 @@
 static void on_event(void *user, const MsgEvent *ev)
 {
     AppSession *s = user;
-    if (ev->kind != MSG_EV_HIT)
+    if (ev->kind != MSG_EV_HIT && ev->kind != MSG_EV_LEGEND)
         return;
     /* The hit happened about when a message arriving now left the server: one RTT/2 behind
      * the server tick estimate. A remote victim's burst is shown when the render clock (an
@@ -20,6 +20,12 @@ static void on_event(void *user, const MsgEvent *ev)
     if (clk->synced && (int)ev->b != cli_conn_player_id(s->conn))
         tick = cli_clock_server_tick(clk, s->now_us) -
                cli_conn_rtt_ms(s->conn) * PROTO_TICK_HZ / 2000.0;
+    if (ev->kind == MSG_EV_LEGEND) {
+        /* Fireworks only when it happens, not for legends already present at join. */
+        if (cli_conn_state(s->conn) == CLI_PLAYING)
+            app_fx_queue_legend(&s->fx, ev->a, ev->a == cli_conn_player_id(s->conn) ? 0 : tick);
+        return;
+    }
     app_fx_queue_hit(&s->fx, ev->a, ev->b, tick);
 }
 

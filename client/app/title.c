@@ -438,8 +438,11 @@ static void draw_title_text(App *app)
     r.h = roomy ? 60 : r.h - 16;
     app_text_draw_in(tx, roomy ? APP_FONT_HUGE : APP_FONT_BIG, "LOCALHOST ARENA",
                      app_color(APP_COL_ACCENT), r, APP_ALIGN_CENTER, true);
-    char sub[96];
-    snprintf(sub, sizeof sub, "a LAN arena shooter  -  protocol %d", PROTO_VERSION);
+    char sub[128];
+    /* The talk's subtitle and its speaker's self-description, misspelling and all. */
+    snprintf(sub, sizeof sub,
+             "Road to Localhost  -  a LAN arena shooter by um Pyhtonista e gamer  -  protocol %d",
+             PROTO_VERSION);
     app_text_draw_in(tx, APP_FONT_SMALL, sub, app_color(APP_COL_TEXT_DIM),
                      (AppRect){r.x, r.y + r.h - 2, r.w, 16}, APP_ALIGN_CENTER, false);
 }

@@ -87,16 +87,12 @@ static bool parse_fields(const char *cmd, const char *rest, CliChatEntry *e)
         e->kind = CLI_CHAT_NOTICE;
         return take_text(p, e->text);
     }
-    /* A bare PONG answers the connection's own keep-alive PING: nothing to show. */
-    if (strcmp(cmd, "PONG") == 0 && *p == '\0')
-        return false;
-    if (strcmp(cmd, "WHO") == 0 || strcmp(cmd, "PLAYER") == 0 || strcmp(cmd, "HELP") == 0 ||
-        strcmp(cmd, "FAME") == 0 || strcmp(cmd, "PONG") == 0) {
+    /* The hall of fame (the answer to /fame); WHO, HELP and PONG answers are the
+     * application's to present (they come with their own structure). */
+    if (strcmp(cmd, "FAME") == 0) {
         e->kind = CLI_CHAT_INFO;
         snprintf(e->word, sizeof e->word, "%s", cmd);
-        if (*p != '\0')
-            (void)take_text(p, e->text);
-        return true;
+        return take_text(p, e->text);
     }
     if (strcmp(cmd, "ERR") == 0) {
         e->kind = CLI_CHAT_ERROR;
@@ -207,12 +203,10 @@ size_t cli_chat_format(const CliChatEntry *e, char *out, size_t cap)
         n = snprintf(out, cap, "%s", e->text);
         break;
     case CLI_CHAT_INFO:
-        if (strcmp(e->word, "FAME") == 0)
-            n = snprintf(out, cap, "hall of fame: %s", e->text);
-        else if (strcmp(e->word, "PLAYER") == 0)
-            n = snprintf(out, cap, "  %s", e->text);
+        if (strncmp(e->text, "END ", 4) == 0)
+            n = snprintf(out, cap, "hall of fame: %s in all", e->text + 4);
         else
-            n = snprintf(out, cap, "%s %s", e->word, e->text);
+            n = snprintf(out, cap, "hall of fame #%s", e->text);
         break;
     default:
         out[0] = '\0';

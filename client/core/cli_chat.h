@@ -29,8 +29,8 @@ typedef enum CliChatKind {
     CLI_CHAT_NOTICE,  /* NOTICE <text> */
     CLI_CHAT_ERROR,   /* ERR <code> <text> */
     CLI_CHAT_LOCAL,   /* added by the client itself (a typing mistake, a connection note) */
-    CLI_CHAT_INFO,    /* an answer for this client: WHO, PLAYER, HELP, FAME, PONG (word = the
-                         command, text = the rest of the line) */
+    CLI_CHAT_INFO,    /* FAME <rank> <name> <time> <map> / FAME END <total> (word = "FAME",
+                         text = the rest of the line) */
 } CliChatKind;
 
 typedef struct CliChatEntry {

@@ -105,6 +105,7 @@ struct CliConn {
     uint64_t last_service_us;
     uint64_t last_rtt_sample_us;
     char names[PROTO_MAX_PLAYERS][PROTO_NAME_MAX + 1];
+    bool legend[PROTO_MAX_PLAYERS]; /* EVENT LEGEND marks, by player id */
     CliChat chat;
     CliStats stats;
 };
@@ -588,9 +589,14 @@ static void on_event(CliConn *c, const uint8_t *data, size_t len)
     switch (ev.kind) {
     case MSG_EV_PLAYER:
         snprintf(c->names[ev.a], sizeof c->names[ev.a], "%s", ev.name);
+        c->legend[ev.a] = false; /* a new player in that slot; LEGEND follows if earned */
         break;
     case MSG_EV_LEFT:
         c->names[ev.a][0] = '\0';
+        c->legend[ev.a] = false;
+        break;
+    case MSG_EV_LEGEND:
+        c->legend[ev.a] = true;
         break;
     case MSG_EV_HIT:
         if (ev.a == c->player_id)
@@ -1155,6 +1161,11 @@ const Map *cli_conn_map(const CliConn *c)
 const MsgWelcome *cli_conn_welcome(const CliConn *c)
 {
     return c->have_welcome ? &c->welcome : NULL;
+}
+
+bool cli_conn_is_legend(const CliConn *c, unsigned id)
+{
+    return id < PROTO_MAX_PLAYERS && c->legend[id];
 }
 
 const char *cli_conn_player_name(const CliConn *c, unsigned id)

@@ -179,6 +179,8 @@ const Map *cli_conn_map(const CliConn *c);            /* NULL before MAP */
 const MsgWelcome *cli_conn_welcome(const CliConn *c); /* NULL before WELCOME */
 /* Name of player id from EVENTs ("" if unknown). */
 const char *cli_conn_player_name(const CliConn *c, unsigned id);
+/* True if the server has marked player `id` a legend (EVENT LEGEND) this session. */
+bool cli_conn_is_legend(const CliConn *c, unsigned id);
 const CliStats *cli_conn_stats(const CliConn *c);
 const CliChat *cli_conn_chat_history(const CliConn *c);
 const CliPredict *cli_conn_predict(const CliConn *c);
