@@ -51,6 +51,27 @@ static void usage(FILE *out, const SrvConfig *d)
             keys);
 }
 
+/* The default map is relative to the working directory (`scripts/run` runs from the source
+ * tree). Started from elsewhere, look next to the binary: build/bin/../../assets. */
+static void find_default_map(SrvConfig *cfg, const SrvConfig *defaults)
+{
+    if (strcmp(cfg->map_path, defaults->map_path) != 0 || access(cfg->map_path, R_OK) == 0)
+        return;
+    char exe[SRV_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    char guess[SRV_PATH_MAX + 32];
+    int k = snprintf(guess, sizeof guess, "%s/../../%s", exe, defaults->map_path);
+    if (k > 0 && (size_t)k < sizeof cfg->map_path && access(guess, R_OK) == 0)
+        memcpy(cfg->map_path, guess, (size_t)k + 1);
+}
+
 /* --hall-of-fame: the operator's view of the hall of fame. */
 static int print_fame(const SrvConfig *cfg)
 {
@@ -168,6 +189,7 @@ int main(int argc, char **argv)
     if (show_fame)
         return print_fame(&cfg);
 
+    find_default_map(&cfg, &defaults);
     Log log;
     log_init(&log, stdout, cfg.debug);
     if (enet_alloc_initialize() != 0) {
