@@ -86,6 +86,8 @@ static void test_parse_rejects(void **state)
         "",                                /* empty */
         "HELLO 1 Localhost Arena",         /* not chat */
         "OK token=00 id=1 udp=7777",       /* not chat */
+        "PONG",                            /* not chat */
+        "WHO 3",                           /* not chat */
         "CHAT",                            /* no name */
         "CHAT bob",                        /* no text */
         "CHAT bob ",                       /* empty text */
@@ -116,27 +118,22 @@ static void test_parse_rejects(void **state)
     }
 }
 
-/* Answers meant for this player (/who, /help, /fame, /ping) are shown too. */
-static void test_parse_answers(void **state)
+/* The hall of fame's answer (/fame) is shown in the chat history. */
+static void test_parse_fame(void **state)
 {
     (void)state;
     CliChatEntry e;
     assert_true(cli_chat_parse("FAME 1 Hunter0 2026-11-25T17:00:55Z Road to Localhost", 5, &e));
     assert_int_equal(e.kind, CLI_CHAT_INFO);
     assert_string_equal(e.word, "FAME");
-    assert_string_equal(e.text, "1 Hunter0 2026-11-25T17:00:55Z Road to Localhost");
     char out[600];
     cli_chat_format(&e, out, sizeof out);
-    assert_string_equal(out, "hall of fame: 1 Hunter0 2026-11-25T17:00:55Z Road to Localhost");
-    assert_true(cli_chat_parse("WHO 3", 5, &e));
-    assert_int_equal(e.kind, CLI_CHAT_INFO);
-    assert_true(cli_chat_parse("PLAYER 0 ana 3 12 playing", 5, &e));
+    assert_string_equal(out, "hall of fame #1 Hunter0 2026-11-25T17:00:55Z Road to Localhost");
+    assert_true(cli_chat_parse("FAME END 3", 5, &e));
     cli_chat_format(&e, out, sizeof out);
-    assert_string_equal(out, "  0 ana 3 12 playing");
-    assert_true(cli_chat_parse("PONG hello", 5, &e));
-    assert_string_equal(e.word, "PONG");
-    assert_false(cli_chat_parse("PONG", 5, &e)); /* the keep-alive's answer */
-    assert_false(cli_chat_parse("BYE", 5, &e));  /* the connection handles that one */
+    assert_string_equal(out, "hall of fame: 3 in all");
+    assert_false(cli_chat_parse("FAME", 5, &e));
+    assert_false(cli_chat_parse("WHO 3", 5, &e)); /* the application presents that one */
 }
 
 static void test_history_ring(void **state)
@@ -278,7 +275,7 @@ int main(void)
         cmocka_unit_test(test_parse_chat_action_whisper),
         cmocka_unit_test(test_parse_join_leave_hit_notice_err),
         cmocka_unit_test(test_parse_rejects),
-        cmocka_unit_test(test_parse_answers),
+        cmocka_unit_test(test_parse_fame),
         cmocka_unit_test(test_history_ring),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_commands),
