@@ -63,7 +63,8 @@ static void on_line(void *user, const char *line)
             note(s, line + 5);
         return;
     }
-    if (strcmp(line, "PONG") == 0 || strncmp(line, "PONG ", 5) == 0) {
+    if (s->pings_for_chat > 0 && (strcmp(line, "PONG") == 0 || strncmp(line, "PONG ", 5) == 0)) {
+        s->pings_for_chat--; /* the core's own keep-alive PINGs are answered silently */
         snprintf(buf, sizeof buf, "pong%s%s (ping %.0f ms)", line[4] ? ": " : "",
                  line[4] ? line + 5 : "", cli_conn_rtt_ms(s->conn));
         note(s, buf);
@@ -176,6 +177,8 @@ void app_session_chat(AppSession *s, const char *typed, uint64_t now_us)
         s->who_for_chat = true;
         s->last_who_us = now_us;
     }
+    if (strncmp(line, "PING", 4) == 0)
+        s->pings_for_chat++;
     if (cli_conn_chat(s->conn, typed) != CLI_CMD_SEND) {
         note(s, "not sent: not connected, or too much queued");
         s->who_for_chat = false;

@@ -30,9 +30,10 @@ typedef struct AppSession {
     bool ng_ready; /* initialised with the server's snapshot rate */
     AppScores scores;
     AppEffects fx;
-    uint64_t now_us;      /* time of the current service call (callbacks use it) */
-    uint64_t last_who_us; /* last WHO sent */
-    bool who_for_chat;    /* the next WHO answer was asked for by /who: echo it in the chat */
+    uint64_t now_us;         /* time of the current service call (callbacks use it) */
+    uint64_t last_who_us;    /* last WHO sent */
+    bool who_for_chat;       /* the next WHO answer was asked for by /who: echo it in the chat */
+    unsigned pings_for_chat; /* /ping answers still due (other PONGs answer keep-alives) */
     /* Arena time: from the first frame drawn in CLI_PLAYING. */
     bool in_arena;
     uint64_t arena_start_us, arena_end_us;
