@@ -1,5 +1,6 @@
 /* app_options.c — see app_options.h. */
 #include "app_options.h"
+#include "cli_parse.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -44,42 +45,6 @@ void app_options_usage(FILE *out)
             "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
             "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
             "Environment: ARENA_FONT=FILE.ttf replaces the DejaVu Sans font.\n");
-}
-
-bool app_split_host_port(const char *arg, char *host, size_t cap, uint16_t *port)
-{
-    const char *colon = strrchr(arg, ':');
-    size_t hn = colon ? (size_t)(colon - arg) : strlen(arg);
-    if (hn == 0 || hn >= cap || memchr(arg, ' ', hn) != NULL)
-        return false;
-    if (colon != NULL) {
-        const char *p = colon + 1;
-        if (*p == '\0' || strlen(p) > 5)
-            return false;
-        long v = 0;
-        for (; *p; p++) {
-            if (*p < '0' || *p > '9')
-                return false;
-            v = v * 10 + (*p - '0');
-        }
-        if (v < 1 || v > 65535)
-            return false;
-        *port = (uint16_t)v;
-    }
-    memcpy(host, arg, hn);
-    host[hn] = '\0';
-    return true;
-}
-
-static bool parse_number(const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi))
-        return false;
-    *out = v;
-    return true;
 }
 
 static bool parse_window(const char *s, int *w, int *h)
@@ -157,7 +122,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
     while ((ch = getopt_long(argc, argv, ":c:n:b:sw:q:hV", opts, NULL)) != -1) {
         switch (ch) {
         case 'c':
-            if (!app_split_host_port(optarg, o->host, sizeof o->host, &o->port)) {
+            if (!cli_parse_host_port(optarg, o->host, sizeof o->host, &o->port)) {
                 fprintf(err, "arena-client: --connect wants HOST[:PORT], got '%s'\n", optarg);
                 return 2;
             }
@@ -175,7 +140,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
             o->name_given = true;
             break;
         case 'b':
-            if (!app_split_host_port(optarg, o->broadcast, sizeof o->broadcast,
+            if (!cli_parse_host_port(optarg, o->broadcast, sizeof o->broadcast,
                                      &o->discovery_port)) {
                 fprintf(err, "arena-client: --broadcast wants ADDR[:PORT], got '%s'\n", optarg);
                 return 2;
@@ -195,7 +160,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
             }
             break;
         case OPT_MAX_FPS:
-            if (!parse_number(optarg, 0, 1000, &o->max_fps)) {
+            if (!cli_parse_number(optarg, 0, 1000, &o->max_fps)) {
                 fprintf(err, "arena-client: --max-fps wants 0..1000, got '%s'\n", optarg);
                 return 2;
             }
@@ -213,7 +178,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
             }
             break;
         case 'q':
-            if (!parse_number(optarg, 0.001, 86400, &v)) {
+            if (!cli_parse_number(optarg, 0.001, 86400, &v)) {
                 fprintf(err, "arena-client: --quit-after wants seconds (0.001..86400), got '%s'\n",
                         optarg);
                 return 2;

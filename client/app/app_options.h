@@ -47,8 +47,6 @@ typedef struct AppOptions {
  * on, or the exit status (0 after --help / --version, 2 for a mistake, explained on err). */
 int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_name, FILE *out,
                       FILE *err);
-/* "host[:port]" -> host, port (port unchanged when absent). False if malformed. */
-bool app_split_host_port(const char *arg, char *host, size_t cap, uint16_t *port);
 void app_options_usage(FILE *out);
 
 #endif

@@ -1,5 +1,6 @@
 /* title.c — see title.h. */
 #include "title.h"
+#include "cli_parse.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -142,7 +143,7 @@ static void act(App *app, AppTitleAction a)
     case APP_TA_JOIN_ADDRESS: {
         char host[APP_HOST_MAX];
         uint16_t port = PROTO_LOGIN_PORT;
-        if (!app_split_host_port(t->address.text, host, sizeof host, &port)) {
+        if (!cli_parse_host_port(t->address.text, host, sizeof host, &port)) {
             app_set_status(app, true, "'%s' is not an address: type host or host:port",
                            t->address.text);
             t->nav.focus = APP_TF_ADDRESS;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli_conn.h"
+#include "cli_parse.h"
 #include "hunt.h"
 #include "line.h"
 #include "cli_discover.h"
@@ -323,36 +324,6 @@ static void usage(FILE *out)
                  "Exit status: 0 if every bot joined and none was dropped, 1 otherwise.\n");
 }
 
-/* "host[:port]" into host and port (port unchanged if absent). */
-static bool split_host_port(const char *arg, char *host, size_t cap, uint16_t *port)
-{
-    const char *colon = strrchr(arg, ':');
-    size_t hn = colon ? (size_t)(colon - arg) : strlen(arg);
-    if (hn == 0 || hn >= cap)
-        return false;
-    memcpy(host, arg, hn);
-    host[hn] = '\0';
-    if (colon != NULL) {
-        char *end = NULL;
-        long p = strtol(colon + 1, &end, 10);
-        if (*(colon + 1) == '\0' || *end != '\0' || p < 1 || p > 65535)
-            return false;
-        *port = (uint16_t)p;
-    }
-    return true;
-}
-
-static bool parse_double(const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi))
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Returns -1 to continue, else the exit status. */
 static int parse_options(int argc, char **argv, Options *o)
 {
@@ -389,7 +360,7 @@ static int parse_options(int argc, char **argv, Options *o)
     while ((ch = getopt_long(argc, argv, "s:db:n:t:B:c:y:j:p:S:qhV", opts, NULL)) != -1) {
         switch (ch) {
         case 's':
-            if (!split_host_port(optarg, o->host, sizeof o->host, &o->port)) {
+            if (!cli_parse_host_port(optarg, o->host, sizeof o->host, &o->port)) {
                 fprintf(stderr, "arena-bot: --server wants HOST[:PORT], got '%s'\n", optarg);
                 return 2;
             }
@@ -399,20 +370,21 @@ static int parse_options(int argc, char **argv, Options *o)
             o->discover = true;
             break;
         case 'b':
-            if (!split_host_port(optarg, o->broadcast, sizeof o->broadcast, &o->discovery_port)) {
+            if (!cli_parse_host_port(optarg, o->broadcast, sizeof o->broadcast,
+                                     &o->discovery_port)) {
                 fprintf(stderr, "arena-bot: --broadcast wants ADDR[:PORT], got '%s'\n", optarg);
                 return 2;
             }
             break;
         case 'n':
-            if (!parse_double(optarg, 1, 4000, &v) || v != floor(v)) {
+            if (!cli_parse_number(optarg, 1, 4000, &v) || v != floor(v)) {
                 fprintf(stderr, "arena-bot: --count wants 1..4000, got '%s'\n", optarg);
                 return 2;
             }
             o->count = (unsigned)v;
             break;
         case 't':
-            if (!parse_double(optarg, 0.1, 86400, &o->seconds)) {
+            if (!cli_parse_number(optarg, 0.1, 86400, &o->seconds)) {
                 fprintf(stderr, "arena-bot: --seconds wants 0.1..86400, got '%s'\n", optarg);
                 return 2;
             }
@@ -431,7 +403,7 @@ static int parse_options(int argc, char **argv, Options *o)
             break;
         }
         case 'c':
-            if (!parse_double(optarg, 0, 3600, &o->chat_every)) {
+            if (!cli_parse_number(optarg, 0, 3600, &o->chat_every)) {
                 fprintf(stderr, "arena-bot: --chat-every wants seconds (0..3600)\n");
                 return 2;
             }
@@ -455,7 +427,7 @@ static int parse_options(int argc, char **argv, Options *o)
             }
             break;
         case 'S':
-            if (!parse_double(optarg, 0, 9007199254740992.0, &v) || v != floor(v)) {
+            if (!cli_parse_number(optarg, 0, 9007199254740992.0, &v) || v != floor(v)) {
                 fprintf(stderr, "arena-bot: --seed wants a whole number\n");
                 return 2;
             }

@@ -1,6 +1,10 @@
 /* cli_parse.c — see cli_parse.h. */
 #include "cli_parse.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <enet/enet.h>
 #include <string.h>
 
@@ -178,4 +182,40 @@ bool cli_datagram_has_channel_data(const uint8_t *d, size_t len, uint8_t channel
         pos += size + data_len;
     }
     return false;
+}
+
+bool cli_parse_host_port(const char *arg, char *host, size_t cap, uint16_t *port)
+{
+    const char *colon = strrchr(arg, ':');
+    size_t hn = colon ? (size_t)(colon - arg) : strlen(arg);
+    if (hn == 0 || hn >= cap || memchr(arg, ' ', hn) != NULL)
+        return false;
+    if (colon != NULL) {
+        const char *p = colon + 1;
+        if (*p == '\0' || strlen(p) > 5)
+            return false;
+        long v = 0;
+        for (; *p; p++) {
+            if (*p < '0' || *p > '9')
+                return false;
+            v = v * 10 + (*p - '0');
+        }
+        if (v < 1 || v > 65535)
+            return false;
+        *port = (uint16_t)v;
+    }
+    memcpy(host, arg, hn);
+    host[hn] = '\0';
+    return true;
+}
+
+bool cli_parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi))
+        return false;
+    *out = v;
+    return true;
 }

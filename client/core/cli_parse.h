@@ -40,4 +40,10 @@ bool cli_parse_err(const char *args, char code[CLI_ERR_CODE_MAX + 1], const char
  * false for anything it does not understand (compressed, truncated, unknown commands). */
 bool cli_datagram_has_channel_data(const uint8_t *data, size_t len, uint8_t channel);
 
+/* "host[:port]" as typed or given on a command line: host (1..cap-1 bytes, no spaces) into
+ * host, port (1..65535, plain digits) into *port, which is left alone when absent. */
+bool cli_parse_host_port(const char *arg, char *host, size_t cap, uint16_t *port);
+/* A whole decimal number (strtod syntax) within [lo, hi]. */
+bool cli_parse_number(const char *s, double lo, double hi, double *out);
+
 #endif

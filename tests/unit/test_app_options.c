@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app_options.h"
+#include "cli_parse.h"
 
 typedef struct Run {
     int rc;
@@ -163,17 +164,17 @@ static void test_split_host_port(void **state)
     (void)state;
     char host[16];
     uint16_t port = 1;
-    assert_true(app_split_host_port("a:2", host, sizeof host, &port));
+    assert_true(cli_parse_host_port("a:2", host, sizeof host, &port));
     assert_string_equal(host, "a");
     assert_int_equal(port, 2);
     port = 5;
-    assert_true(app_split_host_port("localhost", host, sizeof host, &port));
+    assert_true(cli_parse_host_port("localhost", host, sizeof host, &port));
     assert_int_equal(port, 5);
-    assert_false(app_split_host_port("averyveryverylonghostname", host, sizeof host, &port));
-    assert_false(app_split_host_port("a b:1", host, sizeof host, &port));
-    assert_false(app_split_host_port("a:+1", host, sizeof host, &port));
-    assert_false(app_split_host_port("a:123456", host, sizeof host, &port));
-    assert_false(app_split_host_port("", host, sizeof host, &port));
+    assert_false(cli_parse_host_port("averyveryverylonghostname", host, sizeof host, &port));
+    assert_false(cli_parse_host_port("a b:1", host, sizeof host, &port));
+    assert_false(cli_parse_host_port("a:+1", host, sizeof host, &port));
+    assert_false(cli_parse_host_port("a:123456", host, sizeof host, &port));
+    assert_false(cli_parse_host_port("", host, sizeof host, &port));
 }
 
 int main(void)
