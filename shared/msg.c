@@ -126,6 +126,34 @@ static size_t writer_result(const BsWriter *w, size_t max)
     return n;
 }
 
+/* Every decoder's outer shape: decode the whole buffer into a zeroed scratch copy, hand it
+ * over only on success, zero the caller's value on failure. */
+typedef MsgError (*MsgBodyFn)(BsReader *r, void *out);
+
+static MsgError decode_whole(const uint8_t *buf, size_t len, void *m, size_t size, MsgBodyFn body)
+{
+    assert(m != NULL && (buf != NULL || len == 0));
+    union {
+        MsgInput input;
+        MsgBind bind;
+        MsgWelcome welcome;
+        MsgMap map;
+        MsgDiscQuery query;
+        MsgDiscReply reply;
+        MsgEvent event;
+    } tmp;
+    assert(size <= sizeof tmp);
+    memset(&tmp, 0, sizeof tmp);
+    BsReader r;
+    bs_reader_init(&r, buf, len);
+    MsgError e = body(&r, &tmp);
+    if (e == MSG_OK)
+        memcpy(m, &tmp, size);
+    else
+        memset(m, 0, size);
+    return e;
+}
+
 /* ---- INPUT ------------------------------------------------------------------------------- */
 
 static bool msg_input_valid(const MsgInput *m)
@@ -170,8 +198,9 @@ size_t msg_input_encode(const MsgInput *m, uint8_t *out, size_t cap)
     return writer_result(&w, MSG_INPUT_MAX_BYTES);
 }
 
-static MsgError input_decode(BsReader *r, MsgInput *m)
+static MsgError input_decode(BsReader *r, void *out)
 {
+    MsgInput *m = out;
     uint32_t v;
     MSG_TRY(read_type(r, PROTO_MSG_INPUT));
     MSG_TRY(read_bits(r, 32, &m->snapshot_ack));
@@ -211,17 +240,7 @@ static MsgError input_decode(BsReader *r, MsgInput *m)
 
 MsgError msg_input_decode(const uint8_t *buf, size_t len, MsgInput *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgInput tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = input_decode(&r, &tmp);
-    if (e == MSG_OK)
-        *m = tmp;
-    else
-        memset(m, 0, sizeof *m);
-    return e;
+    return decode_whole(buf, len, m, sizeof *m, input_decode);
 }
 
 /* ---- BIND -------------------------------------------------------------------------------- */
@@ -239,8 +258,9 @@ size_t msg_bind_encode(const MsgBind *m, uint8_t *out, size_t cap)
     return n;
 }
 
-static MsgError bind_decode(BsReader *r, MsgBind *m)
+static MsgError bind_decode(BsReader *r, void *out)
 {
+    MsgBind *m = out;
     uint32_t v;
     MSG_TRY(read_type(r, PROTO_MSG_BIND));
     MSG_TRY(read_bits(r, 8, &v));
@@ -253,17 +273,7 @@ static MsgError bind_decode(BsReader *r, MsgBind *m)
 
 MsgError msg_bind_decode(const uint8_t *buf, size_t len, MsgBind *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgBind tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = bind_decode(&r, &tmp);
-    if (e == MSG_OK)
-        *m = tmp;
-    else
-        memset(m, 0, sizeof *m);
-    return e;
+    return decode_whole(buf, len, m, sizeof *m, bind_decode);
 }
 
 /* ---- WELCOME ----------------------------------------------------------------------------- */
@@ -293,8 +303,9 @@ size_t msg_welcome_encode(const MsgWelcome *m, uint8_t *out, size_t cap)
     return writer_result(&w, MSG_WELCOME_MAX_BYTES);
 }
 
-static MsgError welcome_decode(BsReader *r, MsgWelcome *m)
+static MsgError welcome_decode(BsReader *r, void *out)
 {
+    MsgWelcome *m = out;
     uint32_t v;
     MSG_TRY(read_type(r, PROTO_MSG_WELCOME));
     MSG_TRY(read_bits(r, 8, &v));
@@ -321,17 +332,7 @@ static MsgError welcome_decode(BsReader *r, MsgWelcome *m)
 
 MsgError msg_welcome_decode(const uint8_t *buf, size_t len, MsgWelcome *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgWelcome tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = welcome_decode(&r, &tmp);
-    if (e == MSG_OK)
-        *m = tmp;
-    else
-        memset(m, 0, sizeof *m);
-    return e;
+    return decode_whole(buf, len, m, sizeof *m, welcome_decode);
 }
 
 /* ---- MAP --------------------------------------------------------------------------------- */
@@ -352,8 +353,9 @@ size_t msg_map_encode(const MsgMap *m, uint8_t *out, size_t cap)
     return writer_result(&w, MSG_MAP_MAX_BYTES);
 }
 
-static MsgError map_decode(BsReader *r, const uint8_t *buf, MsgMap *m)
+static MsgError map_decode(BsReader *r, void *out)
 {
+    MsgMap *m = out;
     uint32_t n;
     MSG_TRY(read_type(r, PROTO_MSG_MAP));
     MSG_TRY(read_bits(r, 32, &m->checksum));
@@ -364,7 +366,7 @@ static MsgError map_decode(BsReader *r, const uint8_t *buf, MsgMap *m)
     assert(r->bitpos % 8 == 0);
     if (bs_reader_remaining(r) / 8 < n)
         return MSG_ERR_TRUNCATED;
-    const char *text = (const char *)(buf + r->bitpos / 8);
+    const char *text = (const char *)(r->buf + r->bitpos / 8);
     r->bitpos += (size_t)n * 8; /* skip the text in place; bounds checked just above */
     if (map_fnv1a32(text, n) != m->checksum)
         return MSG_ERR_VALUE;
@@ -376,18 +378,9 @@ static MsgError map_decode(BsReader *r, const uint8_t *buf, MsgMap *m)
 
 MsgError msg_map_decode(const uint8_t *buf, size_t len, MsgMap *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgMap tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = map_decode(&r, buf, &tmp);
-    if (e == MSG_OK) {
-        *m = tmp;
-    } else {
-        memset(m, 0, sizeof *m);
+    MsgError e = decode_whole(buf, len, m, sizeof *m, map_decode);
+    if (e != MSG_OK)
         m->text = NULL;
-    }
     return e;
 }
 
@@ -420,8 +413,9 @@ static MsgError read_magic(BsReader *r, const uint8_t magic[MSG_DISC_MAGIC_BYTES
     return memcmp(got, magic, sizeof got) == 0 ? MSG_OK : MSG_ERR_TYPE;
 }
 
-static MsgError disc_query_decode(BsReader *r, MsgDiscQuery *m)
+static MsgError disc_query_decode(BsReader *r, void *out)
 {
+    MsgDiscQuery *m = out;
     uint32_t v;
     MSG_TRY(read_magic(r, disc_query_magic));
     if (r->len < PROTO_DISC_QUERY_BYTES)
@@ -441,17 +435,7 @@ static MsgError disc_query_decode(BsReader *r, MsgDiscQuery *m)
 
 MsgError msg_disc_query_decode(const uint8_t *buf, size_t len, MsgDiscQuery *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgDiscQuery tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = disc_query_decode(&r, &tmp);
-    if (e == MSG_OK)
-        *m = tmp;
-    else
-        memset(m, 0, sizeof *m);
-    return e;
+    return decode_whole(buf, len, m, sizeof *m, disc_query_decode);
 }
 
 static bool disc_counts_valid(uint32_t players, uint32_t capacity)
@@ -486,8 +470,9 @@ size_t msg_disc_reply_encode(const MsgDiscReply *m, uint8_t *out, size_t cap, si
     return n;
 }
 
-static MsgError disc_reply_decode(BsReader *r, MsgDiscReply *m)
+static MsgError disc_reply_decode(BsReader *r, void *out)
 {
+    MsgDiscReply *m = out;
     uint32_t v, players, capacity, game_port, login_port;
     MSG_TRY(read_magic(r, disc_reply_magic));
     MSG_TRY(read_bits(r, 8, &v));
@@ -512,17 +497,7 @@ static MsgError disc_reply_decode(BsReader *r, MsgDiscReply *m)
 
 MsgError msg_disc_reply_decode(const uint8_t *buf, size_t len, MsgDiscReply *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgDiscReply tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = disc_reply_decode(&r, &tmp);
-    if (e == MSG_OK)
-        *m = tmp;
-    else
-        memset(m, 0, sizeof *m);
-    return e;
+    return decode_whole(buf, len, m, sizeof *m, disc_reply_decode);
 }
 
 /* ---- EVENT ------------------------------------------------------------------------------- */
@@ -559,8 +534,9 @@ size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap)
     return writer_result(&w, MSG_EVENT_MAX_BYTES);
 }
 
-static MsgError event_decode(BsReader *r, MsgEvent *m)
+static MsgError event_decode(BsReader *r, void *out)
 {
+    MsgEvent *m = out;
     uint32_t v;
     MSG_TRY(read_type(r, PROTO_MSG_EVENT));
     MSG_TRY(read_bits(r, MSG_EVENT_KIND_BITS, &v));
@@ -584,17 +560,7 @@ static MsgError event_decode(BsReader *r, MsgEvent *m)
 
 MsgError msg_event_decode(const uint8_t *buf, size_t len, MsgEvent *m)
 {
-    assert(m != NULL && (buf != NULL || len == 0));
-    BsReader r;
-    MsgEvent tmp;
-    memset(&tmp, 0, sizeof tmp);
-    bs_reader_init(&r, buf, len);
-    MsgError e = event_decode(&r, &tmp);
-    if (e == MSG_OK)
-        *m = tmp;
-    else
-        memset(m, 0, sizeof *m);
-    return e;
+    return decode_whole(buf, len, m, sizeof *m, event_decode);
 }
 
 const char *msg_error_str(MsgError e)
