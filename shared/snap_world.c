@@ -11,21 +11,27 @@ static uint8_t player_flags(const SimPlayer *p)
     return (uint8_t)((p->alive ? SNAP_FLAG_ALIVE : 0) | (p->fired ? SNAP_FLAG_FIRED : 0));
 }
 
+/* Tick, input ack and the viewer's self block (if the viewer has a live slot). Returns
+ * whether there is a self block. */
+static bool view_header(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *out)
+{
+    out->tick = w->tick;
+    out->input_ack = input_ack;
+    out->has_self = viewer >= 0 && viewer < PROTO_MAX_PLAYERS && w->players[viewer].active;
+    out->self_id = out->has_self ? (uint16_t)viewer : 0;
+    if (out->has_self)
+        snap_self_from_player(&w->players[viewer], &out->self);
+    else
+        memset(&out->self, 0, sizeof out->self);
+    return out->has_self;
+}
+
 bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *out)
 {
     if (w->tick == 0)
         return false;
-    out->tick = w->tick;
-    out->input_ack = input_ack;
-    out->has_self = false;
-    out->self_id = 0;
-    memset(&out->self, 0, sizeof out->self);
+    view_header(w, viewer, input_ack, out);
     out->count = 0;
-    if (viewer >= 0 && viewer < PROTO_MAX_PLAYERS && w->players[viewer].active) {
-        out->has_self = true;
-        out->self_id = (uint16_t)viewer;
-        snap_self_from_player(&w->players[viewer], &out->self);
-    }
 
     for (int i = 0; i < PROTO_MAX_PLAYERS; i++) {
         const SimPlayer *p = &w->players[i];
@@ -69,17 +75,7 @@ bool snap_view_for(const Snapshot *all, const SimWorld *w, int viewer, uint32_t 
 {
     if (all->tick == 0 || all->has_self || all->tick != w->tick)
         return false;
-    out->tick = all->tick;
-    out->input_ack = input_ack;
-    out->has_self = false;
-    out->self_id = 0;
-    memset(&out->self, 0, sizeof out->self);
-    bool self = viewer >= 0 && viewer < PROTO_MAX_PLAYERS && w->players[viewer].active;
-    if (self) {
-        out->has_self = true;
-        out->self_id = (uint16_t)viewer;
-        snap_self_from_player(&w->players[viewer], &out->self);
-    }
+    bool self = view_header(w, viewer, input_ack, out);
     /* Entities are sorted by id and players come first: find the viewer's by bisection. */
     uint16_t lo = 0, hi = all->count;
     while (self && lo < hi) {
