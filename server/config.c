@@ -48,7 +48,13 @@ static const KeyDef keys[] = {
     S(data_dir, "directory for the server's data files"),
     U(max_players, 1, PROTO_MAX_PLAYERS, "players at once"),
     U(snapshot_hz, PROTO_SNAPSHOT_HZ_MIN, PROTO_SNAPSHOT_HZ_MAX, "snapshots per second"),
-    U(peers_per_ip, 1, 4095, "ENet peers allowed from one IP address"),
+    U(ip_max_conns, 1, 4096, "TCP connections from one IP address"),
+    U(ip_max_prelogin, 1, 4096, "TCP connections from one IP address not logged in yet"),
+    U(ip_max_logins, 1, PROTO_MAX_PLAYERS, "players logged in from one IP address"),
+    U(ip_max_peers, 1, 4095, "ENet peers (game connections) from one IP address"),
+    U(tcp_read_rate, 512, 1048576, "bytes per second read from one TCP connection"),
+    U(udp_peer_rate, 60, 10000, "datagrams per second accepted from one game connection"),
+    S(ctl_socket, "operator control socket (arena-ctl), relative to data_dir; off = none"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
     U(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),
@@ -72,7 +78,13 @@ void srv_default_config(SrvConfig *c)
     snprintf(c->data_dir, sizeof c->data_dir, "data");
     c->max_players = 64;
     c->snapshot_hz = PROTO_SNAPSHOT_HZ_DEFAULT;
-    c->peers_per_ip = 8;
+    c->ip_max_conns = 32;
+    c->ip_max_prelogin = 16;
+    c->ip_max_logins = 24;
+    c->ip_max_peers = 32;
+    c->tcp_read_rate = 8192;
+    c->udp_peer_rate = 240;
+    snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
     c->bind_timeout_ms = 2000;
     c->token_ttl_ms = 10000;
     c->login_timeout_ms = 10000;

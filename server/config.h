@@ -23,7 +23,13 @@ typedef struct SrvConfig {
     char data_dir[SRV_PATH_MAX];          /* server data (hall of fame...) */
     unsigned max_players;                 /* 1..PROTO_MAX_PLAYERS */
     unsigned snapshot_hz;                 /* PROTO_SNAPSHOT_HZ_MIN..MAX, divides 60 best */
-    unsigned peers_per_ip;                /* ENet peers from one IP address */
+    unsigned ip_max_conns;                /* TCP connections from one IP address */
+    unsigned ip_max_prelogin;             /* of them, not logged in yet */
+    unsigned ip_max_logins;               /* logins (players) from one IP address */
+    unsigned ip_max_peers;                /* ENet peers from one IP address */
+    unsigned tcp_read_rate;               /* bytes per second read from one connection */
+    unsigned udp_peer_rate;               /* datagrams per second accepted from one peer */
+    char ctl_socket[SRV_PATH_MAX];        /* operator socket, relative to data_dir; "off" */
     unsigned bind_timeout_ms;             /* ENet peer must BIND within this */
     unsigned token_ttl_ms;                /* a login token expires after this */
     unsigned login_timeout_ms;            /* TCP connection must LOGIN within this */

@@ -1,9 +1,12 @@
 /* discovery.c — answers LAN discovery queries on UDP (default port 7778).
  *
  * Owns the discovery socket. A reply is never larger than the query that asked (the query is
- * padded to PROTO_DISC_QUERY_BYTES), and one source address gets at most 10 answers per
- * second, so the server cannot be used to amplify traffic. Bound with SO_REUSEADDR so several
- * servers on one host all receive a broadcast and all answer. */
+ * padded to PROTO_DISC_QUERY_BYTES); queries of another protocol version get no answer; one
+ * source address gets at most DISC_PER_SECOND answers per second, from a keyed table of
+ * buckets that does not forget sources however many rotate (ratelimit.h); and all sources
+ * together get at most DISC_BUDGET answers per 100 ms (as ioq3's SVC_RateLimit), so the server
+ * cannot be used to amplify traffic. Bound with SO_REUSEADDR so several servers on one host all
+ * receive a broadcast and all answer. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +19,8 @@
 #include "server.h"
 
 enum {
-    DISC_PER_SECOND = 10, /* answers per source address per second */
+    DISC_PER_SECOND = 10, /* answers per source address per second (and its burst) */
+    DISC_BUDGET = 10,     /* answers per 100 ms from all sources together */
     DISC_PER_CALL = 64,   /* datagrams handled per loop iteration */
 };
 
@@ -47,26 +51,13 @@ bool disc_open(Server *s)
     return true;
 }
 
-/* True if this source may get another answer now. */
-static bool rate_ok(Server *s, uint32_t ip, uint64_t now_ms)
+static void disc_drop(Server *s, SrvDrop kind, const struct sockaddr_in *from, uint64_t now_ms,
+                      const char *why)
 {
-    size_t n = sizeof s->disc_rl / sizeof s->disc_rl[0];
-    size_t oldest = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s->disc_rl[i].ip == ip && s->disc_rl[i].window_ms != 0) {
-            if (now_ms - s->disc_rl[i].window_ms >= 1000) {
-                s->disc_rl[i].window_ms = now_ms;
-                s->disc_rl[i].count = 0;
-            }
-            return s->disc_rl[i].count++ < DISC_PER_SECOND;
-        }
-        if (s->disc_rl[i].window_ms < s->disc_rl[oldest].window_ms)
-            oldest = i;
-    }
-    s->disc_rl[oldest].ip = ip;
-    s->disc_rl[oldest].window_ms = now_ms;
-    s->disc_rl[oldest].count = 1;
-    return true;
+    char ip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &from->sin_addr, ip, sizeof ip);
+    s->stats.disc_dropped++;
+    drop_note(&s->stats.drops, s->log, kind, now_ms, "%s:%u: %s", ip, ntohs(from->sin_port), why);
 }
 
 void disc_service(Server *s, uint64_t now_ms)
@@ -87,10 +78,20 @@ void disc_service(Server *s, uint64_t now_ms)
             log_debug(s->log, now_ms, "disc", "malformed query (%zd bytes) dropped", r);
             continue;
         }
-        if (!rate_ok(s, from.sin_addr.s_addr, now_ms)) {
-            s->stats.disc_dropped++;
+        if (q.version != PROTO_VERSION) {
+            disc_drop(s, DROP_DISC_VERSION, &from, now_ms, "query of another protocol version");
             continue;
         }
+        RlBucket *src = rl_table_bucket(&s->disc_sources, from.sin_addr.s_addr);
+        if (rl_available(src, now_ms, DISC_PER_SECOND, DISC_PER_SECOND) == 0) {
+            disc_drop(s, DROP_DISC_SOURCE, &from, now_ms, "over the per-source answer rate");
+            continue;
+        }
+        if (!rl_take(&s->disc_budget, now_ms, DISC_BUDGET * 10, DISC_BUDGET)) {
+            disc_drop(s, DROP_DISC_BUDGET, &from, now_ms, "over the global answer budget");
+            continue;
+        }
+        (void)rl_take(src, now_ms, DISC_PER_SECOND, DISC_PER_SECOND);
         MsgDiscReply rep = {.version = PROTO_VERSION,
                             .nonce = q.nonce,
                             .capacity = (uint16_t)s->cfg.max_players,

@@ -8,7 +8,13 @@
 #include <enet/enet.h>
 #include <stdlib.h>
 
-enum { CLASS_COUNT = 4, HEADER = 16, TAG = 8 };
+enum {
+    CLASS_COUNT = 4,
+    HEADER = 16,
+    TAG = 8,
+    KEEP_BYTES = 1024 * 1024,     /* free blocks kept per class; more go back to malloc */
+    TRIM_KEEP_BYTES = 256 * 1024, /* what enet_alloc_trim leaves per class */
+};
 static const size_t class_size[CLASS_COUNT] = {64, 256, 1536, 4096};
 
 typedef struct FreeBlock {
@@ -17,6 +23,7 @@ typedef struct FreeBlock {
 
 static struct {
     FreeBlock *free[CLASS_COUNT];
+    size_t free_count[CLASS_COUNT];
     bool in_tick, warm;
     uint64_t heap_in_tick, heap_total;
 } pool;
@@ -30,6 +37,7 @@ static void *pool_malloc(size_t size)
     if (c < CLASS_COUNT && pool.free[c] != NULL) {
         p = (unsigned char *)pool.free[c];
         pool.free[c] = pool.free[c]->next;
+        pool.free_count[c]--;
     } else {
         p = malloc(HEADER + (c < CLASS_COUNT ? class_size[c] : size));
         if (p == NULL)
@@ -48,13 +56,26 @@ static void pool_free(void *mem)
         return;
     unsigned char *p = (unsigned char *)mem - HEADER;
     unsigned c = p[TAG];
-    if (c >= CLASS_COUNT) {
-        free(p);
+    if (c >= CLASS_COUNT || (pool.free_count[c] + 1) * class_size[c] > KEEP_BYTES) {
+        free(p); /* beyond what steady play needs: a burst's memory is not kept forever */
         return;
     }
     FreeBlock *b = (FreeBlock *)(void *)p;
     b->next = pool.free[c];
     pool.free[c] = b;
+    pool.free_count[c]++;
+}
+
+void enet_alloc_trim(void)
+{
+    for (unsigned c = 0; c < CLASS_COUNT; c++) {
+        while (pool.free[c] != NULL && pool.free_count[c] * class_size[c] > TRIM_KEEP_BYTES) {
+            FreeBlock *b = pool.free[c];
+            pool.free[c] = b->next;
+            pool.free_count[c]--;
+            free(b);
+        }
+    }
 }
 
 static void no_memory(void)

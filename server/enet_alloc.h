@@ -20,4 +20,7 @@ uint64_t enet_alloc_heap_in_tick(void);
 /* All malloc calls made for ENet, and blocks currently cached on free lists. */
 uint64_t enet_alloc_heap_total(void);
 
+/* Returns free blocks beyond a small reserve to malloc (outside ticks). */
+void enet_alloc_trim(void);
+
 #endif

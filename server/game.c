@@ -8,15 +8,23 @@
  * tick except ENet's packet allocations (see enet_alloc.c). */
 #include <string.h>
 
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "msg.h"
 #include "priority.h"
 #include "server.h"
 #include "snap_world.h"
+#include "udp_gate.h"
 
 enum {
-    GAME_MAX_MESSAGE = PROTO_MAP_TEXT_MAX + 64, /* largest ENet packet accepted */
-    GAME_MAX_WAITING = 256 * 1024,              /* ENet buffer space per peer */
-    GAME_PENDING_SLACK = 32,                    /* peers beyond max_players still binding */
+    GAME_MAX_MESSAGE = PROTO_MAP_TEXT_MAX + 64, /* largest ENet packet (ENet checks it on send
+                                                   too: MAP); nothing that big gets past the
+                                                   gate inbound (no fragments accepted) */
+    GAME_MAX_WAITING = 16 * 1024, /* ENet buffer space per peer for incoming messages */
+    GAME_PEER_SLACK = 32,         /* peers beyond 2 per player (leaving, joining) */
+    GAME_EVENTS_PER_WAKE = 4096,  /* ENet events handled per loop iteration, at most */
 };
 
 static uintptr_t slot_tag(unsigned slot)
@@ -44,7 +52,8 @@ bool game_open(Server *s)
         return false;
     }
     addr.port = s->cfg.game_port;
-    size_t peers = s->cfg.max_players + GAME_PENDING_SLACK;
+    /* Two per player: one leaving (ENet lingers to deliver the disconnect) and one joining. */
+    size_t peers = 2u * s->cfg.max_players + GAME_PEER_SLACK;
     s->host = enet_host_create(&addr, peers, PROTO_CHANNEL_COUNT, 0, 0);
     if (s->host == NULL) {
         log_info(s->log, "game", "cannot open UDP %s:%u (in use?)", s->cfg.bind, s->cfg.game_port);
@@ -56,10 +65,10 @@ bool game_open(Server *s)
         s->host->peers[i].mtu = PROTO_MAX_DATAGRAM; /* created with the old MTU */
     s->host->maximumPacketSize = GAME_MAX_MESSAGE;
     s->host->maximumWaitingData = GAME_MAX_WAITING;
-    s->host->duplicatePeers = s->cfg.peers_per_ip;
-    s->pending = calloc(peers, sizeof *s->pending);
-    if (s->pending == NULL)
+    s->peers = calloc(peers, sizeof *s->peers);
+    if (s->peers == NULL)
         return false;
+    gate_open(s);
     unsigned view = max_view(s);
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
@@ -98,12 +107,12 @@ void game_close(Server *s)
             free(s->players[i].pool);
             free(s->players[i].prio);
         }
-    free(s->pending);
+    free(s->peers);
+    s->peers = NULL;
     free(s->scratch_ents);
     free(s->world_view_ents);
     s->world_view_ents = NULL;
     free(s->scratch_prio);
-    s->pending = NULL;
     s->scratch_ents = NULL;
     s->scratch_prio = NULL;
 }
@@ -140,6 +149,9 @@ void game_release_player(Server *s, unsigned slot, ProtoDisconnect why)
     if (p->state == SP_FREE)
         return;
     bool was_bound = p->state == SP_BOUND;
+    for (size_t i = 0; i < s->host->peerCount; i++)
+        if (s->peers[i].admit_slot == (int)slot)
+            s->peers[i].admit_slot = -1; /* the next login in this slot admits afresh */
     if (p->peer != NULL) {
         p->peer->data = NULL;
         enet_peer_disconnect_later(p->peer, why);
@@ -156,6 +168,9 @@ void game_release_player(Server *s, unsigned slot, ProtoDisconnect why)
     p->token_live = false;
     memset(p->token, 0, sizeof p->token);
     p->name[0] = '\0';
+    p->key[0] = '\0';
+    p->admitted = false;
+    p->crowned = false;
     p->conn = -1;
 }
 
@@ -202,7 +217,9 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
             found = (int)i;
     }
     SrvPlayer *p = found >= 0 ? &s->players[found] : NULL;
-    if (p == NULL || now_ms > p->token_expires_ms || p->ip != peer->address.host) {
+    /* The token must be the one whose login let this peer's CONNECT in (udp_gate.c). */
+    if (p == NULL || now_ms > p->token_expires_ms || p->ip != peer->address.host ||
+        s->peers[peer - s->host->peers].admit_slot != found) {
         s->stats.bind_failures++;
         log_debug(s->log, now_ms, "game", "peer %u: bad token", (unsigned)peer->incomingPeerID);
         enet_peer_disconnect(peer, PROTO_DISC_BAD_TOKEN);
@@ -241,8 +258,8 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
         snprintf(ev.name, sizeof ev.name, "%s", s->players[i].name);
         send_event(s, peer, &ev);
     }
-    /* Hall-of-fame names keep their mark in every session (a database read, outside ticks). */
-    p->legend = fame_rank(s->fame, p->name) > 0;
+    /* Hall-of-fame names wear their crown in every session, when the login held the claim. */
+    p->legend = p->crowned;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         if (s->players[i].state == SP_BOUND && s->players[i].legend) {
             MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)i};
@@ -273,17 +290,22 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
     }
     SrvPlayer *p = &s->players[slot];
     uint32_t now_tick = s->world.tick;
+    /* Inputs fit from the next tick to the newest one due this iteration (more than one
+     * after a stall, when the missed ticks are caught up) plus half the ring. */
+    uint32_t horizon = s->input_horizon > now_tick ? s->input_horizon : now_tick + 1;
     for (unsigned i = 0; i < m.count; i++) {
         uint32_t t = m.newest_tick - i;
         unsigned r = t % SRV_INPUT_RING;
         if (t <= now_tick) {
             /* Already simulated. Normal for the redundant tail of the window; late only if
-             * this tick never arrived before. */
-            if (t > p->input_ack && p->input_tick[r] != t)
+             * this tick never arrived before (counted once: the slot remembers it). */
+            if (t > p->input_ack && p->input_tick[r] != t) {
                 s->stats.inputs_late++;
+                p->input_tick[r] = t;
+            }
             continue;
         }
-        if (t > now_tick + SRV_INPUT_RING / 2) {
+        if (t > horizon + SRV_INPUT_RING / 2) {
             s->stats.inputs_early++;
             continue;
         }
@@ -320,42 +342,58 @@ static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
     }
 }
 
+/* One ENet event. */
+static void on_event(Server *s, ENetEvent *ev, uint64_t now_ms)
+{
+    switch (ev->type) {
+    case ENET_EVENT_TYPE_CONNECT: {
+        SrvPeer *sp = &s->peers[ev->peer - s->host->peers];
+        ev->peer->data = NULL;
+        if (ev->peer->mtu > PROTO_MAX_DATAGRAM)
+            ev->peer->mtu = PROTO_MAX_DATAGRAM; /* whatever the client asked for */
+        sp->half_open = false;
+        sp->connected_ms = now_ms;
+        break;
+    }
+    case ENET_EVENT_TYPE_RECEIVE:
+        on_receive(s, ev, now_ms);
+        enet_packet_destroy(ev->packet);
+        break;
+    case ENET_EVENT_TYPE_DISCONNECT: {
+        int slot = peer_slot(ev->peer);
+        ev->peer->data = NULL;
+        SrvPeer *sp = &s->peers[ev->peer - s->host->peers];
+        sp->admit_slot = -1;
+        sp->half_open = false;
+        if (slot >= 0 && s->players[slot].state == SP_BOUND) {
+            SrvPlayer *p = &s->players[slot];
+            p->peer = NULL;
+            log_info(s->log, "game", "'%s' lost (slot %d)", p->name, slot);
+            s->players_now--;
+            tcp_drop_player(s, (unsigned)slot, "timeout");
+            game_release_player(s, (unsigned)slot, PROTO_DISC_NONE);
+        }
+        break;
+    }
+    case ENET_EVENT_TYPE_NONE:
+        break;
+    }
+}
+
 void game_service(Server *s, uint64_t now_ms)
 {
     ENetEvent ev;
-    /* ENet issues #64/#85: service until it has nothing more, not once per readable socket. */
-    for (int guard = 0; guard < 100000; guard++) {
+    gate_before_service(s);
+    /* ENet issues #64/#85: service until it has nothing more, not once per readable socket;
+     * but at most GAME_EVENTS_PER_WAKE events, so the tick keeps its schedule whatever
+     * arrives (the rest waits in ENet's queue for the next iteration). */
+    for (int n = 0; n < GAME_EVENTS_PER_WAKE; n++) {
         int r = enet_host_service(s->host, &ev, 0);
         if (r <= 0)
             break;
-        switch (ev.type) {
-        case ENET_EVENT_TYPE_CONNECT:
-            ev.peer->data = NULL;
-            if (ev.peer->mtu > PROTO_MAX_DATAGRAM)
-                ev.peer->mtu = PROTO_MAX_DATAGRAM; /* whatever the client asked for */
-            s->pending[ev.peer - s->host->peers].connected_ms = now_ms;
-            break;
-        case ENET_EVENT_TYPE_RECEIVE:
-            on_receive(s, &ev, now_ms);
-            enet_packet_destroy(ev.packet);
-            break;
-        case ENET_EVENT_TYPE_DISCONNECT: {
-            int slot = peer_slot(ev.peer);
-            ev.peer->data = NULL;
-            if (slot >= 0 && s->players[slot].state == SP_BOUND) {
-                SrvPlayer *p = &s->players[slot];
-                p->peer = NULL;
-                log_info(s->log, "game", "'%s' lost (slot %d)", p->name, slot);
-                s->players_now--;
-                lobby_drop_player(s, (unsigned)slot, "timeout");
-                game_release_player(s, (unsigned)slot, PROTO_DISC_NONE);
-            }
-            break;
-        }
-        case ENET_EVENT_TYPE_NONE:
-            break;
-        }
+        on_event(s, &ev, now_ms);
     }
+    gate_after_service(s);
 }
 
 void game_housekeeping(Server *s, uint64_t now_ms)
@@ -363,7 +401,7 @@ void game_housekeeping(Server *s, uint64_t now_ms)
     for (size_t i = 0; i < s->host->peerCount; i++) {
         ENetPeer *peer = &s->host->peers[i];
         if (peer->state == ENET_PEER_STATE_CONNECTED && peer_slot(peer) < 0 &&
-            now_ms - s->pending[i].connected_ms > s->cfg.bind_timeout_ms) {
+            now_ms - s->peers[i].connected_ms > s->cfg.bind_timeout_ms) {
             s->stats.bind_failures++;
             enet_peer_disconnect_now(peer, PROTO_DISC_BIND_TIMEOUT);
         }
@@ -375,6 +413,7 @@ void game_housekeeping(Server *s, uint64_t now_ms)
             memset(p->token, 0, sizeof p->token);
         }
     }
+    gate_housekeeping(s, now_ms);
     s->stats.bytes_out += s->host->totalSentData;
     s->stats.window_bytes_out += s->host->totalSentData;
     s->stats.packets_out += s->host->totalSentPackets;
@@ -467,7 +506,7 @@ static void announce_events(Server *s)
         if (e->type != SIM_EV_HIT)
             continue;
         const char *a = s->players[e->a].name, *b = s->players[e->b].name;
-        lobby_broadcast(s, -1, "HIT %s %s", a, b);
+        tcp_broadcast(s, -1, "HIT %s %s", a, b);
         MsgEvent ev = {.kind = MSG_EV_HIT, .a = e->a, .b = e->b};
         broadcast_event(s, &ev, -1);
     }
@@ -481,16 +520,16 @@ static void egg_news(Server *s, unsigned slot, EggNews news)
         return;
     switch (news) {
     case EGG_NEWS_RIDDLE:
-        lobby_send(s, conn,
-                   "NOTICE psst... you found the quiet corner. Road to Localhost: 127 . 0 . 0 . "
-                   "1 - walk it, plate by plate. At the end, say who the speaker was, the way "
-                   "he spelled it.");
+        tcp_send(s, conn,
+                 "NOTICE psst... you found the quiet corner. Road to Localhost: 127 . 0 . 0 . "
+                 "1 - walk it, plate by plate. At the end, say who the speaker was, the way "
+                 "he spelled it.");
         break;
     case EGG_NEWS_ROAD_DONE:
-        lobby_send(s, conn, "NOTICE You have reached localhost. Now say it - as he spelled it.");
+        tcp_send(s, conn, "NOTICE You have reached localhost. Now say it - as he spelled it.");
         break;
     case EGG_NEWS_LOST:
-        lobby_send(s, conn, "NOTICE The road fades. (The quiet corner is still there.)");
+        tcp_send(s, conn, "NOTICE The road fades. (The quiet corner is still there.)");
         break;
     case EGG_NEWS_NONE:
         break;
@@ -503,20 +542,27 @@ void game_legend(Server *s, unsigned slot)
     int rank = 0;
     bool fresh = false;
     char err[700];
-    if (!fame_record(s->fame, p->name, s->map.name, &rank, &fresh, err, sizeof err)) {
+    uint8_t secret[FAME_SECRET_BYTES];
+    randombytes_buf(secret, sizeof secret);
+    if (!fame_record(s->fame, p->name, p->key, s->map.name, secret, &rank, &fresh, err,
+                     sizeof err)) {
         log_info(s->log, "fame", "cannot record '%s': %s", p->name, err);
         rank = 0;
     }
     p->legend = true;
+    if (fresh) {
+        p->crowned = true;
+        lobby_legend_claim(s, slot, secret); /* the name is theirs on this server from now on */
+    }
     log_info(s->log, "fame", "'%s' found the Road to Localhost (hall of fame #%d%s)", p->name, rank,
              fresh ? "" : ", again");
     if (rank > 0)
-        lobby_broadcast(s, -1,
-                        "NOTICE %s found the Road to Localhost! Hall of fame #%d. Vocês "
-                        "repararam algum easter egg? (/fame)",
-                        p->name, rank);
+        tcp_broadcast(s, -1,
+                      "NOTICE %s found the Road to Localhost! Hall of fame #%d. Vocês "
+                      "repararam algum easter egg? (/fame)",
+                      p->name, rank);
     else
-        lobby_broadcast(s, -1, "NOTICE %s found the Road to Localhost!", p->name);
+        tcp_broadcast(s, -1, "NOTICE %s found the Road to Localhost!", p->name);
     MsgEvent ev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)slot};
     broadcast_event(s, &ev, -1);
 }
@@ -550,6 +596,8 @@ void game_tick(Server *s)
             egg_news(s, i, news);
     }
 
+    if (s->fast_forward)
+        return; /* catching up after a stall: only the newest tick is worth a snapshot */
     unsigned hz = s->cfg.snapshot_hz;
     unsigned period = PROTO_TICK_HZ / hz;
     bool captured = false;

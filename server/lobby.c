@@ -1,24 +1,19 @@
-/* lobby.c — the TCP line protocol: login, chat, who, flood control, slow readers.
+/* lobby.c — the commands of the TCP line protocol: login, chat, who, fame, flood control.
  *
- * Owns every TCP connection. Lines are framed and validated by shared/line.h; this file turns
- * them into commands (docs/protocol.md "Login and chat"). It never blocks: sockets are
- * non-blocking, output is queued in a bounded per-connection buffer, and a connection that
- * would overflow it is dropped. Must never trust a line beyond what line.h validated. */
-#include <arpa/inet.h>
+ * Owns what a line means once tcp.c has framed it (docs/protocol.md §5). One table of
+ * commands drives dispatch, the "log in first" rule, flood points and HELP. Names go through
+ * names.c (one key per confusable family), chat text through line_text_safe, and every
+ * refusal answers `ERR <code> <text>`. Must never trust a line beyond what line.h validated. */
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <stdarg.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <time.h>
 
+#include "msg.h"
 #include "server.h"
 
 enum {
@@ -28,344 +23,255 @@ enum {
     FLOOD_MUTE = 5000,  /* above: muted */
     FLOOD_KICK = 20000, /* above: disconnected */
     FLOOD_MUTE_MS = 10000,
-    CLOSE_GRACE_MS = 2000, /* a closing connection gets this long to drain its output */
-    ACCEPT_PER_CALL = 64,
+    UNKNOWN_ECHO_MAX = 32, /* bytes of an unknown command echoed back */
 };
 
-static bool set_nonblocking(int fd)
-{
-    int fl = fcntl(fd, F_GETFL, 0);
-    return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0;
-}
+typedef struct Cmd {
+    const char *name;
+    void (*run)(Server *s, int ci, char *args, uint64_t now_ms);
+    bool needs_login;
+    bool chat;         /* counts as chat for flood control */
+    const char *usage; /* HELP line; NULL: not listed */
+} Cmd;
 
-bool lobby_open(Server *s)
-{
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(s->cfg.login_port);
-    if (inet_pton(AF_INET, s->cfg.bind, &sa.sin_addr) != 1) {
-        log_info(s->log, "tcp", "bind address '%s' is not an IPv4 address", s->cfg.bind);
-        return false;
-    }
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        log_info(s->log, "tcp", "socket: %s", strerror(errno));
-        return false;
-    }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 128) != 0 ||
-        !set_nonblocking(fd)) {
-        log_info(s->log, "tcp", "cannot listen on %s:%u: %s", s->cfg.bind, s->cfg.login_port,
-                 strerror(errno));
-        close(fd);
-        return false;
-    }
-    s->tcp_fd = fd;
-    return true;
-}
+/* ---- helpers --------------------------------------------------------------------------- */
 
-/* ---- output ---------------------------------------------------------------------------- */
-
-static void conn_kill(Server *s, int ci, const char *why);
-
-static void queue_line(Server *s, int ci, const char *text, size_t n)
-{
-    SrvConn *c = &s->conns[ci];
-    if (!c->used || c->out == NULL)
-        return;
-    if (c->out_len + n + 1 > s->cfg.tcp_outbuf_bytes) {
-        /* A reader this slow would make us buffer without bound: drop it. */
-        s->stats.tcp_slow_dropped++;
-        c->out_len = 0;
-        conn_kill(s, ci, "slow reader");
-        return;
-    }
-    memcpy(c->out + c->out_len, text, n);
-    c->out[c->out_len + n] = '\n';
-    c->out_len += n + 1;
-}
-
-static size_t vformat(char *buf, size_t cap, const char *fmt, va_list ap)
-{
-    int n = vsnprintf(buf, cap, fmt, ap);
-    if (n < 0)
-        return 0;
-    return (size_t)n < cap ? (size_t)n : cap - 1;
-}
-
-void lobby_send(Server *s, int ci, const char *fmt, ...)
-{
-    char buf[SRV_OUT_LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = vformat(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    queue_line(s, ci, buf, n);
-}
-
-void lobby_broadcast(Server *s, int except, const char *fmt, ...)
-{
-    char buf[SRV_OUT_LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = vformat(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++)
-        if (s->conns[i].used && !s->conns[i].closing && s->conns[i].player >= 0 && (int)i != except)
-            queue_line(s, (int)i, buf, n);
-}
-
-static void conn_flush(Server *s, int ci)
-{
-    SrvConn *c = &s->conns[ci];
-    while (c->out_len > 0) {
-        ssize_t w = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
-        if (w < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return;
-            if (errno == EINTR)
-                continue;
-            c->out_len = 0;
-            conn_kill(s, ci, "write error");
-            return;
-        }
-        memmove(c->out, c->out + w, c->out_len - (size_t)w);
-        c->out_len -= (size_t)w;
-    }
-}
-
-/* ---- connection lifetime --------------------------------------------------------------- */
-
-static void conn_free(Server *s, int ci)
-{
-    SrvConn *c = &s->conns[ci];
-    if (!c->used)
-        return;
-    close(c->fd);
-    free(c->out);
-    memset(c, 0, sizeof *c);
-    c->fd = -1;
-    c->player = -1;
-}
-
-/* Ends the player (if any) and closes the connection after its output drains. */
-static void conn_end(Server *s, int ci, const char *leave_reason, ProtoDisconnect disc)
-{
-    SrvConn *c = &s->conns[ci];
-    if (!c->used || c->closing)
-        return;
-    c->closing = true;
-    c->opened_ms = clock_now_ms(); /* start of the close grace period */
-    if (c->player >= 0) {
-        unsigned slot = (unsigned)c->player;
-        SrvPlayer *p = &s->players[slot];
-        c->player = -1;
-        p->conn = -1;
-        log_info(s->log, "tcp", "'%s' left (%s)", p->name, leave_reason);
-        lobby_broadcast(s, ci, "LEAVE %u %s %s", slot, p->name, leave_reason);
-        game_release_player(s, slot, disc);
-    }
-}
-
-static void conn_kill(Server *s, int ci, const char *why)
-{
-    SrvConn *c = &s->conns[ci];
-    log_info(s->log, "tcp", "%s: dropped (%s)", c->addr, why);
-    conn_end(s, ci, strcmp(why, "flood") == 0 ? "flood" : "disconnected", PROTO_DISC_LOGOUT);
-    conn_free(s, ci);
-}
-
-void lobby_drop_player(Server *s, unsigned slot, const char *reason)
-{
-    SrvPlayer *p = &s->players[slot];
-    int ci = p->conn;
-    if (ci < 0)
-        return;
-    lobby_send(s, ci, "BYE %s", reason);
-    SrvConn *c = &s->conns[ci];
-    c->player = -1;
-    p->conn = -1;
-    c->closing = true;
-    c->opened_ms = clock_now_ms();
-    lobby_broadcast(s, ci, "LEAVE %u %s %s", slot, p->name, reason);
-}
-
-void lobby_close_all(Server *s, const char *reason)
-{
-    for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
-        if (!s->conns[i].used)
-            continue;
-        lobby_send(s, (int)i, "NOTICE %s", reason);
-        lobby_send(s, (int)i, "BYE shutdown");
-        conn_flush(s, (int)i);
-        conn_free(s, (int)i);
-    }
-    if (s->tcp_fd >= 0)
-        close(s->tcp_fd);
-    s->tcp_fd = -1;
-}
-
-static void accept_new(Server *s, uint64_t now_ms)
-{
-    for (int k = 0; k < ACCEPT_PER_CALL; k++) {
-        struct sockaddr_in sa;
-        socklen_t sl = sizeof sa;
-        int fd = accept(s->tcp_fd, (struct sockaddr *)&sa, &sl);
-        if (fd < 0)
-            return; /* EAGAIN or a transient error: poll again */
-        int ci = -1;
-        for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++)
-            if (!s->conns[i].used) {
-                ci = (int)i;
-                break;
-            }
-        char *out = ci >= 0 ? malloc(s->cfg.tcp_outbuf_bytes) : NULL;
-        if (ci < 0 || out == NULL || !set_nonblocking(fd)) {
-            static const char full[] = "ERR full too many connections\n";
-            (void)send(fd, full, sizeof full - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-            close(fd);
-            free(out);
-            s->stats.tcp_rejected++;
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        /* Bound the kernel's share of unread output too, so tcp_outbuf_bytes means something. */
-        int sndbuf = (int)s->cfg.tcp_outbuf_bytes;
-        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-        SrvConn *c = &s->conns[ci];
-        memset(c, 0, sizeof *c);
-        c->used = true;
-        c->fd = fd;
-        c->ip = sa.sin_addr.s_addr;
-        char ip[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof ip);
-        snprintf(c->addr, sizeof c->addr, "%s:%u", ip, ntohs(sa.sin_port));
-        line_reader_init(&c->reader);
-        c->out = out;
-        c->opened_ms = now_ms;
-        c->last_rx_ms = now_ms;
-        c->penalty_ms = now_ms;
-        c->player = -1;
-        s->stats.tcp_accepted++;
-        lobby_send(s, ci, "HELLO %d %s", PROTO_VERSION, s->cfg.name);
-    }
-}
-
-/* ---- commands -------------------------------------------------------------------------- */
-
-/* Names: 1..16 bytes; ASCII letters, digits, _ - . [ ] ( ), or any code point >= U+00A0. */
-static bool name_valid(const char *name)
-{
-    size_t n = strlen(name);
-    if (n == 0 || n > PROTO_NAME_MAX || !line_text_valid((const uint8_t *)name, n))
-        return false;
-    for (size_t i = 0; i < n;) {
-        unsigned char ch = (unsigned char)name[i];
-        if (ch >= 0x80) {
-            /* Multi-byte: line_text_valid already rejected C1 controls (U+0080..U+009F). */
-            if (ch == 0xC2 && (unsigned char)name[i + 1] == 0xA0)
-                return false; /* no-break space looks like a space */
-            i++;
-            while (i < n && ((unsigned char)name[i] & 0xC0) == 0x80)
-                i++;
-            continue;
-        }
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-              strchr("_-.[]()", ch) != NULL))
-            return false;
-        i++;
-    }
-    return true;
-}
-
-static int find_player_by_name(const Server *s, const char *name)
+static int find_player_by_key(const Server *s, const char *key)
 {
     for (unsigned i = 0; i < s->cfg.max_players; i++)
-        if (s->players[i].state != SP_FREE && strcasecmp(s->players[i].name, name) == 0)
+        if (s->players[i].state != SP_FREE && strcmp(s->players[i].key, key) == 0)
             return (int)i;
     return -1;
 }
 
-static void hex16(const uint8_t in[PROTO_TOKEN_BYTES], char out[2 * PROTO_TOKEN_BYTES + 1])
+static unsigned logins_from(const Server *s, uint32_t ip)
 {
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < PROTO_TOKEN_BYTES; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
+    unsigned n = 0;
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        n += s->players[i].state != SP_FREE && s->players[i].ip == ip;
+    return n;
+}
+
+static bool parse_hex(const char *hex, uint8_t *out, size_t n)
+{
+    size_t len = 0;
+    return strlen(hex) == 2 * n && sodium_hex2bin(out, n, hex, 2 * n, NULL, &len, NULL) == 0 &&
+           len == n;
+}
+
+/* Hands a legend a fresh claim secret: its hash in the hall of fame, the secret to them. */
+static bool give_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES])
+{
+    SrvPlayer *p = &s->players[slot];
+    char hex[2 * FAME_SECRET_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, secret, FAME_SECRET_BYTES);
+    if (p->conn >= 0) {
+        tcp_send(s, p->conn, "CLAIM %s %s", p->name, hex);
+        tcp_send(s, p->conn,
+                 "NOTICE Keep the CLAIM line: log in with it (LOGIN %s %d <claim>) to wear your "
+                 "crown here. Nobody else can use this name on this server.",
+                 p->name, PROTO_VERSION);
     }
-    out[2 * PROTO_TOKEN_BYTES] = '\0';
+    return true;
+}
+
+void lobby_legend_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES])
+{
+    (void)give_claim(s, slot, secret);
+}
+
+/* Adds flood penalty; returns false if the connection was dropped for flooding. */
+static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
+{
+    SrvConn *c = &s->conns[ci];
+    uint64_t drained = now_ms - c->penalty_ms; /* 1 point per ms = 1000 per second */
+    c->penalty = drained >= c->penalty ? 0 : c->penalty - (uint32_t)drained;
+    c->penalty_ms = now_ms;
+    c->penalty += points;
+    if (c->penalty > FLOOD_KICK) {
+        s->stats.tcp_flood_dropped++;
+        tcp_send(s, ci, "BYE flood");
+        tcp_kill(s, ci, "flood");
+        return false;
+    }
+    if (c->penalty > FLOOD_MUTE && now_ms >= c->muted_until_ms) {
+        c->muted_until_ms = now_ms + FLOOD_MUTE_MS;
+        tcp_send(s, ci, "NOTICE you are muted for %d s for flooding", FLOOD_MUTE_MS / 1000);
+    }
+    return true;
+}
+
+void lobby_bad_line(Server *s, int ci, LineStatus st, uint64_t now_ms)
+{
+    s->stats.tcp_bad_lines++;
+    tcp_send(s, ci, "ERR line %s", line_status_str(st));
+    (void)penalize(s, ci, FLOOD_BAD, now_ms);
+}
+
+/* ---- LOGIN ----------------------------------------------------------------------------- */
+
+typedef struct LoginArgs {
+    char *name;
+    bool has_claim;
+    uint8_t claim[FAME_SECRET_BYTES];
+} LoginArgs;
+
+/* "LOGIN <name> [<version> [<claim>]]": false (answer sent) if malformed. */
+static bool login_args(Server *s, int ci, char *args, LoginArgs *la)
+{
+    memset(la, 0, sizeof *la);
+    char *ver = args ? strchr(args, ' ') : NULL;
+    if (ver != NULL)
+        *ver++ = '\0';
+    char *claim = ver ? strchr(ver, ' ') : NULL;
+    if (claim != NULL)
+        *claim++ = '\0';
+    if (args == NULL || *args == '\0') {
+        tcp_send(s, ci, "ERR args usage: LOGIN <name> [<version> [<claim>]]");
+        return false;
+    }
+    if (ver != NULL) {
+        char *end = NULL;
+        long v = strtol(ver, &end, 10);
+        if (*ver == '\0' || *end != '\0' || v != PROTO_VERSION) {
+            char shown[16];
+            size_t n = line_utf8_boundary((const uint8_t *)ver, strnlen(ver, sizeof shown - 1));
+            snprintf(shown, sizeof shown, "%.*s", (int)n, ver);
+            tcp_send(s, ci, "ERR version server speaks protocol %d, client asked for %s",
+                     PROTO_VERSION, shown);
+            return false;
+        }
+    }
+    if (claim != NULL) {
+        if (!parse_hex(claim, la->claim, sizeof la->claim)) {
+            tcp_send(s, ci, "ERR args a claim is %d hex digits", 2 * FAME_SECRET_BYTES);
+            return false;
+        }
+        la->has_claim = true;
+    }
+    la->name = args;
+    return true;
+}
+
+/* May this name be used by this connection? Fills *info and *crowned; false (answer sent)
+ * if not. A name in the hall of fame needs its claim. */
+static bool login_name(Server *s, int ci, const LoginArgs *la, NameInfo *info, bool *crowned,
+                       bool *new_claim, uint8_t secret[FAME_SECRET_BYTES])
+{
+    SrvConn *c = &s->conns[ci];
+    NameError ne = names_check(s->names, la->name, strlen(la->name), info);
+    if (ne != NAME_OK) {
+        drop_note(&s->stats.drops, s->log, DROP_LOGIN_NAME, s->now_ms, "%s: %s", c->addr,
+                  name_error_str(ne));
+        tcp_send(s, ci, "ERR name %s", name_error_str(ne));
+        return false;
+    }
+    char why[BANS_REASON_MAX + 64];
+    if (bans_name_banned(s->bans, info->key, (int64_t)time(NULL), why, sizeof why)) {
+        drop_note(&s->stats.drops, s->log, DROP_LOGIN_BANNED, s->now_ms, "%s: name '%s'", c->addr,
+                  info->name);
+        tcp_send(s, ci, "ERR banned the name %s is banned: %s", info->name, why);
+        return false;
+    }
+    int other = find_player_by_key(s, info->key);
+    if (other >= 0) {
+        drop_note(&s->stats.drops, s->log, DROP_LOGIN_TAKEN, s->now_ms, "%s: '%s' (like '%s')",
+                  c->addr, info->name, s->players[other].name);
+        if (strcmp(s->players[other].name, info->name) == 0)
+            tcp_send(s, ci, "ERR taken the name %s is in use", info->name);
+        else
+            tcp_send(s, ci, "ERR taken the name %s is in use (as %s, which looks the same)",
+                     info->name, s->players[other].name);
+        return false;
+    }
+    int rank = 0;
+    FameClaim fc = fame_claim(s->fame, info->key, la->has_claim ? la->claim : NULL, &rank);
+    *crowned = fc == FAME_CLAIM_OK;
+    *new_claim = false;
+    if (fc == FAME_CLAIM_WRONG) {
+        drop_note(&s->stats.drops, s->log, DROP_LOGIN_TAKEN, s->now_ms,
+                  "%s: '%s' is a legend's name, %s", c->addr, info->name,
+                  la->has_claim ? "wrong claim" : "no claim");
+        tcp_send(s, ci,
+                 "ERR taken the name %s belongs to a legend of this server (hall of fame #%d); "
+                 "only its claim logs in with it",
+                 info->name, rank);
+        return false;
+    }
+    if (fc == FAME_CLAIM_UNSET) {
+        /* Recorded before claims existed: the first login under the name takes it. */
+        randombytes_buf(secret, FAME_SECRET_BYTES);
+        *crowned = *new_claim = fame_set_claim(s->fame, info->key, secret);
+    }
+    if (fc == FAME_ERROR)
+        log_info(s->log, "fame", "cannot read the hall of fame for '%s'", info->name);
+    return true;
 }
 
 static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
 {
     SrvConn *c = &s->conns[ci];
     if (c->player >= 0) {
-        lobby_send(s, ci, "ERR state already logged in as %s", s->players[c->player].name);
+        tcp_send(s, ci, "ERR state already logged in as %s", s->players[c->player].name);
         return;
     }
-    char *name = args;
-    char *ver = name ? strchr(name, ' ') : NULL;
-    if (ver != NULL)
-        *ver++ = '\0';
-    if (name == NULL || *name == '\0') {
-        lobby_send(s, ci, "ERR args usage: LOGIN <name> [<version>]");
+    LoginArgs la;
+    if (!login_args(s, ci, args, &la))
+        return;
+    if (logins_from(s, c->ip) >= s->cfg.ip_max_logins) {
+        drop_note(&s->stats.drops, s->log, DROP_LOGIN_ADDR_LIMIT, now_ms, "%s: %u logins", c->addr,
+                  s->cfg.ip_max_logins);
+        tcp_send(s, ci, "ERR full too many players from your address (per-address limit %u)",
+                 s->cfg.ip_max_logins);
         return;
     }
-    if (ver != NULL) {
-        char *end = NULL;
-        long v = strtol(ver, &end, 10);
-        if (*ver == '\0' || *end != '\0' || v != PROTO_VERSION) {
-            lobby_send(s, ci, "ERR version server speaks protocol %d, client asked for %s",
-                       PROTO_VERSION, ver);
-            return;
-        }
-    }
-    if (!name_valid(name)) {
-        lobby_send(s, ci,
-                   "ERR name names are 1-%d bytes: letters, digits, _ - . [ ] ( ) or non-ASCII "
-                   "letters, no spaces",
-                   PROTO_NAME_MAX);
+    NameInfo info;
+    bool crowned = false, new_claim = false;
+    uint8_t secret[FAME_SECRET_BYTES];
+    if (!login_name(s, ci, &la, &info, &crowned, &new_claim, secret))
         return;
-    }
-    if (find_player_by_name(s, name) >= 0) {
-        lobby_send(s, ci, "ERR taken the name %s is in use", name);
-        return;
-    }
     int slot = -1;
-    for (unsigned i = 0; i < s->cfg.max_players; i++)
-        if (s->players[i].state == SP_FREE) {
+    for (unsigned i = 0; i < s->cfg.max_players && slot < 0; i++)
+        if (s->players[i].state == SP_FREE)
             slot = (int)i;
-            break;
-        }
     if (slot < 0) {
-        lobby_send(s, ci, "ERR full the server is full (%u players)", s->cfg.max_players);
+        tcp_send(s, ci, "ERR full the server is full (%u players)", s->cfg.max_players);
         return;
     }
     SrvPlayer *p = &s->players[slot];
     if (getrandom(p->token, sizeof p->token, 0) != (ssize_t)sizeof p->token) {
-        lobby_send(s, ci, "ERR internal cannot make a session token");
+        tcp_send(s, ci, "ERR internal cannot make a session token");
         log_info(s->log, "tcp", "getrandom failed: %s", strerror(errno));
         return;
     }
     p->state = SP_LOBBY;
-    snprintf(p->name, sizeof p->name, "%s", name);
+    memcpy(p->name, info.name, sizeof p->name);
+    memcpy(p->key, info.key, sizeof p->key);
     p->conn = ci;
     p->token_live = true;
     p->token_expires_ms = now_ms + s->cfg.token_ttl_ms;
+    p->connect_tag = msg_connect_tag(p->token);
+    p->admitted = false;
+    p->admits = 0;
     p->ip = c->ip;
     p->peer = NULL;
+    p->crowned = crowned;
+    p->muted_until_ms = 0;
     c->player = slot;
     char hex[2 * PROTO_TOKEN_BYTES + 1];
-    hex16(p->token, hex);
-    lobby_send(s, ci, "OK token=%s id=%d udp=%u version=%d tick=%d snap=%u", hex, slot,
-               s->cfg.game_port, PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz);
-    lobby_broadcast(s, ci, "JOIN %d %s", slot, p->name);
-    lobby_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
-               s->cfg.name);
-    log_info(s->log, "tcp", "%s logged in as '%s' (slot %d)", c->addr, p->name, slot);
+    sodium_bin2hex(hex, sizeof hex, p->token, sizeof p->token);
+    tcp_send(s, ci, "OK token=%s id=%d udp=%u version=%d tick=%d snap=%u", hex, slot,
+             s->cfg.game_port, PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz);
+    tcp_broadcast(s, ci, "JOIN %d %s", slot, p->name);
+    tcp_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
+             s->cfg.name);
+    if (new_claim)
+        (void)give_claim(s, (unsigned)slot, secret);
+    log_info(s->log, "tcp", "%s logged in as '%s' (slot %d%s)", c->addr, p->name, slot,
+             crowned ? ", legend" : "");
 }
+
+/* ---- chat ------------------------------------------------------------------------------ */
 
 /* Splits "name rest" into name and text; false if either is missing. */
 static bool split_target(char *args, char **name, char **text)
@@ -384,24 +290,85 @@ static bool split_target(char *args, char **name, char **text)
 static bool chat_allowed(Server *s, int ci, const char *text, uint64_t now_ms)
 {
     SrvConn *c = &s->conns[ci];
-    if (now_ms < c->muted_until_ms) {
-        lobby_send(s, ci, "ERR flood muted for %llu s",
-                   (unsigned long long)((c->muted_until_ms - now_ms + 999) / 1000));
+    const SrvPlayer *p = &s->players[c->player];
+    if (now_ms < p->muted_until_ms) {
+        tcp_send(s, ci, "ERR flood muted by the operator for %llu s",
+                 (unsigned long long)((p->muted_until_ms - now_ms + 999) / 1000));
         return false;
     }
-    if (text == NULL || *text == '\0' || strlen(text) > PROTO_CHAT_MAX) {
-        lobby_send(s, ci, "ERR args chat text must be 1-%d bytes", PROTO_CHAT_MAX);
+    if (now_ms < c->muted_until_ms) {
+        tcp_send(s, ci, "ERR flood muted for %llu s",
+                 (unsigned long long)((c->muted_until_ms - now_ms + 999) / 1000));
+        return false;
+    }
+    size_t n = text ? strlen(text) : 0;
+    if (n == 0 || n > PROTO_CHAT_MAX) {
+        tcp_send(s, ci, "ERR args chat text must be 1-%d bytes", PROTO_CHAT_MAX);
+        return false;
+    }
+    if (!line_text_safe((const uint8_t *)text, n)) {
+        drop_note(&s->stats.drops, s->log, DROP_CHAT_UNSAFE, now_ms, "%s: '%s'", c->addr, p->name);
+        tcp_send(s, ci,
+                 "ERR args chat text cannot hold line or paragraph separators or bidi "
+                 "overrides");
         return false;
     }
     return true;
 }
 
-static void cmd_who(Server *s, int ci)
+static void cmd_say(Server *s, int ci, char *args, uint64_t now_ms)
 {
+    SrvConn *c = &s->conns[ci];
+    if (!chat_allowed(s, ci, args, now_ms))
+        return;
+    s->stats.chat_lines++;
+    tcp_broadcast(s, -1, "CHAT %s %s", s->players[c->player].name, args);
+    if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
+        game_legend(s, (unsigned)c->player);
+}
+
+static void cmd_me(Server *s, int ci, char *args, uint64_t now_ms)
+{
+    if (!chat_allowed(s, ci, args, now_ms))
+        return;
+    s->stats.chat_lines++;
+    tcp_broadcast(s, -1, "ACTION %s %s", s->players[s->conns[ci].player].name, args);
+}
+
+static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
+{
+    char *to = NULL, *text = NULL;
+    if (!split_target(args, &to, &text)) {
+        tcp_send(s, ci, "ERR args usage: WHISPER <name> <text>");
+        return;
+    }
+    if (!chat_allowed(s, ci, text, now_ms))
+        return;
+    char key[NAME_KEY_MAX + 1];
+    int target = names_key(s->names, to, key, sizeof key) ? find_player_by_key(s, key) : -1;
+    if (target < 0 || s->players[target].conn < 0) {
+        size_t n = line_utf8_boundary((const uint8_t *)to, strnlen(to, PROTO_NAME_MAX));
+        tcp_send(s, ci, "ERR nosuch no player named %.*s", (int)n, to);
+        return;
+    }
+    s->stats.chat_lines++;
+    const char *me = s->players[s->conns[ci].player].name;
+    const char *to_name = s->players[target].name;
+    tcp_send(s, ci, "WHISPER %s %s %s", me, to_name, text);
+    if (s->players[target].conn != ci)
+        tcp_send(s, s->players[target].conn, "WHISPER %s %s %s", me, to_name, text);
+}
+
+/* ---- other commands -------------------------------------------------------------------- */
+
+static void cmd_who(Server *s, int ci, char *args, uint64_t now_ms)
+{
+    (void)args;
+    (void)now_ms;
     unsigned count = 0;
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         count += s->players[i].state != SP_FREE;
-    lobby_send(s, ci, "WHO %u", count);
+    tcp_send(s, ci, "WHO %u", count);
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         const SrvPlayer *p = &s->players[i];
         if (p->state == SP_FREE)
@@ -409,246 +376,94 @@ static void cmd_who(Server *s, int ci)
         char ping[16] = "-";
         if (p->state == SP_BOUND && p->peer != NULL)
             snprintf(ping, sizeof ping, "%u", (unsigned)p->peer->roundTripTime);
-        lobby_send(s, ci, "PLAYER %u %s %u %s %s", i, p->name, s->world.players[i].score, ping,
-                   p->state == SP_BOUND ? "playing" : "chatting");
+        tcp_send(s, ci, "PLAYER %u %s %u %s %s", i, p->name, s->world.players[i].score, ping,
+                 p->state == SP_BOUND ? "playing" : "chatting");
     }
 }
 
 /* The hall of fame: `FAME <rank> <name> <UTC time> <map>` lines, then `FAME END <total>`. */
-static void cmd_fame(Server *s, int ci)
+static void cmd_fame(Server *s, int ci, char *args, uint64_t now_ms)
 {
+    (void)args;
+    (void)now_ms;
     enum { FAME_SHOWN = 20 };
     FameEntry e[FAME_SHOWN];
     int total = 0;
     int n = fame_list(s->fame, e, FAME_SHOWN, &total);
     if (n < 0) {
-        lobby_send(s, ci, "ERR internal the hall of fame cannot be read");
+        tcp_send(s, ci, "ERR internal the hall of fame cannot be read");
         return;
     }
     for (int i = 0; i < n; i++) {
         char *sp = strchr(e[i].found_at, ' ');
         if (sp != NULL)
             *sp = 'T';
-        lobby_send(s, ci, "FAME %d %s %sZ %s", e[i].rank, e[i].name, e[i].found_at, e[i].map);
+        tcp_send(s, ci, "FAME %d %s %sZ %s", e[i].rank, e[i].name, e[i].found_at, e[i].map);
     }
-    lobby_send(s, ci, "FAME END %d", total);
+    tcp_send(s, ci, "FAME END %d", total);
 }
 
-static void cmd_help(Server *s, int ci)
+static void cmd_ping(Server *s, int ci, char *args, uint64_t now_ms)
 {
-    static const char *const lines[] = {
-        "LOGIN <name> [<version>]   log in as a guest",
-        "SAY <text>                 chat to everyone",
-        "ME <text>                  an action (/me)",
-        "WHISPER <name> <text>      private message",
-        "WHO                        who is online",
-        "PING [<text>]              keep-alive, answers PONG",
-        "QUIT [<reason>]            leave",
-    };
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-        lobby_send(s, ci, "HELP %s", lines[i]);
-    lobby_send(s, ci, "HELP END");
+    (void)now_ms;
+    if (args != NULL)
+        tcp_send(s, ci, "PONG %s", args);
+    else
+        tcp_send(s, ci, "PONG");
 }
 
-/* Adds flood penalty; returns false if the connection was dropped for flooding. */
-static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
+static void cmd_quit(Server *s, int ci, char *args, uint64_t now_ms)
 {
-    SrvConn *c = &s->conns[ci];
-    uint64_t drained = now_ms - c->penalty_ms; /* 1 point per ms = 1000 per second */
-    c->penalty = drained >= c->penalty ? 0 : c->penalty - (uint32_t)drained;
-    c->penalty_ms = now_ms;
-    c->penalty += points;
-    if (c->penalty > FLOOD_KICK) {
-        s->stats.tcp_flood_dropped++;
-        lobby_send(s, ci, "BYE flood");
-        conn_flush(s, ci);
-        conn_kill(s, ci, "flood");
-        return false;
-    }
-    if (c->penalty > FLOOD_MUTE && now_ms >= c->muted_until_ms) {
-        c->muted_until_ms = now_ms + FLOOD_MUTE_MS;
-        lobby_send(s, ci, "NOTICE you are muted for %d s for flooding", FLOOD_MUTE_MS / 1000);
-    }
-    return true;
+    (void)args;
+    (void)now_ms;
+    tcp_send(s, ci, "BYE");
+    tcp_end(s, ci, "quit", PROTO_DISC_LOGOUT);
 }
 
-static void handle_line(Server *s, int ci, char *line, uint64_t now_ms)
+static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms);
+
+static const Cmd commands[] = {
+    {"LOGIN", cmd_login, false, false, "LOGIN <name> [<version> [<claim>]]   log in"},
+    {"SAY", cmd_say, true, true, "SAY <text>                 chat to everyone"},
+    {"ME", cmd_me, true, true, "ME <text>                  an action (/me)"},
+    {"WHISPER", cmd_whisper, true, true, "WHISPER <name> <text>      private message"},
+    {"WHO", cmd_who, true, false, "WHO                        who is online"},
+    {"PING", cmd_ping, false, false, "PING [<text>]              keep-alive, answers PONG"},
+    {"HELP", cmd_help, false, false, NULL},
+    {"FAME", cmd_fame, true, false, NULL}, /* not listed: part of the hunt */
+    {"QUIT", cmd_quit, false, false, "QUIT [<reason>]            leave"},
+};
+
+static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms)
 {
-    SrvConn *c = &s->conns[ci];
+    (void)args;
+    (void)now_ms;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (commands[i].usage != NULL)
+            tcp_send(s, ci, "HELP %s", commands[i].usage);
+    tcp_send(s, ci, "HELP END");
+}
+
+void lobby_line(Server *s, int ci, char *line, uint64_t now_ms)
+{
     char *args = strchr(line, ' ');
     if (args != NULL)
         *args++ = '\0';
-    const char *cmd = line;
-    bool is_chat = strcasecmp(cmd, "SAY") == 0 || strcasecmp(cmd, "ME") == 0 ||
-                   strcasecmp(cmd, "WHISPER") == 0;
-    if (!penalize(s, ci, is_chat ? FLOOD_CHAT : FLOOD_OTHER, now_ms))
+    const Cmd *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && cmd == NULL; i++)
+        if (strcasecmp(line, commands[i].name) == 0)
+            cmd = &commands[i];
+    if (!penalize(s, ci, cmd != NULL && cmd->chat ? FLOOD_CHAT : FLOOD_OTHER, now_ms))
         return;
-    if (strcasecmp(cmd, "PING") == 0) {
-        if (args != NULL)
-            lobby_send(s, ci, "PONG %s", args);
-        else
-            lobby_send(s, ci, "PONG");
-        return;
-    }
-    if (strcasecmp(cmd, "HELP") == 0) {
-        cmd_help(s, ci);
+    if (cmd == NULL) {
+        /* Echo at most UNKNOWN_ECHO_MAX bytes, cut on a character boundary. */
+        size_t n = line_utf8_boundary((const uint8_t *)line, strnlen(line, UNKNOWN_ECHO_MAX));
+        tcp_send(s, ci, "ERR unknown no command '%.*s' (try HELP)", (int)n, line);
         return;
     }
-    if (strcasecmp(cmd, "QUIT") == 0) {
-        lobby_send(s, ci, "BYE");
-        conn_end(s, ci, "quit", PROTO_DISC_LOGOUT);
+    if (cmd->needs_login && s->conns[ci].player < 0) {
+        tcp_send(s, ci, "ERR auth log in first: LOGIN <name>");
         return;
     }
-    if (strcasecmp(cmd, "LOGIN") == 0) {
-        cmd_login(s, ci, args, now_ms);
-        return;
-    }
-    bool known = is_chat || strcasecmp(cmd, "WHO") == 0 || strcasecmp(cmd, "FAME") == 0;
-    if (!known) {
-        lobby_send(s, ci, "ERR unknown no command '%.32s' (try HELP)", cmd);
-        return;
-    }
-    if (c->player < 0) {
-        lobby_send(s, ci, "ERR auth log in first: LOGIN <name>");
-        return;
-    }
-    const char *me = s->players[c->player].name;
-    if (strcasecmp(cmd, "WHO") == 0) {
-        cmd_who(s, ci);
-    } else if (strcasecmp(cmd, "FAME") == 0) {
-        cmd_fame(s, ci);
-    } else if (strcasecmp(cmd, "SAY") == 0) {
-        if (chat_allowed(s, ci, args, now_ms)) {
-            s->stats.chat_lines++;
-            lobby_broadcast(s, -1, "CHAT %s %s", me, args);
-            if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
-                game_legend(s, (unsigned)c->player);
-        }
-    } else if (strcasecmp(cmd, "ME") == 0) {
-        if (chat_allowed(s, ci, args, now_ms)) {
-            s->stats.chat_lines++;
-            lobby_broadcast(s, -1, "ACTION %s %s", me, args);
-        }
-    } else { /* WHISPER */
-        char *to = NULL, *text = NULL;
-        if (!split_target(args, &to, &text)) {
-            lobby_send(s, ci, "ERR args usage: WHISPER <name> <text>");
-            return;
-        }
-        if (!chat_allowed(s, ci, text, now_ms))
-            return;
-        int target = find_player_by_name(s, to);
-        if (target < 0 || s->players[target].conn < 0) {
-            lobby_send(s, ci, "ERR nosuch no player named %s", to);
-            return;
-        }
-        s->stats.chat_lines++;
-        const char *to_name = s->players[target].name;
-        lobby_send(s, ci, "WHISPER %s %s %s", me, to_name, text);
-        if (s->players[target].conn != ci)
-            lobby_send(s, s->players[target].conn, "WHISPER %s %s %s", me, to_name, text);
-    }
-}
-
-static void conn_read(Server *s, int ci, uint64_t now_ms)
-{
-    uint8_t buf[4096];
-    for (;;) {
-        SrvConn *c = &s->conns[ci];
-        if (!c->used || c->closing)
-            return;
-        ssize_t r = recv(c->fd, buf, sizeof buf, 0);
-        if (r == 0) {
-            conn_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
-            conn_free(s, ci);
-            return;
-        }
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                conn_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
-                conn_free(s, ci);
-            }
-            return;
-        }
-        c->last_rx_ms = now_ms;
-        size_t off = 0;
-        while (off < (size_t)r) {
-            c = &s->conns[ci];
-            if (!c->used || c->closing)
-                return;
-            size_t used = 0;
-            LineStatus st = line_reader_feed(&c->reader, buf + off, (size_t)r - off, &used);
-            off += used;
-            if (st == LINE_READY) {
-                handle_line(s, ci, c->reader.line, now_ms);
-            } else if (st != LINE_NEED_MORE) {
-                s->stats.tcp_bad_lines++;
-                lobby_send(s, ci, "ERR line %s", line_status_str(st));
-                if (!penalize(s, ci, FLOOD_BAD, now_ms))
-                    return;
-            }
-        }
-    }
-}
-
-unsigned lobby_pollfds(Server *s, struct pollfd *fds, unsigned cap, int *conn_of)
-{
-    unsigned n = 0;
-    if (s->tcp_fd >= 0 && n < cap) {
-        fds[n] = (struct pollfd){.fd = s->tcp_fd, .events = POLLIN};
-        conn_of[n++] = -1;
-    }
-    for (unsigned i = 0; i < s->cfg.tcp_max_conns && n < cap; i++) {
-        SrvConn *c = &s->conns[i];
-        if (!c->used)
-            continue;
-        short ev = c->closing ? 0 : POLLIN;
-        if (c->out_len > 0)
-            ev |= POLLOUT;
-        fds[n] = (struct pollfd){.fd = c->fd, .events = ev};
-        conn_of[n++] = (int)i;
-    }
-    return n;
-}
-
-void lobby_service(Server *s, const struct pollfd *fds, unsigned n, const int *conn_of,
-                   uint64_t now_ms)
-{
-    for (unsigned i = 0; i < n; i++) {
-        if (fds[i].revents == 0)
-            continue;
-        if (conn_of[i] < 0) {
-            accept_new(s, now_ms);
-            continue;
-        }
-        int ci = conn_of[i];
-        if (!s->conns[ci].used || s->conns[ci].fd != fds[i].fd)
-            continue;
-        if (fds[i].revents & (POLLIN | POLLHUP | POLLERR))
-            conn_read(s, ci, now_ms);
-    }
-}
-
-void lobby_housekeeping(Server *s, uint64_t now_ms)
-{
-    for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
-        SrvConn *c = &s->conns[i];
-        if (!c->used)
-            continue;
-        if (!c->closing && c->player < 0 && now_ms - c->opened_ms > s->cfg.login_timeout_ms) {
-            lobby_send(s, (int)i, "ERR timeout no LOGIN within %u s",
-                       s->cfg.login_timeout_ms / 1000);
-            conn_end(s, (int)i, "timeout", PROTO_DISC_LOGOUT);
-        } else if (!c->closing && now_ms - c->last_rx_ms > s->cfg.idle_timeout_ms) {
-            lobby_send(s, (int)i, "BYE idle");
-            conn_end(s, (int)i, "timeout", PROTO_DISC_LOGOUT);
-        }
-        if (!c->used)
-            continue;
-        conn_flush(s, (int)i);
-        if (c->used && c->closing && (c->out_len == 0 || now_ms - c->opened_ms > CLOSE_GRACE_MS))
-            conn_free(s, (int)i);
-    }
+    cmd->run(s, ci, args, now_ms);
 }

@@ -76,9 +76,11 @@ static void find_default_map(SrvConfig *cfg, const SrvConfig *defaults)
 static int print_fame(const SrvConfig *cfg)
 {
     char err[700];
-    Fame *f = fame_open(cfg->data_dir, err, sizeof err);
+    Names *names = names_create(err, sizeof err);
+    Fame *f = names != NULL ? fame_open(cfg->data_dir, names, err, sizeof err) : NULL;
     if (f == NULL) {
         fprintf(stderr, "arena-server: %s\n", err);
+        names_destroy(names);
         return 1;
     }
     enum { SHOWN = 1000 };
@@ -88,12 +90,14 @@ static int print_fame(const SrvConfig *cfg)
     if (n < 0) {
         fprintf(stderr, "arena-server: %s: cannot read the hall of fame\n", fame_path(f));
         fame_close(f);
+        names_destroy(names);
         return 1;
     }
     printf("Hall of fame (%s): %d %s\n", fame_path(f), total, total == 1 ? "entry" : "entries");
     for (int i = 0; i < n; i++)
         printf("%4d  %-16s  %s UTC  %s\n", e[i].rank, e[i].name, e[i].found_at, e[i].map);
     fame_close(f);
+    names_destroy(names);
     return 0;
 }
 

@@ -1,24 +1,28 @@
 /* server.c — the Server handle and its single-threaded event loop.
  *
  * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the ENet socket,
- * the TCP listener and connections, and the discovery socket with the timeout set to the time
- * until the next tick; drains ENet until it has no more events; runs the due 60 Hz ticks with
- * an accumulator; flushes. Nothing here knows a wire format. */
+ * the TCP listener and connections, the discovery socket and the operator socket with the
+ * timeout set to the time until the next tick; reads the time once; decides with the schedule
+ * (schedule.h) which ticks are due, so inputs are accepted for all of them; gives every source
+ * its bounded share (ENet events, TCP lines, discovery answers); runs the due 60 Hz ticks;
+ * flushes. Nothing here knows a wire format. */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "enet_alloc.h"
 #include "msg.h"
 #include "server.h"
 
 enum {
-    LOOP_MAX_WAIT_MS = 50,            /* housekeeping runs at least this often */
-    MAX_CATCHUP_TICKS = 15,           /* after a stall, skip ahead rather than run a burst */
     WARMUP_TICKS = 5 * PROTO_TICK_HZ, /* allocations in ticks after this are counted */
+    TRIM_PERIOD_MS = 10000,           /* returns freed heap to the system this often */
 };
 
 static bool read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
@@ -54,8 +58,18 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->stop = stop;
     s->tcp_fd = -1;
     s->disc_fd = -1;
+    s->now_ms = clock_now_ms();
 
-    char err[600];
+    char err[700];
+    if (sodium_init() < 0) {
+        log_info(log, "server", "libsodium failed to initialise");
+        goto fail;
+    }
+    s->names = names_create(err, sizeof err);
+    if (s->names == NULL) {
+        log_info(log, "names", "%s", err);
+        goto fail;
+    }
     if (!read_file(cfg->map_path, &s->map_text, &s->map_len, err, sizeof err)) {
         log_info(log, "map", "%s", err);
         goto fail;
@@ -67,11 +81,17 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     }
     sim_init(&s->world, &s->map);
     egg_init(&s->egg, &s->map);
-    s->fame = fame_open(cfg->data_dir, err, sizeof err);
+    s->fame = fame_open(cfg->data_dir, s->names, err, sizeof err);
     if (s->fame == NULL) {
         log_info(log, "fame", "%s", err);
         goto fail;
     }
+    s->bans = bans_open(cfg->data_dir, err, sizeof err);
+    if (s->bans == NULL) {
+        log_info(log, "bans", "%s", err);
+        goto fail;
+    }
+    rl_table_init(&s->disc_sources);
     MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
     s->map_msg = malloc(s->map_len + 32);
     if (s->map_msg == NULL)
@@ -92,8 +112,13 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
         s->conns[i].fd = -1;
         s->conns[i].player = -1;
     }
-    if (!game_open(s) || !lobby_open(s) || !disc_open(s))
+    if (!game_open(s) || !tcp_open(s) || !disc_open(s))
         goto fail;
+    s->ctl = ctl_open(s, err, sizeof err);
+    if (s->ctl == NULL) {
+        log_info(log, "ctl", "%s", err);
+        goto fail;
+    }
     return s;
 fail:
     srv_destroy(s);
@@ -104,12 +129,15 @@ void srv_destroy(Server *s)
 {
     if (s == NULL)
         return;
+    ctl_close(s->ctl);
     if (s->conns != NULL)
-        lobby_close_all(s, "server shutting down");
+        tcp_close_all(s, "server shutting down");
     game_close(s);
     if (s->disc_fd >= 0)
         close(s->disc_fd);
     fame_close(s->fame);
+    bans_close(s->bans);
+    names_destroy(s->names);
     free(s->players);
     free(s->conns);
     free(s->map_text);
@@ -134,6 +162,44 @@ static void status_line(Server *s, double seconds)
     s->stats.window_bytes_out = 0;
 }
 
+/* Runs the ticks the schedule says are due: fast-forwarded ones (after a stall) without
+ * snapshots, then the normal ones. */
+static void run_ticks(Server *s, const SchedPlan *plan)
+{
+    const uint64_t period_us = 1000000u / PROTO_TICK_HZ;
+    if (plan->skipped > 0) {
+        sim_skip_ticks(&s->world, (uint32_t)plan->skipped);
+        s->stats.ticks_skipped += plan->skipped;
+    }
+    uint32_t total = plan->fast_forward + plan->run;
+    for (uint32_t i = 0; i < total; i++) {
+        s->fast_forward = i < plan->fast_forward;
+        uint64_t t0 = clock_now_us();
+        enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
+        game_tick(s);
+        enet_alloc_set_in_tick(false, false);
+        uint32_t dt = (uint32_t)(clock_now_us() - t0);
+        stats_hist_add(&s->stats.tick_us, dt);
+        stats_hist_add(&s->stats.window_us, dt);
+        if (dt > period_us && !s->fast_forward)
+            s->stats.overruns++;
+        s->stats.ticks++;
+    }
+    s->stats.ticks_fast_forwarded += plan->fast_forward;
+    s->fast_forward = false;
+}
+
+static void note_stall(Server *s, const SchedPlan *plan)
+{
+    if (plan->fast_forward == 0 && plan->skipped == 0)
+        return;
+    s->stats.stalls++;
+    log_info(s->log, "server",
+             "stalled for about %llu ms: %u ticks caught up without snapshots, %llu skipped",
+             (unsigned long long)((plan->fast_forward + 1 + plan->skipped) * 1000u / PROTO_TICK_HZ),
+             plan->fast_forward, (unsigned long long)plan->skipped);
+}
+
 int srv_run(Server *s)
 {
     enum { MAX_FDS = 4100 };
@@ -144,22 +210,14 @@ int srv_run(Server *s)
         free(conn_of);
         return 1;
     }
-    const uint64_t period_us = 1000000u / PROTO_TICK_HZ;
-    uint64_t start_us = clock_now_us();
-    uint64_t ticks_done = 0;
-    uint64_t last_status_ms = clock_now_ms();
+    sched_init(&s->sched, clock_now_us());
+    uint64_t last_status_ms = clock_now_ms(), last_trim_ms = last_status_ms;
     log_info(s->log, "server", "'%s' playing '%s': TCP %s:%u, UDP %s:%u, discovery UDP %u",
              s->cfg.name, s->map.name, s->cfg.bind, s->cfg.login_port, s->cfg.bind,
              s->cfg.game_port, s->cfg.discovery_port);
 
     while (!*s->stop) {
-        uint64_t now_us = clock_now_us();
-        /* Tick n is due at start + n * 1/60 s (exact, no drift from rounding the period). */
-        uint64_t due_us = start_us + (ticks_done + 1) * 1000000u / PROTO_TICK_HZ;
-        int wait_ms = now_us >= due_us ? 0 : (int)((due_us - now_us + 999) / 1000);
-        if (wait_ms > LOOP_MAX_WAIT_MS)
-            wait_ms = LOOP_MAX_WAIT_MS;
-
+        int wait_ms = tcp_pending_input(s) ? 0 : sched_wait_ms(&s->sched, clock_now_us());
         unsigned n = 0;
         fds[n] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
         conn_of[n++] = -2;
@@ -167,51 +225,46 @@ int srv_run(Server *s)
             fds[n] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
             conn_of[n++] = -3;
         }
+        unsigned first_ctl = n;
+        n += ctl_pollfds(s->ctl, fds + n, MAX_FDS - n);
         unsigned first_tcp = n;
-        n += lobby_pollfds(s, fds + n, MAX_FDS - n, conn_of + n);
+        n += tcp_pollfds(s, fds + n, MAX_FDS - n, conn_of + n);
         if (poll(fds, n, wait_ms) < 0 && errno != EINTR) {
             log_info(s->log, "server", "poll: %s", strerror(errno));
             break;
         }
-        uint64_t now_ms = clock_now_ms();
+        uint64_t now_us = clock_now_us();
+        uint64_t now_ms = now_us / 1000u;
+        s->now_ms = now_ms;
+        /* Decide the due ticks first: after a stall the inputs that waited in the socket are
+         * for ticks about to be caught up, not "too early". */
+        SchedPlan plan = sched_plan(&s->sched, now_us);
+        note_stall(s, &plan);
+        s->input_horizon = s->world.tick + (uint32_t)plan.skipped + plan.fast_forward + plan.run;
         game_service(s, now_ms);
-        lobby_service(s, fds + first_tcp, n - first_tcp, conn_of + first_tcp, now_ms);
+        tcp_service(s, fds + first_tcp, n - first_tcp, conn_of + first_tcp, now_ms);
         disc_service(s, now_ms);
-
-        now_us = clock_now_us();
-        unsigned ran = 0;
-        while (now_us >= start_us + (ticks_done + 1) * 1000000u / PROTO_TICK_HZ) {
-            if (ran == MAX_CATCHUP_TICKS) {
-                /* Stalled (debugger, suspended VM): resynchronise instead of bursting. */
-                start_us = now_us - (ticks_done * 1000000u / PROTO_TICK_HZ);
-                break;
-            }
-            uint64_t t0 = clock_now_us();
-            enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
-            game_tick(s);
-            enet_alloc_set_in_tick(false, false);
-            uint32_t dt = (uint32_t)(clock_now_us() - t0);
-            stats_hist_add(&s->stats.tick_us, dt);
-            stats_hist_add(&s->stats.window_us, dt);
-            if (dt > period_us)
-                s->stats.overruns++;
-            s->stats.ticks++;
-            ticks_done++;
-            ran++;
-            now_us = clock_now_us();
-        }
+        ctl_service(s->ctl, fds + first_ctl, first_tcp - first_ctl, now_ms);
+        run_ticks(s, &plan);
         enet_host_flush(s->host);
         game_housekeeping(s, now_ms);
-        lobby_housekeeping(s, now_ms);
+        tcp_housekeeping(s, now_ms);
 
         if (s->cfg.status_interval_s > 0 &&
             now_ms - last_status_ms >= s->cfg.status_interval_s * 1000u) {
             status_line(s, (double)(now_ms - last_status_ms) / 1000.0);
             last_status_ms = now_ms;
         }
+        if (now_ms - last_trim_ms >= TRIM_PERIOD_MS) {
+            /* Memory freed after a burst (ENet's pool gives back what it does not keep) goes
+             * back to the system instead of staying in the heap. */
+            enet_alloc_trim();
+            malloc_trim(0);
+            last_trim_ms = now_ms;
+        }
     }
     log_info(s->log, "server", "stopping: telling %u players", s->players_now);
-    lobby_close_all(s, "server shutting down");
+    tcp_close_all(s, "server shutting down");
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state != SP_FREE)
             game_release_player(s, i, PROTO_DISC_SHUTDOWN);

@@ -12,13 +12,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bans.h"
 #include "config.h"
+#include "drops.h"
 #include "egg.h"
 #include "fame.h"
 #include "line.h"
 #include "log.h"
 #include "map.h"
+#include "names.h"
 #include "protocol.h"
+#include "ratelimit.h"
+#include "schedule.h"
 #include "sim.h"
 #include "snapshot.h"
 #include "stats.h"
@@ -30,7 +35,11 @@ enum {
                                 real ones at 256 players; older acks get a full snapshot) */
     SRV_SNAP_BUDGET = PROTO_MAX_DATAGRAM - 32, /* snapshot payload; ENet headers fit the rest */
     SRV_OUT_LINE_MAX = 1024,                   /* longest line the server sends */
+    SRV_TCP_CHUNK = 4096, /* bytes read from one connection per wake-up at most */
+    SRV_CLAIM_BYTES = 16, /* a legend's claim secret (hex in CLAIM / LOGIN) */
 };
+
+typedef struct Ctl Ctl;
 
 typedef enum SrvPlayerState {
     SP_FREE = 0,
@@ -44,24 +53,40 @@ typedef struct SrvConn {
     uint32_t ip; /* IPv4, network order */
     char addr[48];
     LineReader reader;
-    char *out; /* pending output, tcp_outbuf_bytes */
+    /* Bytes read but not yet framed (the line budget of one wake-up ran out). */
+    uint8_t in[SRV_TCP_CHUNK];
+    size_t in_off, in_len;
+    RlBucket rx;  /* read budget: tcp_read_rate bytes per second */
+    bool eof;     /* the peer shut down its side: answer what it sent, then close */
+    bool stalled; /* over its read budget: not polled for input until it refills */
+    char *out;    /* pending output, tcp_outbuf_bytes */
     size_t out_len;
     uint64_t opened_ms, last_rx_ms;
     int player;          /* slot, -1 before login */
     uint32_t penalty;    /* flood score, drains 1 per ms */
     uint64_t penalty_ms; /* when penalty was last drained */
     uint64_t muted_until_ms;
-    bool closing; /* flush what is queued, then close */
+    bool closing;  /* flush what is queued, then close */
+    bool fin_sent; /* closing, output drained, our side shut down */
 } SrvConn;
 
 typedef struct SrvPlayer {
     SrvPlayerState state;
-    char name[PROTO_NAME_MAX + 1];
-    int conn; /* TCP connection index */
+    char name[PROTO_NAME_MAX + 1]; /* NFC, validated by names.c */
+    char key[NAME_KEY_MAX + 1];    /* confusable key: equal keys are the same name */
+    int conn;                      /* TCP connection index */
     uint8_t token[PROTO_TOKEN_BYTES];
     bool token_live;
     uint64_t token_expires_ms;
     uint32_t ip;
+    /* ENet admission (udp_gate.c): the CONNECT this login let in. */
+    uint32_t connect_tag; /* msg_connect_tag(token) */
+    bool admitted;
+    uint32_t admit_connect_id;
+    uint16_t admit_port;
+    uint8_t admits;          /* CONNECTs let in for this login (re-admission after a failed try) */
+    bool crowned;            /* a hall-of-fame name, its claim presented: wears the crown */
+    uint64_t muted_until_ms; /* muted by the operator (arena-ctl mute) */
     ENetPeer *peer;
     uint64_t bound_ms;
     /* Inputs by tick: slot tick % SRV_INPUT_RING holds input_tick[] / inputs[]. */
@@ -79,10 +104,16 @@ typedef struct SrvPlayer {
     bool legend;         /* found what is hidden, this session */
 } SrvPlayer;
 
-/* Per ENet peer that has not bound yet. */
-typedef struct SrvPending {
+/* Per ENet peer (same index as host->peers), kept by udp_gate.c and game.c. */
+typedef struct SrvPeer {
+    int admit_slot;       /* player whose login let this peer's CONNECT in; -1 none */
+    bool half_open;       /* CONNECT admitted, handshake not complete */
+    uint64_t admitted_ms; /* when the CONNECT was let in */
     uint64_t connected_ms;
-} SrvPending;
+    int32_t credit;     /* half-open: bytes received not yet answered (amplification <= 1) */
+    uint32_t lost_seen; /* ENet's packetsLost when we last looked (retransmissions) */
+    RlBucket rate;      /* datagrams per second from this peer */
+} SrvPeer;
 
 typedef struct Server {
     SrvConfig cfg;
@@ -93,20 +124,22 @@ typedef struct Server {
     uint8_t *map_msg; /* the MAP message, encoded once */
     size_t map_msg_len;
     SimWorld world;
-    Egg egg;             /* the hidden hunt's progress per player (egg.h: spoiler) */
-    Fame *fame;          /* hall of fame in data_dir */
-    SrvPlayer *players;  /* cfg.max_players */
-    SrvConn *conns;      /* cfg.tcp_max_conns */
-    SrvPending *pending; /* per ENet peer index */
+    Egg egg;            /* the hidden hunt's progress per player (egg.h: spoiler) */
+    Fame *fame;         /* hall of fame in data_dir */
+    Bans *bans;         /* banned addresses and names in data_dir */
+    Names *names;       /* name rules (ICU) */
+    Ctl *ctl;           /* operator control socket */
+    SrvPlayer *players; /* cfg.max_players */
+    SrvConn *conns;     /* cfg.tcp_max_conns */
+    SrvPeer *peers;     /* per ENet peer index */
     ENetHost *host;
     int tcp_fd;
     int disc_fd;
-    /* Discovery rate limit: recent sources. */
-    struct {
-        uint32_t ip;
-        uint64_t window_ms;
-        unsigned count;
-    } disc_rl[64];
+    uint64_t now_ms; /* this loop iteration's time (the ENet intercept has no time argument) */
+    uint64_t gate_backlog_epoch; /* second of the last reliable-backlog check */
+    /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
+    RlTable disc_sources;
+    RlBucket disc_budget;
     /* This tick's world, quantized once for every viewer (captured for viewer -1). */
     Snapshot world_view;
     SnapEntity *world_view_ents;
@@ -115,7 +148,9 @@ typedef struct Server {
     SnapEntity *scratch_ents;
     float *scratch_prio;
     SimInput tick_inputs[PROTO_MAX_PLAYERS];
-    uint64_t next_tick_us;
+    Sched sched;
+    uint32_t input_horizon; /* newest tick due this iteration: inputs up to it + window fit */
+    bool fast_forward;      /* catching up after a stall: no snapshots this tick */
     uint64_t started_us;
     unsigned players_now;
     SrvStats stats;
@@ -128,19 +163,36 @@ void srv_destroy(Server *s);
 /* Runs until *stop is set; then tells players and closes cleanly. Returns 0 on a clean stop. */
 int srv_run(Server *s);
 
-/* lobby.c: the TCP line protocol. */
-bool lobby_open(Server *s);
-void lobby_close_all(Server *s, const char *reason);
-unsigned lobby_pollfds(Server *s, struct pollfd *fds, unsigned cap, int *conn_of);
-void lobby_service(Server *s, const struct pollfd *fds, unsigned n, const int *conn_of,
-                   uint64_t now_ms);
-void lobby_housekeeping(Server *s, uint64_t now_ms);
+/* tcp.c: TCP connections of the login port. */
+bool tcp_open(Server *s);
+void tcp_close_all(Server *s, const char *reason);
+unsigned tcp_pollfds(Server *s, struct pollfd *fds, unsigned cap, int *conn_of);
+void tcp_service(Server *s, const struct pollfd *fds, unsigned n, const int *conn_of,
+                 uint64_t now_ms);
+/* True if some connection holds bytes it has not had its turn to handle yet. */
+bool tcp_pending_input(const Server *s);
+void tcp_housekeeping(Server *s, uint64_t now_ms);
 /* Queues a line (without "\n") to one connection / every logged-in connection. */
-void lobby_send(Server *s, int conn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void lobby_broadcast(Server *s, int except_conn, const char *fmt, ...)
+void tcp_send(Server *s, int conn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tcp_broadcast(Server *s, int except_conn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Ends the connection's player (LEAVE, game release) and closes it once its output drained. */
+void tcp_end(Server *s, int conn, const char *leave_reason, ProtoDisconnect disc);
+/* Ends at once (logged with why). */
+void tcp_kill(Server *s, int conn, const char *why);
 /* Ends a player's TCP session (the game side calls this when the peer is lost). */
-void lobby_drop_player(Server *s, unsigned slot, const char *reason);
+void tcp_drop_player(Server *s, unsigned slot, const char *reason);
+/* Removes a player for the operator (kick, ban): `BYE kicked <reason>`, LEAVE ... kicked,
+ * ENet disconnect PROTO_DISC_KICKED. */
+void tcp_kick_player(Server *s, unsigned slot, const char *reason);
+/* TCP connections from ip (only those not logged in, if not_logged_in). */
+unsigned tcp_count_addr(const Server *s, uint32_t ip, bool not_logged_in);
+
+/* lobby.c: what the lines mean. */
+void lobby_line(Server *s, int conn, char *line, uint64_t now_ms);
+void lobby_bad_line(Server *s, int conn, LineStatus st, uint64_t now_ms);
+/* Gives the finder of the hunt the claim secret of their name (CLAIM line). */
+void lobby_legend_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES]);
 
 /* game.c: ENet, inputs, the tick, snapshots. */
 bool game_open(Server *s);

@@ -2,9 +2,11 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 void stats_hist_add(StatsHist *h, uint32_t us)
 {
@@ -43,6 +45,95 @@ long stats_rss_peak_kb(void)
     return ru.ru_maxrss; /* kB on Linux */
 }
 
+long stats_rss_now_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f == NULL)
+        return -1;
+    long size = 0, resident = -1;
+    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+        resident = -1;
+    fclose(f);
+    long page = sysconf(_SC_PAGESIZE);
+    return resident < 0 || page <= 0 ? -1 : resident * (page / 1024);
+}
+
+typedef struct JsonOut {
+    char *buf;
+    size_t cap, len;
+    bool overflow;
+} JsonOut;
+
+static void jout(JsonOut *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void jout(JsonOut *j, const char *fmt, ...)
+{
+    if (j->overflow)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(j->buf + j->len, j->cap - j->len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= j->cap - j->len)
+        j->overflow = true;
+    else
+        j->len += (size_t)n;
+}
+
+static void jkey(JsonOut *j, const char *key, uint64_t v)
+{
+    jout(j, "%s\"%s\": %llu", j->len > 1 ? ", " : "", key, (unsigned long long)v);
+}
+
+size_t stats_json(const SrvStats *s, char *out, size_t cap)
+{
+    JsonOut j = {out, cap, 0, false};
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    jout(&j, "{");
+    jkey(&j, "ticks", s->ticks);
+    jkey(&j, "tick_us_p50", stats_hist_percentile(&s->tick_us, 0.50));
+    jkey(&j, "tick_us_p99", stats_hist_percentile(&s->tick_us, 0.99));
+    jkey(&j, "tick_us_max", s->tick_us.max);
+    jkey(&j, "tick_overruns", s->overruns);
+    jkey(&j, "stalls", s->stalls);
+    jkey(&j, "ticks_fast_forwarded", s->ticks_fast_forwarded);
+    jkey(&j, "ticks_skipped", s->ticks_skipped);
+    jkey(&j, "players_peak", s->players_peak);
+    jkey(&j, "bytes_out", s->bytes_out);
+    jkey(&j, "packets_out", s->packets_out);
+    jkey(&j, "bytes_in", s->bytes_in);
+    jkey(&j, "packets_in", s->packets_in);
+    jkey(&j, "max_datagram_bytes", s->max_datagram_bytes);
+    jkey(&j, "snapshots_sent", s->snapshots_sent);
+    jkey(&j, "snapshot_bytes", s->snapshot_bytes);
+    jkey(&j, "full_snapshots", s->full_snapshots);
+    jkey(&j, "entities_omitted", s->entities_omitted);
+    jkey(&j, "bad_packets", s->bad_packets);
+    jkey(&j, "inputs_late", s->inputs_late);
+    jkey(&j, "inputs_early", s->inputs_early);
+    jkey(&j, "inputs_missing", s->inputs_missing);
+    jkey(&j, "bind_failures", s->bind_failures);
+    jkey(&j, "tcp_accepted", s->tcp_accepted);
+    jkey(&j, "tcp_rejected", s->tcp_rejected);
+    jkey(&j, "tcp_bad_lines", s->tcp_bad_lines);
+    jkey(&j, "tcp_slow_dropped", s->tcp_slow_dropped);
+    jkey(&j, "tcp_flood_dropped", s->tcp_flood_dropped);
+    jkey(&j, "chat_lines", s->chat_lines);
+    jkey(&j, "disc_queries", s->disc_queries);
+    jkey(&j, "disc_answered", s->disc_answered);
+    jkey(&j, "disc_dropped", s->disc_dropped);
+    jkey(&j, "heap_allocs_in_tick", s->heap_allocs_in_tick);
+    for (unsigned k = 0; k < DROP_COUNT; k++)
+        jkey(&j, drop_key((SrvDrop)k), s->drops.count[k]);
+    long peak = stats_rss_peak_kb(), now = stats_rss_now_kb();
+    jkey(&j, "rss_kb_peak", peak > 0 ? (uint64_t)peak : 0);
+    jkey(&j, "rss_kb", now > 0 ? (uint64_t)now : 0);
+    jout(&j, "}");
+    return j.overflow ? 0 : j.len;
+}
+
 bool stats_write_json(const SrvStats *s, const char *path, char *err, size_t errlen)
 {
     char tmp[600];
@@ -51,60 +142,18 @@ bool stats_write_json(const SrvStats *s, const char *path, char *err, size_t err
         snprintf(err, errlen, "path too long");
         return false;
     }
+    char json[8192];
+    size_t len = stats_json(s, json, sizeof json);
+    if (len == 0) {
+        snprintf(err, errlen, "statistics do not fit");
+        return false;
+    }
     FILE *f = fopen(tmp, "w");
     if (f == NULL) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         return false;
     }
-    fprintf(f,
-            "{\n"
-            "  \"ticks\": %llu,\n"
-            "  \"tick_us_p50\": %u,\n"
-            "  \"tick_us_p99\": %u,\n"
-            "  \"tick_us_max\": %u,\n"
-            "  \"tick_overruns\": %llu,\n"
-            "  \"players_peak\": %u,\n"
-            "  \"bytes_out\": %llu,\n"
-            "  \"packets_out\": %llu,\n"
-            "  \"bytes_in\": %llu,\n"
-            "  \"packets_in\": %llu,\n"
-            "  \"max_datagram_bytes\": %u,\n"
-            "  \"snapshots_sent\": %llu,\n"
-            "  \"snapshot_bytes\": %llu,\n"
-            "  \"full_snapshots\": %llu,\n"
-            "  \"entities_omitted\": %llu,\n"
-            "  \"bad_packets\": %llu,\n"
-            "  \"inputs_late\": %llu,\n"
-            "  \"inputs_early\": %llu,\n"
-            "  \"inputs_missing\": %llu,\n"
-            "  \"bind_failures\": %llu,\n"
-            "  \"tcp_accepted\": %llu,\n"
-            "  \"tcp_rejected\": %llu,\n"
-            "  \"tcp_bad_lines\": %llu,\n"
-            "  \"tcp_slow_dropped\": %llu,\n"
-            "  \"tcp_flood_dropped\": %llu,\n"
-            "  \"chat_lines\": %llu,\n"
-            "  \"disc_queries\": %llu,\n"
-            "  \"disc_answered\": %llu,\n"
-            "  \"disc_dropped\": %llu,\n"
-            "  \"heap_allocs_in_tick\": %llu,\n"
-            "  \"rss_kb_peak\": %ld\n"
-            "}\n",
-            (unsigned long long)s->ticks, stats_hist_percentile(&s->tick_us, 0.50),
-            stats_hist_percentile(&s->tick_us, 0.99), s->tick_us.max,
-            (unsigned long long)s->overruns, s->players_peak, (unsigned long long)s->bytes_out,
-            (unsigned long long)s->packets_out, (unsigned long long)s->bytes_in,
-            (unsigned long long)s->packets_in, s->max_datagram_bytes,
-            (unsigned long long)s->snapshots_sent, (unsigned long long)s->snapshot_bytes,
-            (unsigned long long)s->full_snapshots, (unsigned long long)s->entities_omitted,
-            (unsigned long long)s->bad_packets, (unsigned long long)s->inputs_late,
-            (unsigned long long)s->inputs_early, (unsigned long long)s->inputs_missing,
-            (unsigned long long)s->bind_failures, (unsigned long long)s->tcp_accepted,
-            (unsigned long long)s->tcp_rejected, (unsigned long long)s->tcp_bad_lines,
-            (unsigned long long)s->tcp_slow_dropped, (unsigned long long)s->tcp_flood_dropped,
-            (unsigned long long)s->chat_lines, (unsigned long long)s->disc_queries,
-            (unsigned long long)s->disc_answered, (unsigned long long)s->disc_dropped,
-            (unsigned long long)s->heap_allocs_in_tick, stats_rss_peak_kb());
+    fprintf(f, "%s\n", json);
     bool ok = fflush(f) == 0 && !ferror(f);
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "drops.h"
+
 enum { STATS_HIST_US = 16384 }; /* 1 us buckets; longer ticks land in the last one */
 
 typedef struct StatsHist {
@@ -35,7 +37,11 @@ typedef struct SrvStats {
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;
     uint64_t chat_lines;
     uint64_t disc_queries, disc_answered, disc_dropped;
-    uint64_t heap_allocs_in_tick; /* ENet/packet allocations during ticks after warm-up */
+    uint64_t heap_allocs_in_tick;  /* ENet/packet allocations during ticks after warm-up */
+    uint64_t stalls;               /* times the loop found more than a burst of ticks due */
+    uint64_t ticks_fast_forwarded; /* ticks simulated without snapshots to catch up */
+    uint64_t ticks_skipped;        /* ticks not simulated (a stall beyond the catch-up cap) */
+    DropLog drops;                 /* counted drops and refusals, by kind (drops.h) */
 } SrvStats;
 
 void stats_hist_add(StatsHist *h, uint32_t us);
@@ -44,6 +50,11 @@ void stats_hist_reset(StatsHist *h);
 uint32_t stats_hist_percentile(const StatsHist *h, double p);
 /* Peak resident set size of this process, kB (getrusage). */
 long stats_rss_peak_kb(void);
+/* Resident set size now, kB (/proc/self/statm); -1 if unknown. */
+long stats_rss_now_kb(void);
+/* The statistics as one JSON object (no newlines inside) into out; returns its length, or 0
+ * if it does not fit. */
+size_t stats_json(const SrvStats *s, char *out, size_t cap);
 bool stats_write_json(const SrvStats *s, const char *path, char *err, size_t errlen);
 
 #endif

@@ -156,6 +156,42 @@ size_t line_utf8_length(const uint8_t *s, size_t len)
     return count;
 }
 
+size_t line_utf8_boundary(const uint8_t *s, size_t len)
+{
+    /* Find the lead byte of the last character: back over up to 3 continuation bytes. */
+    size_t i = len, cont = 0;
+    while (i > 0 && cont < 3 && (s[i - 1] & 0xC0) == 0x80) {
+        i--;
+        cont++;
+    }
+    if (i == 0)
+        return len; /* nothing but continuation bytes: not a cut character */
+    uint8_t b0 = s[i - 1];
+    size_t need = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 1;
+    if (need == 1)
+        return len; /* ASCII last (or a stray continuation byte): nothing was cut */
+    return cont + 1 >= need ? len : i - 1;
+}
+
+static bool is_forging(uint32_t cp)
+{
+    return cp == 0x2028 || cp == 0x2029 || cp == 0x85 || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool line_text_safe(const uint8_t *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0 || is_control(cp) || is_forging(cp))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 const char *line_status_str(LineStatus s)
 {
     switch (s) {

@@ -50,6 +50,15 @@ bool line_utf8_valid(const uint8_t *s, size_t len);
 bool line_text_valid(const uint8_t *s, size_t len);
 /* Number of code points in valid UTF-8. */
 size_t line_utf8_length(const uint8_t *s, size_t len);
+/* The longest prefix of s[0..len) that does not end inside a UTF-8 sequence: len itself, or
+ * less when the last character was cut (use it to shorten text without breaking it). */
+size_t line_utf8_boundary(const uint8_t *s, size_t len);
+/* True if valid text (line_text_valid) also holds nothing that makes one line look like two
+ * or reorders what follows it: no U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR, U+0085
+ * NEXT LINE (also a C1 control), and no bidi embeddings, overrides or isolates (U+202A..202E,
+ * U+2066..2069). Chat, action and whisper text must pass (Python's str.splitlines() and
+ * terminals would otherwise show a line the sender forged). */
+bool line_text_safe(const uint8_t *s, size_t len);
 
 const char *line_status_str(LineStatus s);
 

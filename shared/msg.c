@@ -579,3 +579,9 @@ const char *msg_error_str(MsgError e)
     }
     return "unknown message error";
 }
+
+uint32_t msg_connect_tag(const uint8_t token[PROTO_TOKEN_BYTES])
+{
+    return (uint32_t)token[0] | ((uint32_t)token[1] << 8) | ((uint32_t)token[2] << 16) |
+           ((uint32_t)token[3] << 24);
+}

@@ -117,6 +117,11 @@ MsgError msg_disc_reply_decode(const uint8_t *buf, size_t len, MsgDiscReply *m);
 size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap);
 MsgError msg_event_decode(const uint8_t *buf, size_t len, MsgEvent *m);
 
+/* The 32-bit ENet connect data of a client joining with this session token: the token's
+ * first four bytes, little-endian (docs/protocol.md §6). The server admits a CONNECT only if
+ * it carries the tag of a live login from the same address. */
+uint32_t msg_connect_tag(const uint8_t token[PROTO_TOKEN_BYTES]);
+
 const char *msg_error_str(MsgError e);
 
 #endif

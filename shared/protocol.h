@@ -7,8 +7,9 @@
 #define ARENA_PROTOCOL_H
 
 enum {
-    /* Bumped on any incompatible wire change. Carried in BIND, WELCOME, discovery and LOGIN. */
-    PROTO_VERSION = 1,
+    /* Bumped on any incompatible wire change. Carried in BIND, WELCOME, discovery and LOGIN.
+     * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims. */
+    PROTO_VERSION = 2,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */
@@ -69,6 +70,8 @@ typedef enum ProtoDisconnect {
     PROTO_DISC_PROTOCOL = 5,     /* malformed messages */
     PROTO_DISC_LOGOUT = 6,       /* the TCP session ended */
     PROTO_DISC_FULL = 7,         /* no free slot or too many peers from one address */
+    PROTO_DISC_KICKED = 8,       /* removed by the operator (arena-ctl kick or ban) */
+    PROTO_DISC_BACKLOG = 9,      /* the client stopped acknowledging reliable messages */
 } ProtoDisconnect;
 
 #endif

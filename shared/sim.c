@@ -517,6 +517,11 @@ void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
     w->tick++;
 }
 
+void sim_skip_ticks(SimWorld *w, uint32_t n)
+{
+    w->tick += n;
+}
+
 /* ---- hash ---------------------------------------------------------------------------- */
 
 static uint64_t fnv_le(uint64_t h, uint32_t v, unsigned bytes)

@@ -96,6 +96,9 @@ bool sim_add_player(SimWorld *w, unsigned slot);
 void sim_remove_player(SimWorld *w, unsigned slot); /* also removes the player's shots */
 /* Advances one tick. inputs[slot] is used for every active slot. */
 void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS]);
+/* Advances the tick counter by n without stepping: the server was stopped that long and
+ * nothing moved (it skips only what is beyond its catch-up limit). */
+void sim_skip_ticks(SimWorld *w, uint32_t n);
 /* The per-player part of the step that prediction replays: aim, acceleration, friction, speed
  * clamp, wall collision, cooldown. Returns true if the player fires this tick (the world step
  * then spawns the shot). Does nothing (returns false) for a dead player. */

@@ -32,7 +32,8 @@
 #endif
 
 enum {
-    CONNECT_BATCH = 20,          /* bots started per batch */
+    CONNECT_BATCH = 10,          /* bots started per batch (under the server's per-address
+                                    limit of connections not logged in yet, 16) */
     CONNECT_PERIOD_US = 50000,   /* between batches */
     THINK_US = 50000,            /* behaviours decide 20 times a second */
     MAX_WAIT_MS = 50,            /* poll timeout cap */

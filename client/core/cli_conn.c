@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -246,6 +247,8 @@ static CliFailure login_failure(const char *code)
         return CLI_FAIL_VERSION;
     if (strcmp(code, "timeout") == 0)
         return CLI_FAIL_TIMEOUT;
+    if (strcmp(code, "banned") == 0)
+        return CLI_FAIL_BANNED;
     return CLI_FAIL_PROTOCOL;
 }
 
@@ -262,6 +265,8 @@ static const char *failure_label(CliFailure f)
         return "wrong version";
     case CLI_FAIL_TIMEOUT:
         return "timeout";
+    case CLI_FAIL_BANNED:
+        return "banned";
     default:
         return "login refused";
     }
@@ -313,6 +318,25 @@ static void handle_line(CliConn *c, char *line, uint64_t now_us)
     }
     if (c->cfg.on_line != NULL)
         c->cfg.on_line(c->cfg.user, line);
+    if (strncmp(line, "CLAIM ", 6) == 0) {
+        char name[PROTO_NAME_MAX + 1], hex[2 * PROTO_TOKEN_BYTES + 1];
+        if (cli_parse_claim(line + 6, name, hex) && c->cfg.on_claim != NULL)
+            c->cfg.on_claim(c->cfg.user, name, hex);
+        else if (!cli_parse_claim(line + 6, name, hex))
+            c->stats.bad_lines++;
+        return;
+    }
+    if (c->state == CLI_JOINING && strncmp(line, "ERR ", 4) == 0) {
+        /* Refused between login and game (a per-address limit, a ban): the join is over. */
+        char code[CLI_ERR_CODE_MAX + 1];
+        const char *text = "";
+        if (cli_parse_err(line + 4, code, &text) &&
+            (strcmp(code, "full") == 0 || strcmp(code, "banned") == 0)) {
+            CliFailure f = login_failure(code);
+            fail(c, f, "%s: %s", failure_label(f), *text ? text : code);
+            return;
+        }
+    }
     if (strcmp(line, "BYE") == 0 || strncmp(line, "BYE ", 4) == 0) {
         c->got_bye = true;
         snprintf(c->bye_reason, sizeof c->bye_reason, "%s", line[3] ? line + 4 : "");
@@ -383,8 +407,11 @@ static void tcp_read(CliConn *c, uint64_t now_us)
 
 static void tcp_connected(CliConn *c, uint64_t now_us)
 {
-    char line[64];
-    snprintf(line, sizeof line, "LOGIN %s %d", c->cfg.name, PROTO_VERSION);
+    char line[128];
+    if (c->cfg.claim[0] != '\0')
+        snprintf(line, sizeof line, "LOGIN %s %d %s", c->cfg.name, PROTO_VERSION, c->cfg.claim);
+    else
+        snprintf(line, sizeof line, "LOGIN %s %d", c->cfg.name, PROTO_VERSION);
     c->state = CLI_LOGGING_IN;
     c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
     queue_line(c, line);
@@ -431,7 +458,15 @@ static void start_enet(CliConn *c, uint64_t now_us)
     ENetAddress a;
     a.host = c->server.sin_addr.s_addr; /* network order, as ENet keeps it */
     a.port = c->udp_port;
-    c->peer = enet_host_connect(c->host, &a, PROTO_CHANNEL_COUNT, PROTO_VERSION);
+    /* The connect id (ENet draws it from randomSeed) keys ENet's checksum: it must be
+     * unguessable, or a blind attacker could forge our datagrams (docs/security.md). */
+    if (getrandom(&c->host->randomSeed, sizeof c->host->randomSeed, 0) !=
+        (ssize_t)sizeof c->host->randomSeed) {
+        fail(c, CLI_FAIL_INTERNAL, "cannot draw a connection id: %s", strerror(errno));
+        return;
+    }
+    /* The connect data proves this CONNECT comes with our login (the server's gate). */
+    c->peer = enet_host_connect(c->host, &a, PROTO_CHANNEL_COUNT, msg_connect_tag(c->token));
     if (c->peer == NULL) {
         fail(c, CLI_FAIL_INTERNAL, "cannot start the ENet connection");
         return;
@@ -504,6 +539,12 @@ static void on_enet_disconnect(CliConn *c, enet_uint32 data)
         break;
     case PROTO_DISC_LOGOUT:
         fail(c, CLI_FAIL_SERVER_GONE, "server gone: the session ended");
+        break;
+    case PROTO_DISC_KICKED:
+        fail(c, CLI_FAIL_KICKED, "disconnected by the server (kicked)");
+        break;
+    case PROTO_DISC_BACKLOG:
+        fail(c, CLI_FAIL_KICKED, "disconnected by the server (we stopped acknowledging)");
         break;
     default:
         if (was_connected)
@@ -844,6 +885,11 @@ CliConn *cli_conn_create(const CliConnConfig *cfg, uint64_t now_us, char *err, s
                  PROTO_MAX_ENTITIES);
         return NULL;
     }
+    size_t cl = strnlen(cfg->claim, sizeof cfg->claim);
+    if (cl != 0 && (cl != 2 * PROTO_TOKEN_BYTES || strspn(cfg->claim, "0123456789abcdef") != cl)) {
+        snprintf(err, errlen, "a claim is %d lower-case hex digits", 2 * PROTO_TOKEN_BYTES);
+        return NULL;
+    }
     CliConn *c = calloc(1, sizeof *c);
     if (c == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -870,6 +916,7 @@ CliConn *cli_conn_create(const CliConnConfig *cfg, uint64_t now_us, char *err, s
         return NULL;
     }
     c->host->intercept = on_datagram;
+    c->host->checksum = enet_crc32; /* the protocol's checksum over the connection id */
     /* The MTU a peer asks for in its CONNECT is the peer's own, copied from the host when the
      * peer is reset; enet_host_create reset it with the default (1400). Reset it again so the
      * server is asked for datagrams of at most PROTO_MAX_DATAGRAM bytes. */

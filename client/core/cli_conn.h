@@ -71,6 +71,11 @@ typedef struct CliConnConfig {
     /* Optional: every SNAPSHOT message received while joining or playing, after it was
      * applied (or dropped). */
     void (*on_snapshot)(void *user, const CliSnapInfo *info);
+    /* A legend's claim secret for this name on this server (32 hex digits, "" = none): sent
+     * in LOGIN so the name's crown is ours (docs/protocol.md §5.2). */
+    char claim[2 * PROTO_TOKEN_BYTES + 1];
+    /* Optional: the server gave us a claim secret (CLAIM line) to keep for next time. */
+    void (*on_claim)(void *user, const char *name, const char *claim_hex);
     void *user;
 } CliConnConfig;
 
@@ -99,6 +104,7 @@ typedef enum CliFailure {
     CLI_FAIL_SERVER_GONE, /* TCP closed, ENet peer lost or silent */
     CLI_FAIL_KICKED,      /* the server ended the session (flood, idle...) */
     CLI_FAIL_SHUTDOWN,    /* the server is stopping */
+    CLI_FAIL_BANNED,      /* the address or the name is banned (ERR banned) */
     CLI_FAIL_INTERNAL,    /* out of memory, socket() failed */
 } CliFailure;
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <enet/enet.h>
-#include <string.h>
+#include "enet_wire.h"
+#include "line.h"
 
 /* Decimal digits only, no sign, no leading zero (except "0"), value <= max. */
 static bool parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
@@ -133,54 +133,37 @@ bool cli_parse_err(const char *args, char code[CLI_ERR_CODE_MAX + 1], const char
     return true;
 }
 
-static uint16_t read_be16(const uint8_t *p)
+bool cli_parse_claim(const char *args, char name[PROTO_NAME_MAX + 1],
+                     char hex[2 * PROTO_TOKEN_BYTES + 1])
 {
-    return (uint16_t)((p[0] << 8) | p[1]);
+    const char *sp = strchr(args, ' ');
+    size_t nn = sp ? (size_t)(sp - args) : 0;
+    if (sp == NULL || nn == 0 || nn > PROTO_NAME_MAX ||
+        !line_text_valid((const uint8_t *)args, nn) || strlen(sp + 1) != 2 * PROTO_TOKEN_BYTES)
+        return false;
+    for (size_t i = 0; i < 2 * PROTO_TOKEN_BYTES; i++) {
+        int d = hex_digit(sp[1 + i]);
+        if (d < 0)
+            return false;
+        hex[i] = "0123456789abcdef"[d];
+    }
+    hex[2 * PROTO_TOKEN_BYTES] = '\0';
+    memcpy(name, args, nn);
+    name[nn] = '\0';
+    return true;
 }
 
 bool cli_datagram_has_channel_data(const uint8_t *d, size_t len, uint8_t channel)
 {
-    if (len < offsetof(ENetProtocolHeader, sentTime))
+    EwHeader h;
+    if (!ew_read_header(d, len, true, &h) || h.compressed)
         return false;
-    uint16_t peer_id = read_be16(d);
-    if (peer_id & ENET_PROTOCOL_HEADER_FLAG_COMPRESSED)
-        return false;
-    size_t pos = (peer_id & ENET_PROTOCOL_HEADER_FLAG_SENT_TIME)
-                     ? sizeof(ENetProtocolHeader)
-                     : offsetof(ENetProtocolHeader, sentTime);
-    while (pos + sizeof(ENetProtocolCommandHeader) <= len) {
-        unsigned cmd = d[pos] & ENET_PROTOCOL_COMMAND_MASK;
-        uint8_t ch = d[pos + 1];
-        if (cmd == ENET_PROTOCOL_COMMAND_NONE || cmd >= ENET_PROTOCOL_COMMAND_COUNT)
-            return false;
-        size_t size = enet_protocol_command_size((enet_uint8)cmd);
-        if (size == 0 || size > len - pos)
-            return false;
-        size_t off = 0;
-        switch (cmd) {
-        case ENET_PROTOCOL_COMMAND_SEND_RELIABLE:
-            off = offsetof(ENetProtocolSendReliable, dataLength);
-            break;
-        case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE:
-            off = offsetof(ENetProtocolSendUnreliable, dataLength);
-            break;
-        case ENET_PROTOCOL_COMMAND_SEND_UNSEQUENCED:
-            off = offsetof(ENetProtocolSendUnsequenced, dataLength);
-            break;
-        case ENET_PROTOCOL_COMMAND_SEND_FRAGMENT:
-        case ENET_PROTOCOL_COMMAND_SEND_UNRELIABLE_FRAGMENT:
-            off = offsetof(ENetProtocolSendFragment, dataLength);
-            break;
-        default:
-            break;
-        }
-        size_t data_len = off != 0 ? read_be16(d + pos + off) : 0;
-        if (data_len > len - pos - size)
-            return false;
-        if (ch == channel && data_len > 0)
+    EwWalk w;
+    ew_walk_init(&w, d, len, &h);
+    EwCommand c;
+    while (ew_walk_next(&w, &c) == EW_COMMAND)
+        if (c.channel == channel && c.data_len > 0)
             return true;
-        pos += size + data_len;
-    }
     return false;
 }
 

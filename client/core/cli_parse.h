@@ -35,9 +35,16 @@ long cli_parse_hello_version(const char *line);
  * NUL-terminated into code[CLI_ERR_CODE_MAX + 1]) and *text (the rest, maybe ""). */
 bool cli_parse_err(const char *args, char code[CLI_ERR_CODE_MAX + 1], const char **text);
 
-/* True if a raw ENet datagram (as received from the socket, ENet protocol header first)
- * carries message data on ENet channel `channel`. Walks ENet's command headers; returns
- * false for anything it does not understand (compressed, truncated, unknown commands). */
+/* "CLAIM <name> <32 hex digits>" (the arguments, after "CLAIM "): a legend's claim secret.
+ * name gets 1..PROTO_NAME_MAX bytes of valid text without spaces, hex the 32 digits in lower
+ * case. False for anything else. */
+bool cli_parse_claim(const char *args, char name[PROTO_NAME_MAX + 1],
+                     char hex[2 * PROTO_TOKEN_BYTES + 1]);
+
+/* True if a raw ENet datagram (as received from the socket, ENet protocol header and the
+ * checksum every game datagram carries first) has message data on ENet channel `channel`.
+ * Walks the commands with enet_wire.h; returns false for anything it does not understand
+ * (compressed, truncated, unknown commands). */
 bool cli_datagram_has_channel_data(const uint8_t *data, size_t len, uint8_t channel);
 
 /* "host[:port]" as typed or given on a command line: host (1..cap-1 bytes, no spaces) into

@@ -26,7 +26,7 @@ fail() {
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start_server() {
     "$server" --port "$port" --set bind=127.0.0.1 --set discovery_port=0 --map "$map" \
-        --set peers_per_ip=32 --data-dir "$work/data" >>"$work/server.log" 2>&1 &
+        --data-dir "$work/data" >>"$work/server.log" 2>&1 &
     server_pid=$!
     pids+=("$server_pid")
     for _ in $(seq 1 100); do

@@ -1,10 +1,11 @@
 /* test_enet_bind.c — the ENet side of joining, against a real arena-server (started by
  * with_server.sh with token_ttl_ms=1000; ARENA_HOST / ARENA_PORT in the environment).
  *
- * A peer that never binds, binds with a wrong, reused or expired token, or sends something
- * else first is disconnected with the documented reason and never receives game state; a
- * peer with a fresh token gets WELCOME, MAP and decodable snapshots; closing the TCP session
- * removes the player from the game. */
+ * A CONNECT without a live login's tag, or with a used or expired one, gets no answer at all
+ * (the server keeps no state for it). A logged-in peer that never binds, binds with a wrong
+ * token or sends something else first is disconnected with the documented reason and never
+ * receives game state; a peer with a fresh token gets WELCOME, MAP and decodable snapshots;
+ * closing the TCP session removes the player from the game. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -106,20 +108,51 @@ static void tcp_login(Tcp *t, const char *name, uint8_t token[PROTO_TOKEN_BYTES]
 typedef struct Peer {
     ENetHost *host;
     ENetPeer *peer;
+    unsigned datagrams; /* UDP datagrams received from the server */
 } Peer;
 
-static void peer_connect(Peer *p)
+static int ENET_CALLBACK count_datagram(ENetHost *host, ENetEvent *event)
 {
+    (void)event;
+    Peer *p = host->peers[0].data;
+    if (p != NULL)
+        p->datagrams++;
+    return 0;
+}
+
+/* Starts an ENet connection the way the protocol says (checksum on, random connect id, the
+ * login's connect tag as connect data) and waits up to ms for it; true if it connected. */
+static bool peer_try_connect(Peer *p, uint32_t tag, int ms)
+{
+    memset(p, 0, sizeof *p);
     p->host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
     assert_non_null(p->host);
+    p->host->checksum = enet_crc32;
+    p->host->intercept = count_datagram;
+    assert_int_equal(getrandom(&p->host->randomSeed, sizeof p->host->randomSeed, 0),
+                     sizeof p->host->randomSeed);
     ENetAddress a;
     enet_address_set_host_ip(&a, host_ip());
     a.port = port();
-    p->peer = enet_host_connect(p->host, &a, PROTO_CHANNEL_COUNT, PROTO_VERSION);
+    p->peer = enet_host_connect(p->host, &a, PROTO_CHANNEL_COUNT, tag);
     assert_non_null(p->peer);
+    p->peer->data = p;
     ENetEvent ev;
-    assert_true(enet_host_service(p->host, &ev, 3000) > 0);
-    assert_int_equal(ev.type, ENET_EVENT_TYPE_CONNECT);
+    enet_uint32 until = enet_time_get() + (enet_uint32)ms;
+    while (enet_time_get() < until) {
+        int r = enet_host_service(p->host, &ev, 20);
+        assert_true(r >= 0);
+        if (r > 0 && ev.type == ENET_EVENT_TYPE_CONNECT)
+            return true;
+        if (r > 0 && ev.type == ENET_EVENT_TYPE_DISCONNECT)
+            return false;
+    }
+    return false;
+}
+
+static void peer_connect(Peer *p, const uint8_t token[PROTO_TOKEN_BYTES])
+{
+    assert_true(peer_try_connect(p, msg_connect_tag(token), 3000));
 }
 
 static void peer_send(Peer *p, const uint8_t *buf, size_t n)
@@ -167,12 +200,27 @@ static void send_bind(Peer *p, const uint8_t token[PROTO_TOKEN_BYTES])
     peer_send(p, buf, n);
 }
 
-static void test_silent_peer_is_dropped_within_bind_deadline(void **state)
+static void test_connect_without_login_gets_no_answer(void **state)
 {
     (void)state;
     Peer p;
+    uint32_t tag;
+    assert_int_equal(getrandom(&tag, sizeof tag, 0), sizeof tag);
+    assert_false(peer_try_connect(&p, tag, 1500));
+    assert_int_equal(p.datagrams, 0); /* not even a VERIFY_CONNECT: nothing to amplify */
+    peer_close(&p);
+}
+
+static void test_silent_peer_is_dropped_within_bind_deadline(void **state)
+{
+    (void)state;
+    Tcp t;
+    uint8_t token[PROTO_TOKEN_BYTES];
+    int id;
+    tcp_login(&t, "silent", token, &id);
+    Peer p;
     unsigned counts[8] = {0};
-    peer_connect(&p);
+    peer_connect(&p, token);
     enet_uint32 t0 = enet_time_get();
     int why = peer_run(&p, 5000, counts);
     enet_uint32 took = enet_time_get() - t0;
@@ -180,36 +228,59 @@ static void test_silent_peer_is_dropped_within_bind_deadline(void **state)
     assert_true(took >= 1500 && took < 4000); /* the 2 s deadline, give or take a loop */
     assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
+    close(t.fd);
 }
 
 static void test_wrong_token_is_refused(void **state)
 {
     (void)state;
+    Tcp t;
+    uint8_t token[PROTO_TOKEN_BYTES], wrong[PROTO_TOKEN_BYTES];
+    int id;
+    tcp_login(&t, "wrongtoken", token, &id);
+    memcpy(wrong, token, sizeof wrong);
+    wrong[15] ^= 0x5a; /* the connect tag (bytes 0..3) still matches: only BIND can tell */
     Peer p;
     unsigned counts[8] = {0};
-    uint8_t token[PROTO_TOKEN_BYTES];
-    for (unsigned i = 0; i < sizeof token; i++)
-        token[i] = (uint8_t)(i * 37 + 11);
-    peer_connect(&p);
-    send_bind(&p, token);
+    peer_connect(&p, token);
+    send_bind(&p, wrong);
     assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_BAD_TOKEN);
     assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
+    close(t.fd);
 }
 
 static void test_other_message_first_is_refused(void **state)
 {
     (void)state;
-    Peer p;
-    unsigned counts[8] = {0};
+    Tcp t;
+    uint8_t token[PROTO_TOKEN_BYTES];
+    int id;
+    tcp_login(&t, "impatient", token, &id);
+    /* An INPUT before BIND never reaches the game (the gate drops it); the peer is then
+     * dropped at the bind deadline and never gets state. */
     MsgInput in = {.snapshot_ack = 0, .newest_tick = 5, .count = 1};
     uint8_t buf[MSG_INPUT_MAX_BYTES];
     size_t n = msg_input_encode(&in, buf, sizeof buf);
-    peer_connect(&p);
+    Peer p;
+    unsigned counts[8] = {0};
+    peer_connect(&p, token);
     peer_send(&p, buf, n);
-    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_PROTOCOL);
-    assert_int_equal(counts[PROTO_MSG_SNAPSHOT], 0);
+    assert_int_equal(peer_run(&p, 4000, counts), PROTO_DISC_BIND_TIMEOUT);
+    assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
+    close(t.fd);
+
+    /* A first message shaped like BIND but of another type: a protocol error. */
+    tcp_login(&t, "impostor", token, &id);
+    uint8_t fake[MSG_BIND_BYTES] = {PROTO_MSG_INPUT};
+    memset(counts, 0, sizeof counts);
+    peer_connect(&p, token);
+    peer_send(&p, fake, sizeof fake);
+    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_PROTOCOL);
+    assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
+    peer_close(&p);
+    close(t.fd);
 }
 
 static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void **state)
@@ -221,7 +292,7 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
     tcp_login(&t, "binder", token, &id);
 
     Peer p;
-    peer_connect(&p);
+    peer_connect(&p, token);
     send_bind(&p, token);
     /* Collect messages for a second, decoding every snapshot against its baseline. */
     SnapEntity store[8][PROTO_MAX_ENTITIES];
@@ -276,13 +347,11 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
     assert_true(snaps >= 20); /* 30 Hz for a second, minus start-up */
     assert_int_equal(self_seen, snaps);
 
-    /* The token was single use. */
+    /* The token was single use: a second CONNECT with it gets no answer. */
     Peer q;
     unsigned counts[8] = {0};
-    peer_connect(&q);
-    send_bind(&q, token);
-    assert_int_equal(peer_run(&q, 3000, counts), PROTO_DISC_BAD_TOKEN);
-    assert_int_equal(counts[PROTO_MSG_SNAPSHOT], 0);
+    assert_false(peer_try_connect(&q, msg_connect_tag(token), 1500));
+    assert_int_equal(q.datagrams, 0);
     peer_close(&q);
 
     /* Closing the TCP session removes the player: the ENet peer is disconnected. */
@@ -301,12 +370,10 @@ static void test_expired_token_is_refused(void **state)
     tcp_login(&t, "latecomer", token, &id);
     struct timespec nap = {1, 300 * 1000 * 1000}; /* token_ttl_ms=1000 for this server */
     nanosleep(&nap, NULL);
+    /* An expired token's CONNECT gets no answer. */
     Peer p;
-    unsigned counts[8] = {0};
-    peer_connect(&p);
-    send_bind(&p, token);
-    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_BAD_TOKEN);
-    assert_int_equal(counts[PROTO_MSG_SNAPSHOT], 0);
+    assert_false(peer_try_connect(&p, msg_connect_tag(token), 1500));
+    assert_int_equal(p.datagrams, 0);
     peer_close(&p);
     close(t.fd);
 }
@@ -316,6 +383,7 @@ int main(void)
     if (enet_initialize() != 0)
         return 1;
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connect_without_login_gets_no_answer),
         cmocka_unit_test(test_silent_peer_is_dropped_within_bind_deadline),
         cmocka_unit_test(test_wrong_token_is_refused),
         cmocka_unit_test(test_other_message_first_is_refused),

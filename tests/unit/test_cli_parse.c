@@ -22,7 +22,7 @@ static void test_login_ok(void **state)
     (void)state;
     CliLoginOk ok;
     assert_true(cli_parse_login_ok("token=00112233445566778899aabbccddeeff id=12 udp=7777 "
-                                   "version=1 tick=60 snap=30",
+                                   "version=2 tick=60 snap=30",
                                    &ok));
     static const uint8_t want[PROTO_TOKEN_BYTES] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
                                                     0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
@@ -56,7 +56,7 @@ static void test_login_ok_rejects(void **state)
         "token=%s id=1 udp=0",     /* port 0 */
         "token=%s id=1 udp=65536",
         "token=%s id=1 udp=",
-        "token=%s id=1 udp=7777 version=2", /* another protocol */
+        "token=%s id=1 udp=7777 version=3", /* another protocol */
         "token=%s id=1 udp=7777 tick=30",   /* another tick rate */
         "token=%s id=1 udp=7777 snap=5",    /* snapshot rate out of range */
         "token=%s id=1 id=2 udp=7777",      /* duplicate field */
@@ -109,11 +109,18 @@ static void put16(Dgram *d, size_t at, uint16_t v)
     d->b[at + 1] = (uint8_t)v;
 }
 
+/* Header bytes: peer id, the optional sent time, then the 4-byte checksum every game datagram
+ * carries (protocol version 2). */
+static size_t header_size(bool sent_time)
+{
+    return (sent_time ? sizeof(ENetProtocolHeader) : offsetof(ENetProtocolHeader, sentTime)) + 4;
+}
+
 static void header(Dgram *d, bool sent_time)
 {
     memset(d, 0, sizeof *d);
     put16(d, 0, (uint16_t)(3 | (sent_time ? ENET_PROTOCOL_HEADER_FLAG_SENT_TIME : 0)));
-    d->n = sent_time ? sizeof(ENetProtocolHeader) : offsetof(ENetProtocolHeader, sentTime);
+    d->n = header_size(sent_time);
 }
 
 /* Appends a command of the given number on channel with `data_len` payload bytes. */
@@ -177,8 +184,7 @@ static void test_datagram_hostile(void **state)
         assert_false(cli_datagram_has_channel_data(d.b, n, 1));
     /* A length pointing past the end. */
     Dgram e = d;
-    put16(&e, sizeof(ENetProtocolHeader) + offsetof(ENetProtocolSendUnreliable, dataLength),
-          0xffff);
+    put16(&e, header_size(true) + offsetof(ENetProtocolSendUnreliable, dataLength), 0xffff);
     assert_false(cli_datagram_has_channel_data(e.b, e.n, 1));
     /* Compressed: cannot tell. */
     e = d;
@@ -188,9 +194,9 @@ static void test_datagram_hostile(void **state)
     assert_false(cli_datagram_has_channel_data(e.b, e.n, 1));
     /* Unknown command numbers. */
     e = d;
-    e.b[sizeof(ENetProtocolHeader)] = 0;
+    e.b[header_size(true)] = 0;
     assert_false(cli_datagram_has_channel_data(e.b, e.n, 1));
-    e.b[sizeof(ENetProtocolHeader)] = 15;
+    e.b[header_size(true)] = 15;
     assert_false(cli_datagram_has_channel_data(e.b, e.n, 1));
 }
 

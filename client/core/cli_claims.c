@@ -1,0 +1,226 @@
+/* cli_claims.c — see cli_claims.h. */
+#include "cli_claims.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "line.h"
+
+static bool valid_hex(const char *h)
+{
+    if (strlen(h) != 2 * PROTO_TOKEN_BYTES)
+        return false;
+    for (const char *p = h; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+static bool valid_word(const char *w, size_t max)
+{
+    size_t n = strlen(w);
+    return n > 0 && n <= max && strchr(w, ' ') == NULL && line_text_valid((const uint8_t *)w, n);
+}
+
+bool cli_claims_put(CliClaims *c, const char *server, const char *name, const char *hex)
+{
+    if (!valid_word(server, CLI_CLAIMS_SERVER_MAX) || !valid_word(name, PROTO_NAME_MAX) ||
+        !valid_hex(hex))
+        return false;
+    CliClaim *e = NULL;
+    for (unsigned i = 0; i < c->count && e == NULL; i++)
+        if (strcmp(c->e[i].server, server) == 0 && strcmp(c->e[i].name, name) == 0)
+            e = &c->e[i];
+    if (e == NULL) {
+        if (c->count == CLI_CLAIMS_MAX)
+            return false;
+        e = &c->e[c->count++];
+    }
+    snprintf(e->server, sizeof e->server, "%s", server);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    snprintf(e->hex, sizeof e->hex, "%s", hex);
+    return true;
+}
+
+const char *cli_claims_find(const CliClaims *c, const char *server, const char *name)
+{
+    for (unsigned i = 0; i < c->count; i++)
+        if (strcmp(c->e[i].server, server) == 0 && strcmp(c->e[i].name, name) == 0)
+            return c->e[i].hex;
+    return NULL;
+}
+
+/* One line (no terminator, NUL-terminated copy of at most 511 bytes). */
+static bool parse_line(CliClaims *c, char *line, const char **why)
+{
+    char *p = line;
+    while (*p == ' ')
+        p++;
+    if (*p == '\0' || *p == '#')
+        return true;
+    char *server = p, *name = NULL, *hex = NULL;
+    char *sp = strchr(server, ' ');
+    if (sp != NULL) {
+        *sp = '\0';
+        name = sp + 1;
+        sp = strchr(name, ' ');
+        if (sp != NULL) {
+            *sp = '\0';
+            hex = sp + 1;
+        }
+    }
+    if (name == NULL || hex == NULL) {
+        *why = "expected '<host:port> <name> <32 hex digits>'";
+        return false;
+    }
+    if (!cli_claims_put(c, server, name, hex)) {
+        *why = c->count == CLI_CLAIMS_MAX ? "too many claims" : "bad server, name or secret";
+        return false;
+    }
+    return true;
+}
+
+bool cli_claims_parse(CliClaims *c, const char *text, size_t len, char *err, size_t errlen)
+{
+    c->count = 0;
+    size_t pos = 0;
+    unsigned lineno = 0;
+    while (pos < len) {
+        lineno++;
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        size_t n = end - pos;
+        if (n > 0 && text[pos + n - 1] == '\r')
+            n--;
+        char line[512];
+        const char *why = NULL;
+        if (n >= sizeof line)
+            why = "line too long";
+        else if (!line_text_valid((const uint8_t *)text + pos, n))
+            why = "not UTF-8 text";
+        if (why == NULL) {
+            memcpy(line, text + pos, n);
+            line[n] = '\0';
+            (void)parse_line(c, line, &why);
+        }
+        if (why != NULL) {
+            snprintf(err, errlen, "line %u: %s", lineno, why);
+            c->count = 0;
+            return false;
+        }
+        pos = end < len ? end + 1 : end;
+    }
+    return true;
+}
+
+size_t cli_claims_format(const CliClaims *c, char *out, size_t cap)
+{
+    int n = snprintf(out, cap,
+                     "# Localhost Arena claim secrets: <server> <name> <secret>. "
+                     "Keep this file private.\n");
+    if (n < 0 || (size_t)n >= cap)
+        return 0;
+    size_t len = (size_t)n;
+    for (unsigned i = 0; i < c->count; i++) {
+        n = snprintf(out + len, cap - len, "%s %s %s\n", c->e[i].server, c->e[i].name, c->e[i].hex);
+        if (n < 0 || (size_t)n >= cap - len)
+            return 0;
+        len += (size_t)n;
+    }
+    return len;
+}
+
+bool cli_claims_load(CliClaims *c, const char *path, char *err, size_t errlen)
+{
+    c->count = 0;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        if (errno == ENOENT)
+            return true;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    char *text = malloc(CLI_CLAIMS_FILE_MAX + 1);
+    size_t n = text ? fread(text, 1, CLI_CLAIMS_FILE_MAX + 1, f) : 0;
+    bool bad = text == NULL || ferror(f);
+    fclose(f);
+    if (bad || n > CLI_CLAIMS_FILE_MAX) {
+        snprintf(err, errlen, "%s: %s", path, bad ? "cannot read" : "too large");
+        free(text);
+        return false;
+    }
+    char inner[128];
+    bool ok = cli_claims_parse(c, text, n, inner, sizeof inner);
+    free(text);
+    if (!ok)
+        snprintf(err, errlen, "%s: %s", path, inner);
+    return ok;
+}
+
+/* mkdir -p for the file's directory, 0700. */
+static bool make_parent(const char *path)
+{
+    char dir[1024];
+    int n = snprintf(dir, sizeof dir, "%s", path);
+    if (n < 0 || (size_t)n >= sizeof dir)
+        return false;
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return true;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return false;
+        *p = '/';
+    }
+    return mkdir(dir, 0700) == 0 || errno == EEXIST;
+}
+
+bool cli_claims_save(const CliClaims *c, const char *path, char *err, size_t errlen)
+{
+    static const size_t cap = CLI_CLAIMS_MAX * (CLI_CLAIMS_SERVER_MAX + 64) + 128;
+    char *text = malloc(cap);
+    size_t len = text ? cli_claims_format(c, text, cap) : 0;
+    char tmp[1100];
+    int tn = snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (len == 0 || tn < 0 || (size_t)tn >= sizeof tmp || !make_parent(path)) {
+        snprintf(err, errlen, "%s: cannot write (%s)", path,
+                 len == 0 ? "out of memory" : strerror(errno));
+        free(text);
+        return false;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+    if (fd >= 0)
+        ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(text);
+    return ok;
+}
+
+bool cli_claims_default_path(char *out, size_t cap)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg != NULL && xdg[0] == '/')
+        n = snprintf(out, cap, "%s/localhost-arena/claims", xdg);
+    else if (home != NULL && home[0] == '/')
+        n = snprintf(out, cap, "%s/.config/localhost-arena/claims", home);
+    else
+        return false;
+    return n > 0 && (size_t)n < cap;
+}

@@ -1,0 +1,40 @@
+/* udp_gate.h — the game port's door: every datagram is judged here before ENet parses it.
+ *
+ * Owns admission and filtering on the UDP game port, through ENet's intercept hook (so ENet
+ * allocates nothing and answers nothing for what is dropped here):
+ *   - a CONNECT gets in only if its 32-bit connect data is the connect tag of a live login
+ *     from the same IP address (msg_connect_tag), the address is not banned and holds fewer
+ *     than ip_max_peers peers; one CONNECT (connect id and port) per login;
+ *   - a half-open peer (handshake not complete) is answered at most one VERIFY_CONNECT per
+ *     datagram's worth of bytes it sent (amplification <= 1) and dropped after
+ *     GATE_HALF_OPEN_MS;
+ *   - any other datagram must come from the peer's address with its session and ENet's
+ *     checksum over the connection's id (a blind spoofer cannot forge DISCONNECT or SEND);
+ *   - before BIND a peer may send only the BIND (one reliable message of MSG_BIND_BYTES on
+ *     channel 0), after it only INPUT (unsequenced, channel 2, at most MSG_INPUT_MAX_BYTES),
+ *     acknowledgements, pings and disconnects, at most udp_peer_rate datagrams per second:
+ *     nothing a client can send makes ENet queue or reassemble anything.
+ * Every drop is counted and logged at a limited rate (drops.h). */
+#ifndef ARENA_SRV_UDP_GATE_H
+#define ARENA_SRV_UDP_GATE_H
+
+#include <stdint.h>
+
+typedef struct Server Server;
+
+enum {
+    GATE_HALF_OPEN_MS = 5000,     /* a handshake must complete within this */
+    GATE_ADMITS_PER_LOGIN = 4,    /* CONNECTs one login may let in (retries after expiry) */
+    GATE_BACKLOG_COMMANDS = 1024, /* outgoing reliable commands queued for one peer, at most */
+};
+
+/* Installs the hook, turns ENet checksums on and readies the per-peer state. */
+void gate_open(Server *s);
+/* Around every enet_host_service call: lets ENet retransmit a half-open peer's
+ * VERIFY_CONNECT only while that peer has sent enough to pay for it. */
+void gate_before_service(Server *s);
+void gate_after_service(Server *s);
+/* Drops expired half-open peers and players whose reliable backlog passed the cap. */
+void gate_housekeeping(Server *s, uint64_t now_ms);
+
+#endif
