@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cli_claims.h"
 #include "cli_conn.h"
 #include "cli_parse.h"
 #include "hunt.h"
@@ -65,6 +66,9 @@ typedef struct Options {
     char prefix[PROTO_NAME_MAX + 1];
     uint64_t seed;
     bool quiet;
+    const char *claims_path; /* --claims: legend claim secrets, read and kept up to date */
+    CliClaims *claims;
+    char server_key[CLI_CLAIMS_SERVER_MAX + 1]; /* "host:port", the claims' server field */
 } Options;
 
 typedef struct Bot {
@@ -91,6 +95,7 @@ typedef struct Bot {
     bool hunt_ready;
     uint64_t chat_seen; /* chat history entries already read */
     bool legend;        /* the server announced that this bot found it */
+    Options *opt;       /* for --claims */
 } Bot;
 
 static volatile sig_atomic_t interrupted;
@@ -317,6 +322,8 @@ static void usage(FILE *out)
                  "  -y, --say TEXT            what the bots chat (default: hello from NAME #N)\n"
                  "  -j, --json FILE           write the run's statistics as JSON\n"
                  "  -p, --name-prefix P       bot names are P0, P1, ... (default \"bot\")\n"
+                 "  -C, --claims FILE         legend claim secrets: presented at login, and\n"
+                 "                            new ones the server hands out are saved there\n"
                  "  -S, --seed N              behaviour random seed (default: from the clock)\n"
                  "  -q, --quiet               only the summary line\n"
                  "  -h, --help                this help\n"
@@ -351,6 +358,7 @@ static int parse_options(int argc, char **argv, Options *o)
         {"json", required_argument, NULL, 'j'},
         {"name-prefix", required_argument, NULL, 'p'},
         {"seed", required_argument, NULL, 'S'},
+        {"claims", required_argument, NULL, 'C'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -358,7 +366,7 @@ static int parse_options(int argc, char **argv, Options *o)
     };
     int ch;
     double v;
-    while ((ch = getopt_long(argc, argv, "s:db:n:t:B:c:y:j:p:S:qhV", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "s:db:n:t:B:c:y:j:p:S:C:qhV", opts, NULL)) != -1) {
         switch (ch) {
         case 's':
             if (!cli_parse_host_port(optarg, o->host, sizeof o->host, &o->port)) {
@@ -437,6 +445,9 @@ static int parse_options(int argc, char **argv, Options *o)
         case 'q':
             o->quiet = true;
             break;
+        case 'C':
+            o->claims_path = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -512,10 +523,29 @@ static bool discover_server(Options *o)
 
 /* ---- the swarm -------------------------------------------------------------------------- */
 
-static bool start_bot(Bot *b, unsigned index, const Options *o, uint64_t now)
+/* The server handed this bot a legend's claim secret: keep it in --claims at once. */
+static void on_claim(void *user, const char *name, const char *hex)
+{
+    Bot *b = user;
+    Options *o = b->opt;
+    if (o->claims == NULL)
+        return;
+    char err[600];
+    if (!cli_claims_put(o->claims, o->server_key, name, hex) ||
+        !cli_claims_save(o->claims, o->claims_path, err, sizeof err))
+        fprintf(stderr, "arena-bot: %s: cannot keep the claim for %s: %s\n", b->name, name,
+                o->claims->count == CLI_CLAIMS_MAX ? "too many claims" : err);
+    else if (!o->quiet)
+        printf("arena-bot: %s: claim for '%s' saved in %s\n", b->name, name, o->claims_path);
+}
+
+static bool start_bot(Bot *b, unsigned index, Options *o, uint64_t now)
 {
     CliConnConfig cfg;
     cli_conn_default_config(&cfg);
+    b->opt = o;
+    cfg.user = b;
+    cfg.on_claim = on_claim;
     snprintf(cfg.host, sizeof cfg.host, "%s", o->host);
     cfg.login_port = o->port;
     /* --name-prefix is at most PROTO_NAME_MAX - 4 bytes and --count at most 4000. */
@@ -523,6 +553,9 @@ static bool start_bot(Bot *b, unsigned index, const Options *o, uint64_t now)
     snprintf(name, sizeof name, "%s%u", o->prefix, index);
     memcpy(b->name, name, sizeof b->name - 1);
     memcpy(cfg.name, b->name, sizeof cfg.name);
+    const char *claim = o->claims ? cli_claims_find(o->claims, o->server_key, b->name) : NULL;
+    if (claim != NULL)
+        snprintf(cfg.claim, sizeof cfg.claim, "%s", claim);
     b->rng = o->seed ^ (0xD1B54A32D192ED03ull * (index + 1));
     b->strafe_dir = (index % 2) ? 1 : -1;
     b->aim = (float)(rng_unit(&b->rng) * 2.0 * PI_F - PI_F);
@@ -617,6 +650,9 @@ typedef struct Report {
     unsigned legends; /* bots the server announced as finders of the hidden road */
     double rate_sum, down_sum, up_sum;
     unsigned rate_n;
+    double rate_min;     /* slowest bot's snapshot rate */
+    uint64_t gap_max_us; /* longest gap between two snapshots of any bot */
+    uint64_t gaps_250ms; /* gaps over 250 ms, all bots */
     uint32_t max_snapshot_datagram, max_datagram, max_snapshot_payload;
     double pred_err_sum, pred_err_max;
     uint64_t rtt_hist[CLI_CONN_RTT_BUCKETS];
@@ -677,10 +713,16 @@ static void collect(const Bot *b, Report *r)
         r->down_sum += (double)(b->down_at_end - b->down_at_start) / secs;
         r->up_sum += (double)(b->up_at_end - b->up_at_start) / secs;
         if (st->snapshots >= 2 && st->last_snapshot_us > st->first_snapshot_us) {
-            r->rate_sum += (double)(st->snapshots - 1) * 1e6 /
-                           (double)(st->last_snapshot_us - st->first_snapshot_us);
+            double rate = (double)(st->snapshots - 1) * 1e6 /
+                          (double)(st->last_snapshot_us - st->first_snapshot_us);
+            r->rate_sum += rate;
+            if (r->rate_n == 0 || rate < r->rate_min)
+                r->rate_min = rate;
             r->rate_n++;
         }
+        if (st->max_snapshot_gap_us > r->gap_max_us)
+            r->gap_max_us = st->max_snapshot_gap_us;
+        r->gaps_250ms += st->snapshot_gaps_250ms;
         r->delay_sum += cli_interp_delay_ms(cli_conn_interp(b->conn));
         r->delay_n++;
     }
@@ -702,6 +744,9 @@ static bool write_json(const char *path, const Report *r, const Options *o)
     fprintf(f, "  \"behaviour\": \"%s\",\n", behaviour_names[o->behaviour]);
     fprintf(f, "  \"snapshots_received\": %llu,\n", (unsigned long long)r->snapshots);
     fprintf(f, "  \"snapshot_rate_hz\": %.3f,\n", r->rate_n ? r->rate_sum / r->rate_n : 0.0);
+    fprintf(f, "  \"snapshot_rate_hz_min\": %.3f,\n", r->rate_n ? r->rate_min : 0.0);
+    fprintf(f, "  \"snapshot_gap_ms_max\": %.1f,\n", (double)r->gap_max_us / 1000.0);
+    fprintf(f, "  \"snapshot_gaps_over_250ms\": %llu,\n", (unsigned long long)r->gaps_250ms);
     fprintf(f, "  \"bytes_down_per_bot_per_s\": %.1f,\n", r->down_sum * per);
     fprintf(f, "  \"bytes_up_per_bot_per_s\": %.1f,\n", r->up_sum * per);
     fprintf(f, "  \"max_snapshot_bytes\": %u,\n", r->max_snapshot_datagram);
@@ -751,6 +796,17 @@ int main(int argc, char **argv)
     if (o.discover && !discover_server(&o)) {
         enet_deinitialize();
         return 1;
+    }
+    CliClaims claims;
+    if (o.claims_path != NULL) {
+        char err[600];
+        if (!cli_claims_load(&claims, o.claims_path, err, sizeof err)) {
+            fprintf(stderr, "arena-bot: --claims %s\n", err);
+            enet_deinitialize();
+            return 2;
+        }
+        o.claims = &claims;
+        snprintf(o.server_key, sizeof o.server_key, "%s:%u", o.host, (unsigned)o.port);
     }
 
     Bot *bots = calloc(o.count, sizeof *bots);

@@ -752,6 +752,12 @@ static void on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint64_t no
         c->stats.max_snapshot_bytes = (uint32_t)len;
     if (c->stats.first_snapshot_us == 0)
         c->stats.first_snapshot_us = now_us;
+    else {
+        uint64_t gap = now_us - c->stats.last_snapshot_us;
+        if (gap > c->stats.max_snapshot_gap_us)
+            c->stats.max_snapshot_gap_us = gap;
+        c->stats.snapshot_gaps_250ms += gap > 250000u;
+    }
     c->stats.last_snapshot_us = now_us;
 
     cli_clock_observe(&c->clock, s->tick, now_us, rtt_ms(c));

@@ -135,6 +135,8 @@ typedef struct CliStats {
     uint64_t play_start_us; /* first snapshot decoded */
     uint64_t last_snapshot_us;
     uint64_t first_snapshot_us;
+    uint64_t max_snapshot_gap_us; /* longest time between two decoded snapshots */
+    uint64_t snapshot_gaps_250ms; /* gaps between decoded snapshots longer than 250 ms */
 } CliStats;
 
 typedef struct CliConn CliConn;
