@@ -1,5 +1,7 @@
 /* app_options.c — see app_options.h. */
 #include "app_options.h"
+
+#include "cli_claims.h"
 #include "cli_parse.h"
 
 #include <errno.h>
@@ -38,6 +40,8 @@ void app_options_usage(FILE *out)
             "                             statistics of the arena time to FILE on exit\n"
             "      --autoplay             the player wanders, aims and fires by itself\n"
             "                             (for measurements; the keyboard and mouse are ignored)\n"
+            "      --claims FILE|none     where legend claim secrets are kept (default\n"
+            "                             $XDG_CONFIG_HOME/localhost-arena/claims)\n"
             "  -h, --help                 this help\n"
             "  -V, --version              version\n"
             "\n"
@@ -82,6 +86,7 @@ enum {
     OPT_SCREENSHOT,
     OPT_STATS_JSON,
     OPT_AUTOPLAY,
+    OPT_CLAIMS,
 };
 
 int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_name, FILE *out,
@@ -96,6 +101,8 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
     o->win_h = APP_DEFAULT_H;
     o->max_fps = APP_DEFAULT_MAX_FPS;
     app_name_sanitize(default_name != NULL ? default_name : "", o->name, sizeof o->name);
+    if (!cli_claims_default_path(o->claims, sizeof o->claims))
+        o->claims[0] = '\0';
 
     static const struct option opts[] = {
         {"connect", required_argument, NULL, 'c'},
@@ -111,6 +118,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
         {"quit-after", required_argument, NULL, 'q'},
         {"stats-json", required_argument, NULL, OPT_STATS_JSON},
         {"autoplay", no_argument, NULL, OPT_AUTOPLAY},
+        {"claims", required_argument, NULL, OPT_CLAIMS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -193,6 +201,14 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
             break;
         case OPT_AUTOPLAY:
             o->autoplay = true;
+            break;
+        case OPT_CLAIMS:
+            if (strcmp(optarg, "none") == 0)
+                o->claims[0] = '\0';
+            else if (!copy_path(o->claims, sizeof o->claims, optarg)) {
+                fprintf(err, "arena-client: --claims wants a file name or none\n");
+                return 2;
+            }
             break;
         case 'h':
             app_options_usage(out);

@@ -40,7 +40,8 @@ typedef struct AppOptions {
     bool overview;                 /* start with the whole map in view */
     char stats_json[APP_PATH_MAX]; /* "" = none */
     double max_fps;                /* frame cap without vsync; 0 = uncapped */
-    bool autoplay; /* the local player moves, aims and fires by itself (measurements) */
+    bool autoplay;             /* the local player moves, aims and fires by itself (measurements) */
+    char claims[APP_PATH_MAX]; /* legend claim secrets file; "" = none (--claims none) */
 } AppOptions;
 
 /* Fills defaults (default_name is used unless --name is given), parses argv. Returns -1 to go

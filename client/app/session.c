@@ -71,6 +71,28 @@ static void on_line(void *user, const char *line)
     }
 }
 
+/* The server recorded us as a legend: keep the secret that makes the name ours there. */
+static void on_claim(void *user, const char *name, const char *hex)
+{
+    AppSession *s = user;
+    char buf[PROTO_LINE_MAX + 1100];
+    char err[1100];
+    if (s->claims == NULL || s->claims_path[0] == '\0') {
+        note(s, "The server gave you a legend's claim, but no claims file is kept (--claims).");
+        return;
+    }
+    if (!cli_claims_put(s->claims, s->target, name, hex) ||
+        !cli_claims_save(s->claims, s->claims_path, err, sizeof err)) {
+        snprintf(buf, sizeof buf, "Cannot keep your legend's claim: %s",
+                 s->claims->count == CLI_CLAIMS_MAX ? "too many claims" : err);
+        note(s, buf);
+        return;
+    }
+    snprintf(buf, sizeof buf, "The name %s is yours on this server: its claim is kept in %s.", name,
+             s->claims_path);
+    note(s, buf);
+}
+
 static void on_snapshot(void *user, const CliSnapInfo *info)
 {
     AppSession *s = user;
@@ -89,8 +111,8 @@ static void on_snapshot(void *user, const CliSnapInfo *info)
     }
 }
 
-AppSession *app_session_create(const char *host, uint16_t port, const char *name, uint64_t now_us,
-                               char *err, size_t errlen)
+AppSession *app_session_create(const char *host, uint16_t port, const char *name,
+                               const char *claims_path, uint64_t now_us, char *err, size_t errlen)
 {
     AppSession *s = calloc(1, sizeof *s);
     if (s == NULL) {
@@ -116,11 +138,30 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
     cfg.on_event = on_event;
     cfg.on_line = on_line;
     cfg.on_snapshot = on_snapshot;
+    cfg.on_claim = on_claim;
     cfg.user = s;
+    char claims_err[1100] = "";
+    if (claims_path != NULL && claims_path[0] != '\0') {
+        snprintf(s->claims_path, sizeof s->claims_path, "%s", claims_path);
+        s->claims = calloc(1, sizeof *s->claims);
+        if (s->claims != NULL &&
+            !cli_claims_load(s->claims, claims_path, claims_err, sizeof claims_err))
+            s->claims->count = 0; /* said below; the file is left as it is */
+        const char *claim = s->claims ? cli_claims_find(s->claims, s->target, name) : NULL;
+        if (claim != NULL)
+            snprintf(cfg.claim, sizeof cfg.claim, "%s", claim);
+    }
     s->conn = cli_conn_create(&cfg, now_us, err, errlen);
     if (s->conn == NULL) {
+        free(s->claims);
         free(s);
         return NULL;
+    }
+    if (claims_err[0] != '\0') {
+        char buf[1200];
+        snprintf(buf, sizeof buf, "Claims file not read: %s", claims_err);
+        note(s, buf);
+        s->claims_path[0] = '\0'; /* never overwrite a file we could not read */
     }
     return s;
 }
@@ -130,6 +171,7 @@ void app_session_destroy(AppSession *s)
     if (s == NULL)
         return;
     cli_conn_destroy(s->conn);
+    free(s->claims);
     free(s);
 }
 

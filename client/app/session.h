@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli_claims.h"
 #include "cli_conn.h"
 #include "effects.h"
 #include "netgraph.h"
@@ -40,12 +41,18 @@ typedef struct AppSession {
     double delay_ms_sum, rtt_ms_sum; /* summed once per frame drawn in the arena */
     uint64_t delay_samples;
     uint64_t corrections; /* snapshots whose self block moved the prediction */
+    /* Legend claim secrets (cli_claims.h): read at join, a new one saved when the server
+     * hands it out. */
+    CliClaims *claims;
+    char claims_path[1024]; /* "" = not kept */
 } AppSession;
 
-/* Starts joining host:port as name. NULL only for a bad name/host or no memory (err says
- * why); an unreachable server gives a session that fails with a reason. */
-AppSession *app_session_create(const char *host, uint16_t port, const char *name, uint64_t now_us,
-                               char *err, size_t errlen);
+/* Starts joining host:port as name, presenting the name's claim secret from the claims file
+ * at claims_path if it holds one ("" or NULL: no claims file). NULL only for a bad name/host
+ * or no memory (err says why); an unreachable server gives a session that fails with a
+ * reason. */
+AppSession *app_session_create(const char *host, uint16_t port, const char *name,
+                               const char *claims_path, uint64_t now_us, char *err, size_t errlen);
 void app_session_destroy(AppSession *s);
 /* Runs the core (never blocks) and samples the traffic counters. */
 void app_session_service(AppSession *s, uint64_t now_us);

@@ -5,9 +5,11 @@
 #   - a hunter bot finds the hidden road through the network protocol alone;
 #   - eight bound cheater bots wander while saying the word every half second;
 #   - a plain TCP client (never in the arena) says the word too.
-# Then: only the hunter was announced and only the hunter is in the hall of fame; the server is
-# stopped and started again on the same data directory, and the hall of fame (FAME over TCP,
-# and --hall-of-fame for the operator) still holds the hunter.
+# Then: only the hunter was announced and only the hunter is in the hall of fame, and the hunter
+# got its name's claim secret (kept in its --claims file); the server is stopped and started
+# again on the same data directory, and the hall of fame (FAME over TCP, and --hall-of-fame for
+# the operator) still holds the hunter, whose name nobody else can take, while the hunter with
+# its claim logs in as the legend.
 set -euo pipefail
 server=$1 bot=$2 map=$3
 work=$(mktemp -d)
@@ -59,7 +61,8 @@ tcp_cheater=$!
 pids+=("$tcp_cheater")
 
 "$bot" --server "127.0.0.1:$port" --count 1 --seconds 90 --behaviour hunt --name-prefix Hunter \
-    --json "$work/hunter.json" >"$work/hunter.log" 2>&1 || fail "hunter bot failed"
+    --claims "$work/claims" --json "$work/hunter.json" >"$work/hunter.log" 2>&1 ||
+    fail "hunter bot failed"
 wait "$cheaters" || true
 wait "$tcp_cheater" || true
 
@@ -72,6 +75,9 @@ grep -q "'Hunter0' found the Road to Localhost (hall of fame #1)" "$work/server.
 if grep "found the Road" "$work/server.log" | grep -v "'Hunter0'"; then
     fail "somebody other than the hunter was recorded"
 fi
+grep -qE "^127\.0\.0\.1:$port Hunter0 [0-9a-f]{32}\$" "$work/claims" ||
+    fail "the hunter's claim secret was not kept in its claims file"
+[ "$(stat -c %a "$work/claims")" = 600 ] || fail "the claims file is not private (0600)"
 stop_server
 
 # A restart keeps the hall of fame.
@@ -89,7 +95,24 @@ while b"FAME END" not in buf:
 lines = [l for l in buf.decode().splitlines() if l.startswith("FAME")]
 assert lines[0].startswith("FAME 1 Hunter0 "), lines
 assert lines[-1] == "FAME END 1", lines
+# The legend's name is the legend's: without its claim, or with a wrong one, it is taken.
+for login in (b"LOGIN Hunter0\n", b"LOGIN hunter0 2\n", b"LOGIN HUNTER0 2 " + b"0" * 32 + b"\n"):
+    t = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+    t.sendall(login)
+    got = b""
+    while b"ERR" not in got and b"OK " not in got:
+        chunk = t.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    assert b"ERR taken" in got and b"legend" in got, (login, got)
+    t.close()
 PY
+# The hunter, with its claim, plays under its name again, wearing the crown.
+"$bot" --server "127.0.0.1:$port" --count 1 --seconds 2 --behaviour idle --name-prefix Hunter \
+    --claims "$work/claims" --quiet >"$work/hunter2.log" 2>&1 || fail "the legend could not log in"
+grep -q "logged in as 'Hunter0' (slot [0-9]*, legend)" "$work/server.log" ||
+    fail "the legend's login was not recognised"
 stop_server
 "$server" --hall-of-fame --data-dir "$work/data" | grep -q "Hunter0" || fail "--hall-of-fame"
 echo "egg_hunt: hunter found it, 9 cheaters did not, hall of fame survived a restart"
