@@ -253,8 +253,8 @@ CliChatCmd cli_chat_command(const char *typed, char *out, size_t cap, bool *is_c
     if (cap > 0)
         out[0] = '\0';
     size_t len = strlen(typed);
-    if (!line_text_valid((const uint8_t *)typed, len))
-        return CLI_CMD_INVALID;
+    if (!line_text_safe((const uint8_t *)typed, len))
+        return CLI_CMD_INVALID; /* the server would refuse it too (ERR args) */
     const char *s = skip_spaces(typed);
     if (*s == '\0')
         return CLI_CMD_NONE;
@@ -322,7 +322,7 @@ const char *cli_chat_cmd_str(CliChatCmd r)
     case CLI_CMD_TOO_LONG:
         return "message too long (at most 200 bytes)";
     case CLI_CMD_INVALID:
-        return "message has invalid characters";
+        return "message has invalid characters (controls, line separators or bidi overrides)";
     }
     return "?";
 }

@@ -73,7 +73,8 @@ typedef enum CliChatCmd {
     CLI_CMD_UNKNOWN,  /* an unknown /command */
     CLI_CMD_USAGE,    /* a known command with missing or malformed arguments */
     CLI_CMD_TOO_LONG, /* chat text over PROTO_CHAT_MAX bytes */
-    CLI_CMD_INVALID,  /* not valid UTF-8 or holds a control character */
+    CLI_CMD_INVALID,  /* not valid UTF-8, or holds a control character, U+2028/U+2029 or a bidi
+                         override (line_text_safe) */
 } CliChatCmd;
 
 /* Turns typed text into a protocol line:

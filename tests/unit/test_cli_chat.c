@@ -242,6 +242,17 @@ static void test_commands(void **state)
     expect_cmd("/w abcdefghijklmnopq hi", CLI_CMD_USAGE, NULL, false); /* 17-byte name */
     expect_cmd("tab\there", CLI_CMD_INVALID, NULL, false);
     expect_cmd("bad \xff byte", CLI_CMD_INVALID, NULL, false);
+    /* Text that forges lines or reorders them is refused before it is sent (the server would
+     * answer ERR args). */
+    expect_cmd("one\xe2\x80\xa8two", CLI_CMD_INVALID, NULL, false); /* U+2028 */
+    expect_cmd("/me a\xe2\x80\xa9"
+               "b",
+               CLI_CMD_INVALID, NULL, false); /* U+2029 */
+    expect_cmd("/w bob \xe2\x80\xae"
+               "evil",
+               CLI_CMD_INVALID, NULL, false);                       /* U+202E */
+    expect_cmd("left \xe2\x81\xa6x", CLI_CMD_INVALID, NULL, false); /* U+2066 */
+    expect_cmd("mark \xe2\x80\x8e ok", CLI_CMD_SEND, "SAY mark \xe2\x80\x8e ok", true);
 }
 
 static void test_chat_length_limit(void **state)
