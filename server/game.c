@@ -60,9 +60,9 @@ bool game_open(Server *s)
         return false;
     }
     /* Every datagram stays within the 1200-byte budget: ENet never builds a bigger one. */
-    s->host->mtu = PROTO_MAX_DATAGRAM;
+    s->host->mtu = PROTO_ENET_MTU;
     for (size_t i = 0; i < s->host->peerCount; i++)
-        s->host->peers[i].mtu = PROTO_MAX_DATAGRAM; /* created with the old MTU */
+        s->host->peers[i].mtu = PROTO_ENET_MTU; /* created with the old MTU */
     s->host->maximumPacketSize = GAME_MAX_MESSAGE;
     s->host->maximumWaitingData = GAME_MAX_WAITING;
     s->peers = calloc(peers, sizeof *s->peers);
@@ -349,8 +349,8 @@ static void on_event(Server *s, ENetEvent *ev, uint64_t now_ms)
     case ENET_EVENT_TYPE_CONNECT: {
         SrvPeer *sp = &s->peers[ev->peer - s->host->peers];
         ev->peer->data = NULL;
-        if (ev->peer->mtu > PROTO_MAX_DATAGRAM)
-            ev->peer->mtu = PROTO_MAX_DATAGRAM; /* whatever the client asked for */
+        if (ev->peer->mtu > PROTO_ENET_MTU)
+            ev->peer->mtu = PROTO_ENET_MTU; /* whatever the client asked for */
         sp->half_open = false;
         sp->connected_ms = now_ms;
         break;
@@ -492,9 +492,10 @@ static void send_snapshot(Server *s, unsigned slot)
     s->stats.snapshot_bytes += rep.bytes;
     s->stats.full_snapshots += baseline == NULL;
     s->stats.entities_omitted += rep.omitted;
-    /* ENet adds its protocol header (4 + 2 bytes) and an unreliable-sequenced command header
-     * (8 bytes) around the payload; acks may share the datagram, within the host MTU. */
-    uint32_t dgram = (uint32_t)rep.bytes + 14u;
+    /* ENet adds its header (peer id and sent time, 4 bytes), the checksum (4) and an
+     * unreliable-sequenced command header (8) around the payload; acks may share the datagram,
+     * within the host MTU (which leaves room for the checksum). */
+    uint32_t dgram = (uint32_t)rep.bytes + 16u;
     if (dgram > s->stats.max_datagram_bytes)
         s->stats.max_datagram_bytes = dgram;
 }

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "protocol.h"
+
 /* Fixed size of each command, indexed by number (ENet's commandSizes table). */
 static const uint8_t command_sizes[EW_CMD_COUNT] = {
     [EW_CMD_ACKNOWLEDGE] = 8,
@@ -19,6 +21,9 @@ static const uint8_t command_sizes[EW_CMD_COUNT] = {
     [EW_CMD_THROTTLE_CONFIGURE] = 16,
     [EW_CMD_SEND_UNRELIABLE_FRAGMENT] = 24,
 };
+
+_Static_assert(PROTO_ENET_MTU + EW_CHECKSUM_BYTES == PROTO_MAX_DATAGRAM,
+               "ENet's MTU leaves room for the checksum it does not count");
 
 size_t ew_command_size(uint8_t number)
 {

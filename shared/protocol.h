@@ -29,8 +29,11 @@ enum {
     PROTO_ENTITY_ID_BITS = 10,
 
     PROTO_MAX_DATAGRAM = 1200, /* bytes of ENet payload budget for one snapshot */
-    PROTO_TOKEN_BYTES = 16,    /* session token: 128 bits from the OS random source */
-    PROTO_INPUT_WINDOW = 32,   /* most inputs carried by one INPUT message */
+    /* The MTU both ENet hosts are given: ENet adds its 4-byte checksum after measuring a
+     * datagram against the MTU, so the MTU is that much smaller than the datagram limit. */
+    PROTO_ENET_MTU = PROTO_MAX_DATAGRAM - 4,
+    PROTO_TOKEN_BYTES = 16,  /* session token: 128 bits from the OS random source */
+    PROTO_INPUT_WINDOW = 32, /* most inputs carried by one INPUT message */
 
     PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
     PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */

@@ -925,8 +925,9 @@ CliConn *cli_conn_create(const CliConnConfig *cfg, uint64_t now_us, char *err, s
     c->host->checksum = enet_crc32; /* the protocol's checksum over the connection id */
     /* The MTU a peer asks for in its CONNECT is the peer's own, copied from the host when the
      * peer is reset; enet_host_create reset it with the default (1400). Reset it again so the
-     * server is asked for datagrams of at most PROTO_MAX_DATAGRAM bytes. */
-    c->host->mtu = PROTO_MAX_DATAGRAM;
+     * server is asked for datagrams of at most PROTO_MAX_DATAGRAM bytes (PROTO_ENET_MTU: ENet
+     * adds its checksum on top of the MTU). */
+    c->host->mtu = PROTO_ENET_MTU;
     enet_peer_reset(&c->host->peers[0]);
     snap_init(&c->scratch, c->scratch_ents, PROTO_MAX_ENTITIES);
     cli_interp_init(&c->interp, c->interp_pool, cfg->interp_pool_entities);
