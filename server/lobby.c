@@ -87,6 +87,11 @@ static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
     uint64_t drained = now_ms - c->penalty_ms; /* 1 point per ms = 1000 per second */
     c->penalty = drained >= c->penalty ? 0 : c->penalty - (uint32_t)drained;
     c->penalty_ms = now_ms;
+    if (now_ms < c->stall_credit_until_ms && c->stall_credit > 0) {
+        uint32_t absorbed = points < c->stall_credit ? points : c->stall_credit;
+        c->stall_credit -= absorbed; /* these lines waited out a server stall */
+        points -= absorbed;
+    }
     c->penalty += points;
     if (c->penalty > FLOOD_KICK) {
         s->stats.tcp_flood_dropped++;

@@ -194,6 +194,7 @@ static void note_stall(Server *s, const SchedPlan *plan)
     if (plan->fast_forward == 0 && plan->skipped == 0)
         return;
     s->stats.stalls++;
+    tcp_note_stall(s, (plan->fast_forward + 1 + plan->skipped) * 1000u / PROTO_TICK_HZ, s->now_ms);
     log_info(s->log, "server",
              "stalled for about %llu ms: %u ticks caught up without snapshots, %llu skipped",
              (unsigned long long)((plan->fast_forward + 1 + plan->skipped) * 1000u / PROTO_TICK_HZ),

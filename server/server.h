@@ -66,6 +66,10 @@ typedef struct SrvConn {
     uint32_t penalty;    /* flood score, drains 1 per ms */
     uint64_t penalty_ms; /* when penalty was last drained */
     uint64_t muted_until_ms;
+    /* After a server stall: flood points the stall would have drained, spent on the lines
+     * that waited in the socket meanwhile (so they do not look like a burst). */
+    uint32_t stall_credit;
+    uint64_t stall_credit_until_ms;
     bool closing;  /* flush what is queued, then close */
     bool fin_sent; /* closing, output drained, our side shut down */
 } SrvConn;
@@ -182,6 +186,9 @@ void tcp_end(Server *s, int conn, const char *leave_reason, ProtoDisconnect disc
 void tcp_kill(Server *s, int conn, const char *why);
 /* Ends a player's TCP session (the game side calls this when the peer is lost). */
 void tcp_drop_player(Server *s, unsigned slot, const char *reason);
+/* The server was stopped for stall_ms: lines that waited in the sockets meanwhile are charged
+ * flood points as if they had come over that time. */
+void tcp_note_stall(Server *s, uint64_t stall_ms, uint64_t now_ms);
 /* Removes a player for the operator (kick, ban): `BYE kicked <reason>`, LEAVE ... kicked,
  * ENet disconnect PROTO_DISC_KICKED. */
 void tcp_kick_player(Server *s, unsigned slot, const char *reason);

@@ -202,6 +202,17 @@ void tcp_kick_player(Server *s, unsigned slot, const char *reason)
     tcp_end(s, ci, "kicked", PROTO_DISC_KICKED);
 }
 
+void tcp_note_stall(Server *s, uint64_t stall_ms, uint64_t now_ms)
+{
+    for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
+        SrvConn *c = &s->conns[i];
+        if (!c->used)
+            continue;
+        c->stall_credit = stall_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)stall_ms;
+        c->stall_credit_until_ms = now_ms + 1000; /* the backlog is read within a second */
+    }
+}
+
 void tcp_close_all(Server *s, const char *reason)
 {
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
