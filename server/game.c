@@ -200,7 +200,8 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
 {
     MsgBind b;
     if (msg_bind_decode(data, len, &b) != MSG_OK) {
-        s->stats.bad_packets++;
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms, "peer %u: malformed BIND",
+                  (unsigned)peer->incomingPeerID);
         s->stats.bind_failures++;
         enet_peer_disconnect(peer, PROTO_DISC_PROTOCOL);
         return;
@@ -284,8 +285,8 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
 {
     MsgInput m;
     if (msg_input_decode(data, len, &m) != MSG_OK) {
-        s->stats.bad_packets++;
-        log_debug(s->log, now_ms, "game", "slot %u: malformed INPUT dropped", slot);
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                  "slot %u: malformed INPUT dropped", slot);
         return;
     }
     SrvPlayer *p = &s->players[slot];
@@ -327,7 +328,9 @@ static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
         if (len > 0 && data[0] == PROTO_MSG_BIND)
             handle_bind(s, ev->peer, data, len, now_ms);
         else {
-            s->stats.bad_packets++;
+            drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                      "peer %u: message type %d before BIND", (unsigned)ev->peer->incomingPeerID,
+                      len > 0 ? data[0] : -1);
             s->stats.bind_failures++;
             enet_peer_disconnect(ev->peer, PROTO_DISC_PROTOCOL);
         }
@@ -336,9 +339,8 @@ static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
     if (len > 0 && data[0] == PROTO_MSG_INPUT)
         handle_input(s, (unsigned)slot, data, len, now_ms);
     else {
-        s->stats.bad_packets++;
-        log_debug(s->log, now_ms, "game", "slot %d: unexpected message type %d dropped", slot,
-                  len > 0 ? data[0] : -1);
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                  "slot %d: unexpected message type %d dropped", slot, len > 0 ? data[0] : -1);
     }
 }
 

@@ -110,7 +110,6 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "snapshot_bytes", s->snapshot_bytes);
     jkey(&j, "full_snapshots", s->full_snapshots);
     jkey(&j, "entities_omitted", s->entities_omitted);
-    jkey(&j, "bad_packets", s->bad_packets);
     jkey(&j, "inputs_late", s->inputs_late);
     jkey(&j, "inputs_early", s->inputs_early);
     jkey(&j, "inputs_missing", s->inputs_missing);

@@ -30,7 +30,6 @@ typedef struct SrvStats {
     uint32_t max_datagram_bytes; /* largest snapshot datagram (payload + ENet headers) */
     uint64_t snapshots_sent, snapshot_bytes, full_snapshots;
     uint64_t entities_omitted;          /* left out of snapshots for the budget */
-    uint64_t bad_packets;               /* malformed ENet messages dropped */
     uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
     uint64_t inputs_missing; /* ticks where a player's input had not arrived (repeated last) */
     uint64_t bind_failures;
