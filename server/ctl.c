@@ -48,8 +48,10 @@ static bool socket_path(const Server *s, char *out, size_t cap, char *err, size_
     int n = name[0] == '/' ? snprintf(out, cap, "%s", name)
                            : snprintf(out, cap, "%s/%s", s->cfg.data_dir, name);
     if (n < 0 || (size_t)n >= cap) {
-        snprintf(err, errlen, "control socket path too long (at most %zu bytes): %s/%s", cap - 1,
-                 s->cfg.data_dir, name);
+        snprintf(err, errlen,
+                 "control socket path too long for a Unix socket (at most %zu bytes): %s/%s; "
+                 "set ctl_socket to a shorter absolute path, or to off",
+                 cap - 1, s->cfg.data_dir, name);
         return false;
     }
     return true;
