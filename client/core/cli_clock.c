@@ -28,6 +28,34 @@ void cli_clock_init(CliClock *c)
 {
     memset(c, 0, sizeof *c);
     c->rate = 1.0;
+    for (unsigned i = 0; i < CLI_CLOCK_RTT_WINDOW_S; i++)
+        c->rtt_min[i] = -1.0;
+}
+
+void cli_clock_rtt_sample(CliClock *c, uint64_t now_us, double rtt_ms)
+{
+    if (!(rtt_ms > 0.0))
+        return;
+    uint64_t sec = now_us / 1000000u;
+    if (sec > c->rtt_second) {
+        /* Seconds with no sample since the last one hold nothing any more. */
+        uint64_t gap = sec - c->rtt_second;
+        for (uint64_t k = 1; k <= gap && k <= CLI_CLOCK_RTT_WINDOW_S; k++)
+            c->rtt_min[(c->rtt_second + k) % CLI_CLOCK_RTT_WINDOW_S] = -1.0;
+        c->rtt_second = sec;
+    }
+    double *slot = &c->rtt_min[c->rtt_second % CLI_CLOCK_RTT_WINDOW_S];
+    if (*slot < 0.0 || rtt_ms < *slot)
+        *slot = rtt_ms;
+}
+
+double cli_clock_rtt_ms(const CliClock *c)
+{
+    double best = -1.0;
+    for (unsigned i = 0; i < CLI_CLOCK_RTT_WINDOW_S; i++)
+        if (c->rtt_min[i] >= 0.0 && (best < 0.0 || c->rtt_min[i] < best))
+            best = c->rtt_min[i];
+    return best < 0.0 ? 0.0 : best;
 }
 
 void cli_clock_observe(CliClock *c, uint32_t server_tick, uint64_t arrival_us, double rtt_ms)

@@ -6,7 +6,14 @@
  * client tick is steered by running up to CLI_CLOCK_MAX_SKEW faster or slower than real time;
  * it jumps only when the estimate moved more than CLI_CLOCK_RESYNC_TICKS. It never hands out
  * the same tick twice. Pure logic: the caller passes every time (microseconds, any monotonic
- * origin) and the RTT. */
+ * origin) and the RTT.
+ *
+ * The RTT the clock uses is the lowest one seen over the last CLI_CLOCK_RTT_WINDOW_S seconds
+ * (cli_clock_rtt_sample / cli_clock_rtt_ms), not ENet's smoothed estimate itself: after a
+ * stall of the server or the network ENet's estimate stays inflated by the stall for seconds,
+ * and RTT/2 of that, twice (in the server tick estimate and in the lead), would put the client
+ * a second ahead of the server and its inputs beyond what the server accepts. A lasting rise
+ * of the path's delay is adopted once it has lasted the whole window. */
 #ifndef ARENA_CLI_CLOCK_H
 #define ARENA_CLI_CLOCK_H
 
@@ -19,7 +26,8 @@
 #define CLI_CLOCK_RESYNC_TICKS 30.0
 
 enum {
-    CLI_CLOCK_MAX_BURST = 15, /* most ticks handed out by one advance after a stall */
+    CLI_CLOCK_MAX_BURST = 15,    /* most ticks handed out by one advance after a stall */
+    CLI_CLOCK_RTT_WINDOW_S = 10, /* the RTT used is the lowest over this many seconds */
 };
 
 typedef struct CliClock {
@@ -32,6 +40,9 @@ typedef struct CliClock {
     uint64_t last_us;   /* time of the last advance */
     uint32_t resyncs;   /* jumps of the estimate or the client tick */
     uint32_t skipped;   /* ticks never handed out (stalls, forward jumps) */
+    /* Lowest RTT sample per second, the last CLI_CLOCK_RTT_WINDOW_S seconds (ms; < 0: none). */
+    double rtt_min[CLI_CLOCK_RTT_WINDOW_S];
+    uint64_t rtt_second; /* the second (now_us / 1e6) of the newest sample */
 } CliClock;
 
 void cli_clock_init(CliClock *c);
@@ -46,6 +57,10 @@ double cli_clock_target(const CliClock *c, uint64_t now_us, double rtt_ms);
  * and the first of them in *first; they are consecutive and each is handed out once. The very
  * first call after sync hands out one tick. */
 unsigned cli_clock_advance(CliClock *c, uint64_t now_us, double rtt_ms, uint32_t *first);
+/* Records an RTT sample (ms, e.g. ENet's estimate) taken at now_us. */
+void cli_clock_rtt_sample(CliClock *c, uint64_t now_us, double rtt_ms);
+/* The lowest RTT sampled in the window (0 before any sample): what to pass as rtt_ms. */
+double cli_clock_rtt_ms(const CliClock *c);
 /* When the next tick falls due (valid after an advance). */
 uint64_t cli_clock_next_due_us(const CliClock *c);
 

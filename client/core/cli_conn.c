@@ -561,6 +561,14 @@ static double rtt_ms(const CliConn *c)
     return c->peer != NULL && c->enet_connected ? (double)c->peer->roundTripTime : 0.0;
 }
 
+/* The RTT the tick clock works with: the lowest of ENet's estimates over the clock's window
+ * (cli_clock.h: ENet's own stays inflated for seconds after a stall). */
+static double clock_rtt(CliConn *c, uint64_t now_us)
+{
+    cli_clock_rtt_sample(&c->clock, now_us, rtt_ms(c));
+    return cli_clock_rtt_ms(&c->clock);
+}
+
 static void on_welcome(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
 {
     if (c->phase != JOIN_WELCOME) {
@@ -586,7 +594,7 @@ static void on_welcome(CliConn *c, const uint8_t *data, size_t len, uint64_t now
     }
     c->welcome = w;
     c->have_welcome = true;
-    cli_clock_observe(&c->clock, w.server_tick, now_us, rtt_ms(c));
+    cli_clock_observe(&c->clock, w.server_tick, now_us, clock_rtt(c, now_us));
     c->phase = JOIN_MAP;
     c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
 }
@@ -760,7 +768,7 @@ static void on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint64_t no
     }
     c->stats.last_snapshot_us = now_us;
 
-    cli_clock_observe(&c->clock, s->tick, now_us, rtt_ms(c));
+    cli_clock_observe(&c->clock, s->tick, now_us, clock_rtt(c, now_us));
     (void)cli_interp_push(&c->interp, s, now_us);
     double correction = 0.0;
     if (s->has_self && s->self_id == c->player_id)
@@ -861,7 +869,7 @@ static void send_input(CliConn *c)
 static void run_ticks(CliConn *c, uint64_t now_us)
 {
     uint32_t first = 0;
-    unsigned n = cli_clock_advance(&c->clock, now_us, rtt_ms(c), &first);
+    unsigned n = cli_clock_advance(&c->clock, now_us, clock_rtt(c, now_us), &first);
     for (unsigned i = 0; i < n; i++) {
         cli_predict_step(&c->predict, first + i, &c->input);
         c->stats.input_ticks++;

@@ -199,6 +199,40 @@ static void test_next_due(void **state)
     assert_int_equal(first, c.last_tick);
 }
 
+/* The RTT the clock works with is the lowest over its window: a spike (ENet's estimate after a
+ * 3 s stall) does not move it, a rise that lasts the whole window is adopted, and seconds
+ * without samples are forgotten. */
+static void test_rtt_window_ignores_a_stall(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    assert_true(cli_clock_rtt_ms(&c) == 0.0);
+    uint64_t t = 5000000; /* any origin */
+    for (int i = 0; i < 50; i++, t += 100000)
+        cli_clock_rtt_sample(&c, t, 2.0);
+    assert_true(cli_clock_rtt_ms(&c) == 2.0);
+    /* After a stall ENet's estimate sits near 1500 ms and decays over seconds. */
+    for (int i = 0; i < 80; i++, t += 100000)
+        cli_clock_rtt_sample(&c, t, 1500.0 - 15.0 * i);
+    assert_true(cli_clock_rtt_ms(&c) == 2.0);
+    /* So the lead stays RTT/2 + margin of the real path, not of the stall. */
+    cli_clock_observe(&c, 1000, t, cli_clock_rtt_ms(&c));
+    double lead = cli_clock_target(&c, t, cli_clock_rtt_ms(&c)) - cli_clock_server_tick(&c, t);
+    assert_true(fabs(lead - (CLI_CLOCK_MARGIN_TICKS + 2.0 * 60.0 / 2000.0)) < 1e-9);
+    /* A path that really got slower: adopted once it has lasted the window. */
+    for (int i = 0; i < (CLI_CLOCK_RTT_WINDOW_S + 1) * 10; i++, t += 100000)
+        cli_clock_rtt_sample(&c, t, 80.0);
+    assert_true(cli_clock_rtt_ms(&c) == 80.0);
+    /* A long silence forgets everything; the next sample is the estimate. */
+    t += 60u * 1000000u;
+    cli_clock_rtt_sample(&c, t, 30.0);
+    assert_true(cli_clock_rtt_ms(&c) == 30.0);
+    /* No sample (ENet not connected: 0) changes nothing. */
+    cli_clock_rtt_sample(&c, t + 1000, 0.0);
+    assert_true(cli_clock_rtt_ms(&c) == 30.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_jitter_and_rtt_change),
         cmocka_unit_test(test_resync_never_repeats_a_tick),
         cmocka_unit_test(test_next_due),
+        cmocka_unit_test(test_rtt_window_ignores_a_stall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
