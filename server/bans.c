@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "names.h"
+
 struct Bans {
     sqlite3 *db;
     unsigned count;
@@ -17,6 +19,7 @@ struct Bans {
 static const char schema[] = "CREATE TABLE IF NOT EXISTS bans ("
                              " kind INTEGER NOT NULL,"
                              " target TEXT NOT NULL,"
+                             " target2 TEXT NOT NULL,"
                              " label TEXT NOT NULL,"
                              " until INTEGER NOT NULL,"
                              " reason TEXT NOT NULL,"
@@ -41,7 +44,8 @@ static bool reload(Bans *b)
     }
     sqlite3_finalize(st);
     if (sqlite3_prepare_v2(b->db,
-                           "SELECT kind, target, label, until, reason FROM bans ORDER BY created;",
+                           "SELECT kind, target, target2, label, until, reason FROM bans ORDER "
+                           "BY created;",
                            -1, &st, NULL) != SQLITE_OK)
         return false;
     b->count = 0;
@@ -50,9 +54,10 @@ static bool reload(Bans *b)
         memset(e, 0, sizeof *e);
         e->kind = sqlite3_column_int(st, 0) == BAN_NAME ? BAN_NAME : BAN_IP;
         copy_text(e->target, sizeof e->target, sqlite3_column_text(st, 1));
-        copy_text(e->label, sizeof e->label, sqlite3_column_text(st, 2));
-        e->until = sqlite3_column_int64(st, 3);
-        copy_text(e->reason, sizeof e->reason, sqlite3_column_text(st, 4));
+        copy_text(e->target2, sizeof e->target2, sqlite3_column_text(st, 2));
+        copy_text(e->label, sizeof e->label, sqlite3_column_text(st, 3));
+        e->until = sqlite3_column_int64(st, 4);
+        copy_text(e->reason, sizeof e->reason, sqlite3_column_text(st, 5));
         struct in_addr a;
         if (e->kind == BAN_IP && inet_pton(AF_INET, e->target, &a) != 1)
             continue; /* not an address: ignore the row */
@@ -111,7 +116,8 @@ static void describe(const Ban *e, char *why, size_t cap)
     snprintf(why, cap, "%s (until %s)", reason, when);
 }
 
-static const Ban *find(const Bans *b, BanKind kind, uint32_t ip, const char *key, int64_t now)
+static const Ban *find(const Bans *b, BanKind kind, uint32_t ip, const char *key, const char *alt,
+                       int64_t now)
 {
     if (b == NULL)
         return NULL;
@@ -119,7 +125,7 @@ static const Ban *find(const Bans *b, BanKind kind, uint32_t ip, const char *key
         const Ban *e = &b->active[i];
         if (e->kind != kind || (e->until != 0 && e->until <= now))
             continue;
-        if (kind == BAN_IP ? e->ip == ip : strcmp(e->target, key) == 0)
+        if (kind == BAN_IP ? e->ip == ip : name_keys_match(e->target, e->target2, key, alt))
             return e;
     }
     return NULL;
@@ -127,49 +133,54 @@ static const Ban *find(const Bans *b, BanKind kind, uint32_t ip, const char *key
 
 bool bans_ip_banned(const Bans *b, uint32_t ip, int64_t now, char *why, size_t cap)
 {
-    const Ban *e = find(b, BAN_IP, ip, NULL, now);
+    const Ban *e = find(b, BAN_IP, ip, NULL, NULL, now);
     if (e != NULL)
         describe(e, why, cap);
     return e != NULL;
 }
 
-bool bans_name_banned(const Bans *b, const char *key, int64_t now, char *why, size_t cap)
+bool bans_name_banned(const Bans *b, const char *key, const char *alt, int64_t now, char *why,
+                      size_t cap)
 {
-    const Ban *e = find(b, BAN_NAME, 0, key, now);
+    const Ban *e = find(b, BAN_NAME, 0, key, alt, now);
     if (e != NULL)
         describe(e, why, cap);
     return e != NULL;
 }
 
-bool bans_add(Bans *b, BanKind kind, uint32_t ip, const char *target, const char *label,
-              unsigned minutes, const char *reason, int64_t now, char *err, size_t errlen)
+bool bans_add(Bans *b, BanKind kind, uint32_t ip, const char *key, const char *alt,
+              const char *label, unsigned minutes, const char *reason, int64_t now, char *err,
+              size_t errlen)
 {
     char addr[INET_ADDRSTRLEN];
     if (kind == BAN_IP) {
         struct in_addr a = {.s_addr = ip};
         inet_ntop(AF_INET, &a, addr, sizeof addr);
-        target = addr;
+        key = addr;
+        alt = "";
     }
-    if (b->count >= BANS_MAX && find(b, kind, ip, target, now) == NULL) {
+    if (b->count >= BANS_MAX && find(b, kind, ip, key, alt, now) == NULL) {
         snprintf(err, errlen, "too many bans (%d); unban some first", BANS_MAX);
         return false;
     }
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db,
-                                "INSERT OR REPLACE INTO bans (kind, target, label, until, reason, "
-                                "created) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%d "
-                                "%H:%M:%S', 'now'));",
+                                "INSERT OR REPLACE INTO bans (kind, target, target2, label, until, "
+                                "reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                "strftime('%Y-%m-%d %H:%M:%S', 'now'));",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 1, (int)kind);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, target, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, label, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(st, 3, alt, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, minutes == 0 ? 0 : now + (int64_t)minutes * 60);
+        rc = sqlite3_bind_text(st, 4, label, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 5, reason, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_int64(st, 5, minutes == 0 ? 0 : now + (int64_t)minutes * 60);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 6, reason, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -180,15 +191,21 @@ bool bans_add(Bans *b, BanKind kind, uint32_t ip, const char *target, const char
     return true;
 }
 
-int bans_remove(Bans *b, BanKind kind, const char *target)
+int bans_remove(Bans *b, BanKind kind, const char *target, const char *alt)
 {
+    if (alt == NULL)
+        alt = target;
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(b->db, "DELETE FROM bans WHERE kind = ?1 AND target = ?2;", -1, &st,
-                                NULL);
+    int rc = sqlite3_prepare_v2(b->db,
+                                "DELETE FROM bans WHERE kind = ?1 AND (target IN (?2, ?3) OR "
+                                "(target2 != '' AND target2 IN (?2, ?3)));",
+                                -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int(st, 1, (int)kind);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 2, target, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 3, alt, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -159,12 +159,14 @@ static void out(CtlConn *k, const char *fmt, ...)
 
 static int find_player(Server *s, const char *name)
 {
-    char key[NAME_KEY_MAX + 1];
-    if (!names_key(s->names, name, key, sizeof key))
+    char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
+    if (!names_keys(s->names, name, key, alt, sizeof key))
         return -1;
-    for (unsigned i = 0; i < s->cfg.max_players; i++)
-        if (s->players[i].state != SP_FREE && strcmp(s->players[i].key, key) == 0)
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        const SrvPlayer *p = &s->players[i];
+        if (p->state != SP_FREE && name_keys_match(p->key, p->alt, key, alt))
             return (int)i;
+    }
     return -1;
 }
 
@@ -281,8 +283,8 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
     char err[256];
     int64_t now = (int64_t)time(NULL);
     if (cmd->target_is_ip) {
-        if (!bans_add(s->bans, BAN_IP, cmd->ip, NULL, cmd->target, cmd->minutes, reason, now, err,
-                      sizeof err)) {
+        if (!bans_add(s->bans, BAN_IP, cmd->ip, NULL, NULL, cmd->target, cmd->minutes, reason,
+                      now, err, sizeof err)) {
             out(k, "ERR %s", err);
             return;
         }
@@ -293,13 +295,12 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
             kicked == 1 ? "player" : "players");
         return;
     }
-    NameInfo info;
-    if (names_check(s->names, cmd->target, strlen(cmd->target), &info) != NAME_OK &&
-        !names_key(s->names, cmd->target, info.key, sizeof info.key)) {
+    char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
+    if (!names_keys(s->names, cmd->target, key, alt, sizeof key)) {
         out(k, "ERR not a name or an address: %s", cmd->target);
         return;
     }
-    if (!bans_add(s->bans, BAN_NAME, 0, info.key, cmd->target, cmd->minutes, reason, now, err,
+    if (!bans_add(s->bans, BAN_NAME, 0, key, alt, cmd->target, cmd->minutes, reason, now, err,
                   sizeof err)) {
         out(k, "ERR %s", err);
         return;
@@ -313,7 +314,8 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
     uint32_t ip = s->players[slot].ip;
     char ipt[INET_ADDRSTRLEN];
     ip_text(ip, ipt);
-    if (!bans_add(s->bans, BAN_IP, ip, NULL, ipt, cmd->minutes, reason, now, err, sizeof err)) {
+    if (!bans_add(s->bans, BAN_IP, ip, NULL, NULL, ipt, cmd->minutes, reason, now, err,
+                  sizeof err)) {
         out(k, "ERR %s", err);
         return;
     }
@@ -327,11 +329,12 @@ static void run_unban(Server *s, CtlConn *k, const CtlCommand *cmd)
 {
     int n;
     if (cmd->target_is_ip) {
-        n = bans_remove(s->bans, BAN_IP, cmd->target);
+        n = bans_remove(s->bans, BAN_IP, cmd->target, NULL);
     } else {
-        char key[NAME_KEY_MAX + 1];
-        n = names_key(s->names, cmd->target, key, sizeof key) ? bans_remove(s->bans, BAN_NAME, key)
-                                                              : 0;
+        char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
+        n = names_keys(s->names, cmd->target, key, alt, sizeof key)
+                ? bans_remove(s->bans, BAN_NAME, key, alt)
+                : 0;
     }
     if (n < 0) {
         out(k, "ERR the ban list cannot be changed now");

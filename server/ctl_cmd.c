@@ -73,6 +73,8 @@ static bool take_text(const char *p, char *out, size_t cap, char *err, size_t er
     while (*p == ' ')
         p++;
     size_t n = strlen(p);
+    while (n > 0 && p[n - 1] == ' ')
+        n--;
     if (n >= cap) {
         snprintf(err, errlen, "text too long (at most %zu bytes)", cap - 1);
         return false;
@@ -83,7 +85,28 @@ static bool take_text(const char *p, char *out, size_t cap, char *err, size_t er
                  "characters");
         return false;
     }
-    memcpy(out, p, n + 1);
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}
+
+/* MINUTES after a target, if the next word looks like a number: it must then be one (so a
+ * typo like "1h" or "010" is an error, not a reason that makes the ban permanent). */
+static bool take_minutes(const char **p, unsigned *minutes, const char *usage, char *err,
+                         size_t errlen)
+{
+    const char *q = *p;
+    char num[16];
+    while (*q == ' ')
+        q++;
+    if (*q < '0' || *q > '9')
+        return true; /* no MINUTES given */
+    if (!take_word(&q, num, sizeof num) || !parse_minutes(num, minutes)) {
+        snprintf(err, errlen, "MINUTES is a whole number of minutes, 1..%d (usage: %s)",
+                 CTL_MAX_MINUTES, usage);
+        return false;
+    }
+    *p = q;
     return true;
 }
 
@@ -112,7 +135,8 @@ bool ctl_parse(const char *line, CtlCommand *out, char *err, size_t errlen)
         return false;
     }
     out->verb = v->verb;
-    if (v->target && !take_word(&p, out->target, sizeof out->target)) {
+    if (v->target && (!take_word(&p, out->target, sizeof out->target) ||
+                      !line_text_safe((const uint8_t *)out->target, strlen(out->target)))) {
         snprintf(err, errlen, "usage: %s", v->usage);
         return false;
     }
@@ -120,6 +144,12 @@ bool ctl_parse(const char *line, CtlCommand *out, char *err, size_t errlen)
     if (v->target && inet_pton(AF_INET, out->target, &a) == 1) {
         out->target_is_ip = true;
         out->ip = a.s_addr;
+    }
+    bool name_only = v->verb == CTL_KICK || v->verb == CTL_MUTE || v->verb == CTL_UNMUTE;
+    if (name_only && out->target_is_ip) {
+        snprintf(err, errlen, "%s takes a player's name, not an address (ban takes either)",
+                 v->word);
+        return false;
     }
     switch (v->verb) {
     case CTL_HELP:
@@ -138,24 +168,21 @@ bool ctl_parse(const char *line, CtlCommand *out, char *err, size_t errlen)
     case CTL_KICK:
         return take_text(p, out->text, CTL_REASON_MAX + 1, err, errlen);
     case CTL_MUTE:
-    case CTL_BAN: {
-        const char *q = p;
-        char num[16];
-        if (take_word(&q, num, sizeof num) && parse_minutes(num, &out->minutes))
-            p = q;
-        else if (v->verb == CTL_MUTE)
-            out->minutes = 10;
+    case CTL_BAN:
+        if (!take_minutes(&p, &out->minutes, v->usage, err, errlen))
+            return false;
         if (v->verb == CTL_MUTE) {
+            if (out->minutes == 0)
+                out->minutes = 10;
             while (*p == ' ')
                 p++;
-            if (*p != '\0' || out->target_is_ip) {
+            if (*p != '\0') {
                 snprintf(err, errlen, "usage: %s", v->usage);
                 return false;
             }
             return true;
         }
         return take_text(p, out->text, CTL_REASON_MAX + 1, err, errlen);
-    }
     case CTL_SAY:
         if (!take_text(p, out->text, sizeof out->text, err, errlen))
             return false;

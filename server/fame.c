@@ -38,22 +38,29 @@ static bool has_column(sqlite3 *db, const char *column)
     return found;
 }
 
-/* Fills name_key for rows written before keys existed. */
+/* Fills name_key and name_key2 for rows written before keys existed. */
 static bool backfill_keys(sqlite3 *db, Names *names)
 {
     sqlite3_stmt *sel = NULL, *upd = NULL;
-    bool ok = sqlite3_prepare_v2(db, "SELECT rank, name FROM hall_of_fame WHERE name_key IS NULL;",
+    bool ok = sqlite3_prepare_v2(db,
+                                 "SELECT rank, name FROM hall_of_fame WHERE name_key IS NULL OR "
+                                 "name_key2 IS NULL;",
                                  -1, &sel, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db, "UPDATE hall_of_fame SET name_key = ?1 WHERE rank = ?2;", -1,
-                                 &upd, NULL) == SQLITE_OK;
+              sqlite3_prepare_v2(db,
+                                 "UPDATE hall_of_fame SET name_key = ?1, name_key2 = ?2 WHERE "
+                                 "rank = ?3;",
+                                 -1, &upd, NULL) == SQLITE_OK;
     while (ok && sqlite3_step(sel) == SQLITE_ROW) {
         const unsigned char *name = sqlite3_column_text(sel, 1);
-        char key[NAME_KEY_MAX + 1];
-        if (name == NULL || !names_key(names, (const char *)name, key, sizeof key))
+        char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
+        if (name == NULL || !names_keys(names, (const char *)name, key, alt, sizeof key)) {
             snprintf(key, sizeof key, "#%d", sqlite3_column_int(sel, 0)); /* unmatchable */
+            snprintf(alt, sizeof alt, "%s", key);
+        }
         sqlite3_reset(upd);
         ok = sqlite3_bind_text(upd, 1, key, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
-             sqlite3_bind_int(upd, 2, sqlite3_column_int(sel, 0)) == SQLITE_OK &&
+             sqlite3_bind_text(upd, 2, alt, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+             sqlite3_bind_int(upd, 3, sqlite3_column_int(sel, 0)) == SQLITE_OK &&
              sqlite3_step(upd) == SQLITE_DONE;
     }
     sqlite3_finalize(sel);
@@ -67,12 +74,17 @@ static bool upgrade(sqlite3 *db, Names *names)
         sqlite3_exec(db, "ALTER TABLE hall_of_fame ADD COLUMN name_key TEXT;", NULL, NULL, NULL) !=
             SQLITE_OK)
         return false;
+    if (!has_column(db, "name_key2") &&
+        sqlite3_exec(db, "ALTER TABLE hall_of_fame ADD COLUMN name_key2 TEXT;", NULL, NULL, NULL) !=
+            SQLITE_OK)
+        return false;
     if (!has_column(db, "claim_hash") &&
         sqlite3_exec(db, "ALTER TABLE hall_of_fame ADD COLUMN claim_hash TEXT;", NULL, NULL,
                      NULL) != SQLITE_OK)
         return false;
     return sqlite3_exec(db,
-                        "CREATE INDEX IF NOT EXISTS hall_of_fame_key ON hall_of_fame(name_key);",
+                        "CREATE INDEX IF NOT EXISTS hall_of_fame_key ON hall_of_fame(name_key);"
+                        "CREATE INDEX IF NOT EXISTS hall_of_fame_key2 ON hall_of_fame(name_key2);",
                         NULL, NULL, NULL) == SQLITE_OK &&
            backfill_keys(db, names);
 }
@@ -127,17 +139,19 @@ static void hash_hex(const uint8_t secret[FAME_SECRET_BYTES], char hex[HASH_HEX]
     sodium_bin2hex(hex, HASH_HEX, h, sizeof h);
 }
 
-/* The lowest rank with this key and its claim hash ("" if none). 0 if absent, -1 on error. */
-static int lookup(Fame *f, const char *key, char hash[HASH_HEX])
+/* The lowest rank of a row whose keys match (key, alt), and its claim hash ("" if none).
+ * 0 if absent, -1 on error. */
+static int lookup(Fame *f, const char *key, const char *alt, char hash[HASH_HEX])
 {
     sqlite3_stmt *st = NULL;
     int rank = -1;
     hash[0] = '\0';
     if (sqlite3_prepare_v2(f->db,
-                           "SELECT rank, claim_hash FROM hall_of_fame WHERE name_key = ?1 "
-                           "ORDER BY rank LIMIT 1;",
+                           "SELECT rank, claim_hash FROM hall_of_fame WHERE name_key IN (?1, ?2) "
+                           "OR name_key2 IN (?1, ?2) ORDER BY rank LIMIT 1;",
                            -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_text(st, 2, alt, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             rank = sqlite3_column_int(st, 0);
@@ -152,16 +166,16 @@ static int lookup(Fame *f, const char *key, char hash[HASH_HEX])
     return rank;
 }
 
-int fame_rank(Fame *f, const char *key)
+int fame_rank(Fame *f, const char *key, const char *alt)
 {
     char hash[HASH_HEX];
-    return lookup(f, key, hash);
+    return lookup(f, key, alt, hash);
 }
 
-FameClaim fame_claim(Fame *f, const char *key, const uint8_t *secret, int *rank)
+FameClaim fame_claim(Fame *f, const char *key, const char *alt, const uint8_t *secret, int *rank)
 {
     char stored[HASH_HEX];
-    int r = lookup(f, key, stored);
+    int r = lookup(f, key, alt, stored);
     if (rank != NULL)
         *rank = r > 0 ? r : 0;
     if (r < 0)
@@ -177,30 +191,34 @@ FameClaim fame_claim(Fame *f, const char *key, const uint8_t *secret, int *rank)
     return sodium_memcmp(given, stored, HASH_HEX - 1) == 0 ? FAME_CLAIM_OK : FAME_CLAIM_WRONG;
 }
 
-bool fame_set_claim(Fame *f, const char *key, const uint8_t secret[FAME_SECRET_BYTES])
+bool fame_set_claim(Fame *f, const char *key, const char *alt,
+                    const uint8_t secret[FAME_SECRET_BYTES])
 {
-    char hex[HASH_HEX];
+    char hex[HASH_HEX], stored[HASH_HEX];
+    int rank = lookup(f, key, alt, stored);
+    if (rank <= 0 || stored[0] != '\0')
+        return false;
     hash_hex(secret, hex);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(f->db,
-                                "UPDATE hall_of_fame SET claim_hash = ?1 WHERE name_key = ?2 AND "
+                                "UPDATE hall_of_fame SET claim_hash = ?1 WHERE rank = ?2 AND "
                                 "claim_hash IS NULL;",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_int(st, 2, rank);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE && sqlite3_changes(f->db) > 0;
 }
 
-bool fame_record(Fame *f, const char *name, const char *key, const char *map,
+bool fame_record(Fame *f, const char *name, const char *key, const char *alt, const char *map,
                  const uint8_t secret[FAME_SECRET_BYTES], int *rank, bool *new_entry, char *err,
                  size_t errlen)
 {
-    int old = fame_rank(f, key);
+    int old = fame_rank(f, key, alt);
     if (old > 0) {
         *rank = old;
         *new_entry = false;
@@ -211,8 +229,8 @@ bool fame_record(Fame *f, const char *name, const char *key, const char *map,
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(f->db,
                                 "INSERT INTO hall_of_fame (name, found_at, map, name_key, "
-                                "claim_hash) VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'), "
-                                "?2, ?3, ?4);",
+                                "name_key2, claim_hash) VALUES (?1, strftime('%Y-%m-%d "
+                                "%H:%M:%S', 'now'), ?2, ?3, ?4, ?5);",
                                 -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
@@ -221,7 +239,9 @@ bool fame_record(Fame *f, const char *name, const char *key, const char *map,
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 4, hex, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(st, 4, alt, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 5, hex, -1, SQLITE_TRANSIENT);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -169,6 +169,7 @@ void game_release_player(Server *s, unsigned slot, ProtoDisconnect why)
     memset(p->token, 0, sizeof p->token);
     p->name[0] = '\0';
     p->key[0] = '\0';
+    p->alt[0] = '\0';
     p->admitted = false;
     p->crowned = false;
     p->conn = -1;
@@ -547,7 +548,7 @@ void game_legend(Server *s, unsigned slot)
     char err[700];
     uint8_t secret[FAME_SECRET_BYTES];
     randombytes_buf(secret, sizeof secret);
-    if (!fame_record(s->fame, p->name, p->key, s->map.name, secret, &rank, &fresh, err,
+    if (!fame_record(s->fame, p->name, p->key, p->alt, s->map.name, secret, &rank, &fresh, err,
                      sizeof err)) {
         log_info(s->log, "fame", "cannot record '%s': %s", p->name, err);
         rank = 0;

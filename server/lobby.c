@@ -36,11 +36,13 @@ typedef struct Cmd {
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static int find_player_by_key(const Server *s, const char *key)
+static int find_player_by_keys(const Server *s, const char *key, const char *alt)
 {
-    for (unsigned i = 0; i < s->cfg.max_players; i++)
-        if (s->players[i].state != SP_FREE && strcmp(s->players[i].key, key) == 0)
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        const SrvPlayer *p = &s->players[i];
+        if (p->state != SP_FREE && name_keys_match(p->key, p->alt, key, alt))
             return (int)i;
+    }
     return -1;
 }
 
@@ -172,13 +174,13 @@ static bool login_name(Server *s, int ci, const LoginArgs *la, NameInfo *info, b
         return false;
     }
     char why[BANS_REASON_MAX + 64];
-    if (bans_name_banned(s->bans, info->key, (int64_t)time(NULL), why, sizeof why)) {
+    if (bans_name_banned(s->bans, info->key, info->alt, (int64_t)time(NULL), why, sizeof why)) {
         drop_note(&s->stats.drops, s->log, DROP_LOGIN_BANNED, s->now_ms, "%s: name '%s'", c->addr,
                   info->name);
         tcp_send(s, ci, "ERR banned the name %s is banned: %s", info->name, why);
         return false;
     }
-    int other = find_player_by_key(s, info->key);
+    int other = find_player_by_keys(s, info->key, info->alt);
     if (other >= 0) {
         drop_note(&s->stats.drops, s->log, DROP_LOGIN_TAKEN, s->now_ms, "%s: '%s' (like '%s')",
                   c->addr, info->name, s->players[other].name);
@@ -190,7 +192,8 @@ static bool login_name(Server *s, int ci, const LoginArgs *la, NameInfo *info, b
         return false;
     }
     int rank = 0;
-    FameClaim fc = fame_claim(s->fame, info->key, la->has_claim ? la->claim : NULL, &rank);
+    FameClaim fc =
+        fame_claim(s->fame, info->key, info->alt, la->has_claim ? la->claim : NULL, &rank);
     *crowned = fc == FAME_CLAIM_OK;
     *new_claim = false;
     if (fc == FAME_CLAIM_WRONG) {
@@ -206,7 +209,7 @@ static bool login_name(Server *s, int ci, const LoginArgs *la, NameInfo *info, b
     if (fc == FAME_CLAIM_UNSET) {
         /* Recorded before claims existed: the first login under the name takes it. */
         randombytes_buf(secret, FAME_SECRET_BYTES);
-        *crowned = *new_claim = fame_set_claim(s->fame, info->key, secret);
+        *crowned = *new_claim = fame_set_claim(s->fame, info->key, info->alt, secret);
     }
     if (fc == FAME_ERROR)
         log_info(s->log, "fame", "cannot read the hall of fame for '%s'", info->name);
@@ -252,6 +255,7 @@ static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
     p->state = SP_LOBBY;
     memcpy(p->name, info.name, sizeof p->name);
     memcpy(p->key, info.key, sizeof p->key);
+    memcpy(p->alt, info.alt, sizeof p->alt);
     p->conn = ci;
     p->token_live = true;
     p->token_expires_ms = now_ms + s->cfg.token_ttl_ms;
@@ -349,8 +353,10 @@ static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
     }
     if (!chat_allowed(s, ci, text, now_ms))
         return;
-    char key[NAME_KEY_MAX + 1];
-    int target = names_key(s->names, to, key, sizeof key) ? find_player_by_key(s, key) : -1;
+    char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
+    int target = names_keys(s->names, to, key, alt, sizeof key)
+                     ? find_player_by_keys(s, key, alt)
+                     : -1;
     if (target < 0 || s->players[target].conn < 0) {
         size_t n = line_utf8_boundary((const uint8_t *)to, strnlen(to, PROTO_NAME_MAX));
         tcp_send(s, ci, "ERR nosuch no player named %.*s", (int)n, to);

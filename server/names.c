@@ -72,6 +72,8 @@ const char *name_error_str(NameError e)
         return "a name cannot start with a combining mark";
     case NAME_MIXED:
         return "a name cannot mix scripts or digit systems";
+    case NAME_NO_LETTER:
+        return "a name needs at least one letter or digit";
     case NAME_INTERNAL:
         return "the name cannot be checked right now";
     }
@@ -107,7 +109,7 @@ static bool allowed(UChar32 c, bool first)
 static NameError check_chars(const UChar *s, int32_t n)
 {
     int32_t i = 0;
-    bool first = true;
+    bool first = true, letter = false;
     while (i < n) {
         UChar32 c;
         U16_NEXT(s, i, n, c);
@@ -119,25 +121,50 @@ static NameError check_chars(const UChar *s, int32_t n)
                        ? NAME_FIRST_MARK
                        : NAME_BAD_CHAR;
         }
+        letter = letter || u_isalnum(c);
         first = false;
     }
-    return NAME_OK;
+    return letter ? NAME_OK : NAME_NO_LETTER;
 }
 
-/* key = fold(skeleton(NFKC_Casefold(s))): case and compatibility forms first, then the
- * confusables, then fold once more (the skeleton maps some characters to capitals, 0 -> O). */
-static bool key_of(Names *nm, const UChar *s, int32_t n, char *key, size_t cap)
+/* dst = fold(skeleton(src)) (n UTF-16 units); returns its length, -1 on failure. */
+static int32_t skeleton_fold(Names *nm, const UChar *src, int32_t n, UChar *dst)
 {
     UErrorCode st = U_ZERO_ERROR;
-    UChar folded[U16_CAP], skel[U16_CAP], again[U16_CAP];
+    UChar skel[U16_CAP];
+    int32_t sn = uspoof_getSkeleton(nm->spoof, 0, src, n, skel, U16_CAP, &st);
+    int32_t dn = U_SUCCESS(st) ? unorm2_normalize(nm->nfkc_cf, skel, sn, dst, U16_CAP, &st) : 0;
+    return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING ? dn : -1;
+}
+
+static bool to_utf8(const UChar *s, int32_t n, char *out, size_t cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t len = 0;
+    u_strToUTF8(out, (int32_t)cap, &len, s, n, &st);
+    return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING && len > 0 && (size_t)len < cap;
+}
+
+/* key = fold(skeleton(fold(s))): case and compatibility forms first, then the confusables,
+ * then fold once more (the skeleton maps some characters to capitals, 0 -> O).
+ * alt = fold(skeleton(fold(skeleton(s)))): the confusables first, which catches look-alikes
+ * in capitals (Cyrillic К is Latin K only as a capital; folded, к's skeleton is ĸ). */
+static bool keys_of(Names *nm, const UChar *s, int32_t n, char *key, char *alt, size_t cap)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UChar folded[U16_CAP], a[U16_CAP], b[U16_CAP], c[U16_CAP];
     int32_t fn = unorm2_normalize(nm->nfkc_cf, s, n, folded, U16_CAP, &st);
-    int32_t sn =
-        U_SUCCESS(st) ? uspoof_getSkeleton(nm->spoof, 0, folded, fn, skel, U16_CAP, &st) : 0;
-    int32_t an = U_SUCCESS(st) ? unorm2_normalize(nm->nfkc_cf, skel, sn, again, U16_CAP, &st) : 0;
-    int32_t kn = 0;
-    if (U_SUCCESS(st))
-        u_strToUTF8(key, (int32_t)cap, &kn, again, an, &st);
-    return U_SUCCESS(st) && st != U_STRING_NOT_TERMINATED_WARNING && (size_t)kn < cap;
+    if (U_FAILURE(st))
+        return false;
+    int32_t an = skeleton_fold(nm, folded, fn, a);
+    int32_t bn = skeleton_fold(nm, s, n, b);
+    int32_t cn = bn >= 0 ? skeleton_fold(nm, b, bn, c) : -1;
+    return an > 0 && cn > 0 && to_utf8(a, an, key, cap) && to_utf8(c, cn, alt, cap);
+}
+
+bool name_keys_match(const char *k1, const char *a1, const char *k2, const char *a2)
+{
+    return strcmp(k1, k2) == 0 || strcmp(k1, a2) == 0 || strcmp(a1, k2) == 0 || strcmp(a1, a2) == 0;
 }
 
 NameError names_check(Names *nm, const char *raw, size_t len, NameInfo *out)
@@ -174,21 +201,28 @@ NameError names_check(Names *nm, const char *raw, size_t len, NameInfo *out)
         else if (flags != 0)
             e = NAME_MIXED;
     }
-    if (e == NAME_OK && !key_of(nm, nfc, n, out->key, sizeof out->key))
-        e = NAME_INTERNAL;
+    if (e == NAME_OK && !keys_of(nm, nfc, n, out->key, out->alt, sizeof out->key))
+        e = NAME_TOO_LONG; /* a few ligatures expand past NAME_KEY_MAX: it will never fit */
     if (e != NAME_OK)
         memset(out, 0, sizeof *out);
     return e;
 }
 
-bool names_key(Names *nm, const char *text, char *key, size_t cap)
+bool names_keys(Names *nm, const char *text, char *key, char *alt, size_t cap)
 {
     size_t len = strlen(text);
     if (len == 0 || len > 4 * PROTO_NAME_MAX || !line_utf8_valid((const uint8_t *)text, len))
         return false;
     UErrorCode st = U_ZERO_ERROR;
-    UChar in[U16_CAP];
+    UChar in[U16_CAP], nfc[U16_CAP];
     int32_t n = 0;
     u_strFromUTF8(in, U16_CAP, &n, text, (int32_t)len, &st);
-    return U_SUCCESS(st) && key_of(nm, in, n, key, cap);
+    int32_t m = U_SUCCESS(st) ? unorm2_normalize(nm->nfc, in, n, nfc, U16_CAP, &st) : 0;
+    return U_SUCCESS(st) && keys_of(nm, nfc, m, key, alt, cap);
+}
+
+bool names_key(Names *nm, const char *text, char *key, size_t cap)
+{
+    char alt[NAME_KEY_MAX + 1];
+    return cap <= sizeof alt && names_keys(nm, text, key, alt, cap);
 }

@@ -20,7 +20,8 @@ typedef struct RlBucket {
     bool used;        /* false: never used, full */
 } RlBucket;
 
-/* Takes one token if there is one. rate: tokens per second; burst: bucket size (>= 1). */
+/* Takes one token if there is one. rate: tokens per second; burst: bucket size, 1..4294967
+ * (tokens are kept x 1000 in 32 bits). */
 bool rl_take(RlBucket *b, uint64_t now_ms, uint32_t rate, uint32_t burst);
 /* Takes n tokens if all n are there (n <= burst). */
 bool rl_take_n(RlBucket *b, uint64_t now_ms, uint32_t rate, uint32_t burst, uint32_t n);

@@ -23,7 +23,8 @@ enum {
 
 typedef struct Sched {
     uint64_t start_us; /* tick 0's time (moves forward when ticks are skipped) */
-    uint64_t ticks;    /* ticks accounted for: run, fast-forwarded or skipped */
+    uint64_t ticks;    /* ticks accounted for: run or fast-forwarded (skipped ticks move
+                          start_us instead) */
 } Sched;
 
 /* What the loop should do now. */

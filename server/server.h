@@ -77,8 +77,9 @@ typedef struct SrvConn {
 typedef struct SrvPlayer {
     SrvPlayerState state;
     char name[PROTO_NAME_MAX + 1]; /* NFC, validated by names.c */
-    char key[NAME_KEY_MAX + 1];    /* confusable key: equal keys are the same name */
-    int conn;                      /* TCP connection index */
+    char key[NAME_KEY_MAX + 1];    /* confusable keys (names.h): the same name if any match */
+    char alt[NAME_KEY_MAX + 1];
+    int conn; /* TCP connection index */
     uint8_t token[PROTO_TOKEN_BYTES];
     bool token_live;
     uint64_t token_expires_ms;

@@ -29,9 +29,9 @@ static bool valid_word(const char *w, size_t max)
 
 bool cli_claims_put(CliClaims *c, const char *server, const char *name, const char *hex)
 {
-    if (!valid_word(server, CLI_CLAIMS_SERVER_MAX) || !valid_word(name, PROTO_NAME_MAX) ||
-        !valid_hex(hex))
-        return false;
+    if (!valid_word(server, CLI_CLAIMS_SERVER_MAX) || server[0] == '#' ||
+        !valid_word(name, PROTO_NAME_MAX) || !valid_hex(hex))
+        return false; /* a server starting with '#' would be saved as a comment */
     CliClaim *e = NULL;
     for (unsigned i = 0; i < c->count && e == NULL; i++)
         if (strcmp(c->e[i].server, server) == 0 && strcmp(c->e[i].name, name) == 0)
@@ -199,7 +199,9 @@ bool cli_claims_save(const CliClaims *c, const char *path, char *err, size_t err
         return false;
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+    /* fchmod too: a stale temporary file keeps its own mode through O_CREAT. */
+    bool ok =
+        fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
     if (fd >= 0)
         ok = close(fd) == 0 && ok;
     ok = ok && rename(tmp, path) == 0;

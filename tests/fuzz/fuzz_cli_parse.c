@@ -1,13 +1,15 @@
 /* fuzz_cli_parse.c — libFuzzer target for the client's own parsers of server bytes:
- * login answer lines (cli_parse.h), chat lines and typed commands (cli_chat.h), and the raw
- * ENet datagram peek. Every input must be handled without a crash, a read out of bounds or
- * an inconsistent result. */
+ * login answer and CLAIM lines (cli_parse.h), chat lines and typed commands (cli_chat.h), and
+ * the raw ENet datagram peek. Every input must be handled without a crash, a read out of
+ * bounds or an inconsistent result. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_chat.h"
 #include "cli_parse.h"
+#include "line.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +37,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text;
     if (cli_parse_err(line, code, &text) && (strlen(code) == 0 || strlen(code) > CLI_ERR_CODE_MAX))
         abort();
+    char claim_name[PROTO_NAME_MAX + 1], claim_hex[2 * PROTO_TOKEN_BYTES + 1];
+    if (cli_parse_claim(line, claim_name, claim_hex)) {
+        size_t nn = strlen(claim_name);
+        if (nn == 0 || nn > PROTO_NAME_MAX || strchr(claim_name, ' ') != NULL ||
+            !line_text_valid((const uint8_t *)claim_name, nn) ||
+            strlen(claim_hex) != 2 * PROTO_TOKEN_BYTES ||
+            strspn(claim_hex, "0123456789abcdef") != 2 * PROTO_TOKEN_BYTES)
+            abort();
+        /* what the client stores, the claims file takes back (cli_claims_put validates) */
+        char again[PROTO_LINE_MAX + 1];
+        snprintf(again, sizeof again, "%s %s", claim_name, claim_hex);
+        char n2[PROTO_NAME_MAX + 1], h2[2 * PROTO_TOKEN_BYTES + 1];
+        if (!cli_parse_claim(again, n2, h2) || strcmp(n2, claim_name) != 0 ||
+            strcmp(h2, claim_hex) != 0)
+            abort();
+    }
     CliChatEntry e;
     if (cli_chat_parse(line, 1, &e)) {
         char shown[PROTO_LINE_MAX + 64];

@@ -3,7 +3,8 @@
  * The first bytes of the input choose chunk sizes; the rest is the byte stream. The stream is
  * fed once whole and once in those chunks: both must produce the same sequence of lines and
  * errors, every LINE_READY line must be valid text within the length limit, and each call must
- * make progress. */
+ * make progress. The raw input also goes through the validators (line_text_safe implies
+ * line_text_valid implies line_utf8_valid) and line_utf8_boundary (never cuts a character). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,9 +63,29 @@ static void feed(LineReader *r, const uint8_t *p, size_t n, uint32_t *hash, size
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* Validators alone on the raw bytes: text validity implies UTF-8 validity. */
+    /* Validators alone on the raw bytes: safe text is text, text is UTF-8. */
+    if (line_text_safe(data, size))
+        CHECK(line_text_valid(data, size));
     if (line_text_valid(data, size))
         CHECK(line_utf8_valid(data, size));
+    /* Cutting: never longer than asked; on valid UTF-8 the cut is valid UTF-8, drops at most
+     * one unfinished character and nothing when the prefix was already whole. */
+    bool utf8 = line_utf8_valid(data, size);
+    size_t cuts[] = {size,
+                     size / 2,
+                     size > 0 ? size - 1 : 0,
+                     size > 1 ? size - 2 : 0,
+                     size > 2 ? size - 3 : 0,
+                     size > 0 ? data[0] % (size + 1) : 0};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        size_t n = cuts[i], b = line_utf8_boundary(data, n);
+        CHECK(b <= n);
+        if (utf8) {
+            CHECK(line_utf8_valid(data, b));
+            CHECK(n - b <= 3);
+            CHECK(b == n || !line_utf8_valid(data, n));
+        }
+    }
 
     if (size < CHUNK_TABLE)
         return 0;

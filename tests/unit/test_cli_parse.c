@@ -96,6 +96,63 @@ static void test_hello_and_err(void **state)
     assert_string_equal(code, "");
 }
 
+/* ---- CLAIM ------------------------------------------------------------------------------ */
+
+static void test_claim(void **state)
+{
+    (void)state;
+    char name[PROTO_NAME_MAX + 1], hex[2 * PROTO_TOKEN_BYTES + 1];
+    assert_true(cli_parse_claim("bob 00112233445566778899aabbccddeeff", name, hex));
+    assert_string_equal(name, "bob");
+    assert_string_equal(hex, k_token);
+    /* upper-case hex is stored in lower case (the claims file only takes lower case) */
+    assert_true(cli_parse_claim("Bob 00112233445566778899AABBCCDDEEFF", name, hex));
+    assert_string_equal(name, "Bob");
+    assert_string_equal(hex, k_token);
+    assert_true(cli_parse_claim("x 0123456789ABCDEFabcdefABCDEF0123", name, hex));
+    assert_string_equal(hex, "0123456789abcdefabcdefabcdef0123");
+    /* a UTF-8 name, and one of exactly PROTO_NAME_MAX bytes */
+    assert_true(cli_parse_claim("Jos\xC3\xA9 00112233445566778899aabbccddeeff", name, hex));
+    assert_string_equal(name, "Jos\xC3\xA9");
+    assert_true(cli_parse_claim("abcdefghijklmnop 00112233445566778899aabbccddeeff", name, hex));
+    assert_string_equal(name, "abcdefghijklmnop");
+}
+
+static void test_claim_rejects(void **state)
+{
+    (void)state;
+    char name[PROTO_NAME_MAX + 1], hex[2 * PROTO_TOKEN_BYTES + 1];
+    static const char *const bad[] = {
+        "",
+        "bob",
+        "bob ",
+        " 00112233445566778899aabbccddeeff",      /* no name */
+        "00112233445566778899aabbccddeeff",       /* no name, no space */
+        "bob 00112233445566778899aabbccddeef",    /* 31 digits */
+        "bob 00112233445566778899aabbccddeeff0",  /* 33 */
+        "bob 00112233445566778899aabbccddeefg",   /* not hex */
+        "bob 0011223344556677-899aabbccddeeff",   /* not hex */
+        "bob 0x112233445566778899aabbccddeeff",   /* not hex */
+        "bob  00112233445566778899aabbccddeeff",  /* two spaces */
+        "bob 00112233445566778899aabbccddeeff ",  /* trailing space */
+        "bob 00112233445566778899aabbccddeeff\r", /* trailing CR */
+        "bob 0011223344556677 8899aabbccddeeff",  /* split secret */
+        "bob 00112233445566778899aabbccddeeff extra",
+        "abcdefghijklmnopq 00112233445566778899aabbccddeeff", /* 17-byte name */
+        "b\x01ob 00112233445566778899aabbccddeeff",           /* control */
+        "b\x7F 00112233445566778899aabbccddeeff",             /* DEL */
+        "\xFF 00112233445566778899aabbccddeeff",              /* not UTF-8 */
+        "ab\xC3 00112233445566778899aabbccddeeff",            /* cut UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        strcpy(name, "untouched");
+        if (cli_parse_claim(bad[i], name, hex))
+            fail_msg("accepted: '%s'", bad[i]);
+        /* the name is only written for a good line */
+        assert_string_equal(name, "untouched");
+    }
+}
+
 /* ---- raw ENet datagrams --------------------------------------------------------------- */
 
 typedef struct Dgram {
@@ -205,7 +262,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_ok),         cmocka_unit_test(test_login_ok_rejects),
         cmocka_unit_test(test_hello_and_err),    cmocka_unit_test(test_datagram_channels),
-        cmocka_unit_test(test_datagram_hostile),
+        cmocka_unit_test(test_datagram_hostile), cmocka_unit_test(test_claim),
+        cmocka_unit_test(test_claim_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -356,6 +356,126 @@ static void test_utf8_length(void **state)
     assert_true(line_text_valid(s, 0));
 }
 
+/* ---- cutting text and forged lines ------------------------------------------------------- */
+
+/* The largest offset <= n where a character of valid UTF-8 s starts (or s ends). */
+static size_t last_char_start(const uint8_t *s, size_t len, size_t n)
+{
+    if (n >= len)
+        return len;
+    while (n > 0 && (s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+static void test_utf8_boundary_never_cuts(void **state)
+{
+    (void)state;
+    /* 1-, 2-, 3- and 4-byte characters in every order, and runs of one width */
+    static const char *const texts[] = {
+        "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80z",           /* a é € 😀 z */
+        "\xF0\x9F\x98\x80\xF0\x9F\x98\x81\xF0\x9F\x98\x82", /* 😀😁😂 */
+        "\xD0\x98\xD0\xB2\xD0\xB0\xD0\xBD",                 /* Иван */
+        "\xE3\x81\x95\xE3\x81\x8F\xE3\x82\x89",             /* さくら */
+        "\xE2\x82\xAC"
+        "a\xF0\x90\x8D\x88\xC3\xBF"
+        "b", /* € a 𐍈 ÿ b */
+        "plain ascii text",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        const uint8_t *s = (const uint8_t *)texts[t];
+        size_t len = strlen(texts[t]);
+        assert_true(line_utf8_valid(s, len));
+        assert_int_equal(line_utf8_boundary(s, len), len); /* whole text: left alone */
+        for (size_t n = 0; n <= len; n++) {
+            size_t b = line_utf8_boundary(s, n);
+            assert_int_equal(b, last_char_start(s, len, n));
+            assert_true(line_utf8_valid(s, b));
+        }
+    }
+    /* ASCII: every prefix is its own boundary */
+    const uint8_t ascii[] = "kick bob for spamming";
+    for (size_t n = 0; n < sizeof ascii; n++)
+        assert_int_equal(line_utf8_boundary(ascii, n), n);
+    /* a lone lead byte or an unfinished sequence at the end is dropped */
+    assert_int_equal(line_utf8_boundary((const uint8_t *)"ab\xC3", 3), 2);
+    assert_int_equal(line_utf8_boundary((const uint8_t *)"\xE2\x82", 2), 0);
+    assert_int_equal(line_utf8_boundary((const uint8_t *)"x\xF0\x9F\x98", 4), 1);
+    assert_int_equal(line_utf8_boundary((const uint8_t *)"", 0), 0);
+}
+
+/* The characters that forge a line break or reorder what follows (line.h). */
+static const Seq forging[] = {
+    SEQ("\xE2\x80\xA8"), /* U+2028 LINE SEPARATOR */
+    SEQ("\xE2\x80\xA9"), /* U+2029 PARAGRAPH SEPARATOR */
+    SEQ("\xC2\x85"),     /* U+0085 NEXT LINE */
+    SEQ("\xE2\x80\xAA"), /* U+202A LRE */
+    SEQ("\xE2\x80\xAB"), /* U+202B RLE */
+    SEQ("\xE2\x80\xAC"), /* U+202C PDF */
+    SEQ("\xE2\x80\xAD"), /* U+202D LRO */
+    SEQ("\xE2\x80\xAE"), /* U+202E RLO */
+    SEQ("\xE2\x81\xA6"), /* U+2066 LRI */
+    SEQ("\xE2\x81\xA7"), /* U+2067 RLI */
+    SEQ("\xE2\x81\xA8"), /* U+2068 FSI */
+    SEQ("\xE2\x81\xA9"), /* U+2069 PDI */
+};
+
+static void test_text_safe_rejects_forging(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof forging / sizeof forging[0]; i++) {
+        const Seq *f = &forging[i];
+        char buf[32];
+        /* alone, at the start, in the middle, at the end */
+        const char *fmt[] = {"%.*s", "%.*shello", "hel%.*slo", "hello%.*s"};
+        for (size_t k = 0; k < sizeof fmt / sizeof fmt[0]; k++) {
+            int n = snprintf(buf, sizeof buf, fmt[k], (int)f->len, f->bytes);
+            assert_true(n > 0 && (size_t)n < sizeof buf);
+            assert_false(line_text_safe((const uint8_t *)buf, (size_t)n));
+            /* U+0085 is a C1 control; the others are valid text, only not safe */
+            assert_int_equal(line_text_valid((const uint8_t *)buf, (size_t)n),
+                             f->bytes[0] != '\xC2');
+        }
+    }
+}
+
+static void test_text_safe_accepts_text(void **state)
+{
+    (void)state;
+    static const Seq ok[] = {
+        SEQ(""), SEQ("hello, arena"), SEQ("h\xC3\xA9llo w\xC3\xB6rld"),      /* héllo wörld */
+        SEQ("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82"),             /* Привет */
+        SEQ("\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF"), /* こんにちは */
+        SEQ("gg \xF0\x9F\x98\x80"),                                          /* emoji */
+        SEQ("\xE2\x80\x8E"
+            "left mark"),                        /* U+200E LRM: a mark, allowed */
+        SEQ("right mark\xE2\x80\x8F"),           /* U+200F RLM */
+        SEQ("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D"), /* שלום (right-to-left letters) */
+        /* the neighbours of the forbidden ranges: U+2027, U+202F, U+2065, U+206A */
+        SEQ("\xE2\x80\xA7\xE2\x80\xAF\xE2\x81\xA5\xE2\x81\xAA"),
+        SEQ("no\xC2\xA0"
+            "break"), /* U+00A0: a space, not a break */
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_true(line_text_valid((const uint8_t *)ok[i].bytes, ok[i].len));
+        assert_true(line_text_safe((const uint8_t *)ok[i].bytes, ok[i].len));
+    }
+}
+
+static void test_text_safe_rejects_controls_and_bad_utf8(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++)
+        assert_false(line_text_safe((const uint8_t *)controls[i].bytes, controls[i].len));
+    static const Seq bad[] = {
+        SEQ("a\xFF"),   SEQ("\xC0\xAF"),         SEQ("\xED\xA0\x80"), SEQ("ok\xE2\x80"),
+        SEQ("\x80"),    SEQ("\xF4\x90\x80\x80"), SEQ("tab\there"),    SEQ("nul\0x"),
+        SEQ("del\x7F"), SEQ("\xC2\x80"),         SEQ("\xC2\x9F"),     SEQ("cr\rlf"),
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(line_text_safe((const uint8_t *)bad[i].bytes, bad[i].len));
+}
+
 /* ---- splitting --------------------------------------------------------------------------- */
 
 static void check_all_splits(const uint8_t *data, size_t len)
@@ -458,6 +578,10 @@ int main(void)
         cmocka_unit_test(test_valid_utf8_table),
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_utf8_length),
+        cmocka_unit_test(test_utf8_boundary_never_cuts),
+        cmocka_unit_test(test_text_safe_rejects_forging),
+        cmocka_unit_test(test_text_safe_accepts_text),
+        cmocka_unit_test(test_text_safe_rejects_controls_and_bad_utf8),
         cmocka_unit_test(test_split_reads_match_whole_buffer),
         cmocka_unit_test(test_random_soup),
         cmocka_unit_test(test_status_strings),
