@@ -160,6 +160,7 @@ void game_release_player(Server *s, unsigned slot, ProtoDisconnect why)
     egg_reset(&s->egg, slot);
     p->legend = false;
     if (was_bound) {
+        s->players_now--; /* every way out of the arena passes here: QUIT, EOF, kick, timeout */
         sim_remove_player(&s->world, slot);
         MsgEvent ev = {.kind = MSG_EV_LEFT, .a = (uint16_t)slot};
         broadcast_event(s, &ev, (int)slot);
@@ -372,7 +373,6 @@ static void on_event(Server *s, ENetEvent *ev, uint64_t now_ms)
             SrvPlayer *p = &s->players[slot];
             p->peer = NULL;
             log_info(s->log, "game", "'%s' lost (slot %d)", p->name, slot);
-            s->players_now--;
             tcp_drop_player(s, (unsigned)slot, "timeout");
             game_release_player(s, (unsigned)slot, PROTO_DISC_NONE);
         }
