@@ -97,8 +97,12 @@ static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
     c->penalty += points;
     if (c->penalty > FLOOD_KICK) {
         s->stats.tcp_flood_dropped++;
+        log_info(s->log, "tcp", "%s: dropped (flood)", c->addr);
         tcp_send(s, ci, "BYE flood");
-        tcp_kill(s, ci, "flood");
+        /* The graceful close: BYE goes out, then our FIN, and what the flooder still sends is
+         * read and thrown away (closing the socket with unread input would reset it and lose
+         * the BYE). */
+        tcp_end(s, ci, "flood", PROTO_DISC_LOGOUT);
         return false;
     }
     if (c->penalty > FLOOD_MUTE && now_ms >= c->muted_until_ms) {
@@ -354,9 +358,8 @@ static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
     if (!chat_allowed(s, ci, text, now_ms))
         return;
     char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
-    int target = names_keys(s->names, to, key, alt, sizeof key)
-                     ? find_player_by_keys(s, key, alt)
-                     : -1;
+    int target =
+        names_keys(s->names, to, key, alt, sizeof key) ? find_player_by_keys(s, key, alt) : -1;
     if (target < 0 || s->players[target].conn < 0) {
         size_t n = line_utf8_boundary((const uint8_t *)to, strnlen(to, PROTO_NAME_MAX));
         tcp_send(s, ci, "ERR nosuch no player named %.*s", (int)n, to);

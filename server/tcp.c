@@ -172,7 +172,7 @@ void tcp_kill(Server *s, int ci, const char *why)
 {
     SrvConn *c = &s->conns[ci];
     log_info(s->log, "tcp", "%s: dropped (%s)", c->addr, why);
-    tcp_end(s, ci, strcmp(why, "flood") == 0 ? "flood" : "disconnected", PROTO_DISC_LOGOUT);
+    tcp_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
     conn_free(s, ci);
 }
 
