@@ -12,8 +12,8 @@ enum {
     CLASS_COUNT = 4,
     HEADER = 16,
     TAG = 8,
-    KEEP_BYTES = 1024 * 1024,     /* free blocks kept per class; more go back to malloc */
-    TRIM_KEEP_BYTES = 256 * 1024, /* what enet_alloc_trim leaves per class */
+    KEEP_SPARE_PERCENT = 25, /* a trim keeps the recent peak use plus this much */
+    KEEP_MIN_BLOCKS = 32,    /* and at least this many blocks per class */
 };
 static const size_t class_size[CLASS_COUNT] = {64, 256, 1536, 4096};
 
@@ -24,6 +24,9 @@ typedef struct FreeBlock {
 static struct {
     FreeBlock *free[CLASS_COUNT];
     size_t free_count[CLASS_COUNT];
+    size_t live[CLASS_COUNT];      /* blocks handed out now */
+    size_t peak[CLASS_COUNT];      /* most handed out at once since the last trim */
+    size_t prev_peak[CLASS_COUNT]; /* ... and in the period before */
     bool in_tick, warm;
     uint64_t heap_in_tick, heap_total;
 } pool;
@@ -46,6 +49,8 @@ static void *pool_malloc(size_t size)
         if (pool.in_tick && pool.warm)
             pool.heap_in_tick++;
     }
+    if (c < CLASS_COUNT && ++pool.live[c] > pool.peak[c])
+        pool.peak[c] = pool.live[c];
     p[TAG] = (unsigned char)c;
     return p + HEADER;
 }
@@ -56,10 +61,11 @@ static void pool_free(void *mem)
         return;
     unsigned char *p = (unsigned char *)mem - HEADER;
     unsigned c = p[TAG];
-    if (c >= CLASS_COUNT || (pool.free_count[c] + 1) * class_size[c] > KEEP_BYTES) {
-        free(p); /* beyond what steady play needs: a burst's memory is not kept forever */
+    if (c >= CLASS_COUNT) {
+        free(p);
         return;
     }
+    pool.live[c]--;
     FreeBlock *b = (FreeBlock *)(void *)p;
     b->next = pool.free[c];
     pool.free[c] = b;
@@ -69,12 +75,21 @@ static void pool_free(void *mem)
 void enet_alloc_trim(void)
 {
     for (unsigned c = 0; c < CLASS_COUNT; c++) {
-        while (pool.free[c] != NULL && pool.free_count[c] * class_size[c] > TRIM_KEEP_BYTES) {
+        /* Keep what the last two periods needed at their peak (so steady play never allocates
+         * in a tick), give back the rest: a burst's memory returns within two periods. */
+        size_t need = pool.peak[c] > pool.prev_peak[c] ? pool.peak[c] : pool.prev_peak[c];
+        size_t keep = need + need * KEEP_SPARE_PERCENT / 100;
+        if (keep < KEEP_MIN_BLOCKS)
+            keep = KEEP_MIN_BLOCKS;
+        size_t keep_free = keep > pool.live[c] ? keep - pool.live[c] : 0;
+        while (pool.free[c] != NULL && pool.free_count[c] > keep_free) {
             FreeBlock *b = pool.free[c];
             pool.free[c] = b->next;
             pool.free_count[c]--;
             free(b);
         }
+        pool.prev_peak[c] = pool.peak[c];
+        pool.peak[c] = pool.live[c];
     }
 }
 
@@ -98,6 +113,14 @@ void enet_alloc_set_in_tick(bool in_tick, bool warm)
 uint64_t enet_alloc_heap_in_tick(void)
 {
     return pool.heap_in_tick;
+}
+
+size_t enet_alloc_free_blocks(void)
+{
+    size_t n = 0;
+    for (unsigned c = 0; c < CLASS_COUNT; c++)
+        n += pool.free_count[c];
+    return n;
 }
 
 uint64_t enet_alloc_heap_total(void)

@@ -2,13 +2,16 @@
  *
  * Owns every allocation ENet makes (packets, commands, fragments). Blocks are recycled on free
  * lists instead of returned to malloc, so after warm-up a tick that sends a snapshot to every
- * player touches no heap: the counters prove it (stats heap_allocs_in_tick). ENet's callbacks
- * take no user pointer, so this state is process-wide: the one deliberate exception to
+ * player touches no heap: the counters prove it (stats heap_allocs_in_tick). The lists are not
+ * a one-way street: enet_alloc_trim (every 10 s, outside ticks) gives back whatever the last
+ * two periods did not need at their peak, so memory a burst took returns to the system. ENet's
+ * callbacks take no user pointer, so this state is process-wide: the one deliberate exception to
  * "state lives in handles", confined to this file. */
 #ifndef ARENA_SRV_ENET_ALLOC_H
 #define ARENA_SRV_ENET_ALLOC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Installs the allocator; call instead of enet_initialize(). Returns 0 on success. */
@@ -17,10 +20,13 @@ int enet_alloc_initialize(void);
 void enet_alloc_set_in_tick(bool in_tick, bool warm);
 /* malloc calls made while in a tick after warm-up (should stay 0). */
 uint64_t enet_alloc_heap_in_tick(void);
+/* Blocks waiting on the free lists now (all classes). */
+size_t enet_alloc_free_blocks(void);
 /* All malloc calls made for ENet, and blocks currently cached on free lists. */
 uint64_t enet_alloc_heap_total(void);
 
-/* Returns free blocks beyond a small reserve to malloc (outside ticks). */
+/* Returns to malloc the free blocks beyond the recent peak use (plus a spare); call it
+ * periodically, outside ticks. */
 void enet_alloc_trim(void);
 
 #endif

@@ -355,6 +355,13 @@ static void on_event(Server *s, ENetEvent *ev, uint64_t now_ms)
         ev->peer->data = NULL;
         if (ev->peer->mtu > PROTO_ENET_MTU)
             ev->peer->mtu = PROTO_ENET_MTU; /* whatever the client asked for */
+        /* No ENet packet throttle: it drops unreliable messages (snapshots here, INPUTs on the
+         * client, which this also tells) whenever the RTT rises, e.g. while many players join
+         * at once. Snapshots have their own budget and deltas; dropping some at random only
+         * makes the client fall back to older baselines. */
+        enet_peer_throttle_configure(ev->peer, ENET_PEER_PACKET_THROTTLE_INTERVAL,
+                                     ENET_PEER_PACKET_THROTTLE_ACCELERATION, 0);
+        ev->peer->packetThrottle = ENET_PEER_PACKET_THROTTLE_SCALE;
         sp->half_open = false;
         sp->connected_ms = now_ms;
         break;

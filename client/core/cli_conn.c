@@ -497,6 +497,10 @@ static bool send_enet(CliConn *c, uint8_t channel, const uint8_t *buf, size_t le
 static void on_enet_connect(CliConn *c, uint64_t now_us)
 {
     c->enet_connected = true;
+    /* INPUTs are never throttled away by ENet (the server asks the same of us, and does it
+     * for its snapshots): the 32-input window, not ENet, deals with loss. */
+    c->peer->packetThrottleDeceleration = 0;
+    c->peer->packetThrottle = ENET_PEER_PACKET_THROTTLE_SCALE;
     MsgBind b = {.version = PROTO_VERSION};
     memcpy(b.token, c->token, sizeof b.token);
     uint8_t buf[MSG_BIND_BYTES];
