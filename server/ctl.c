@@ -283,8 +283,8 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
     char err[256];
     int64_t now = (int64_t)time(NULL);
     if (cmd->target_is_ip) {
-        if (!bans_add(s->bans, BAN_IP, cmd->ip, NULL, NULL, cmd->target, cmd->minutes, reason,
-                      now, err, sizeof err)) {
+        if (!bans_add(s->bans, BAN_IP, cmd->ip, NULL, NULL, cmd->target, cmd->minutes, reason, now,
+                      err, sizeof err)) {
             out(k, "ERR %s", err);
             return;
         }
@@ -295,11 +295,13 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
             kicked == 1 ? "player" : "players");
         return;
     }
-    char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
-    if (!names_keys(s->names, cmd->target, key, alt, sizeof key)) {
-        out(k, "ERR not a name or an address: %s", cmd->target);
+    NameInfo info;
+    if (names_check(s->names, cmd->target, strlen(cmd->target), &info) != NAME_OK) {
+        /* Not a name anyone could log in with (e.g. 300.1.2.3): surely a typo. */
+        out(k, "ERR not a player name nor an IPv4 address: %s", cmd->target);
         return;
     }
+    const char *key = info.key, *alt = info.alt;
     if (!bans_add(s->bans, BAN_NAME, 0, key, alt, cmd->target, cmd->minutes, reason, now, err,
                   sizeof err)) {
         out(k, "ERR %s", err);

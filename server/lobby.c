@@ -470,9 +470,13 @@ void lobby_line(Server *s, int ci, char *line, uint64_t now_ms)
     if (!penalize(s, ci, cmd != NULL && cmd->chat ? FLOOD_CHAT : FLOOD_OTHER, now_ms))
         return;
     if (cmd == NULL) {
-        /* Echo at most UNKNOWN_ECHO_MAX bytes, cut on a character boundary. */
+        /* Echo at most UNKNOWN_ECHO_MAX bytes, cut on a character boundary, and only text that
+         * cannot forge a line even in the sender's own client. */
         size_t n = line_utf8_boundary((const uint8_t *)line, strnlen(line, UNKNOWN_ECHO_MAX));
-        tcp_send(s, ci, "ERR unknown no command '%.*s' (try HELP)", (int)n, line);
+        if (line_text_safe((const uint8_t *)line, n))
+            tcp_send(s, ci, "ERR unknown no command '%.*s' (try HELP)", (int)n, line);
+        else
+            tcp_send(s, ci, "ERR unknown no such command (try HELP)");
         return;
     }
     if (cmd->needs_login && s->conns[ci].player < 0) {
