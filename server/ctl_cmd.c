@@ -110,6 +110,18 @@ static bool take_minutes(const char **p, unsigned *minutes, const char *usage, c
     return true;
 }
 
+/* Nothing but spaces may follow; else the verb's usage. */
+static bool at_end(const char *p, const Verb *v, char *err, size_t errlen)
+{
+    while (*p == ' ')
+        p++;
+    if (*p != '\0') {
+        snprintf(err, errlen, "usage: %s", v->usage);
+        return false;
+    }
+    return true;
+}
+
 bool ctl_parse(const char *line, CtlCommand *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -158,13 +170,7 @@ bool ctl_parse(const char *line, CtlCommand *out, char *err, size_t errlen)
     case CTL_BANS:
     case CTL_UNBAN:
     case CTL_UNMUTE:
-        while (*p == ' ')
-            p++;
-        if (*p != '\0') {
-            snprintf(err, errlen, "usage: %s", v->usage);
-            return false;
-        }
-        return true;
+        return at_end(p, v, err, errlen);
     case CTL_KICK:
         return take_text(p, out->text, CTL_REASON_MAX + 1, err, errlen);
     case CTL_MUTE:
@@ -174,13 +180,7 @@ bool ctl_parse(const char *line, CtlCommand *out, char *err, size_t errlen)
         if (v->verb == CTL_MUTE) {
             if (out->minutes == 0)
                 out->minutes = 10;
-            while (*p == ' ')
-                p++;
-            if (*p != '\0') {
-                snprintf(err, errlen, "usage: %s", v->usage);
-                return false;
-            }
-            return true;
+            return at_end(p, v, err, errlen);
         }
         return take_text(p, out->text, CTL_REASON_MAX + 1, err, errlen);
     case CTL_SAY:
