@@ -22,7 +22,7 @@
 
 enum {
     WARMUP_TICKS = 5 * PROTO_TICK_HZ, /* allocations in ticks after this are counted */
-    TRIM_PERIOD_MS = 10000,           /* returns freed heap to the system this often */
+    TRIM_PERIOD_MS = 2000,            /* returns freed heap to the system this often */
 };
 
 static bool read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)

@@ -59,8 +59,8 @@ typedef struct SrvConn {
     RlBucket rx;  /* read budget: tcp_read_rate bytes per second */
     bool eof;     /* the peer shut down its side: answer what it sent, then close */
     bool stalled; /* over its read budget: not polled for input until it refills */
-    char *out;    /* pending output, tcp_outbuf_bytes */
-    size_t out_len;
+    char *out;    /* pending output: out_cap bytes, grown up to tcp_outbuf_bytes */
+    size_t out_len, out_cap;
     uint64_t opened_ms, last_rx_ms;
     int player;          /* slot, -1 before login */
     uint32_t penalty;    /* flood score, drains 1 per ms */

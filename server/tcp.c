@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +33,7 @@ enum {
     ACCEPT_PER_CALL = 64,    /* connections accepted per wake-up */
     TCP_LINES_PER_WAKE = 16, /* lines handled per connection per wake-up */
     RESUME_BYTES = 512,      /* a throttled connection is read again once it may send this */
+    TCP_OUT_FIRST = 4096,    /* output buffer of a new connection; grows to tcp_outbuf_bytes */
 };
 
 bool tcp_open(Server *s)
@@ -71,12 +74,28 @@ static void queue_line(Server *s, int ci, const char *text, size_t n)
         log_info(s->log, "tcp", "%s: refused to send a line that is not valid text", c->addr);
         return;
     }
-    if (c->out_len + n + 1 > s->cfg.tcp_outbuf_bytes) {
+    size_t need = c->out_len + n + 1;
+    if (need > s->cfg.tcp_outbuf_bytes) {
         /* A reader this slow would make us buffer without bound: drop it. */
         s->stats.tcp_slow_dropped++;
         c->out_len = 0;
         tcp_kill(s, ci, "slow reader");
         return;
+    }
+    if (need > c->out_cap) {
+        /* Grown on demand, at most to tcp_outbuf_bytes: the first TCP_OUT_FIRST bytes hold
+         * what a reader keeping up ever has queued (HIT lines queued during a tick never grow
+         * it unless the reader has fallen that far behind). */
+        size_t cap = c->out_cap * 2 > need ? c->out_cap * 2 : need;
+        if (cap > s->cfg.tcp_outbuf_bytes)
+            cap = s->cfg.tcp_outbuf_bytes;
+        char *grown = realloc(c->out, cap);
+        if (grown == NULL) {
+            tcp_kill(s, ci, "out of memory");
+            return;
+        }
+        c->out = grown;
+        c->out_cap = cap;
     }
     memcpy(c->out + c->out_len, text, n);
     c->out[c->out_len + n] = '\n';
@@ -235,7 +254,8 @@ unsigned tcp_count_addr(const Server *s, uint32_t ip, bool not_logged_in)
     unsigned n = 0;
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
         const SrvConn *c = &s->conns[i];
-        if (c->used && !c->closing && c->ip == ip && (!not_logged_in || c->player < 0))
+        /* A closing connection still holds its slot: it counts against its address. */
+        if (c->used && c->ip == ip && (!not_logged_in || (c->player < 0 && !c->closing)))
             n++;
     }
     return n;
@@ -259,17 +279,24 @@ static void refuse(Server *s, int fd, SrvDrop kind, const char *addr, const char
     drop_note(&s->stats.drops, s->log, kind, s->now_ms, "%s: %s", addr, line);
 }
 
-/* A free slot, or the oldest connection that has not logged in, closed to make room. */
+/* A free slot; or a closing connection's, cut short; or the oldest connection that has not
+ * logged in, closed to make room. */
 static int free_slot(Server *s)
 {
-    int oldest = -1;
+    int oldest = -1, closing = -1;
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
         const SrvConn *c = &s->conns[i];
         if (!c->used)
             return (int)i;
+        if (c->closing && closing < 0)
+            closing = (int)i;
         if (c->player < 0 && !c->closing &&
             (oldest < 0 || c->opened_ms < s->conns[oldest].opened_ms))
             oldest = (int)i;
+    }
+    if (closing >= 0) {
+        conn_free(s, closing); /* it has had its say; the table is needed */
+        return closing;
     }
     if (oldest < 0)
         return -1;
@@ -301,6 +328,7 @@ static void open_conn(Server *s, int ci, int fd, const struct sockaddr_in *sa, c
     snprintf(c->addr, sizeof c->addr, "%s:%u", ip, ntohs(sa->sin_port));
     line_reader_init(&c->reader);
     c->out = out;
+    c->out_cap = TCP_OUT_FIRST;
     c->opened_ms = s->now_ms;
     c->last_rx_ms = s->now_ms;
     c->penalty_ms = s->now_ms;
@@ -340,7 +368,7 @@ static void accept_new(Server *s)
             continue;
         }
         int ci = free_slot(s);
-        char *out = ci >= 0 ? malloc(s->cfg.tcp_outbuf_bytes) : NULL;
+        char *out = ci >= 0 ? malloc(TCP_OUT_FIRST) : NULL;
         if (out == NULL) {
             static const char full[] = "ERR full too many connections\n";
             (void)send(fd, full, sizeof full - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -485,6 +513,13 @@ void tcp_service(Server *s, const struct pollfd *fds, unsigned n, const int *con
     }
 }
 
+/* Bytes sent on fd that the peer has not acknowledged yet (-1 if unknown). */
+static int unacked_bytes(int fd)
+{
+    int n = 0;
+    return ioctl(fd, SIOCOUTQ, &n) == 0 ? n : -1;
+}
+
 void tcp_housekeeping(Server *s, uint64_t now_ms)
 {
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
@@ -506,7 +541,10 @@ void tcp_housekeeping(Server *s, uint64_t now_ms)
         conn_flush(s, (int)i);
         if (!c->used || !c->closing)
             continue;
-        if (now_ms - c->opened_ms > CLOSE_GRACE_MS || (c->out_len == 0 && c->eof)) {
+        if (now_ms - c->opened_ms > CLOSE_GRACE_MS || (c->out_len == 0 && c->eof) ||
+            (c->fin_sent && unacked_bytes(c->fd) == 0)) {
+            /* Gone, or out of time, or everything we sent has been acknowledged (a reset can
+             * no longer lose it): free the slot. */
             conn_free(s, (int)i);
         } else if (c->out_len == 0 && !c->fin_sent) {
             /* Everything said: send our FIN, keep reading until the peer's (lingering close:

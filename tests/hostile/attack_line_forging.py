@@ -35,8 +35,13 @@ def probes():
                         ("€ x 11", "€" * 11), ("é x 17", "é" * 17),
                         ("U+2028 at byte 31", "X" * 30 + "\u2028"),
                         ("U+2028 inside", "X" * 5 + "\u2028Y")):
-        out.append((word + " rest", r"^ERR unknown no command '.*' \(try HELP\)$",
-                    "unknown command cut: " + label))
+        # An unknown command is echoed (cut on a character boundary) only when the echo is
+        # safe text; one holding a separator is answered without the echo.
+        sep = word.encode().find("\u2028".encode())
+        echoed_sep = 0 <= sep and sep + 3 <= 32  # the echo is at most 32 bytes, whole chars
+        answer = (r"^ERR unknown no such command \(try HELP\)$" if echoed_sep
+                  else r"^ERR unknown no command '.*' \(try HELP\)$")
+        out.append((word + " rest", answer, "unknown command cut: " + label))
     out.append(("WHISPER " + "€" * 6 + " hi", r"^ERR nosuch ", "whisper target cut"))
     return out
 
