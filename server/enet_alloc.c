@@ -12,7 +12,7 @@ enum {
     CLASS_COUNT = 4,
     HEADER = 16,
     TAG = 8,
-    KEEP_SPARE_PERCENT = 25, /* a trim keeps the recent peak use plus this much */
+    KEEP_SPARE_PERCENT = 50, /* a trim keeps the recent peak use plus this much */
     KEEP_MIN_BLOCKS = 32,    /* and at least this many blocks per class */
 };
 static const size_t class_size[CLASS_COUNT] = {64, 256, 1536, 4096};
