@@ -61,25 +61,20 @@ static bool parse_hex(const char *hex, uint8_t *out, size_t n)
            len == n;
 }
 
-/* Hands a legend a fresh claim secret: its hash in the hall of fame, the secret to them. */
-static bool give_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES])
-{
-    SrvPlayer *p = &s->players[slot];
-    char hex[2 * FAME_SECRET_BYTES + 1];
-    sodium_bin2hex(hex, sizeof hex, secret, FAME_SECRET_BYTES);
-    if (p->conn >= 0) {
-        tcp_send(s, p->conn, "CLAIM %s %s", p->name, hex);
-        tcp_send(s, p->conn,
-                 "NOTICE Keep the CLAIM line: log in with it (LOGIN %s %d <claim>) to wear your "
-                 "crown here. Nobody else can use this name on this server.",
-                 p->name, PROTO_VERSION);
-    }
-    return true;
-}
-
+/* Hands a legend a fresh claim secret: its hash is in the hall of fame, the secret goes to
+ * them (CLAIM line). */
 void lobby_legend_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES])
 {
-    (void)give_claim(s, slot, secret);
+    SrvPlayer *p = &s->players[slot];
+    if (p->conn < 0)
+        return;
+    char hex[2 * FAME_SECRET_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, secret, FAME_SECRET_BYTES);
+    tcp_send(s, p->conn, "CLAIM %s %s", p->name, hex);
+    tcp_send(s, p->conn,
+             "NOTICE Keep the CLAIM line: log in with it (LOGIN %s %d <claim>) to wear your "
+             "crown here. Nobody else can use this name on this server.",
+             p->name, PROTO_VERSION);
 }
 
 /* Adds flood penalty; returns false if the connection was dropped for flooding. */
@@ -279,7 +274,7 @@ static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
     tcp_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
              s->cfg.name);
     if (new_claim)
-        (void)give_claim(s, (unsigned)slot, secret);
+        lobby_legend_claim(s, (unsigned)slot, secret);
     log_info(s->log, "tcp", "%s logged in as '%s' (slot %d%s)", c->addr, p->name, slot,
              crowned ? ", legend" : "");
 }

@@ -539,6 +539,22 @@ static void on_claim(void *user, const char *name, const char *hex)
         printf("arena-bot: %s: claim for '%s' saved in %s\n", b->name, name, o->claims_path);
 }
 
+/* --claims: reads the file once (a missing one is empty); the claims' server key is the
+ * address as given. False, with the reason on stderr, for a file that cannot be read. */
+static bool load_claims(Options *o, CliClaims *claims)
+{
+    if (o->claims_path == NULL)
+        return true;
+    char err[600];
+    if (!cli_claims_load(claims, o->claims_path, err, sizeof err)) {
+        fprintf(stderr, "arena-bot: --claims %s\n", err);
+        return false;
+    }
+    o->claims = claims;
+    snprintf(o->server_key, sizeof o->server_key, "%s:%u", o->host, (unsigned)o->port);
+    return true;
+}
+
 static bool start_bot(Bot *b, unsigned index, Options *o, uint64_t now)
 {
     CliConnConfig cfg;
@@ -798,15 +814,9 @@ int main(int argc, char **argv)
         return 1;
     }
     CliClaims claims;
-    if (o.claims_path != NULL) {
-        char err[600];
-        if (!cli_claims_load(&claims, o.claims_path, err, sizeof err)) {
-            fprintf(stderr, "arena-bot: --claims %s\n", err);
-            enet_deinitialize();
-            return 2;
-        }
-        o.claims = &claims;
-        snprintf(o.server_key, sizeof o.server_key, "%s:%u", o.host, (unsigned)o.port);
+    if (!load_claims(&o, &claims)) {
+        enet_deinitialize();
+        return 2;
     }
 
     Bot *bots = calloc(o.count, sizeof *bots);
