@@ -29,8 +29,7 @@ static double local_ticks(uint64_t us)
 void cli_interp_init(CliInterp *ip, SnapEntity *pool, uint32_t pool_cap)
 {
     memset(ip, 0, sizeof *ip);
-    ip->pool = pool;
-    ip->pool_cap = pool_cap;
+    snap_store_init(&ip->store, ip->frames, CLI_INTERP_FRAMES, pool, pool_cap);
     ip->interval = INITIAL_INTERVAL;
 }
 
@@ -48,7 +47,7 @@ static void update_target(CliInterp *ip)
 
 bool cli_interp_push(CliInterp *ip, const Snapshot *s, uint64_t arrival_us)
 {
-    if (s->tick == 0 || s->tick <= ip->newest_tick || s->count > ip->pool_cap)
+    if (s->tick == 0 || s->tick <= ip->newest_tick || s->count > ip->store.pool_cap)
         return false;
 
     /* Timing: how the arrival compares with the tick it shows. */
@@ -75,23 +74,7 @@ bool cli_interp_push(CliInterp *ip, const Snapshot *s, uint64_t arrival_us)
     ip->newest_tick = s->tick;
 
     /* Storage: the next free run of the pool; frames it overwrites are forgotten. */
-    if (ip->pool_head + s->count > ip->pool_cap)
-        ip->pool_head = 0;
-    uint32_t lo = ip->pool_head, hi = lo + s->count;
-    for (unsigned i = 0; i < CLI_INTERP_FRAMES; i++) {
-        CliInterpFrame *f = &ip->frames[i];
-        if (f->tick != 0 && f->count > 0 && lo < f->first + f->count && f->first < hi)
-            f->tick = 0;
-    }
-    CliInterpFrame *f = &ip->frames[ip->head];
-    ip->head = (ip->head + 1) % CLI_INTERP_FRAMES;
-    f->tick = s->tick;
-    f->arrival_us = arrival_us;
-    f->first = lo;
-    f->count = s->count;
-    if (s->count > 0)
-        memcpy(ip->pool + lo, s->ents, s->count * sizeof *s->ents);
-    ip->pool_head = hi;
+    (void)snap_store_add(&ip->store, s); /* fits: count <= pool_cap, tick != 0 */
     return true;
 }
 
@@ -110,18 +93,6 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us)
     ip->last_render_us = now_us;
     double rt = newest - ip->delay;
     return rt > 0.0 ? rt : 0.0;
-}
-
-/* Frames oldest first (indices into ip->frames); returns how many are in use. */
-static unsigned ordered_frames(const CliInterp *ip, unsigned idx[CLI_INTERP_FRAMES])
-{
-    unsigned n = 0;
-    for (unsigned k = 0; k < CLI_INTERP_FRAMES; k++) {
-        unsigned i = (ip->head + k) % CLI_INTERP_FRAMES;
-        if (ip->frames[i].tick != 0)
-            idx[n++] = i;
-    }
-    return n;
 }
 
 static float aim_radians(double aim10)
@@ -178,18 +149,17 @@ static void lerp_view(const SnapEntity *a, const SnapEntity *b, double alpha, do
 
 unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, unsigned cap)
 {
-    unsigned idx[CLI_INTERP_FRAMES];
-    unsigned nf = ordered_frames(ip, idx);
-    if (nf == 0 || cap == 0)
+    if (cap == 0)
         return 0;
     /* a: newest frame at or before rt (the oldest if rt is before all); b: the one after. */
-    unsigned ai = 0;
-    for (unsigned k = 0; k < nf; k++)
-        if ((double)ip->frames[idx[k]].tick <= rt)
-            ai = k;
-    const CliInterpFrame *a = &ip->frames[idx[ai]];
-    const CliInterpFrame *b = ai + 1 < nf ? &ip->frames[idx[ai + 1]] : NULL;
-    const SnapEntity *ea = ip->pool + a->first;
+    uint32_t rt_tick = rt >= (double)UINT32_MAX ? UINT32_MAX : rt >= 1.0 ? (uint32_t)rt : 0;
+    const Snapshot *a = snap_store_at_or_before(&ip->store, rt_tick);
+    if (a == NULL)
+        a = snap_store_oldest(&ip->store);
+    if (a == NULL)
+        return 0;
+    const Snapshot *b = snap_store_after(&ip->store, a->tick);
+    const SnapEntity *ea = a->ents;
     unsigned n = 0;
 
     if (b == NULL || rt < (double)a->tick) {
@@ -208,7 +178,7 @@ unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, u
         return n;
     }
 
-    const SnapEntity *eb = ip->pool + b->first;
+    const SnapEntity *eb = b->ents;
     double gap = (double)(b->tick - a->tick);
     double alpha = (rt - (double)a->tick) / gap;
     unsigned j = 0;

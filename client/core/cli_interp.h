@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "snap_store.h"
 #include "snapshot.h"
 
 #define CLI_INTERP_MIN_DELAY_MS 20.0
@@ -27,18 +28,10 @@ enum {
     CLI_INTERP_FRAMES = 32, /* frames remembered (about 1 s at 30 Hz) */
 };
 
-typedef struct CliInterpFrame {
-    uint32_t tick; /* 0 = unused */
-    uint64_t arrival_us;
-    uint32_t first; /* entities pool[first .. first + count) */
-    uint16_t count;
-} CliInterpFrame;
-
 typedef struct CliInterp {
-    CliInterpFrame frames[CLI_INTERP_FRAMES]; /* in push order, ring */
-    unsigned head;                            /* next frame slot written */
-    SnapEntity *pool;                         /* caller-owned */
-    uint32_t pool_cap, pool_head;
+    /* The frames: snapshots by tick, entities in the caller's pool (snap_store.h). */
+    Snapshot frames[CLI_INTERP_FRAMES];
+    SnapStore store;
     bool synced;
     double offset;       /* newest receivable tick ~= now_us * 60 / 1e6 + offset */
     double interval;     /* smoothed ticks between snapshots */
