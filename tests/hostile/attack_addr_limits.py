@@ -83,11 +83,13 @@ def body(ctx):
     #    server's DISCONNECT), until the per-address peer limit answers.
     peers = []
     peer_refusal = None
-    # Room for the peer logins: eight lim* players leave.
+    # Room for the peer logins: eight lim* players leave (the server logs each release).
+    left = r"'lim\d+' left \(quit\)"
+    left_before = len(srv.wait_log(left, 0))
     for c in logged[:8]:
         c.cmd("QUIT")
         c.close()
-    time.sleep(0.2)
+    srv.wait_log(left, 3.0, count=left_before + 8)
     cycle = 0
     while cycle < 40 and peer_refusal is None:
         c, okm, seen = H.login(port, "peer%d" % cycle, bind=HOST)

@@ -12,7 +12,6 @@ from then on is needed to log in as ana."""
 import os
 import re
 import sqlite3
-import time
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -102,10 +101,11 @@ def body(ctx):
     ctx.check("ana's claim hash stored (BLAKE2b-256 of the secret)", claim_line is not None and
               row is not None and row[0] == H.claim_hash(bytes.fromhex(claim_line.group(1))),
               "db %r" % (row,))
+    left_before = len(srv.wait_log(r"'ana' left \(quit\)", 0))
     ana.cmd("QUIT")
     ana.expect(r"^BYE", 2.0)
     ana.close()
-    time.sleep(0.1)
+    srv.wait_log(r"'ana' left \(quit\)", 2.0, count=left_before + 1)  # the name is free
     ans, c, _ = attempt(srv.port, "ana", v)
     c.close()
     ctx.check("ana without its new claim: ERR taken",

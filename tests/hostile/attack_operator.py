@@ -131,7 +131,7 @@ def body(ctx):
     ctx.check("kick a playing player: exit 0, BYE kicked <reason>, EOF",
               rc == 0 and m is not None and eof, "rc %s %r %r, BYE %s, EOF %s" %
               (rc, out.strip(), err.strip(), m is not None, eof))
-    time.sleep(0.3)
+    srv.wait_log(r"'victim' left \(kicked\)", 2.0)
     if peer:
         peer.pump()
     rc, out, err = srv.ctl("kick", "talker")

@@ -58,9 +58,15 @@ def body(ctx):
                 by_kind[kind] += 1
             if i % 150 == 149:
                 time.sleep(0.002)  # the server's socket buffer holds a few hundred
-    time.sleep(0.3)
+    # Until the server has counted (nearly) all of them as dropped, at most 3 s.
+    deadline = H.now() + 3.0
+    while True:
+        st1 = srv.live_stats()
+        d = [H.stat_delta(st0, st1, k) for k in ("udp_spoofed", "udp_no_peer")]
+        if (None not in d and sum(d) >= 0.98 * raw.sent) or H.now() >= deadline:
+            break
+        time.sleep(0.05)
     sc.end_attack()
-    st1 = srv.live_stats()
     final = sc.finish()
     raw.close()
     sent = raw.sent

@@ -68,21 +68,21 @@ ip netns add "$ns_bot" 2>/dev/null || skip "cannot create a second network names
         ip -n "$ns_bot" link set veth_b up
 } 2>"$work/setup.log" || skip "cannot build the bridge ($(head -n 1 "$work/setup.log"))"
 
-# The LAN works at all (the bridge may need a moment to forward).
-reachable=0
-for _ in $(seq 1 50); do
-    if ! command -v ping >/dev/null 2>&1; then
-        sleep 0.5 # no ping here: give the bridge a moment and let discovery tell
-        reachable=1
-        break
-    fi
-    if ip netns exec "$ns_bot" ping -c 1 -W 1 "$subnet.1" >/dev/null 2>&1; then
-        reachable=1
-        break
-    fi
-    sleep 0.1
-done
-[ "$reachable" = 1 ] || fail "the bot namespace cannot reach $subnet.1"
+# The LAN works at all (the bridge may need a moment to forward). Without ping, the same is
+# checked over TCP once the server listens (below).
+have_ping=0
+command -v ping >/dev/null 2>&1 && have_ping=1
+if [ "$have_ping" = 1 ]; then
+    reachable=0
+    for _ in $(seq 1 50); do
+        if ip netns exec "$ns_bot" ping -c 1 -W 1 "$subnet.1" >/dev/null 2>&1; then
+            reachable=1
+            break
+        fi
+        sleep 0.1
+    done
+    [ "$reachable" = 1 ] || fail "the bot namespace cannot reach $subnet.1"
+fi
 
 ip netns exec "$ns_srv" "$server_bin" --port 7777 --map "$map" --data-dir "$work/data" \
     --name "netns-$tag" --set discovery_port=7778 --set status_interval_s=1 \
@@ -99,6 +99,18 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ "$up" = 1 ] || fail "arena-server did not start listening"
+if [ "$have_ping" = 0 ]; then
+    reachable=0
+    for _ in $(seq 1 50); do
+        if ip netns exec "$ns_bot" python3 -c \
+            "import socket; socket.create_connection(('$subnet.1', 7777), 0.2).close()" 2>/dev/null; then
+            reachable=1
+            break
+        fi
+        sleep 0.1
+    done
+    [ "$reachable" = 1 ] || fail "the bot namespace cannot reach $subnet.1:7777 over the bridge"
+fi
 
 set +e
 timeout -k 5 60 ip netns exec "$ns_bot" "$bot_bin" --discover --broadcast "$subnet.255" \

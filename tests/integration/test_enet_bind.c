@@ -4,8 +4,9 @@
  * A CONNECT without a live login's tag, or with a used or expired one, gets no answer at all
  * (the server keeps no state for it). A logged-in peer that never binds, binds with a wrong
  * token or sends something else first is disconnected with the documented reason and never
- * receives game state; a peer with a fresh token gets WELCOME, MAP and decodable snapshots;
- * closing the TCP session removes the player from the game. */
+ * receives game state; a peer with a fresh token gets WELCOME, MAP and decodable snapshots,
+ * deltas against the snapshot it acknowledged once it acknowledges one; closing the TCP
+ * session removes the player from the game. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -283,6 +284,19 @@ static void test_other_message_first_is_refused(void **state)
     close(t.fd);
 }
 
+/* INPUT on channel 2, unsequenced, acknowledging snapshot `ack` (the client's side of
+ * delta compression, docs/protocol.md §3.1). */
+static void send_ack(Peer *p, uint32_t ack)
+{
+    MsgInput in = {.snapshot_ack = ack, .newest_tick = ack + 1, .count = 1};
+    uint8_t buf[MSG_INPUT_MAX_BYTES];
+    size_t n = msg_input_encode(&in, buf, sizeof buf);
+    assert_true(n > 0);
+    ENetPacket *pk = enet_packet_create(buf, n, ENET_PACKET_FLAG_UNSEQUENCED);
+    assert_int_equal(enet_peer_send(p->peer, PROTO_CH_INPUT, pk), 0);
+    enet_host_flush(p->host);
+}
+
 static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void **state)
 {
     (void)state;
@@ -294,14 +308,14 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
     Peer p;
     peer_connect(&p, token);
     send_bind(&p, token);
-    /* Collect messages for a second, decoding every snapshot against its baseline. */
-    SnapEntity store[8][PROTO_MAX_ENTITIES];
-    Snapshot ring[8];
-    for (unsigned i = 0; i < 8; i++) {
-        snap_init(&ring[i], store[i], PROTO_MAX_ENTITIES);
-        ring[i].tick = 0;
-    }
-    unsigned welcome = 0, map = 0, snaps = 0, self_seen = 0;
+    /* Collect messages for a second, decoding every snapshot. The first decoded snapshot is
+     * acknowledged (and only that one): the server must then send deltas against exactly it. */
+    static SnapEntity scratch_ents[PROTO_MAX_ENTITIES], acked_ents[PROTO_MAX_ENTITIES];
+    Snapshot out, acked;
+    snap_init(&out, scratch_ents, PROTO_MAX_ENTITIES);
+    snap_init(&acked, acked_ents, PROTO_MAX_ENTITIES);
+    uint32_t acked_tick = 0;
+    unsigned welcome = 0, map = 0, snaps = 0, deltas = 0, self_seen = 0;
     ENetEvent ev;
     enet_uint32 until = enet_time_get() + 1000;
     while (enet_time_get() < until) {
@@ -330,15 +344,20 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
             assert_true(len <= PROTO_MAX_DATAGRAM);
             uint32_t tick, base;
             assert_int_equal(snap_peek(d, len, &tick, &base), SNAP_OK);
-            const Snapshot *b = NULL;
             if (base != 0) {
-                b = &ring[base % 8];
-                assert_int_equal(b->tick, base); /* we never ack, so baselines are ours */
+                assert_int_equal(base, acked_tick); /* the only snapshot we acknowledged */
+                deltas++;
             }
-            Snapshot *out = &ring[tick % 8];
-            assert_int_equal(snap_decode(d, len, b, out), SNAP_OK);
-            self_seen += out->has_self && out->self_id == id;
+            assert_int_equal(snap_decode(d, len, base != 0 ? &acked : NULL, &out), SNAP_OK);
+            assert_int_equal(out.tick, tick);
+            self_seen += out.has_self && out.self_id == id;
             snaps++;
+            if (acked_tick == 0) {
+                assert_true(snap_copy(&acked, &out));
+                acked_tick = tick;
+            }
+            if (deltas == 0)
+                send_ack(&p, acked_tick); /* again until it lands: INPUT is unreliable */
         }
         enet_packet_destroy(ev.packet);
     }
@@ -346,6 +365,7 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
     assert_int_equal(map, 1);
     assert_true(snaps >= 20); /* 30 Hz for a second, minus start-up */
     assert_int_equal(self_seen, snaps);
+    assert_true(deltas >= 5); /* deltas against the acknowledged snapshot were used */
 
     /* The token was single use: a second CONNECT with it gets no answer. */
     Peer q;

@@ -49,8 +49,8 @@ class Client:
         raw, self.buf = self.buf.split(b"\n", 1)
         return raw.decode()
 
-    def expect(self, pattern, timeout=3.0):
-        """Reads lines until one matches pattern (regex); returns the match."""
+    def _until(self, pattern, timeout):
+        """Reads lines until one matches pattern (regex): (the match, the lines before it)."""
         seen = []
         deadline = time.monotonic() + timeout
         while True:
@@ -62,8 +62,16 @@ class Client:
                 raise AssertionError("closed before %r; saw %r" % (pattern, seen))
             m = re.match(pattern, ln)
             if m:
-                return m
+                return m, seen
             seen.append(ln)
+
+    def expect(self, pattern, timeout=3.0):
+        """Reads lines until one matches pattern (regex), skipping the others; the match."""
+        return self._until(pattern, timeout)[0]
+
+    def lines_until(self, pattern, timeout=3.0):
+        """Every line before the first that matches pattern (which is consumed)."""
+        return self._until(pattern, timeout)[1]
 
     def closed(self, timeout=3.0):
         """True if the server closes the connection within timeout (lines are skipped)."""
@@ -110,8 +118,12 @@ class TcpProtocol(unittest.TestCase):
         a.cmd("WHISPER bia psiu, segredo")  # names match case-insensitively
         a.expect(r"^WHISPER ana Bia psiu, segredo$")
         b.expect(r"^WHISPER ana Bia psiu, segredo$")
+        # The server handled the whisper before c's PING (a's line came first and b has it),
+        # so a whisper sent to c would arrive before the PONG.
         c.cmd("PING marker")
-        ln = c.expect(r"^PONG marker$")  # c saw no whisper before its PONG
+        before = c.lines_until(r"^PONG marker$")
+        self.assertFalse([ln for ln in before if "psiu" in ln or ln.startswith("WHISPER")],
+                         "a third player saw the whisper: %r" % before)
         a.cmd("WHISPER nobody hi")
         a.expect(r"^ERR nosuch ")
         a.cmd("WHO")
@@ -159,7 +171,12 @@ class TcpProtocol(unittest.TestCase):
         a.expect(r"^ERR line .*control")
         a.send(b"\r\n\n")  # empty lines are ignored
         a.send(b"PI")
-        time.sleep(0.05)
+        # A round trip on another connection: its PING arrived after the "PI", so by its PONG
+        # the server has read the "PI" alone.
+        other = Client()
+        other.cmd("PING after")
+        other.expect(r"^PONG after$")
+        other.close()
         a.send(b"NG split\r\n")  # a line split across two sends
         a.expect(r"^PONG split$")
         a.send("SAY ação é ok, 日本語も\n".encode())
