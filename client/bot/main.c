@@ -719,8 +719,8 @@ static void collect(const Bot *b, Report *r)
         r->max_snapshot_datagram = st->max_snapshot_datagram_bytes;
     if (st->max_datagram_bytes > r->max_datagram)
         r->max_datagram = st->max_datagram_bytes;
-    if (st->max_snapshot_bytes > r->max_snapshot_payload)
-        r->max_snapshot_payload = st->max_snapshot_bytes;
+    if (st->max_snapshot_payload_bytes > r->max_snapshot_payload)
+        r->max_snapshot_payload = st->max_snapshot_payload_bytes;
     for (unsigned i = 0; i < CLI_CONN_RTT_BUCKETS; i++)
         r->rtt_hist[i] += st->rtt_hist[i];
     r->rtt_n += st->rtt_samples;
@@ -765,7 +765,7 @@ static bool write_json(const char *path, const Report *r, const Options *o)
     fprintf(f, "  \"snapshot_gaps_over_250ms\": %llu,\n", (unsigned long long)r->gaps_250ms);
     fprintf(f, "  \"bytes_down_per_bot_per_s\": %.1f,\n", r->down_sum * per);
     fprintf(f, "  \"bytes_up_per_bot_per_s\": %.1f,\n", r->up_sum * per);
-    fprintf(f, "  \"max_snapshot_bytes\": %u,\n", r->max_snapshot_datagram);
+    fprintf(f, "  \"max_snapshot_datagram_bytes\": %u,\n", r->max_snapshot_datagram);
     fprintf(f, "  \"max_snapshot_payload_bytes\": %u,\n", r->max_snapshot_payload);
     fprintf(f, "  \"max_datagram_bytes\": %u,\n", r->max_datagram);
     fprintf(f, "  \"rtt_ms_p50\": %u,\n", rtt_percentile(r, 0.50));
