@@ -198,12 +198,14 @@ void app_session_chat(AppSession *s, const char *typed, uint64_t now_us)
     if (r != CLI_CMD_SEND) {
         char buf[PROTO_LINE_MAX + 64];
         switch (r) {
-        case CLI_CMD_UNKNOWN:
-            snprintf(buf, sizeof buf,
-                     "unknown command; try /help (or /me, /w NAME TEXT, /who, /ping)");
+        case CLI_CMD_UNKNOWN: {
+            char list[PROTO_LINE_MAX];
+            cli_chat_usage(NULL, list, sizeof list);
+            snprintf(buf, sizeof buf, "unknown command; try /help (%s)", list);
             break;
+        }
         case CLI_CMD_USAGE:
-            snprintf(buf, sizeof buf, "usage: /me TEXT, /w NAME TEXT, /ping [TEXT]");
+            cli_chat_usage(typed, buf, sizeof buf);
             break;
         case CLI_CMD_TOO_LONG:
             snprintf(buf, sizeof buf, "not sent: chat text is at most %d bytes", PROTO_CHAT_MAX);
