@@ -231,14 +231,14 @@ static void draw_netgraph(App *app)
     AppNgSample samples[APP_NG_SAMPLES];
     unsigned n = app_ng_window(&s->ng, app->now_us, window, samples, APP_NG_SAMPLES);
     uint64_t bytes = 0, max_bytes = 0, got = 0;
-    /* The size bars: the top is the smallest of 100, 200, 400, 800 and 1200 bytes (the
-     * datagram budget) that holds the largest snapshot shown. */
+    /* The size bars: the top is the smallest of 100, 200, 400, 800 and PROTO_MAX_DATAGRAM
+     * (1200) bytes (the datagram budget) that holds the largest snapshot shown. */
     uint32_t top = 100, biggest = 0;
     for (unsigned i = 0; i < n; i++)
         if (samples[i].bytes > biggest)
             biggest = samples[i].bytes;
-    while (top < biggest && top < 1200)
-        top = top * 2 > 1200 ? 1200 : top * 2;
+    while (top < biggest && top < PROTO_MAX_DATAGRAM)
+        top = top * 2 > PROTO_MAX_DATAGRAM ? PROTO_MAX_DATAGRAM : top * 2;
     gfx_rect(g, (float)gx, (float)gy, (float)gw, 1, app_color_fade(dim, 0.5f));
     gfx_rect(g, (float)gx, (float)(gy + bars_h), (float)gw, 1, app_color_fade(dim, 0.5f));
     for (unsigned i = 0; i < n; i++) {

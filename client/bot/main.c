@@ -88,7 +88,7 @@ static void on_claim(void *user, const char *name, const char *hex)
     Options *o = b->opt;
     if (o->claims == NULL)
         return;
-    char err[600];
+    char err[CLI_CLAIMS_ERR_MAX];
     if (!cli_claims_put(o->claims, o->server_key, name, hex) ||
         !cli_claims_save(o->claims, o->claims_path, err, sizeof err))
         fprintf(stderr, "arena-bot: %s: cannot keep the claim for %s: %s\n", b->name, name,
@@ -103,7 +103,7 @@ static bool load_claims(Options *o, CliClaims *claims)
 {
     if (o->claims_path == NULL)
         return true;
-    char err[600];
+    char err[CLI_CLAIMS_ERR_MAX];
     if (!cli_claims_load(claims, o->claims_path, err, sizeof err)) {
         fprintf(stderr, "arena-bot: --claims %s\n", err);
         return false;
