@@ -169,17 +169,6 @@ static bool check(void *p, char *why, size_t n)
     return true;
 }
 
-static void print_help(const CliOptProgram *p, FILE *out)
-{
-    cli_options_usage(p, out);
-}
-
-static void print_version(const CliOptProgram *p, FILE *out)
-{
-    (void)p;
-    fprintf(out, "arena-client %s (protocol %d)\n", ARENA_VERSION, PROTO_VERSION);
-}
-
 static void print_palette(const CliOptProgram *p, FILE *out)
 {
     (void)p;
@@ -221,12 +210,13 @@ static const CliOpt options[] = {
      set_claims, NULL},
     {"print-palette", 0, CLI_OPT_PRINT, NULL, "print the colours the client draws with (for tests)",
      NULL, print_palette},
-    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, print_help},
-    {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, print_version},
+    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
+    {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, cli_options_print_version},
 };
 
 static const CliOptProgram program = {
     .prog = "arena-client",
+    .version = ARENA_VERSION,
     .intro = "usage: arena-client [options]\n"
              "The Localhost Arena game client. Without --connect it opens the title screen:\n"
              "type your name, pick a server found on your network or type an address.\n"

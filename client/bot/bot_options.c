@@ -159,17 +159,6 @@ static bool check(void *p, char *why, size_t n)
     return true;
 }
 
-static void print_help(const CliOptProgram *p, FILE *out)
-{
-    cli_options_usage(p, out);
-}
-
-static void print_version(const CliOptProgram *p, FILE *out)
-{
-    (void)p;
-    fprintf(out, "arena-bot %s (protocol %d)\n", ARENA_VERSION, PROTO_VERSION);
-}
-
 static const CliOpt options[] = {
     {"server", 's', CLI_OPT_VALUE, "HOST[:PORT]",
      "server address; PORT is the TCP login port (7777)", set_server, NULL},
@@ -196,12 +185,13 @@ static const CliOpt options[] = {
     {"seed", 'S', CLI_OPT_VALUE, "N", "behaviour random seed (default: from the clock)", set_seed,
      NULL},
     {"quiet", 'q', CLI_OPT_FLAG, NULL, "only the summary line", set_quiet, NULL},
-    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, print_help},
-    {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, print_version},
+    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
+    {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, cli_options_print_version},
 };
 
 static const CliOptProgram program = {
     .prog = "arena-bot",
+    .version = ARENA_VERSION,
     .intro = "usage: arena-bot (--server HOST[:PORT] | --discover) [options]\n"
              "Runs many scripted players against an arena-server in one process.\n"
              "\n",

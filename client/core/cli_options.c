@@ -4,6 +4,8 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "protocol.h"
+
 enum { LONG_ONLY_BASE = 1000 }; /* getopt_long's val for row i without a short name */
 
 void cli_options_usage(const CliOptProgram *p, FILE *out)
@@ -34,6 +36,16 @@ void cli_options_usage(const CliOptProgram *p, FILE *out)
         }
     }
     fputs(p->outro, out);
+}
+
+void cli_options_print_help(const CliOptProgram *p, FILE *out)
+{
+    cli_options_usage(p, out);
+}
+
+void cli_options_print_version(const CliOptProgram *p, FILE *out)
+{
+    fprintf(out, "%s %s (protocol %d)\n", p->prog, p->version, PROTO_VERSION);
 }
 
 /* getopt_long's tables for p: false if p has more rows than CLI_OPT_MAX. */

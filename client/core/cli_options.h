@@ -40,10 +40,11 @@ typedef struct CliOpt {
 } CliOpt;
 
 typedef struct CliOptProgram {
-    const char *prog;  /* "arena-client": prefixes every complaint */
-    const char *intro; /* usage lines before the options (ends with "\n") */
-    const char *outro; /* lines after them ("" none) */
-    unsigned help_col; /* column where the help text starts */
+    const char *prog;    /* "arena-client": prefixes every complaint */
+    const char *version; /* the program's version ("1.2.0"), for cli_options_print_version */
+    const char *intro;   /* usage lines before the options (ends with "\n") */
+    const char *outro;   /* lines after them ("" none) */
+    unsigned help_col;   /* column where the help text starts */
     const CliOpt *opts;
     unsigned count;
     /* Optional: checks across options once all are applied (false with `why` filled). */
@@ -56,5 +57,8 @@ int cli_options_parse(const CliOptProgram *p, void *opts, int argc, char **argv,
                       FILE *err);
 /* The usage text: intro, one entry per listed row, outro. */
 void cli_options_usage(const CliOptProgram *p, FILE *out);
+/* Ready-made PRINT actions: the usage text; "PROG VERSION (protocol N)". */
+void cli_options_print_help(const CliOptProgram *p, FILE *out);
+void cli_options_print_version(const CliOptProgram *p, FILE *out);
 
 #endif

@@ -40,11 +40,6 @@ static bool set_level(void *p, const char *v, char *why, size_t n)
     return true;
 }
 
-static void print_help(const CliOptProgram *p, FILE *out)
-{
-    cli_options_usage(p, out);
-}
-
 static bool check(void *p, char *why, size_t n)
 {
     Opts *o = p;
@@ -60,11 +55,13 @@ static const CliOpt rows[] = {
     {"loud", 'l', CLI_OPT_FLAG, NULL, "be loud", set_loud, NULL},
     {"level", 0, CLI_OPT_VALUE, "N", "how much\n(0..9)", set_level, NULL},
     {"lvl", 0, CLI_OPT_VALUE, "N", NULL, set_level, NULL},
-    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, print_help},
+    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
+    {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, cli_options_print_version},
 };
 
 static const CliOptProgram prog = {
     .prog = "demo",
+    .version = "9.8.7",
     .intro = "usage: demo\n",
     .outro = "end\n",
     .help_col = 20,
@@ -147,7 +144,12 @@ static void test_help_from_the_table(void **state)
                                 "      --level N     how much\n"
                                 "                    (0..9)\n"
                                 "  -h, --help        this help\n"
+                                "  -V, --version     version\n"
                                 "end\n");
+    free(r);
+    r = RUN("-V", "--nope");
+    assert_int_equal(r->rc, 0); /* a PRINT option ends the parse */
+    assert_string_equal(r->out, "demo 9.8.7 (protocol 2)\n");
     free(r);
 }
 
