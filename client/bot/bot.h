@@ -13,6 +13,7 @@
 #include "cli_claims.h"
 #include "cli_conn.h"
 #include "cli_discover.h"
+#include "cli_ratelog.h"
 #include "hunt.h"
 
 enum {
@@ -54,6 +55,9 @@ typedef struct Options {
     const char *claims_path; /* --claims: legend claim secrets, read and kept up to date */
     CliClaims *claims;
     char server_key[CLI_CLAIMS_SERVER_MAX + 1]; /* "host:port", the claims' server field */
+    /* A hostile server can repeat a malformed message at will: the core limits each bot's log
+     * to a few lines a second, and this the whole swarm's. */
+    CliRateLog bad_log;
 } Options;
 
 typedef struct Bot {

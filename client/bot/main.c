@@ -18,7 +18,6 @@
 #include <sys/resource.h>
 
 #include "bot.h"
-#include "cli_ratelog.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -113,15 +112,12 @@ static bool load_claims(Options *o, CliClaims *claims)
     return true;
 }
 
-/* A hostile server can repeat a malformed message at will: the core limits each bot's log to a
- * few lines a second, and this limits the whole swarm's. */
-static CliRateLog swarm_bad_log;
-
+/* Malformed input from the server: logged on stderr, a few lines a second for the swarm. */
 static void on_bad_input(void *user, const char *what)
 {
     const Bot *b = user;
     uint64_t held = 0;
-    if (b->opt->quiet || !cli_ratelog_allow(&swarm_bad_log, cli_now_us(), &held))
+    if (b->opt->quiet || !cli_ratelog_allow(&b->opt->bad_log, cli_now_us(), &held))
         return;
     if (held > 0)
         fprintf(stderr,
