@@ -28,6 +28,9 @@ enum {
     CLI_ENET_SERVICE_US = 50000, /* ENet timers (resends, pings) need a service this often */
 };
 
+/* The TCP output queue holds at least one whole protocol line (cli_tcp_queue_line). */
+_Static_assert((int)CLI_CONN_OUTBUF >= (int)PROTO_LINE_MAX, "the output queue holds a line");
+
 /* Where a joining connection is. */
 typedef enum JoinPhase {
     JOIN_NONE = 0,
