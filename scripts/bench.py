@@ -98,7 +98,7 @@ def row(r):
                 s["tick_us_p50"], s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
                 r["cpu"], s["rss_kb_peak"] / 1024.0,
                 b.get("bytes_down_per_bot_per_s", 0), b.get("bytes_up_per_bot_per_s", 0),
-                mean_snap, max(s.get("max_datagram_bytes", 0), b.get("max_snapshot_bytes", 0)),
+                mean_snap, max(s.get("max_datagram_bytes", 0), b.get("max_snapshot_datagram_bytes", 0)),
                 delivered, b.get("rtt_ms_p99", 0), b.get("disconnects", 0),
                 s.get("heap_allocs_in_tick", 0)))
 

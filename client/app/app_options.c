@@ -5,51 +5,17 @@
 #include "cli_parse.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_options.h"
 #include "field.h"
+#include "palette.h"
 
 #ifndef ARENA_VERSION
 #define ARENA_VERSION "0.0.0"
 #endif
-
-void app_options_usage(FILE *out)
-{
-    fprintf(out,
-            "usage: arena-client [options]\n"
-            "The Localhost Arena game client. Without --connect it opens the title screen:\n"
-            "type your name, pick a server found on your network or type an address.\n"
-            "\n"
-            "  -c, --connect HOST[:PORT]  join this server at once (PORT: TCP login, 7777)\n"
-            "  -n, --name NAME            player name (1-16 bytes: letters, digits, _-.[]())\n"
-            "  -b, --broadcast ADDR[:PORT] where LAN discovery queries go\n"
-            "                             (default 255.255.255.255:7778)\n"
-            "  -s, --software             use the software renderer\n"
-            "      --no-vsync             do not wait for the display's refresh\n"
-            "  -w, --window WxH           window size in pixels (default 1280x720)\n"
-            "      --max-fps N            frame cap without vsync (default 144; 0 = none)\n"
-            "      --netgraph             start with the net graph shown (F3 toggles it)\n"
-            "      --overview             start with the whole map in view (M toggles it)\n"
-            "      --screenshot FILE.bmp  save what the window shows after --quit-after\n"
-            "  -q, --quit-after SECONDS   quit after this long (with --connect: exit 1 unless\n"
-            "                             the arena is on screen by then)\n"
-            "      --stats-json FILE      write frame rate, interpolation and prediction\n"
-            "                             statistics of the arena time to FILE on exit\n"
-            "      --autoplay             the player wanders, aims and fires by itself\n"
-            "                             (for measurements; the keyboard and mouse are ignored)\n"
-            "      --claims FILE|none     where legend claim secrets are kept (default\n"
-            "                             $XDG_CONFIG_HOME/localhost-arena/claims)\n"
-            "  -h, --help                 this help\n"
-            "  -V, --version              version\n"
-            "\n"
-            "In the arena: WASD or arrows move, the mouse aims, the left button fires, Enter\n"
-            "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
-            "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
-            "Environment: ARENA_FONT=FILE.ttf replaces the DejaVu Sans font.\n");
-}
 
 static bool parse_window(const char *s, int *w, int *h)
 {
@@ -78,16 +44,198 @@ static bool copy_path(char *dst, size_t cap, const char *src)
     return true;
 }
 
-enum {
-    OPT_NO_VSYNC = 1000,
-    OPT_MAX_FPS,
-    OPT_NETGRAPH,
-    OPT_OVERVIEW,
-    OPT_SCREENSHOT,
-    OPT_STATS_JSON,
-    OPT_AUTOPLAY,
-    OPT_CLAIMS,
+/* ---- setters: each checks one option's value and applies it ---------------------------- */
+
+static bool set_connect(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!cli_parse_host_port(v, o->host, sizeof o->host, &o->port)) {
+        snprintf(why, n, "--connect wants HOST[:PORT], got '%s'", v);
+        return false;
+    }
+    o->connect = true;
+    return true;
+}
+
+static bool set_name(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!app_name_valid(v)) {
+        snprintf(why, n,
+                 "--name '%s' is not a valid name (1-%d bytes: letters, digits, _-.[]() or "
+                 "non-ASCII; no spaces)",
+                 v, PROTO_NAME_MAX);
+        return false;
+    }
+    snprintf(o->name, sizeof o->name, "%s", v);
+    o->name_given = true;
+    return true;
+}
+
+static bool set_broadcast(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!cli_parse_host_port(v, o->broadcast, sizeof o->broadcast, &o->discovery_port)) {
+        snprintf(why, n, "--broadcast wants ADDR[:PORT], got '%s'", v);
+        return false;
+    }
+    return true;
+}
+
+static bool set_window(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!parse_window(v, &o->win_w, &o->win_h)) {
+        snprintf(why, n, "--window wants WxH (at least %dx%d), got '%s'", APP_WINDOW_MIN_W,
+                 APP_WINDOW_MIN_H, v);
+        return false;
+    }
+    return true;
+}
+
+static bool set_max_fps(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!cli_parse_number(v, 0, 1000, &o->max_fps)) {
+        snprintf(why, n, "--max-fps wants 0..1000, got '%s'", v);
+        return false;
+    }
+    return true;
+}
+
+static bool set_quit_after(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!cli_parse_number(v, 0.001, 86400, &o->quit_after)) {
+        snprintf(why, n, "--quit-after wants seconds (0.001..86400), got '%s'", v);
+        return false;
+    }
+    return true;
+}
+
+static bool set_screenshot(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!copy_path(o->screenshot, sizeof o->screenshot, v)) {
+        snprintf(why, n, "--screenshot wants a file name");
+        return false;
+    }
+    return true;
+}
+
+static bool set_stats_json(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!copy_path(o->stats_json, sizeof o->stats_json, v)) {
+        snprintf(why, n, "--stats-json wants a file name");
+        return false;
+    }
+    return true;
+}
+
+static bool set_claims(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (strcmp(v, "none") == 0)
+        o->claims[0] = '\0';
+    else if (!copy_path(o->claims, sizeof o->claims, v)) {
+        snprintf(why, n, "--claims wants a file name or none");
+        return false;
+    }
+    return true;
+}
+
+/* Flags: one setter each, no value. */
+#define APP_FLAG_SETTER(fn, field, value)                                                          \
+    static bool fn(void *p, const char *v, char *why, size_t n)                                    \
+    {                                                                                              \
+        (void)v, (void)why, (void)n;                                                               \
+        ((AppOptions *)p)->field = value;                                                          \
+        return true;                                                                               \
+    }
+APP_FLAG_SETTER(set_software, software, true)
+APP_FLAG_SETTER(set_no_vsync, vsync, false)
+APP_FLAG_SETTER(set_netgraph, netgraph, true)
+APP_FLAG_SETTER(set_overview, overview, true)
+APP_FLAG_SETTER(set_autoplay, autoplay, true)
+
+static bool check(void *p, char *why, size_t n)
+{
+    const AppOptions *o = p;
+    if (o->screenshot[0] != '\0' && o->quit_after <= 0.0) {
+        snprintf(why, n, "--screenshot needs --quit-after SECONDS (when to take it)");
+        return false;
+    }
+    return true;
+}
+
+static void print_palette(const CliOptProgram *p, FILE *out)
+{
+    (void)p;
+    app_palette_print(out);
+}
+
+static const CliOpt options[] = {
+    {"connect", 'c', CLI_OPT_VALUE, "HOST[:PORT]",
+     "join this server at once (PORT: TCP login, 7777)", set_connect, NULL},
+    {"name", 'n', CLI_OPT_VALUE, "NAME", "player name (1-16 bytes: letters, digits, _-.[]())",
+     set_name, NULL},
+    {"broadcast", 'b', CLI_OPT_VALUE, "ADDR[:PORT]",
+     "where LAN discovery queries go\n(default 255.255.255.255:7778)", set_broadcast, NULL},
+    {"software", 's', CLI_OPT_FLAG, NULL, "use the software renderer", set_software, NULL},
+    {"no-vsync", 0, CLI_OPT_FLAG, NULL, "do not wait for the display's refresh", set_no_vsync,
+     NULL},
+    {"window", 'w', CLI_OPT_VALUE, "WxH", "window size in pixels (default 1280x720)", set_window,
+     NULL},
+    {"max-fps", 0, CLI_OPT_VALUE, "N", "frame cap without vsync (default 144; 0 = none)",
+     set_max_fps, NULL},
+    {"netgraph", 0, CLI_OPT_FLAG, NULL, "start with the net graph shown (F3 toggles it)",
+     set_netgraph, NULL},
+    {"overview", 0, CLI_OPT_FLAG, NULL, "start with the whole map in view (M toggles it)",
+     set_overview, NULL},
+    {"screenshot", 0, CLI_OPT_VALUE, "FILE.bmp", "save what the window shows after --quit-after",
+     set_screenshot, NULL},
+    {"quit-after", 'q', CLI_OPT_VALUE, "SECONDS",
+     "quit after this long (with --connect: exit 1 unless\nthe arena is on screen by then)",
+     set_quit_after, NULL},
+    {"stats-json", 0, CLI_OPT_VALUE, "FILE",
+     "write frame rate, interpolation and prediction\nstatistics of the arena time to FILE on exit",
+     set_stats_json, NULL},
+    {"autoplay", 0, CLI_OPT_FLAG, NULL,
+     "the player wanders, aims and fires by itself\n(for measurements; the keyboard and mouse are "
+     "ignored)",
+     set_autoplay, NULL},
+    {"claims", 0, CLI_OPT_VALUE, "FILE|none",
+     "where legend claim secrets are kept (default\n$XDG_CONFIG_HOME/localhost-arena/claims)",
+     set_claims, NULL},
+    {"print-palette", 0, CLI_OPT_PRINT, NULL, "print the colours the client draws with (for tests)",
+     NULL, print_palette},
+    {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
+    {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, cli_options_print_version},
 };
+
+static const CliOptProgram program = {
+    .prog = "arena-client",
+    .version = ARENA_VERSION,
+    .intro = "usage: arena-client [options]\n"
+             "The Localhost Arena game client. Without --connect it opens the title screen:\n"
+             "type your name, pick a server found on your network or type an address.\n"
+             "\n",
+    .outro = "\n"
+             "In the arena: WASD or arrows move, the mouse aims, the left button fires, Enter\n"
+             "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
+             "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
+             "Environment: ARENA_FONT=FILE.ttf replaces the DejaVu Sans font.\n",
+    .help_col = 29,
+    .opts = options,
+    .count = sizeof options / sizeof options[0],
+    .check = check,
+};
+
+void app_options_usage(FILE *out)
+{
+    cli_options_usage(&program, out);
+}
 
 int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_name, FILE *out,
                       FILE *err)
@@ -103,137 +251,5 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
     app_name_sanitize(default_name != NULL ? default_name : "", o->name, sizeof o->name);
     if (!cli_claims_default_path(o->claims, sizeof o->claims))
         o->claims[0] = '\0';
-
-    static const struct option opts[] = {
-        {"connect", required_argument, NULL, 'c'},
-        {"name", required_argument, NULL, 'n'},
-        {"broadcast", required_argument, NULL, 'b'},
-        {"software", no_argument, NULL, 's'},
-        {"no-vsync", no_argument, NULL, OPT_NO_VSYNC},
-        {"window", required_argument, NULL, 'w'},
-        {"max-fps", required_argument, NULL, OPT_MAX_FPS},
-        {"netgraph", no_argument, NULL, OPT_NETGRAPH},
-        {"overview", no_argument, NULL, OPT_OVERVIEW},
-        {"screenshot", required_argument, NULL, OPT_SCREENSHOT},
-        {"quit-after", required_argument, NULL, 'q'},
-        {"stats-json", required_argument, NULL, OPT_STATS_JSON},
-        {"autoplay", no_argument, NULL, OPT_AUTOPLAY},
-        {"claims", required_argument, NULL, OPT_CLAIMS},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    optind = 0; /* glibc: full re-initialisation, so the parser can run more than once */
-    opterr = 0;
-    int ch;
-    double v;
-    while ((ch = getopt_long(argc, argv, ":c:n:b:sw:q:hV", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'c':
-            if (!cli_parse_host_port(optarg, o->host, sizeof o->host, &o->port)) {
-                fprintf(err, "arena-client: --connect wants HOST[:PORT], got '%s'\n", optarg);
-                return 2;
-            }
-            o->connect = true;
-            break;
-        case 'n':
-            if (!app_name_valid(optarg)) {
-                fprintf(err,
-                        "arena-client: --name '%s' is not a valid name (1-%d bytes: letters, "
-                        "digits, _-.[]() or non-ASCII; no spaces)\n",
-                        optarg, PROTO_NAME_MAX);
-                return 2;
-            }
-            snprintf(o->name, sizeof o->name, "%s", optarg);
-            o->name_given = true;
-            break;
-        case 'b':
-            if (!cli_parse_host_port(optarg, o->broadcast, sizeof o->broadcast,
-                                     &o->discovery_port)) {
-                fprintf(err, "arena-client: --broadcast wants ADDR[:PORT], got '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case 's':
-            o->software = true;
-            break;
-        case OPT_NO_VSYNC:
-            o->vsync = false;
-            break;
-        case 'w':
-            if (!parse_window(optarg, &o->win_w, &o->win_h)) {
-                fprintf(err, "arena-client: --window wants WxH (at least %dx%d), got '%s'\n",
-                        APP_WINDOW_MIN_W, APP_WINDOW_MIN_H, optarg);
-                return 2;
-            }
-            break;
-        case OPT_MAX_FPS:
-            if (!cli_parse_number(optarg, 0, 1000, &o->max_fps)) {
-                fprintf(err, "arena-client: --max-fps wants 0..1000, got '%s'\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_NETGRAPH:
-            o->netgraph = true;
-            break;
-        case OPT_OVERVIEW:
-            o->overview = true;
-            break;
-        case OPT_SCREENSHOT:
-            if (!copy_path(o->screenshot, sizeof o->screenshot, optarg)) {
-                fprintf(err, "arena-client: --screenshot wants a file name\n");
-                return 2;
-            }
-            break;
-        case 'q':
-            if (!cli_parse_number(optarg, 0.001, 86400, &v)) {
-                fprintf(err, "arena-client: --quit-after wants seconds (0.001..86400), got '%s'\n",
-                        optarg);
-                return 2;
-            }
-            o->quit_after = v;
-            break;
-        case OPT_STATS_JSON:
-            if (!copy_path(o->stats_json, sizeof o->stats_json, optarg)) {
-                fprintf(err, "arena-client: --stats-json wants a file name\n");
-                return 2;
-            }
-            break;
-        case OPT_AUTOPLAY:
-            o->autoplay = true;
-            break;
-        case OPT_CLAIMS:
-            if (strcmp(optarg, "none") == 0)
-                o->claims[0] = '\0';
-            else if (!copy_path(o->claims, sizeof o->claims, optarg)) {
-                fprintf(err, "arena-client: --claims wants a file name or none\n");
-                return 2;
-            }
-            break;
-        case 'h':
-            app_options_usage(out);
-            return 0;
-        case 'V':
-            fprintf(out, "arena-client %s (protocol %d)\n", ARENA_VERSION, PROTO_VERSION);
-            return 0;
-        case ':':
-            fprintf(err, "arena-client: option '%s' needs a value; try 'arena-client --help'\n",
-                    argv[optind - 1]);
-            return 2;
-        default:
-            fprintf(err, "arena-client: unknown option '%s'; try 'arena-client --help'\n",
-                    argv[optind - 1]);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(err, "arena-client: unexpected argument '%s'; try 'arena-client --help'\n",
-                argv[optind]);
-        return 2;
-    }
-    if (o->screenshot[0] != '\0' && o->quit_after <= 0.0) {
-        fprintf(err, "arena-client: --screenshot needs --quit-after SECONDS (when to take it)\n");
-        return 2;
-    }
-    return -1;
+    return cli_options_parse(&program, o, argc, argv, out, err);
 }

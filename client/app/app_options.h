@@ -9,11 +9,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli_claims.h"
+#include "cli_conn.h"
+#include "cli_discover.h"
 #include "protocol.h"
 
 enum {
-    APP_HOST_MAX = 256,
-    APP_PATH_MAX = 1024,
+    APP_HOST_MAX = CLI_CONN_HOST_MAX,   /* --connect goes to CliConnConfig.host */
+    APP_PATH_MAX = CLI_CLAIMS_PATH_MAX, /* --claims, --screenshot, --stats-json */
     APP_WINDOW_MIN_W = 640,
     APP_WINDOW_MIN_H = 400,
     APP_WINDOW_MAX = 16384,
@@ -29,7 +32,7 @@ typedef struct AppOptions {
     uint16_t port; /* TCP login port */
     char name[PROTO_NAME_MAX + 1];
     bool name_given;
-    char broadcast[64]; /* discovery address */
+    char broadcast[CLI_DISCOVER_ADDR_MAX]; /* discovery address */
     uint16_t discovery_port;
     bool software;                 /* force the software renderer */
     bool vsync;                    /* try vsync (default true; --no-vsync) */

@@ -35,43 +35,51 @@ static float edge_y(const AppCamera *c, int ty)
     return floorf(sy + 0.5f);
 }
 
-static void draw_map(App *app, const Map *m)
+/* The tiles that can be on screen (one tile of margin), clamped to the map. */
+typedef struct TileRange {
+    int tx0, ty0, tx1, ty1;
+} TileRange;
+
+static TileRange visible_tiles(const AppCamera *c, const Map *m)
 {
-    Gfx *g = &app->gfx;
-    const AppCamera *c = &app->arena.cam;
-    float s = c->scale;
     float x0, y0, x1, y1;
     app_camera_visible(c, &x0, &y0, &x1, &y1);
-    int tx0 = (int)floorf(x0 / MAP_TILE_UNITS) - 1, ty0 = (int)floorf(y0 / MAP_TILE_UNITS) - 1;
-    int tx1 = (int)floorf(x1 / MAP_TILE_UNITS) + 1, ty1 = (int)floorf(y1 / MAP_TILE_UNITS) + 1;
-    if (tx0 < 0)
-        tx0 = 0;
-    if (ty0 < 0)
-        ty0 = 0;
-    if (tx1 > m->w - 1)
-        tx1 = m->w - 1;
-    if (ty1 > m->h - 1)
-        ty1 = m->h - 1;
+    TileRange r = {(int)floorf(x0 / MAP_TILE_UNITS) - 1, (int)floorf(y0 / MAP_TILE_UNITS) - 1,
+                   (int)floorf(x1 / MAP_TILE_UNITS) + 1, (int)floorf(y1 / MAP_TILE_UNITS) + 1};
+    if (r.tx0 < 0)
+        r.tx0 = 0;
+    if (r.ty0 < 0)
+        r.ty0 = 0;
+    if (r.tx1 > m->w - 1)
+        r.tx1 = m->w - 1;
+    if (r.ty1 > m->h - 1)
+        r.ty1 = m->h - 1;
+    return r;
+}
 
-    /* Floor: one rectangle under the whole map. */
+/* Floor: one rectangle under the whole map, and a subtle grid where tiles are big enough to
+ * need it. */
+static void draw_floor(Gfx *g, const AppCamera *c, const Map *m, TileRange r)
+{
     float mx0 = edge_x(c, 0), my0 = edge_y(c, 0), mx1 = edge_x(c, m->w), my1 = edge_y(c, m->h);
     gfx_rect(g, mx0, my0, mx1 - mx0, my1 - my0, app_color(APP_COL_FLOOR));
+    float ts = MAP_TILE_UNITS * c->scale;
+    if (ts < 14.0f)
+        return;
+    AppColor gc = app_color(APP_COL_GRID);
+    float top = edge_y(c, r.ty0), bottom = edge_y(c, r.ty1 + 1);
+    float left = edge_x(c, r.tx0), right = edge_x(c, r.tx1 + 1);
+    for (int tx = r.tx0; tx <= r.tx1 + 1; tx++)
+        gfx_rect(g, edge_x(c, tx), top, 1.0f, bottom - top, gc);
+    for (int ty = r.ty0; ty <= r.ty1 + 1; ty++)
+        gfx_rect(g, left, edge_y(c, ty), right - left, 1.0f, gc);
+}
 
-    /* A subtle grid, only where tiles are big enough to need it. */
-    float ts = MAP_TILE_UNITS * s;
-    if (ts >= 14.0f) {
-        AppColor gc = app_color(APP_COL_GRID);
-        float top = edge_y(c, ty0), bottom = edge_y(c, ty1 + 1);
-        float left = edge_x(c, tx0), right = edge_x(c, tx1 + 1);
-        for (int tx = tx0; tx <= tx1 + 1; tx++)
-            gfx_rect(g, edge_x(c, tx), top, 1.0f, bottom - top, gc);
-        for (int ty = ty0; ty <= ty1 + 1; ty++)
-            gfx_rect(g, left, edge_y(c, ty), right - left, 1.0f, gc);
-    }
-
-    /* Named zones (maps.md): a faint tint, so a curious eye notices something is there. */
-    for (int ty = ty0; ty <= ty1; ty++)
-        for (int tx = tx0; tx <= tx1; tx++) {
+/* Named zones (maps.md): a faint tint, so a curious eye notices something is there. */
+static void draw_zones(Gfx *g, const AppCamera *c, const Map *m, TileRange r)
+{
+    for (int ty = r.ty0; ty <= r.ty1; ty++)
+        for (int tx = r.tx0; tx <= r.tx1; tx++) {
             unsigned z = map_zone_at(m, tx, ty);
             if (z == 0)
                 continue;
@@ -81,12 +89,17 @@ static void draw_map(App *app, const Map *m)
             float xa = edge_x(c, tx), ya = edge_y(c, ty);
             gfx_rect(g, xa, ya, edge_x(c, tx + 1) - xa, edge_y(c, ty + 1) - ya, zc);
         }
+}
 
-    /* Spawn points: a faint ring in the middle of the tile. */
+/* Spawn points: a faint ring in the middle of the tile. */
+static void draw_spawns(Gfx *g, const AppCamera *c, const Map *m, TileRange r)
+{
+    float s = c->scale;
     AppColor sc = app_color(APP_COL_SPAWN);
     for (unsigned i = 0; i < m->spawn_count; i++) {
         const MapSpawn *sp = &m->spawns[i];
-        if ((int)sp->tx < tx0 || (int)sp->tx > tx1 || (int)sp->ty < ty0 || (int)sp->ty > ty1)
+        if ((int)sp->tx < r.tx0 || (int)sp->tx > r.tx1 || (int)sp->ty < r.ty0 ||
+            (int)sp->ty > r.ty1)
             continue;
         float sx, sy;
         app_camera_to_screen(c, ((float)sp->tx + 0.5f) * MAP_TILE_UNITS,
@@ -94,18 +107,22 @@ static void draw_map(App *app, const Map *m)
         gfx_ring(g, sx, sy, 8.0f * s, maxf(10.0f * s, 8.0f * s + 1.0f), sc);
         gfx_circle(g, sx, sy, maxf(2.0f * s, 1.0f), sc);
     }
+}
 
-    /* Walls: runs of wall tiles per row, then lit and shaded edges and a soft shadow on the
-     * floor below. */
+/* Walls: runs of wall tiles per row, then lit and shaded edges and a soft shadow on the floor
+ * below. */
+static void draw_walls(Gfx *g, const AppCamera *c, const Map *m, TileRange r)
+{
+    float s = c->scale;
     AppColor wc = app_color(APP_COL_WALL), lit = app_color(APP_COL_WALL_EDGE);
     AppColor shade = app_color(APP_COL_WALL_SHADE);
     AppColor shadow0 = {0, 0, 0, 90}, shadow1 = {0, 0, 0, 0};
     float lit_h = maxf(2.0f * s, 1.0f), shade_h = maxf(4.0f * s, 2.0f);
-    for (int ty = ty0; ty <= ty1; ty++) {
+    for (int ty = r.ty0; ty <= r.ty1; ty++) {
         float ya = edge_y(c, ty), yb = edge_y(c, ty + 1);
         int run = -1;
-        for (int tx = tx0; tx <= tx1 + 1; tx++) {
-            bool wall = tx <= tx1 && m->tiles[ty][tx] == MAP_WALL;
+        for (int tx = r.tx0; tx <= r.tx1 + 1; tx++) {
+            bool wall = tx <= r.tx1 && m->tiles[ty][tx] == MAP_WALL;
             if (wall && run < 0)
                 run = tx;
             if (!wall && run >= 0) {
@@ -114,7 +131,7 @@ static void draw_map(App *app, const Map *m)
                 run = -1;
             }
         }
-        for (int tx = tx0; tx <= tx1; tx++) {
+        for (int tx = r.tx0; tx <= r.tx1; tx++) {
             if (m->tiles[ty][tx] != MAP_WALL)
                 continue;
             float xa = edge_x(c, tx), xb = edge_x(c, tx + 1);
@@ -130,6 +147,16 @@ static void draw_map(App *app, const Map *m)
                 gfx_rect(g, xb - maxf(2.0f * s, 1.0f), ya, maxf(2.0f * s, 1.0f), yb - ya, shade);
         }
     }
+}
+
+static void draw_map(App *app, const Map *m)
+{
+    const AppCamera *c = &app->arena.cam;
+    TileRange r = visible_tiles(c, m);
+    draw_floor(&app->gfx, c, m, r);
+    draw_zones(&app->gfx, c, m, r);
+    draw_spawns(&app->gfx, c, m, r);
+    draw_walls(&app->gfx, c, m, r);
 }
 
 /* Each named zone's name, faintly painted on the floor at the middle of its tiles. */
@@ -252,30 +279,28 @@ static void draw_effects(App *app)
     }
 }
 
-void game_view_draw(App *app)
+/* Name labels of one frame, drawn after every shape (text is textures). */
+typedef struct Labels {
+    Label l[PROTO_MAX_PLAYERS + 1];
+    unsigned n;
+    char idname[PROTO_MAX_PLAYERS][8]; /* "#id" for players without a name yet */
+} Labels;
+
+static bool off_screen(const Gfx *g, float sx, float sy, float margin)
+{
+    return sx < -margin || sy < -margin || sx > g->w + margin || sy > g->h + margin;
+}
+
+/* Remote players: the dead first, so the living are drawn over them. Returns how many were
+ * drawn. */
+static unsigned draw_remote_players(App *app, float r, float margin, Labels *lb)
 {
     Gfx *g = &app->gfx;
-    ArenaState *a = &app->arena;
-    AppSession *ses = app->session;
-    CliConn *conn = ses->conn;
+    const ArenaState *a = &app->arena;
+    CliConn *conn = app->session->conn;
     const AppCamera *c = &a->cam;
     float s = c->scale;
-    gfx_clear(g, app_color(APP_COL_BACKGROUND));
-    const Map *m = cli_conn_map(conn);
-    if (m != NULL) {
-        draw_map(app, m);
-        draw_zone_names(app, m);
-    }
-
-    float r = maxf(PLAYER_R * s, 5.0f);
-    float margin = r + 80.0f;
-    const unsigned label_cap = PROTO_MAX_PLAYERS + 1;
-    Label labels[PROTO_MAX_PLAYERS + 1];
-    unsigned nl = 0;
-    char idname[PROTO_MAX_PLAYERS][8];
     unsigned in_view = 0;
-
-    /* Remote players: the dead first, so the living are drawn over them. */
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned i = 0; i < a->nviews; i++) {
             const CliEntityView *v = &a->views[i];
@@ -286,64 +311,94 @@ void game_view_draw(App *app)
                 continue;
             float sx, sy;
             app_camera_to_screen(c, v->x, v->y, &sx, &sy);
-            if (sx < -margin || sy < -margin || sx > g->w + margin || sy > g->h + margin)
+            if (off_screen(g, sx, sy, margin))
                 continue;
             in_view++;
             draw_player(g, sx, sy, r, v->aim, app_player_color(v->id), alive, false, s);
             bool legend = cli_conn_is_legend(conn, v->id);
             if (legend)
                 draw_legend_mark(g, sx, sy, r, s, alive);
-            if (nl < label_cap) {
+            if (lb->n < sizeof lb->l / sizeof lb->l[0]) {
                 const char *name = cli_conn_player_name(conn, v->id);
                 if (name[0] == '\0') {
-                    snprintf(idname[v->id], sizeof idname[v->id], "#%u", v->id);
-                    name = idname[v->id];
+                    snprintf(lb->idname[v->id], sizeof lb->idname[v->id], "#%u", v->id);
+                    name = lb->idname[v->id];
                 }
                 AppColor lc = legend ? (AppColor){255, 214, 90, 255} : app_color(APP_COL_TEXT);
-                labels[nl++] = (Label){sx, sy - r - (legend ? maxf(12.0f * s, 9.0f) : 4.0f), name,
-                                       app_color_fade(lc, alive ? 0.9f : 0.4f), false};
+                lb->l[lb->n++] = (Label){sx, sy - r - (legend ? maxf(12.0f * s, 9.0f) : 4.0f), name,
+                                         app_color_fade(lc, alive ? 0.9f : 0.4f), false};
             }
         }
     }
-    /* The local player, over everyone else. */
-    int self = cli_conn_player_id(conn);
-    if (a->self_ready && self >= 0) {
-        float sx, sy;
-        app_camera_to_screen(c, a->self_x, a->self_y, &sx, &sy);
-        draw_player(g, sx, sy, r, q_aim12_to_radians(a->aim), app_player_color((unsigned)self),
-                    a->self_alive, true, s);
-        if (cli_conn_is_legend(conn, (unsigned)self))
-            draw_legend_mark(g, sx, sy, r, s, a->self_alive);
-        in_view++;
-        if (nl < label_cap)
-            labels[nl++] = (Label){
-                sx,
-                sy - r - maxf(4.0f * s, 2.5f) -
-                    (cli_conn_is_legend(conn, (unsigned)self) ? maxf(12.0f * s, 9.0f) : 4.0f),
-                app->name, app_color(APP_COL_ACCENT), true};
-    }
-    app->players_in_view_sum += in_view;
-    app->view_samples++;
+    return in_view;
+}
 
+/* The local player, over everyone else. Returns 1 if drawn. */
+static unsigned draw_self(App *app, float r, Labels *lb)
+{
+    const ArenaState *a = &app->arena;
+    CliConn *conn = app->session->conn;
+    float s = a->cam.scale;
+    int self = cli_conn_player_id(conn);
+    if (!a->self_ready || self < 0)
+        return 0;
+    float sx, sy;
+    app_camera_to_screen(&a->cam, a->self_x, a->self_y, &sx, &sy);
+    draw_player(&app->gfx, sx, sy, r, q_aim12_to_radians(a->aim), app_player_color((unsigned)self),
+                a->self_alive, true, s);
+    bool legend = cli_conn_is_legend(conn, (unsigned)self);
+    if (legend)
+        draw_legend_mark(&app->gfx, sx, sy, r, s, a->self_alive);
+    if (lb->n < sizeof lb->l / sizeof lb->l[0])
+        lb->l[lb->n++] =
+            (Label){sx, sy - r - maxf(4.0f * s, 2.5f) - (legend ? maxf(12.0f * s, 9.0f) : 4.0f),
+                    app->name, app_color(APP_COL_ACCENT), true};
+    return 1;
+}
+
+static void draw_shots(App *app, float margin)
+{
+    const ArenaState *a = &app->arena;
     for (unsigned i = 0; i < a->nviews; i++) {
         const CliEntityView *v = &a->views[i];
         if (v->type != SNAP_ENT_SHOT)
             continue;
         float sx, sy;
-        app_camera_to_screen(c, v->x, v->y, &sx, &sy);
-        if (sx < -margin || sy < -margin || sx > g->w + margin || sy > g->h + margin)
-            continue;
-        draw_shot(g, c, v);
+        app_camera_to_screen(&a->cam, v->x, v->y, &sx, &sy);
+        if (!off_screen(&app->gfx, sx, sy, margin))
+            draw_shot(&app->gfx, &a->cam, v);
     }
+}
+
+void game_view_draw(App *app)
+{
+    Gfx *g = &app->gfx;
+    float s = app->arena.cam.scale;
+    gfx_clear(g, app_color(APP_COL_BACKGROUND));
+    const Map *m = cli_conn_map(app->session->conn);
+    if (m != NULL) {
+        draw_map(app, m);
+        draw_zone_names(app, m);
+    }
+
+    float r = maxf(PLAYER_R * s, 5.0f);
+    float margin = r + 80.0f;
+    Labels lb;
+    lb.n = 0;
+    unsigned in_view = draw_remote_players(app, r, margin, &lb);
+    in_view += draw_self(app, r, &lb);
+    app->players_in_view_sum += in_view;
+    app->view_samples++;
+    draw_shots(app, margin);
     draw_effects(app);
 
     /* Name labels last: text is textures, and one flush for all shapes is cheaper. */
     gfx_flush(g);
     if (s * PLAYER_R >= 6.0f) {
         int th = app_text_height(app->text, APP_FONT_SMALL);
-        for (unsigned i = 0; i < nl; i++)
-            app_text_draw(app->text, APP_FONT_SMALL, labels[i].text, labels[i].color,
-                          (int)labels[i].x, (int)labels[i].y - th, APP_ALIGN_CENTER, true);
+        for (unsigned i = 0; i < lb.n; i++)
+            app_text_draw(app->text, APP_FONT_SMALL, lb.l[i].text, lb.l[i].color, (int)lb.l[i].x,
+                          (int)lb.l[i].y - th, APP_ALIGN_CENTER, true);
     }
 }
 

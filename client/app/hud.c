@@ -214,94 +214,134 @@ static void legend(App *app, int *x, int y, AppColorRole role, const char *word)
           10;
 }
 
-static void draw_netgraph(App *app)
-{
-    Gfx *g = &app->gfx;
-    AppSession *s = app->session;
-    AppText *tx = app->text;
-    const uint64_t window = (uint64_t)(APP_NETGRAPH_WINDOW_S * 1e6);
-    int lh = app_text_height(tx, APP_FONT_SMALL);
-    const int gw = 300, bars_h = 64, late_h = 20;
-    int pw = gw + 16, ph = 10 + lh + 4 + bars_h + 6 + late_h + 6 + 3 * (lh + 2) + 8;
-    AppRect p = {g->w - MARGIN - pw, g->h - MARGIN - ph, pw, ph};
-    panel(g, p);
-    int gx = p.x + 8, gy = p.y + 10 + lh + 4;
-    AppColor dim = app_color(APP_COL_TEXT_DIM);
+/* Where the net graph's strips are, and the time they span. */
+typedef struct NgBox {
+    int x, y, w;        /* the size strip's top left, both strips' width */
+    int bars_h, late_h; /* strip heights */
+    uint64_t window_us; /* time the width spans */
+} NgBox;
 
-    AppNgSample samples[APP_NG_SAMPLES];
-    unsigned n = app_ng_window(&s->ng, app->now_us, window, samples, APP_NG_SAMPLES);
-    uint64_t bytes = 0, max_bytes = 0, got = 0;
-    /* The size bars: the top is the smallest of 100, 200, 400, 800 and 1200 bytes (the
-     * datagram budget) that holds the largest snapshot shown. */
+/* What the drawn snapshots add up to (the dropped ones excepted). */
+typedef struct NgTotals {
+    uint64_t bytes, max_bytes, got;
+} NgTotals;
+
+/* The top of the size strip: the smallest of 100, 200, 400, 800 and PROTO_MAX_DATAGRAM (1200)
+ * bytes (the datagram budget) that holds the largest snapshot shown. */
+static uint32_t ng_top(const AppNgSample *samples, unsigned n)
+{
     uint32_t top = 100, biggest = 0;
     for (unsigned i = 0; i < n; i++)
         if (samples[i].bytes > biggest)
             biggest = samples[i].bytes;
-    while (top < biggest && top < 1200)
-        top = top * 2 > 1200 ? 1200 : top * 2;
-    gfx_rect(g, (float)gx, (float)gy, (float)gw, 1, app_color_fade(dim, 0.5f));
-    gfx_rect(g, (float)gx, (float)(gy + bars_h), (float)gw, 1, app_color_fade(dim, 0.5f));
+    while (top < biggest && top < PROTO_MAX_DATAGRAM)
+        top = top * 2 > PROTO_MAX_DATAGRAM ? PROTO_MAX_DATAGRAM : top * 2;
+    return top;
+}
+
+static float ng_x(const NgBox *b, uint64_t now_us, uint64_t t)
+{
+    return (float)b->x + (float)b->w * (1.0f - (float)(now_us - t) / (float)b->window_us);
+}
+
+/* One bar per snapshot message in the size strip (a full-height red one per lost snapshot)
+ * and its lateness below. */
+static NgTotals draw_ng_bars(App *app, const NgBox *b, const AppNgSample *samples, unsigned n,
+                             uint32_t top)
+{
+    Gfx *g = &app->gfx;
+    AppColor dim = app_color(APP_COL_TEXT_DIM);
+    NgTotals t = {0, 0, 0};
     for (unsigned i = 0; i < n; i++) {
         const AppNgSample *e = &samples[i];
         if (e->kind == APP_NG_LOST) {
             for (unsigned k = 1; k <= e->missing; k++) {
-                uint64_t t = e->arrival_us + (e->end_us - e->arrival_us) * k / (e->missing + 1u);
-                if (app->now_us - t > window)
-                    continue;
-                float x = (float)gx + (float)gw * (1.0f - (float)(app->now_us - t) / (float)window);
-                gfx_rect(g, x, (float)gy, 2, (float)bars_h, app_color(APP_COL_BAD));
+                uint64_t at = e->arrival_us + (e->end_us - e->arrival_us) * k / (e->missing + 1u);
+                if (app->now_us - at <= b->window_us)
+                    gfx_rect(g, ng_x(b, app->now_us, at), (float)b->y, 2, (float)b->bars_h,
+                             app_color(APP_COL_BAD));
             }
             continue;
         }
-        float x =
-            (float)gx + (float)gw * (1.0f - (float)(app->now_us - e->arrival_us) / (float)window);
-        float h = (float)bars_h * (float)(e->bytes > top ? top : e->bytes) / (float)top;
+        float x = ng_x(b, app->now_us, e->arrival_us);
+        float h = (float)b->bars_h * (float)(e->bytes > top ? top : e->bytes) / (float)top;
         AppColorRole role = e->kind == APP_NG_FULL      ? APP_COL_FULL
                             : e->kind == APP_NG_LATE    ? APP_COL_WARN
                             : e->kind == APP_NG_DROPPED ? APP_COL_BAD
                                                         : APP_COL_GOOD;
         if (h < 1.0f)
             h = 1.0f;
-        gfx_rect(g, x, (float)(gy + bars_h) - h, 2, h, app_color(role));
+        gfx_rect(g, x, (float)(b->y + b->bars_h) - h, 2, h, app_color(role));
         /* Lateness strip: 0..100 ms. */
         float lt = e->late_ms > 100.0f ? 1.0f : e->late_ms / 100.0f;
         if (lt > 0.0f)
-            gfx_rect(g, x, (float)(gy + bars_h + 6 + late_h) - lt * late_h, 2, lt * late_h,
-                     e->kind == APP_NG_LATE ? app_color(APP_COL_WARN) : dim);
+            gfx_rect(g, x, (float)(b->y + b->bars_h + 6 + b->late_h) - lt * b->late_h, 2,
+                     lt * b->late_h, e->kind == APP_NG_LATE ? app_color(APP_COL_WARN) : dim);
         if (e->kind != APP_NG_DROPPED) {
-            bytes += e->bytes;
-            got++;
-            if (e->bytes > max_bytes)
-                max_bytes = e->bytes;
+            t.bytes += e->bytes;
+            t.got++;
+            if (e->bytes > t.max_bytes)
+                t.max_bytes = e->bytes;
         }
     }
-    gfx_rect(g, (float)gx, (float)(gy + bars_h + 6 + late_h), (float)gw, 1,
-             app_color_fade(dim, 0.5f));
+    return t;
+}
 
+/* The title, the strips' scales, the totals, the interpolation figures and the legend. */
+static void draw_ng_text(App *app, const NgBox *b, int title_y, uint32_t top, NgTotals t)
+{
+    AppSession *s = app->session;
+    AppText *tx = app->text;
+    AppColor dim = app_color(APP_COL_TEXT_DIM);
+    int lh = app_text_height(tx, APP_FONT_SMALL);
     char buf[128];
-    app_text_draw(tx, APP_FONT_SMALL, "net graph (F3)", app_color(APP_COL_TEXT), gx, p.y + 6,
+    app_text_draw(tx, APP_FONT_SMALL, "net graph (F3)", app_color(APP_COL_TEXT), b->x, title_y,
                   APP_ALIGN_LEFT, true);
     snprintf(buf, sizeof buf, "size, top %u B", top);
-    app_text_draw(tx, APP_FONT_SMALL, buf, dim, gx + gw, p.y + 6, APP_ALIGN_RIGHT, false);
-    app_text_draw(tx, APP_FONT_SMALL, "lateness 0-100 ms", dim, gx + gw, gy + bars_h + 6,
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, b->x + b->w, title_y, APP_ALIGN_RIGHT, false);
+    app_text_draw(tx, APP_FONT_SMALL, "lateness 0-100 ms", dim, b->x + b->w, b->y + b->bars_h + 6,
                   APP_ALIGN_RIGHT, false);
-    int y = gy + bars_h + 6 + late_h + 6;
+    int y = b->y + b->bars_h + 6 + b->late_h + 6;
     CliInterp *ip = cli_conn_interp(s->conn);
     snprintf(buf, sizeof buf, "avg %llu B  max %llu B  %.0f snap/s  lost %llu  late %llu",
-             (unsigned long long)(got ? bytes / got : 0), (unsigned long long)max_bytes,
+             (unsigned long long)(t.got ? t.bytes / t.got : 0), (unsigned long long)t.max_bytes,
              app_ng_rate_hz(&s->ng, app->now_us, 1000000), (unsigned long long)s->ng.lost,
              (unsigned long long)s->ng.late);
-    app_text_draw(tx, APP_FONT_SMALL, buf, dim, gx, y, APP_ALIGN_LEFT, false);
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, b->x, y, APP_ALIGN_LEFT, false);
     y += lh + 2;
     snprintf(buf, sizeof buf, "interp delay %.0f ms  jitter %.1f ms  interval %.1f ms",
              cli_interp_delay_ms(ip), cli_interp_jitter_ms(ip), cli_interp_interval_ms(ip));
-    app_text_draw(tx, APP_FONT_SMALL, buf, dim, gx, y, APP_ALIGN_LEFT, false);
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, b->x, y, APP_ALIGN_LEFT, false);
     y += lh + 2;
-    int x = gx;
+    int x = b->x;
     legend(app, &x, y, APP_COL_GOOD, "delta");
     legend(app, &x, y, APP_COL_FULL, "full");
     legend(app, &x, y, APP_COL_WARN, "late");
     legend(app, &x, y, APP_COL_BAD, "lost / dropped");
+}
+
+static void draw_netgraph(App *app)
+{
+    Gfx *g = &app->gfx;
+    int lh = app_text_height(app->text, APP_FONT_SMALL);
+    NgBox b = {
+        .w = 300, .bars_h = 64, .late_h = 20, .window_us = (uint64_t)(APP_NETGRAPH_WINDOW_S * 1e6)};
+    int pw = b.w + 16, ph = 10 + lh + 4 + b.bars_h + 6 + b.late_h + 6 + 3 * (lh + 2) + 8;
+    AppRect p = {g->w - MARGIN - pw, g->h - MARGIN - ph, pw, ph};
+    panel(g, p);
+    b.x = p.x + 8;
+    b.y = p.y + 10 + lh + 4;
+    AppColor rule = app_color_fade(app_color(APP_COL_TEXT_DIM), 0.5f);
+
+    AppNgSample samples[APP_NG_SAMPLES];
+    unsigned n =
+        app_ng_window(&app->session->ng, app->now_us, b.window_us, samples, APP_NG_SAMPLES);
+    uint32_t top = ng_top(samples, n);
+    gfx_rect(g, (float)b.x, (float)b.y, (float)b.w, 1, rule);
+    gfx_rect(g, (float)b.x, (float)(b.y + b.bars_h), (float)b.w, 1, rule);
+    NgTotals t = draw_ng_bars(app, &b, samples, n, top);
+    gfx_rect(g, (float)b.x, (float)(b.y + b.bars_h + 6 + b.late_h), (float)b.w, 1, rule);
+    draw_ng_text(app, &b, p.y + 6, top, t);
 }
 
 /* ---- chat (bottom left) ----------------------------------------------------------------- */

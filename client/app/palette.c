@@ -80,3 +80,19 @@ unsigned app_color_dist2(AppColor a, AppColor b)
     int dr = (int)a.r - (int)b.r, dg = (int)a.g - (int)b.g, db = (int)a.b - (int)b.b;
     return (unsigned)(dr * dr + dg * dg + db * db);
 }
+
+void app_palette_print(FILE *out)
+{
+    static const struct {
+        const char *name;
+        AppColorRole role;
+    } shown[] = {{"floor", APP_COL_FLOOR}, {"wall", APP_COL_WALL}};
+    for (unsigned i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        AppColor c = roles[shown[i].role];
+        fprintf(out, "%s %u %u %u\n", shown[i].name, c.r, c.g, c.b);
+    }
+    for (unsigned i = 0; i < APP_PALETTE_SIZE; i++) {
+        AppColor c = player_palette[i];
+        fprintf(out, "player %u %u %u %u\n", i, c.r, c.g, c.b);
+    }
+}

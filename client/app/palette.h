@@ -9,6 +9,7 @@
 #define ARENA_APP_PALETTE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct AppColor {
     uint8_t r, g, b, a;
@@ -57,5 +58,9 @@ AppColor app_color_mix(AppColor a, AppColor b, float t);
 AppColor app_color_fade(AppColor c, float f);
 /* Squared RGB distance (0 .. 3 * 255^2), alpha ignored. */
 unsigned app_color_dist2(AppColor a, AppColor b);
+/* The colours a screenshot test looks for, one per line, "ROLE R G B" for the map's roles
+ * (floor, wall) and "player ID R G B" for each palette entry (arena-client --print-palette):
+ * tests read the palette from its owner instead of copying it. */
+void app_palette_print(FILE *out);
 
 #endif

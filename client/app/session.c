@@ -72,11 +72,18 @@ static void on_line(void *user, const char *line)
 }
 
 /* The server recorded us as a legend: keep the secret that makes the name ours there. */
+/* Malformed input from the server (the core calls this a few times a second at most). */
+static void on_bad_input(void *user, const char *what)
+{
+    (void)user;
+    fprintf(stderr, "arena-client: from the server: %s\n", what);
+}
+
 static void on_claim(void *user, const char *name, const char *hex)
 {
     AppSession *s = user;
-    char buf[PROTO_LINE_MAX + 1100];
-    char err[1100];
+    char buf[PROTO_LINE_MAX + CLI_CLAIMS_ERR_MAX];
+    char err[CLI_CLAIMS_ERR_MAX];
     if (s->claims == NULL || s->claims_path[0] == '\0') {
         note(s, "The server gave you a legend's claim, but no claims file is kept (--claims).");
         return;
@@ -139,8 +146,9 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
     cfg.on_line = on_line;
     cfg.on_snapshot = on_snapshot;
     cfg.on_claim = on_claim;
+    cfg.on_bad_input = on_bad_input;
     cfg.user = s;
-    char claims_err[1100] = "";
+    char claims_err[CLI_CLAIMS_ERR_MAX] = "";
     if (claims_path != NULL && claims_path[0] != '\0') {
         snprintf(s->claims_path, sizeof s->claims_path, "%s", claims_path);
         s->claims = calloc(1, sizeof *s->claims);
@@ -158,7 +166,7 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
         return NULL;
     }
     if (claims_err[0] != '\0') {
-        char buf[1200];
+        char buf[CLI_CLAIMS_ERR_MAX + 32];
         snprintf(buf, sizeof buf, "Claims file not read: %s", claims_err);
         note(s, buf);
         s->claims_path[0] = '\0'; /* never overwrite a file we could not read */
@@ -198,12 +206,14 @@ void app_session_chat(AppSession *s, const char *typed, uint64_t now_us)
     if (r != CLI_CMD_SEND) {
         char buf[PROTO_LINE_MAX + 64];
         switch (r) {
-        case CLI_CMD_UNKNOWN:
-            snprintf(buf, sizeof buf,
-                     "unknown command; try /help (or /me, /w NAME TEXT, /who, /ping)");
+        case CLI_CMD_UNKNOWN: {
+            char list[PROTO_LINE_MAX];
+            cli_chat_usage(NULL, list, sizeof list);
+            snprintf(buf, sizeof buf, "unknown command; try /help (%s)", list);
             break;
+        }
         case CLI_CMD_USAGE:
-            snprintf(buf, sizeof buf, "usage: /me TEXT, /w NAME TEXT, /ping [TEXT]");
+            cli_chat_usage(typed, buf, sizeof buf);
             break;
         case CLI_CMD_TOO_LONG:
             snprintf(buf, sizeof buf, "not sent: chat text is at most %d bytes", PROTO_CHAT_MAX);

@@ -44,7 +44,7 @@ typedef struct AppSession {
     /* Legend claim secrets (cli_claims.h): read at join, a new one saved when the server
      * hands it out. */
     CliClaims *claims;
-    char claims_path[1024]; /* "" = not kept */
+    char claims_path[CLI_CLAIMS_PATH_MAX]; /* "" = not kept */
 } AppSession;
 
 /* Starts joining host:port as name, presenting the name's claim secret from the claims file

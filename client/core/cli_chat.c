@@ -244,6 +244,77 @@ static CliChatCmd emit(char *out, size_t cap, const char *verb, const char *text
     return CLI_CMD_SEND;
 }
 
+/* What a command takes after its word. */
+typedef enum CmdArgs {
+    ARGS_NONE = 0,  /* nothing (anything typed after the word is ignored) */
+    ARGS_TEXT,      /* chat text, required, at most PROTO_CHAT_MAX bytes */
+    ARGS_OPT_TEXT,  /* optional text, passed on as typed */
+    ARGS_NAME_TEXT, /* a player name, then chat text */
+} CmdArgs;
+
+/* The client's slash commands: one row each drives dispatch, the argument check and the
+ * usage text (cli_chat_usage). */
+typedef struct ChatCommand {
+    const char *words[3]; /* the first is the one shown; the others are aliases */
+    const char *verb;     /* the protocol line's verb (docs/protocol.md §5) */
+    CmdArgs args;
+    bool chat;         /* a chat line (flood control, CliStats.chat_sent) */
+    const char *usage; /* after the word, "" for none */
+} ChatCommand;
+
+static const ChatCommand commands[] = {
+    {{"me"}, "ME", ARGS_TEXT, true, " TEXT"},
+    {{"w", "whisper", "msg"}, "WHISPER", ARGS_NAME_TEXT, true, " NAME TEXT"},
+    {{"who"}, "WHO", ARGS_NONE, false, ""},
+    {{"fame"}, "FAME", ARGS_NONE, false, ""},
+    {{"help"}, "HELP", ARGS_NONE, false, ""},
+    {{"ping"}, "PING", ARGS_OPT_TEXT, false, " [TEXT]"},
+    {{"quit"}, "QUIT", ARGS_OPT_TEXT, false, " [REASON]"},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+/* The command named by the word after '/' in s ("/w bob hi"); *rest is what follows it. */
+static const ChatCommand *find_command(const char *s, const char **rest)
+{
+    const char *p = s + 1;
+    size_t wn = strcspn(p, " ");
+    *rest = skip_spaces(p + wn);
+    for (unsigned i = 0; i < N_COMMANDS; i++)
+        for (unsigned k = 0; k < 3 && commands[i].words[k] != NULL; k++)
+            if (strlen(commands[i].words[k]) == wn && strncasecmp(p, commands[i].words[k], wn) == 0)
+                return &commands[i];
+    return NULL;
+}
+
+/* "WHISPER name text" from "name text". */
+static CliChatCmd emit_whisper(char *out, size_t cap, const char *rest)
+{
+    size_t nn = strcspn(rest, " ");
+    const char *text = skip_spaces(rest + nn);
+    if (nn == 0 || nn > PROTO_NAME_MAX || *text == '\0')
+        return CLI_CMD_USAGE;
+    if (strlen(text) > PROTO_CHAT_MAX)
+        return CLI_CMD_TOO_LONG;
+    int k = snprintf(out, cap, "WHISPER %.*s %s", (int)nn, rest, text);
+    return (k < 0 || (size_t)k >= cap || (size_t)k + 1 > PROTO_LINE_MAX) ? CLI_CMD_TOO_LONG
+                                                                         : CLI_CMD_SEND;
+}
+
+static CliChatCmd run_command(const ChatCommand *c, const char *rest, char *out, size_t cap)
+{
+    switch (c->args) {
+    case ARGS_NONE:
+        return emit(out, cap, c->verb, "", false, false);
+    case ARGS_TEXT:
+        return emit(out, cap, c->verb, rest, true, true);
+    case ARGS_OPT_TEXT:
+        return emit(out, cap, c->verb, rest, false, false);
+    case ARGS_NAME_TEXT:
+        return emit_whisper(out, cap, rest);
+    }
+    return CLI_CMD_UNKNOWN;
+}
+
 CliChatCmd cli_chat_command(const char *typed, char *out, size_t cap, bool *is_chat)
 {
     bool chat = false;
@@ -261,51 +332,54 @@ CliChatCmd cli_chat_command(const char *typed, char *out, size_t cap, bool *is_c
     if (s[0] != '/' || s[1] == '/') {
         chat = true;
         r = emit(out, cap, "SAY", s[0] == '/' ? s + 1 : s, true, true);
-        goto done;
-    }
-    /* "/word rest" */
-    char word[16];
-    const char *p = s + 1;
-    size_t wn = strcspn(p, " ");
-    if (wn == 0 || wn >= sizeof word)
-        return CLI_CMD_UNKNOWN;
-    memcpy(word, p, wn);
-    word[wn] = '\0';
-    const char *rest = skip_spaces(p + wn);
-    if (strcasecmp(word, "me") == 0) {
-        chat = true;
-        r = emit(out, cap, "ME", rest, true, true);
-    } else if (strcasecmp(word, "w") == 0 || strcasecmp(word, "whisper") == 0 ||
-               strcasecmp(word, "msg") == 0) {
-        chat = true;
-        size_t nn = strcspn(rest, " ");
-        const char *text = skip_spaces(rest + nn);
-        if (nn == 0 || nn > PROTO_NAME_MAX || *text == '\0')
-            return CLI_CMD_USAGE;
-        if (strlen(text) > PROTO_CHAT_MAX)
-            return CLI_CMD_TOO_LONG;
-        int k = snprintf(out, cap, "WHISPER %.*s %s", (int)nn, rest, text);
-        r = (k < 0 || (size_t)k >= cap || (size_t)k + 1 > PROTO_LINE_MAX) ? CLI_CMD_TOO_LONG
-                                                                          : CLI_CMD_SEND;
-    } else if (strcasecmp(word, "who") == 0) {
-        r = emit(out, cap, "WHO", "", false, false);
-    } else if (strcasecmp(word, "fame") == 0) {
-        r = emit(out, cap, "FAME", "", false, false);
-    } else if (strcasecmp(word, "help") == 0) {
-        r = emit(out, cap, "HELP", "", false, false);
-    } else if (strcasecmp(word, "ping") == 0) {
-        r = emit(out, cap, "PING", rest, false, false);
-    } else if (strcasecmp(word, "quit") == 0) {
-        r = emit(out, cap, "QUIT", rest, false, false);
     } else {
-        return CLI_CMD_UNKNOWN;
+        const char *rest = NULL;
+        const ChatCommand *c = find_command(s, &rest);
+        if (c == NULL)
+            return CLI_CMD_UNKNOWN;
+        chat = c->chat;
+        r = run_command(c, rest, out, cap);
     }
-done:
     if (r != CLI_CMD_SEND && cap > 0)
         out[0] = '\0';
     if (r == CLI_CMD_SEND && is_chat != NULL)
         *is_chat = chat;
     return r;
+}
+
+/* Appends printf-style text at *n, keeping out terminated; stops quietly when full. */
+static void append(char *out, size_t cap, size_t *n, const char *fmt, const char *a, const char *b)
+{
+    if (*n >= cap)
+        return;
+    int k = snprintf(out + *n, cap - *n, fmt, a, b);
+    if (k > 0)
+        *n = *n + (size_t)k < cap ? *n + (size_t)k : cap - 1;
+}
+
+size_t cli_chat_usage(const char *typed, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    size_t n = 0;
+    const char *s = typed != NULL ? skip_spaces(typed) : "";
+    const char *rest = NULL;
+    const ChatCommand *c = s[0] == '/' && s[1] != '/' ? find_command(s, &rest) : NULL;
+    if (c != NULL) {
+        append(out, cap, &n, "usage: /%s%s", c->words[0], c->usage);
+        for (unsigned k = 1; k < 3 && c->words[k] != NULL; k++)
+            append(out, cap, &n, k == 1 ? " (also /%s%s" : ", /%s%s", c->words[k], "");
+        if (c->words[1] != NULL)
+            append(out, cap, &n, ")%s%s", "", "");
+        return n;
+    }
+    append(out, cap, &n, "commands:%s%s", "", "");
+    for (unsigned i = 0; i < N_COMMANDS; i++)
+        append(out, cap, &n, i == 0 ? " /%s%s" : ", /%s%s", commands[i].words[0],
+               commands[i].usage);
+    append(out, cap, &n, "; //TEXT says /TEXT%s%s", "", "");
+    return n;
 }
 
 const char *cli_chat_cmd_str(CliChatCmd r)
@@ -318,7 +392,7 @@ const char *cli_chat_cmd_str(CliChatCmd r)
     case CLI_CMD_UNKNOWN:
         return "unknown command (try /help)";
     case CLI_CMD_USAGE:
-        return "usage: /me <text>, /w <name> <text>, /who, /help, /ping, /quit";
+        return "missing or malformed arguments (cli_chat_usage says what the command takes)";
     case CLI_CMD_TOO_LONG:
         return "message too long (at most 200 bytes)";
     case CLI_CMD_INVALID:

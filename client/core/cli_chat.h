@@ -86,5 +86,9 @@ typedef enum CliChatCmd {
  * line (SAY, ME, WHISPER) that counts against flood control. out needs PROTO_LINE_MAX bytes. */
 CliChatCmd cli_chat_command(const char *typed, char *out, size_t cap, bool *is_chat);
 const char *cli_chat_cmd_str(CliChatCmd r);
+/* Usage text from the command table: for typed text naming a known command, that command's
+ * ("usage: /w NAME TEXT (also /whisper, /msg)"); otherwise every command ("commands: /me TEXT,
+ * /w NAME TEXT, ..."). Returns strlen(out) (truncated to cap - 1). */
+size_t cli_chat_usage(const char *typed, char *out, size_t cap);
 
 #endif

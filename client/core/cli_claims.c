@@ -11,6 +11,11 @@
 
 #include "line.h"
 
+/* A claim line: "<server> <name> <32 hex digits>". */
+_Static_assert(CLI_CLAIMS_SERVER_MAX + 1 + PROTO_NAME_MAX + 1 + 2 * PROTO_TOKEN_BYTES <
+                   CLI_CLAIMS_LINE_MAX,
+               "a claim line fits the line buffer");
+
 static bool valid_hex(const char *h)
 {
     if (strlen(h) != 2 * PROTO_TOKEN_BYTES)
@@ -98,7 +103,7 @@ bool cli_claims_parse(CliClaims *c, const char *text, size_t len, char *err, siz
         size_t n = end - pos;
         if (n > 0 && text[pos + n - 1] == '\r')
             n--;
-        char line[512];
+        char line[CLI_CLAIMS_LINE_MAX];
         const char *why = NULL;
         if (n >= sizeof line)
             why = "line too long";
@@ -166,7 +171,7 @@ bool cli_claims_load(CliClaims *c, const char *path, char *err, size_t errlen)
 /* mkdir -p for the file's directory, 0700. */
 static bool make_parent(const char *path)
 {
-    char dir[1024];
+    char dir[CLI_CLAIMS_PATH_MAX];
     int n = snprintf(dir, sizeof dir, "%s", path);
     if (n < 0 || (size_t)n >= sizeof dir)
         return false;
@@ -190,7 +195,7 @@ bool cli_claims_save(const CliClaims *c, const char *path, char *err, size_t err
     static const size_t cap = CLI_CLAIMS_MAX * (CLI_CLAIMS_SERVER_MAX + 64) + 128;
     char *text = malloc(cap);
     size_t len = text ? cli_claims_format(c, text, cap) : 0;
-    char tmp[1100];
+    char tmp[CLI_CLAIMS_PATH_MAX + 8];
     int tn = snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (len == 0 || tn < 0 || (size_t)tn >= sizeof tmp || !make_parent(path)) {
         snprintf(err, errlen, "%s: cannot write (%s)", path,

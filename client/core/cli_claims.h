@@ -18,6 +18,10 @@ enum {
     CLI_CLAIMS_MAX = 256,
     CLI_CLAIMS_SERVER_MAX = 270, /* host (255) + ':' + port */
     CLI_CLAIMS_FILE_MAX = 128 * 1024,
+    CLI_CLAIMS_PATH_MAX = 1024, /* a claims file's path, bytes with the terminator */
+    CLI_CLAIMS_LINE_MAX = 512,  /* a line of the file (comments included), bytes */
+    /* Room for an error from cli_claims_load/save: the path and a reason. */
+    CLI_CLAIMS_ERR_MAX = CLI_CLAIMS_PATH_MAX + 80,
 };
 
 typedef struct CliClaim {

@@ -76,6 +76,10 @@ typedef struct CliConnConfig {
     char claim[2 * PROTO_TOKEN_BYTES + 1];
     /* Optional: the server gave us a claim secret (CLAIM line) to keep for next time. */
     void (*on_claim)(void *user, const char *name, const char *claim_hex);
+    /* Optional: something malformed or unexpected from the server was dropped (counted in
+     * CliStats either way). Called at most CLI_RATELOG_PER_S times a second per connection,
+     * with a count of those held back, so a hostile server cannot flood a log. */
+    void (*on_bad_input)(void *user, const char *what);
     void *user;
 } CliConnConfig;
 
@@ -119,9 +123,11 @@ typedef struct CliStats {
     uint64_t payload_down, payload_up; /* ENet message payload bytes */
     uint64_t datagrams_down, datagrams_up;
     uint64_t datagram_bytes_down, datagram_bytes_up; /* raw UDP payload (ENet headers included) */
-    uint32_t max_datagram_bytes;                     /* largest UDP datagram received */
-    uint32_t max_snapshot_datagram_bytes; /* largest received UDP datagram carrying a snapshot */
-    uint32_t max_snapshot_bytes;          /* largest snapshot message */
+    /* Measured on the raw datagrams (ENet's intercept sees each with its full length: ENet's
+     * headers and checksum included, IP/UDP headers not). */
+    uint32_t max_datagram_bytes;          /* largest UDP datagram received, any channel */
+    uint32_t max_snapshot_datagram_bytes; /* largest one carrying snapshot-channel data */
+    uint32_t max_snapshot_payload_bytes;  /* largest SNAPSHOT message (ENet payload) */
     uint64_t inputs_sent;                 /* INPUT messages */
     uint64_t input_ticks;                 /* ticks of input produced */
     uint64_t rtt_samples;

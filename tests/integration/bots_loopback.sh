@@ -41,12 +41,13 @@ check(r["decode_errors"] == 0, f"decode_errors {r['decode_errors']}")
 check(r["chat_sent"] > 0, "no chat sent")
 check(r["chat_received"] == r["chat_sent"] * (bots - 1),
       f"chat_received {r['chat_received']} != chat_sent {r['chat_sent']} * {bots - 1}")
-check(0 < r["max_snapshot_bytes"] <= 1200, f"max_snapshot_bytes {r['max_snapshot_bytes']}")
+check(0 < r["max_snapshot_datagram_bytes"] <= 1200,
+      f"max_snapshot_datagram_bytes {r['max_snapshot_datagram_bytes']}")
 check(r["snapshots_received"] > 0, "no snapshots")
 for p in problems:
     print("bots_loopback:", p, file=sys.stderr)
 print("bots_loopback: " + ", ".join(f"{k}={r[k]}" for k in (
-    "connected", "snapshot_rate_hz", "max_snapshot_bytes", "rtt_ms_p50", "rtt_ms_p99",
+    "connected", "snapshot_rate_hz", "max_snapshot_datagram_bytes", "rtt_ms_p50", "rtt_ms_p99",
     "bytes_down_per_bot_per_s", "prediction_errors", "chat_sent", "chat_received")))
 sys.exit(1 if problems else 0)
 PY

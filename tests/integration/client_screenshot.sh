@@ -103,7 +103,8 @@ no_sanitizer_report "$out/client.log"
 grep -q "in the arena" "$out/client.log" || fail "the client never said it was in the arena"
 [ -s "$out/shot.bmp" ] || fail "no screenshot"
 
-python3 - "$out/shot.bmp" <<'PY' || fail "the screenshot does not show the arena"
+"$client" --print-palette >"$out/palette.txt" || fail "arena-client --print-palette failed"
+python3 - "$out/shot.bmp" "$out/palette.txt" <<'PY' || fail "the screenshot does not show the arena"
 import struct, sys
 # BMP reader: BITMAPFILEHEADER + any BITMAPINFOHEADER version; 24 or 32 bits per pixel,
 # uncompressed (BI_RGB) or BI_BITFIELDS; bottom-up or top-down rows padded to 4 bytes.
@@ -133,12 +134,17 @@ for y in range(rows):
             key = tuple((v & m) >> s for m, s in zip(masks, shifts))
             counts[key] = counts.get(key, 0) + 1
 total = w * rows
-# Keep in step with client/app/palette.c.
-FLOOR, WALL = (31, 35, 44), (78, 90, 116)
-PALETTE = [(232, 72, 72), (72, 148, 240), (92, 200, 92), (240, 200, 60), (196, 92, 224),
-           (60, 212, 212), (246, 140, 48), (242, 112, 172), (164, 224, 60), (124, 112, 244),
-           (36, 164, 124), (224, 164, 120), (176, 52, 108), (140, 196, 252), (252, 240, 150),
-           (168, 116, 64)]
+# The colours come from their owner (client/app/palette.c via --print-palette).
+roles, PALETTE = {}, []
+for line in open(sys.argv[2]):
+    f = line.split()
+    if f[0] == "player":
+        assert int(f[1]) == len(PALETTE), line
+        PALETTE.append(tuple(int(x) for x in f[2:5]))
+    else:
+        roles[f[0]] = tuple(int(x) for x in f[1:4])
+assert len(PALETTE) >= 8 and "floor" in roles and "wall" in roles, "no palette from the client"
+FLOOR, WALL = roles["floor"], roles["wall"]
 floor, wall = counts.get(FLOOR, 0), counts.get(WALL, 0)
 players = sorted(((counts.get(c, 0), i) for i, c in enumerate(PALETTE)), reverse=True)
 shown = [(n, i) for n, i in players if n >= 6]

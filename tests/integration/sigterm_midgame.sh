@@ -31,13 +31,21 @@ kill -0 $bot_pid 2>/dev/null && { echo "bots did not notice the shutdown" >&2; e
 wait $bot_pid || bot_rc=$?
 [ $bot_rc -ne 0 ] || { echo "bots exited 0 although the server went away" >&2; exit 1; }
 
-python3 - "$ARENA_STATS" <<'PY'
+# The datagram budget (PROTO_MAX_DATAGRAM, docs/protocol.md) is checked on what the bots
+# really received: every datagram's full length as ENet's intercept saw it (the server's own
+# max_datagram_bytes is computed, not measured).
+python3 - "$ARENA_STATS" "$work/bots.json" <<'PY'
 import json, sys
 st = json.load(open(sys.argv[1]))
+bots = json.load(open(sys.argv[2]))
+limit = 1200
 assert st["players_peak"] == 4, st["players_peak"]
 assert st["ticks"] > 60 and st["snapshots_sent"] > 4 * 30, (st["ticks"], st["snapshots_sent"])
-assert st["max_datagram_bytes"] <= 1200, st["max_datagram_bytes"]
-print("stats after SIGTERM:", {k: st[k] for k in ("ticks", "players_peak", "snapshots_sent")})
+dgram = bots["max_datagram_bytes"]
+assert 0 < bots["max_snapshot_datagram_bytes"] <= dgram, bots["max_snapshot_datagram_bytes"]
+assert dgram <= limit, f"a bot received a datagram of {dgram} bytes (budget {limit})"
+print("stats after SIGTERM:", {k: st[k] for k in ("ticks", "players_peak", "snapshots_sent")},
+      "largest datagram received:", dgram)
 PY
 grep -q "stopping: telling 4 players" "$ARENA_WORK/server.log" || {
     echo "server did not tell the players" >&2; exit 1; }

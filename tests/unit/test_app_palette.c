@@ -5,6 +5,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <string.h>
+
 #include "palette.h"
 
 static void test_player_colours_are_distinct(void **state)
@@ -57,6 +60,36 @@ static void test_mix_and_fade(void **state)
     assert_int_equal(app_color(APP_COL_COUNT).r, app_color(APP_COL_TEXT).r); /* out of range */
 }
 
+/* --print-palette (what client_screenshot.sh reads) is the palette the client draws with. */
+static void test_printed_palette_is_the_palette(void **state)
+{
+    (void)state;
+    char buf[2048] = "";
+    FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+    assert_non_null(f);
+    app_palette_print(f);
+    fclose(f);
+    unsigned players = 0, roles = 0;
+    for (char *line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        char name[16];
+        unsigned id, r, g, b;
+        if (sscanf(line, "player %u %u %u %u", &id, &r, &g, &b) == 4) {
+            AppColor c = app_player_color(id);
+            assert_int_equal(id, players);
+            assert_true(c.r == r && c.g == g && c.b == b);
+            players++;
+        } else {
+            assert_int_equal(sscanf(line, "%15s %u %u %u", name, &r, &g, &b), 4);
+            AppColor c = app_color(strcmp(name, "floor") == 0 ? APP_COL_FLOOR : APP_COL_WALL);
+            assert_true(strcmp(name, "floor") == 0 || strcmp(name, "wall") == 0);
+            assert_true(c.r == r && c.g == g && c.b == b);
+            roles++;
+        }
+    }
+    assert_int_equal(players, APP_PALETTE_SIZE);
+    assert_int_equal(roles, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -64,6 +97,7 @@ int main(void)
         cmocka_unit_test(test_players_stand_out_from_the_map),
         cmocka_unit_test(test_same_id_same_colour),
         cmocka_unit_test(test_mix_and_fade),
+        cmocka_unit_test(test_printed_palette_is_the_palette),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

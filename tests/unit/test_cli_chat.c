@@ -280,6 +280,33 @@ static void test_chat_length_limit(void **state)
     assert_string_equal(out, "");
 }
 
+/* The usage a person sees comes from the same table as the dispatch: every command that
+ * dispatches is listed, and a command typed with bad arguments gets its own usage. */
+static void test_usage_from_the_table(void **state)
+{
+    (void)state;
+    char all[PROTO_LINE_MAX], one[PROTO_LINE_MAX];
+    size_t n = cli_chat_usage(NULL, all, sizeof all);
+    assert_int_equal(n, strlen(all));
+    const char *words[] = {"me", "w", "who", "fame", "help", "ping", "quit"};
+    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
+        char typed[32], line[PROTO_LINE_MAX + 1], shown[32];
+        snprintf(typed, sizeof typed, "/%s x y", words[i]);
+        assert_int_equal(cli_chat_command(typed, line, sizeof line, NULL), CLI_CMD_SEND);
+        snprintf(shown, sizeof shown, "/%s", words[i]);
+        if (strstr(all, shown) == NULL)
+            fail_msg("'%s' dispatches but is not in the usage '%s'", shown, all);
+    }
+    assert_int_equal(cli_chat_command("/w bob", one, sizeof one, NULL), CLI_CMD_USAGE);
+    cli_chat_usage("/whisper bob", one, sizeof one);
+    assert_string_equal(one, "usage: /w NAME TEXT (also /whisper, /msg)");
+    cli_chat_usage("/me", one, sizeof one);
+    assert_string_equal(one, "usage: /me TEXT");
+    /* Truncation keeps the string terminated. */
+    assert_int_equal(cli_chat_usage(NULL, one, 8), 7);
+    assert_int_equal(strlen(one), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_chat_length_limit),
+        cmocka_unit_test(test_usage_from_the_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

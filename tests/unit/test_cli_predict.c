@@ -103,10 +103,14 @@ static void assert_same_player(const SimPlayer *a, const SimPlayer *b)
 }
 
 /* The client runs `lead` ticks ahead of the newest self block it has, which arrive every
- * other tick: with the same inputs every replay lands exactly on the server's state. */
+ * other tick: with the same inputs every replay lands exactly on the server's state, and what
+ * the client predicted for each tick (when it stepped it, before any later self block) is
+ * what the server computes for that tick. */
 static void run_stream(uint32_t seed, uint32_t lead)
 {
     Server *s = server_new();
+    SimPlayer *predicted = calloc(4096, sizeof *predicted); /* right after stepping each tick */
+    assert_non_null(predicted);
     CliPredict p;
     cli_predict_init(&p, &g_map);
     SimInput zero = {0, 0};
@@ -118,6 +122,7 @@ static void run_stream(uint32_t seed, uint32_t lead)
     for (uint32_t t = 2; t <= ticks; t++) {
         SimInput in = input_at(t, seed);
         cli_predict_step(&p, t, &in);
+        predicted[t % 4096] = p.player;
         /* The server simulates t - lead now (it received that input long ago). */
         if (t > lead) {
             uint32_t st = t - lead;
@@ -126,11 +131,11 @@ static void run_stream(uint32_t seed, uint32_t lead)
                 assert_true(cli_predict_input(&p, st, &sin));
                 server_step(s, &sin);
                 assert_int_equal(s->world.tick, st);
+                assert_same_player(&predicted[st % 4096], &s->world.players[0]);
                 if (st % 2 == 0)
                     cli_predict_reconcile(&p, st, server_self(s));
             }
         }
-        /* What the client predicted for tick t is what the server will compute for it. */
         assert_int_equal(p.tick, t);
     }
     /* Let the server catch up and compare the final state directly. */
@@ -138,6 +143,7 @@ static void run_stream(uint32_t seed, uint32_t lead)
         SimInput sin;
         assert_true(cli_predict_input(&p, s->world.tick + 1, &sin));
         server_step(s, &sin);
+        assert_same_player(&predicted[s->world.tick % 4096], &s->world.players[0]);
     }
     assert_same_player(&p.player, &s->world.players[0]);
     assert_true(p.reconciliations > 500);
@@ -147,6 +153,7 @@ static void run_stream(uint32_t seed, uint32_t lead)
     /* The player did move around (the test is not vacuous). */
     assert_true(s->world.players[0].x != s->history[1].x ||
                 s->world.players[0].y != s->history[1].y);
+    free(predicted);
     free(s);
 }
 

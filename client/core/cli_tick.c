@@ -1,0 +1,51 @@
+/* cli_tick.c — the client tick: as the tick clock (cli_clock.h) hands out ticks, the
+ * prediction steps the local player with the controls held and one INPUT carries every input
+ * the server has not applied yet. Part of CliConn (cli_conn_int.h). */
+#include <string.h>
+
+#include "cli_conn_int.h"
+
+/* The RTT the tick clock works with: the lowest of ENet's estimates over the clock's window
+ * (cli_clock.h: ENet's own stays inflated for seconds after a stall). */
+double cli_tick_clock_rtt(CliConn *c, uint64_t now_us)
+{
+    cli_clock_rtt_sample(&c->clock, now_us, cli_enet_rtt_ms(c));
+    return cli_clock_rtt_ms(&c->clock);
+}
+
+static void send_input(CliConn *c)
+{
+    MsgInput m;
+    memset(&m, 0, sizeof m);
+    m.snapshot_ack = c->newest_tick;
+    m.newest_tick = c->clock.last_tick;
+    /* Every input the server has not applied, newest first, consecutive ticks. */
+    for (uint32_t t = m.newest_tick; t > c->input_ack && t >= 1 && m.count < PROTO_INPUT_WINDOW;
+         t--) {
+        if (!cli_predict_input(&c->predict, t, &m.inputs[m.count]))
+            break;
+        m.count++;
+    }
+    if (m.count == 0) {
+        /* Everything acknowledged (we are behind): still carry the newest and the ack. */
+        if (!cli_predict_input(&c->predict, m.newest_tick, &m.inputs[0]))
+            return;
+        m.count = 1;
+    }
+    uint8_t buf[MSG_INPUT_MAX_BYTES];
+    size_t n = msg_input_encode(&m, buf, sizeof buf);
+    if (n > 0 && cli_enet_send(c, PROTO_CH_INPUT, buf, n, ENET_PACKET_FLAG_UNSEQUENCED))
+        c->stats.inputs_sent++;
+}
+
+void cli_tick_run(CliConn *c, uint64_t now_us)
+{
+    uint32_t first = 0;
+    unsigned n = cli_clock_advance(&c->clock, now_us, cli_tick_clock_rtt(c, now_us), &first);
+    for (unsigned i = 0; i < n; i++) {
+        cli_predict_step(&c->predict, first + i, &c->input);
+        c->stats.input_ticks++;
+    }
+    if (n > 0)
+        send_input(c);
+}

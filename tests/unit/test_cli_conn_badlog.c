@@ -1,0 +1,123 @@
+/* test_cli_conn_badlog.c — a connection facing a server that floods malformed lines.
+ *
+ * What a user would notice: a hostile server that sends thousands of bad lines floods the
+ * client's or the bot's log, or the connection stops counting them, or it gives up on a
+ * server that merely sent garbage. A real TCP peer on loopback plays the server; the time
+ * the connection sees is passed in, so the rate limit is checked without waiting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <enet/enet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli_conn.h"
+#include "cli_ratelog.h"
+
+enum { BAD_LINES = 200 };
+
+typedef struct Logged {
+    unsigned calls;
+    char said[8][256]; /* the first few lines logged */
+} Logged;
+
+static void on_bad(void *user, const char *what)
+{
+    Logged *l = user;
+    if (l->calls < 8)
+        snprintf(l->said[l->calls], sizeof l->said[0], "%s", what);
+    l->calls++;
+}
+
+/* Services c at fake time t until it has counted `want` bad lines (each wait is for data). */
+static void service_until(CliConn *c, uint64_t t, uint64_t want)
+{
+    for (int guard = 0; guard < 1000 && cli_conn_stats(c)->bad_lines < want; guard++) {
+        struct pollfd fds[CLI_CONN_POLLFDS];
+        unsigned n = cli_conn_pollfds(c, fds, CLI_CONN_POLLFDS);
+        assert_true(n > 0);
+        (void)poll(fds, n, 1000);
+        cli_conn_service(c, t);
+    }
+}
+
+static void test_flood_of_bad_lines_is_counted_and_logged_rarely(void **state)
+{
+    (void)state;
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(ls >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(ls, 1), 0);
+    socklen_t al = sizeof a;
+    assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &al), 0);
+
+    Logged logged = {0};
+    CliConnConfig cfg;
+    cli_conn_default_config(&cfg);
+    cfg.login_port = ntohs(a.sin_port);
+    cfg.on_bad_input = on_bad;
+    cfg.user = &logged;
+    char err[256];
+    const uint64_t t0 = 10000000u; /* the connection's clock, microseconds */
+    CliConn *c = cli_conn_create(&cfg, t0, err, sizeof err);
+    assert_non_null(c);
+    int peer = accept(ls, NULL, NULL);
+    assert_true(peer >= 0);
+
+    /* 200 lines holding a control character, then 200 more a second later. */
+    char flood[BAD_LINES * 8];
+    size_t n = 0;
+    for (unsigned i = 0; i < BAD_LINES; i++)
+        n += (size_t)snprintf(flood + n, sizeof flood - n, "NO\001TE\n");
+    assert_int_equal(send(peer, flood, n, 0), (ssize_t)n);
+    service_until(c, t0 + 1000, BAD_LINES);
+    assert_int_equal(cli_conn_stats(c)->bad_lines, BAD_LINES);
+    assert_int_equal(logged.calls, CLI_RATELOG_PER_S);
+
+    assert_int_equal(send(peer, flood, n, 0), (ssize_t)n);
+    service_until(c, t0 + 1000 + CLI_RATELOG_WINDOW_US, 2 * BAD_LINES);
+    assert_int_equal(cli_conn_stats(c)->bad_lines, 2 * BAD_LINES);
+    assert_int_equal(logged.calls, 2 * CLI_RATELOG_PER_S);
+    /* The first line of the new second says how many were held back before it. */
+    char want[64];
+    snprintf(want, sizeof want, "(and %d more not logged)", BAD_LINES - CLI_RATELOG_PER_S);
+    assert_non_null(strstr(logged.said[0], "malformed TCP line"));
+    if (strstr(logged.said[CLI_RATELOG_PER_S], want) == NULL)
+        fail_msg("'%s' does not say '%s'", logged.said[CLI_RATELOG_PER_S], want);
+    /* Garbage is dropped, not fatal. */
+    assert_int_equal(cli_conn_state(c), CLI_LOGGING_IN);
+
+    cli_conn_destroy(c);
+    close(peer);
+    close(ls);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return enet_initialize();
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    enet_deinitialize();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flood_of_bad_lines_is_counted_and_logged_rarely),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
