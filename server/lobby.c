@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "hunt.h"
 #include "msg.h"
 #include "server.h"
 
@@ -59,22 +60,6 @@ static bool parse_hex(const char *hex, uint8_t *out, size_t n)
     size_t len = 0;
     return strlen(hex) == 2 * n && sodium_hex2bin(out, n, hex, 2 * n, NULL, &len, NULL) == 0 &&
            len == n;
-}
-
-/* Hands a legend a fresh claim secret: its hash is in the hall of fame, the secret goes to
- * them (CLAIM line). */
-void lobby_legend_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES])
-{
-    SrvPlayer *p = &s->players[slot];
-    if (p->conn < 0)
-        return;
-    char hex[2 * FAME_SECRET_BYTES + 1];
-    sodium_bin2hex(hex, sizeof hex, secret, FAME_SECRET_BYTES);
-    tcp_send(s, p->conn, "CLAIM %s %s", p->name, hex);
-    tcp_send(s, p->conn,
-             "NOTICE Keep the CLAIM line: log in with it (LOGIN %s %d <claim>) to wear your "
-             "crown here. Nobody else can use this name on this server.",
-             p->name, PROTO_VERSION);
 }
 
 /* Adds flood penalty; returns false if the connection was dropped for flooding. */
@@ -274,7 +259,7 @@ static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
     tcp_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
              s->cfg.name);
     if (new_claim)
-        lobby_legend_claim(s, (unsigned)slot, secret);
+        hunt_send_claim(s, (unsigned)slot, secret);
     log_info(s->log, "tcp", "%s logged in as '%s' (slot %d%s)", c->addr, p->name, slot,
              crowned ? ", legend" : "");
 }
@@ -332,7 +317,7 @@ static void cmd_say(Server *s, int ci, char *args, uint64_t now_ms)
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "CHAT %s %s", s->players[c->player].name, args);
     if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
-        game_legend(s, (unsigned)c->player);
+        hunt_legend(s, (unsigned)c->player);
 }
 
 static void cmd_me(Server *s, int ci, char *args, uint64_t now_ms)
