@@ -31,9 +31,19 @@ typedef struct Cmd {
     const char *name;
     void (*run)(Server *s, int ci, char *args, uint64_t now_ms);
     bool needs_login;
-    bool chat;         /* counts as chat for flood control */
-    const char *usage; /* HELP line; NULL: not listed */
+    bool chat;          /* counts as chat for flood control */
+    const char *syntax; /* "NAME <args>": HELP and the `ERR args usage:` answers */
+    const char *help;   /* what it does, in HELP; NULL: not listed */
 } Cmd;
+
+static const Cmd *find_cmd(const char *name);
+
+/* `ERR args usage: <syntax>`, the syntax from the command table. */
+static void usage_error(Server *s, int ci, const char *name)
+{
+    const Cmd *cmd = find_cmd(name);
+    tcp_send(s, ci, "ERR args usage: %s", cmd != NULL ? cmd->syntax : name);
+}
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -118,7 +128,7 @@ static bool login_args(Server *s, int ci, char *args, LoginArgs *la)
     if (claim != NULL)
         *claim++ = '\0';
     if (args == NULL || *args == '\0') {
-        tcp_send(s, ci, "ERR args usage: LOGIN <name> [<version> [<claim>]]");
+        usage_error(s, ci, "LOGIN");
         return false;
     }
     if (ver != NULL) {
@@ -332,7 +342,7 @@ static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
 {
     char *to = NULL, *text = NULL;
     if (!split_target(args, &to, &text)) {
-        tcp_send(s, ci, "ERR args usage: WHISPER <name> <text>");
+        usage_error(s, ci, "WHISPER");
         return;
     }
     if (!chat_allowed(s, ci, text, now_ms))
@@ -417,24 +427,32 @@ static void cmd_quit(Server *s, int ci, char *args, uint64_t now_ms)
 static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms);
 
 static const Cmd commands[] = {
-    {"LOGIN", cmd_login, false, false, "LOGIN <name> [<version> [<claim>]]   log in"},
-    {"SAY", cmd_say, true, true, "SAY <text>                 chat to everyone"},
-    {"ME", cmd_me, true, true, "ME <text>                  an action (/me)"},
-    {"WHISPER", cmd_whisper, true, true, "WHISPER <name> <text>      private message"},
-    {"WHO", cmd_who, true, false, "WHO                        who is online"},
-    {"PING", cmd_ping, false, false, "PING [<text>]              keep-alive, answers PONG"},
-    {"HELP", cmd_help, false, false, NULL},
-    {"FAME", cmd_fame, true, false, NULL}, /* not listed: part of the hunt */
-    {"QUIT", cmd_quit, false, false, "QUIT [<reason>]            leave"},
+    {"LOGIN", cmd_login, false, false, "LOGIN <name> [<version> [<claim>]]", "log in"},
+    {"SAY", cmd_say, true, true, "SAY <text>", "chat to everyone"},
+    {"ME", cmd_me, true, true, "ME <text>", "an action (/me)"},
+    {"WHISPER", cmd_whisper, true, true, "WHISPER <name> <text>", "private message"},
+    {"WHO", cmd_who, true, false, "WHO", "who is online"},
+    {"PING", cmd_ping, false, false, "PING [<text>]", "keep-alive, answers PONG"},
+    {"HELP", cmd_help, false, false, "HELP", NULL},
+    {"FAME", cmd_fame, true, false, "FAME", NULL}, /* not listed: part of the hunt */
+    {"QUIT", cmd_quit, false, false, "QUIT [<reason>]", "leave"},
 };
+
+static const Cmd *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcasecmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
 
 static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms)
 {
     (void)args;
     (void)now_ms;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (commands[i].usage != NULL)
-            tcp_send(s, ci, "HELP %s", commands[i].usage);
+        if (commands[i].help != NULL)
+            tcp_send(s, ci, "HELP %-24s   %s", commands[i].syntax, commands[i].help);
     tcp_send(s, ci, "HELP END");
 }
 
@@ -443,10 +461,7 @@ void lobby_line(Server *s, int ci, char *line, uint64_t now_ms)
     char *args = strchr(line, ' ');
     if (args != NULL)
         *args++ = '\0';
-    const Cmd *cmd = NULL;
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && cmd == NULL; i++)
-        if (strcasecmp(line, commands[i].name) == 0)
-            cmd = &commands[i];
+    const Cmd *cmd = find_cmd(line);
     if (!penalize(s, ci, cmd != NULL && cmd->chat ? FLOOD_CHAT : FLOOD_OTHER, now_ms))
         return;
     if (cmd == NULL) {

@@ -52,6 +52,73 @@ static bool read_file(const char *path, char **text, size_t *len, char *err, siz
     return true;
 }
 
+/* The map: text, parsed map, the world and the hunt on it, the MAP message encoded once. */
+static bool load_map(Server *s)
+{
+    char err[700];
+    if (!read_file(s->cfg.map_path, &s->map_text, &s->map_len, err, sizeof err)) {
+        log_info(s->log, "map", "%s", err);
+        return false;
+    }
+    MapError me;
+    if (!map_load(&s->map, s->map_text, s->map_len, &me)) {
+        log_info(s->log, "map", "%s:%d:%d: %s", s->cfg.map_path, me.line, me.col, me.msg);
+        return false;
+    }
+    sim_init(&s->world, &s->map);
+    egg_init(&s->egg, &s->map);
+    MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
+    size_t cap = s->map_len + (MSG_MAP_MAX_BYTES - PROTO_MAP_TEXT_MAX); /* text + header */
+    s->map_msg = malloc(cap);
+    if (s->map_msg == NULL)
+        return false;
+    s->map_msg_len = msg_map_encode(&mm, s->map_msg, cap);
+    if (s->map_msg_len == 0) {
+        log_info(s->log, "map", "map text cannot be sent (too long?)");
+        return false;
+    }
+    return true;
+}
+
+/* The hall of fame and the bans (data_dir). */
+static bool open_stores(Server *s)
+{
+    char err[700];
+    s->fame = fame_open(s->cfg.data_dir, s->names, err, sizeof err);
+    if (s->fame == NULL) {
+        log_info(s->log, "fame", "%s", err);
+        return false;
+    }
+    s->bans = bans_open(s->cfg.data_dir, err, sizeof err);
+    if (s->bans == NULL) {
+        log_info(s->log, "bans", "%s", err);
+        return false;
+    }
+    return true;
+}
+
+/* Everything sized by the config: players, TCP connections, the poll set. */
+static bool alloc_tables(Server *s)
+{
+    const SrvConfig *cfg = &s->cfg;
+    s->players = calloc(cfg->max_players, sizeof *s->players);
+    s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
+    /* The poll set: ENet, discovery, the operator socket and its connections, the TCP
+     * listener and every connection the config allows. */
+    s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
+    s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
+    s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
+    if (s->players == NULL || s->conns == NULL || s->pfds == NULL || s->pfd_conn == NULL)
+        return false;
+    for (unsigned i = 0; i < cfg->max_players; i++)
+        s->players[i].conn = -1;
+    for (unsigned i = 0; i < cfg->tcp_max_conns; i++) {
+        s->conns[i].fd = -1;
+        s->conns[i].player = -1;
+    }
+    return true;
+}
+
 Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
 {
     Server *s = calloc(1, sizeof *s);
@@ -63,67 +130,20 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->tcp_fd = -1;
     s->disc_fd = -1;
     s->now_ms = clock_now_ms();
-
-    char err[700];
+    s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
+    rl_table_init(&s->disc_sources);
     if (sodium_init() < 0) {
         log_info(log, "server", "libsodium failed to initialise");
         goto fail;
     }
+    char err[700];
     s->names = names_create(err, sizeof err);
     if (s->names == NULL) {
         log_info(log, "names", "%s", err);
         goto fail;
     }
-    if (!read_file(cfg->map_path, &s->map_text, &s->map_len, err, sizeof err)) {
-        log_info(log, "map", "%s", err);
+    if (!load_map(s) || !open_stores(s) || !alloc_tables(s))
         goto fail;
-    }
-    MapError me;
-    if (!map_load(&s->map, s->map_text, s->map_len, &me)) {
-        log_info(log, "map", "%s:%d:%d: %s", cfg->map_path, me.line, me.col, me.msg);
-        goto fail;
-    }
-    sim_init(&s->world, &s->map);
-    egg_init(&s->egg, &s->map);
-    s->fame = fame_open(cfg->data_dir, s->names, err, sizeof err);
-    if (s->fame == NULL) {
-        log_info(log, "fame", "%s", err);
-        goto fail;
-    }
-    s->bans = bans_open(cfg->data_dir, err, sizeof err);
-    if (s->bans == NULL) {
-        log_info(log, "bans", "%s", err);
-        goto fail;
-    }
-    rl_table_init(&s->disc_sources);
-    MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
-    s->map_msg = malloc(s->map_len + 32);
-    if (s->map_msg == NULL)
-        goto fail;
-    s->map_msg_len = msg_map_encode(&mm, s->map_msg, s->map_len + 32);
-    if (s->map_msg_len == 0) {
-        log_info(log, "map", "map text cannot be sent (too long?)");
-        goto fail;
-    }
-
-    s->players = calloc(cfg->max_players, sizeof *s->players);
-    s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
-    if (s->players == NULL || s->conns == NULL)
-        goto fail;
-    for (unsigned i = 0; i < cfg->max_players; i++)
-        s->players[i].conn = -1;
-    for (unsigned i = 0; i < cfg->tcp_max_conns; i++) {
-        s->conns[i].fd = -1;
-        s->conns[i].player = -1;
-    }
-    /* The poll set: ENet, discovery, the operator socket and its connections, the TCP
-     * listener and every connection the config allows. */
-    s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
-    s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
-    s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
-    if (s->pfds == NULL || s->pfd_conn == NULL)
-        goto fail;
-    s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
     if (!net_open(s) || !tcp_open(s) || !disc_open(s))
         goto fail;
     s->ctl = ctl_open(s, err, sizeof err);

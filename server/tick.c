@@ -27,6 +27,9 @@ enum {
                                sizeof(ENetProtocolSendUnreliable)),
 };
 
+_Static_assert(SRV_SNAP_BUDGET + TICK_ENET_OVERHEAD <= PROTO_ENET_MTU,
+               "a snapshot and ENet's headers fit the host MTU");
+
 /* The client's acknowledged snapshot, if it is still remembered and delta is on. */
 static const Snapshot *baseline_of(const Server *s, const SrvPlayer *p)
 {
