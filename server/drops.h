@@ -33,6 +33,8 @@ typedef enum SrvDrop {
     DROP_TCP_EVICTED,        /* oldest connection not logged in, closed to make room */
     DROP_TCP_BANNED,         /* refused at accept: banned address */
     DROP_TCP_THROTTLED,      /* a connection over its read budget: reading paused */
+    DROP_TCP_FLOODED,        /* a connection over the flood limit: BYE flood, closed */
+    DROP_TCP_KILLED,         /* a connection closed at once (slow reader, write error) */
     DROP_LOGIN_ADDR_LIMIT,   /* LOGIN refused: per-address login limit */
     DROP_LOGIN_NAME,         /* LOGIN refused: the name breaks the rules */
     DROP_LOGIN_TAKEN,        /* LOGIN refused: the name (or a confusable one) is taken */

@@ -87,7 +87,8 @@ static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
     c->penalty += points;
     if (c->penalty > FLOOD_KICK) {
         s->stats.tcp_flood_dropped++;
-        log_info(s->log, "tcp", "%s: dropped (flood)", c->addr);
+        drop_note(&s->stats.drops, s->log, DROP_TCP_FLOODED, now_ms, "%s: dropped (flood)",
+                  c->addr);
         tcp_send(s, ci, "BYE flood");
         /* The graceful close: BYE goes out, then our FIN, and what the flooder still sends is
          * read and thrown away (closing the socket with unread input would reset it and lose

@@ -1,4 +1,4 @@
-/* server.h — the arena-server's state, shared by its modules (lobby, game, discovery, stats).
+/* server.h — the arena-server's state, shared by its modules (lobby, session, tick, net, ...).
  *
  * Owns the Server handle: configuration, the authoritative world, the player table that ties
  * a TCP session to an ENet peer, and the sockets. Each module's functions take the Server;
@@ -112,7 +112,7 @@ typedef struct SrvPlayer {
     bool legend;         /* found what is hidden, this session */
 } SrvPlayer;
 
-/* Per ENet peer (same index as host->peers), kept by udp_gate.c and game.c. */
+/* Per ENet peer (same index as host->peers), kept by udp_gate.c and session.c. */
 typedef struct SrvPeer {
     int admit_slot;       /* player whose login let this peer's CONNECT in; -1 none */
     bool half_open;       /* CONNECT admitted, handshake not complete */

@@ -186,7 +186,8 @@ void tcp_end(Server *s, int ci, const char *leave_reason, ProtoDisconnect disc)
 void tcp_kill(Server *s, int ci, const char *why)
 {
     SrvConn *c = &s->conns[ci];
-    log_info(s->log, "tcp", "%s: dropped (%s)", c->addr, why);
+    drop_note(&s->stats.drops, s->log, DROP_TCP_KILLED, s->now_ms, "%s: dropped (%s)", c->addr,
+              why);
     tcp_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
     conn_free(s, ci);
 }

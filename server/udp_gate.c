@@ -19,8 +19,8 @@
 
 enum {
     /* Our VERIFY_CONNECT datagram: header with sent time, checksum, the command (ENet's). */
-    VERIFY_BYTES = (int)(sizeof(ENetProtocolHeader) + EW_CHECKSUM_BYTES +
-                         sizeof(ENetProtocolVerifyConnect)),
+    VERIFY_BYTES =
+        (int)(sizeof(ENetProtocolHeader) + EW_CHECKSUM_BYTES + sizeof(ENetProtocolVerifyConnect)),
     HOLD_MS = 3600000, /* "not before an hour from now": well inside ENet's 24 h time wrap */
     BACKLOG_CHECK_MS = 1000,
 };
