@@ -96,6 +96,26 @@ static int read_answer(int fd)
     }
 }
 
+/* The command words joined by spaces into line[CTL_LINE_MAX]; false (said why) if too long. */
+static bool join_args(int argc, char **argv, char line[CTL_LINE_MAX], size_t *out_len)
+{
+    size_t len = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        if (len + n + 2 > CTL_LINE_MAX) {
+            fprintf(stderr, "arena-ctl: command too long (at most %d bytes)\n", CTL_LINE_MAX - 1);
+            return false;
+        }
+        if (len > 0)
+            line[len++] = ' ';
+        memcpy(line + len, argv[i], n);
+        len += n;
+    }
+    line[len] = '\0';
+    *out_len = len;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     const char *data_dir = "data";
@@ -134,18 +154,8 @@ int main(int argc, char **argv)
     }
     char line[CTL_LINE_MAX];
     size_t len = 0;
-    for (int i = optind; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        if (len + n + 2 > sizeof line) {
-            fprintf(stderr, "arena-ctl: command too long (at most %d bytes)\n", CTL_LINE_MAX - 1);
-            return EXIT_USAGE;
-        }
-        if (len > 0)
-            line[len++] = ' ';
-        memcpy(line + len, argv[i], n);
-        len += n;
-    }
-    line[len] = '\0';
+    if (!join_args(argc - optind, argv + optind, line, &len))
+        return EXIT_USAGE;
     CtlCommand cmd;
     char err[256];
     if (!ctl_parse(line, &cmd, err, sizeof err)) {

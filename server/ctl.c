@@ -266,7 +266,7 @@ static unsigned kick_address(Server *s, uint32_t ip, const char *reason)
     unsigned n = 0;
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state != SP_FREE && s->players[i].ip == ip) {
-            tcp_kick_player(s, i, reason);
+            session_kick(s, i, reason);
             n++;
         }
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++)
@@ -364,7 +364,7 @@ static void run_player_cmd(Server *s, CtlConn *k, const CtlCommand *cmd)
     case CTL_KICK: {
         const char *reason = cmd->text[0] ? cmd->text : "by the operator";
         log_info(s->log, "ctl", "operator kicked '%s' (%s)", name, reason);
-        tcp_kick_player(s, (unsigned)slot, reason);
+        session_kick(s, (unsigned)slot, reason);
         out(k, "OK kicked %s", name);
         break;
     }

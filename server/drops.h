@@ -25,6 +25,7 @@ typedef enum SrvDrop {
     DROP_UDP_HALF_OPEN,       /* an admitted CONNECT whose handshake never completed */
     DROP_ENET_BACKLOG,        /* a player whose outgoing reliable queue passed the cap */
     DROP_BAD_PACKET,          /* an ENet message that does not decode or is not expected */
+    DROP_SNAPSHOT_ENCODE,     /* a client's snapshot that could not be encoded (not sent) */
     /* TCP login port (tcp.c, lobby.c) */
     DROP_TCP_ADDR_LIMIT,     /* refused at accept: per-address connection limit */
     DROP_TCP_PRELOGIN_LIMIT, /* refused at accept: per-address limit of connections not
@@ -32,6 +33,8 @@ typedef enum SrvDrop {
     DROP_TCP_EVICTED,        /* oldest connection not logged in, closed to make room */
     DROP_TCP_BANNED,         /* refused at accept: banned address */
     DROP_TCP_THROTTLED,      /* a connection over its read budget: reading paused */
+    DROP_TCP_FLOODED,        /* a connection over the flood limit: BYE flood, closed */
+    DROP_TCP_KILLED,         /* a connection closed at once (slow reader, write error) */
     DROP_LOGIN_ADDR_LIMIT,   /* LOGIN refused: per-address login limit */
     DROP_LOGIN_NAME,         /* LOGIN refused: the name breaks the rules */
     DROP_LOGIN_TAKEN,        /* LOGIN refused: the name (or a confusable one) is taken */

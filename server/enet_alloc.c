@@ -110,6 +110,11 @@ void enet_alloc_set_in_tick(bool in_tick, bool warm)
     pool.warm = warm;
 }
 
+bool enet_alloc_in_warm_tick(void)
+{
+    return pool.in_tick && pool.warm;
+}
+
 uint64_t enet_alloc_heap_in_tick(void)
 {
     return pool.heap_in_tick;

@@ -18,6 +18,9 @@
 int enet_alloc_initialize(void);
 /* Marks whether the caller is inside a tick, and whether warm-up is over. */
 void enet_alloc_set_in_tick(bool in_tick, bool warm);
+/* True between enet_alloc_set_in_tick(true, true) and the next call: a tick after warm-up
+ * (a test's allocation counter counts every malloc then). */
+bool enet_alloc_in_warm_tick(void);
 /* malloc calls made while in a tick after warm-up (should stay 0). */
 uint64_t enet_alloc_heap_in_tick(void);
 /* Blocks waiting on the free lists now (all classes). */

@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "hunt.h"
 #include "msg.h"
 #include "server.h"
 
@@ -30,9 +31,19 @@ typedef struct Cmd {
     const char *name;
     void (*run)(Server *s, int ci, char *args, uint64_t now_ms);
     bool needs_login;
-    bool chat;         /* counts as chat for flood control */
-    const char *usage; /* HELP line; NULL: not listed */
+    bool chat;          /* counts as chat for flood control */
+    const char *syntax; /* "NAME <args>": HELP and the `ERR args usage:` answers */
+    const char *help;   /* what it does, in HELP; NULL: not listed */
 } Cmd;
+
+static const Cmd *find_cmd(const char *name);
+
+/* `ERR args usage: <syntax>`, the syntax from the command table. */
+static void usage_error(Server *s, int ci, const char *name)
+{
+    const Cmd *cmd = find_cmd(name);
+    tcp_send(s, ci, "ERR args usage: %s", cmd != NULL ? cmd->syntax : name);
+}
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -61,22 +72,6 @@ static bool parse_hex(const char *hex, uint8_t *out, size_t n)
            len == n;
 }
 
-/* Hands a legend a fresh claim secret: its hash is in the hall of fame, the secret goes to
- * them (CLAIM line). */
-void lobby_legend_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES])
-{
-    SrvPlayer *p = &s->players[slot];
-    if (p->conn < 0)
-        return;
-    char hex[2 * FAME_SECRET_BYTES + 1];
-    sodium_bin2hex(hex, sizeof hex, secret, FAME_SECRET_BYTES);
-    tcp_send(s, p->conn, "CLAIM %s %s", p->name, hex);
-    tcp_send(s, p->conn,
-             "NOTICE Keep the CLAIM line: log in with it (LOGIN %s %d <claim>) to wear your "
-             "crown here. Nobody else can use this name on this server.",
-             p->name, PROTO_VERSION);
-}
-
 /* Adds flood penalty; returns false if the connection was dropped for flooding. */
 static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
 {
@@ -92,7 +87,8 @@ static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
     c->penalty += points;
     if (c->penalty > FLOOD_KICK) {
         s->stats.tcp_flood_dropped++;
-        log_info(s->log, "tcp", "%s: dropped (flood)", c->addr);
+        drop_note(&s->stats.drops, s->log, DROP_TCP_FLOODED, now_ms, "%s: dropped (flood)",
+                  c->addr);
         tcp_send(s, ci, "BYE flood");
         /* The graceful close: BYE goes out, then our FIN, and what the flooder still sends is
          * read and thrown away (closing the socket with unread input would reset it and lose
@@ -133,7 +129,7 @@ static bool login_args(Server *s, int ci, char *args, LoginArgs *la)
     if (claim != NULL)
         *claim++ = '\0';
     if (args == NULL || *args == '\0') {
-        tcp_send(s, ci, "ERR args usage: LOGIN <name> [<version> [<claim>]]");
+        usage_error(s, ci, "LOGIN");
         return false;
     }
     if (ver != NULL) {
@@ -274,7 +270,7 @@ static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
     tcp_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
              s->cfg.name);
     if (new_claim)
-        lobby_legend_claim(s, (unsigned)slot, secret);
+        hunt_send_claim(s, (unsigned)slot, secret);
     log_info(s->log, "tcp", "%s logged in as '%s' (slot %d%s)", c->addr, p->name, slot,
              crowned ? ", legend" : "");
 }
@@ -332,7 +328,7 @@ static void cmd_say(Server *s, int ci, char *args, uint64_t now_ms)
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "CHAT %s %s", s->players[c->player].name, args);
     if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
-        game_legend(s, (unsigned)c->player);
+        hunt_legend(s, (unsigned)c->player);
 }
 
 static void cmd_me(Server *s, int ci, char *args, uint64_t now_ms)
@@ -347,7 +343,7 @@ static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
 {
     char *to = NULL, *text = NULL;
     if (!split_target(args, &to, &text)) {
-        tcp_send(s, ci, "ERR args usage: WHISPER <name> <text>");
+        usage_error(s, ci, "WHISPER");
         return;
     }
     if (!chat_allowed(s, ci, text, now_ms))
@@ -432,24 +428,32 @@ static void cmd_quit(Server *s, int ci, char *args, uint64_t now_ms)
 static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms);
 
 static const Cmd commands[] = {
-    {"LOGIN", cmd_login, false, false, "LOGIN <name> [<version> [<claim>]]   log in"},
-    {"SAY", cmd_say, true, true, "SAY <text>                 chat to everyone"},
-    {"ME", cmd_me, true, true, "ME <text>                  an action (/me)"},
-    {"WHISPER", cmd_whisper, true, true, "WHISPER <name> <text>      private message"},
-    {"WHO", cmd_who, true, false, "WHO                        who is online"},
-    {"PING", cmd_ping, false, false, "PING [<text>]              keep-alive, answers PONG"},
-    {"HELP", cmd_help, false, false, NULL},
-    {"FAME", cmd_fame, true, false, NULL}, /* not listed: part of the hunt */
-    {"QUIT", cmd_quit, false, false, "QUIT [<reason>]            leave"},
+    {"LOGIN", cmd_login, false, false, "LOGIN <name> [<version> [<claim>]]", "log in"},
+    {"SAY", cmd_say, true, true, "SAY <text>", "chat to everyone"},
+    {"ME", cmd_me, true, true, "ME <text>", "an action (/me)"},
+    {"WHISPER", cmd_whisper, true, true, "WHISPER <name> <text>", "private message"},
+    {"WHO", cmd_who, true, false, "WHO", "who is online"},
+    {"PING", cmd_ping, false, false, "PING [<text>]", "keep-alive, answers PONG"},
+    {"HELP", cmd_help, false, false, "HELP", NULL},
+    {"FAME", cmd_fame, true, false, "FAME", NULL}, /* not listed: part of the hunt */
+    {"QUIT", cmd_quit, false, false, "QUIT [<reason>]", "leave"},
 };
+
+static const Cmd *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcasecmp(name, commands[i].name) == 0)
+            return &commands[i];
+    return NULL;
+}
 
 static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms)
 {
     (void)args;
     (void)now_ms;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (commands[i].usage != NULL)
-            tcp_send(s, ci, "HELP %s", commands[i].usage);
+        if (commands[i].help != NULL)
+            tcp_send(s, ci, "HELP %-24s   %s", commands[i].syntax, commands[i].help);
     tcp_send(s, ci, "HELP END");
 }
 
@@ -458,10 +462,7 @@ void lobby_line(Server *s, int ci, char *line, uint64_t now_ms)
     char *args = strchr(line, ' ');
     if (args != NULL)
         *args++ = '\0';
-    const Cmd *cmd = NULL;
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0] && cmd == NULL; i++)
-        if (strcasecmp(line, commands[i].name) == 0)
-            cmd = &commands[i];
+    const Cmd *cmd = find_cmd(line);
     if (!penalize(s, ci, cmd != NULL && cmd->chat ? FLOOD_CHAT : FLOOD_OTHER, now_ms))
         return;
     if (cmd == NULL) {

@@ -101,35 +101,40 @@ static int print_fame(const SrvConfig *cfg)
     return 0;
 }
 
-int main(int argc, char **argv)
+enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG, OPT_FAME };
+
+static const struct option opts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"set", required_argument, NULL, 's'},
+    {"port", required_argument, NULL, 'p'},
+    {"map", required_argument, NULL, 'm'},
+    {"name", required_argument, NULL, 'n'},
+    {"data-dir", required_argument, NULL, 'd'},
+    {"max-players", required_argument, NULL, OPT_MAX_PLAYERS},
+    {"stats-json", required_argument, NULL, OPT_STATS},
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"hall-of-fame", no_argument, NULL, OPT_FAME},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+static const char short_opts[] = "c:s:p:m:n:d:hV";
+
+/* What the command line asks for besides the config. */
+typedef struct Cmdline {
+    const char *stats_path;
+    bool show_fame;
+} Cmdline;
+
+/* First pass: --help, --version and the config file. Returns -1 to go on, else the exit
+ * code. */
+static int first_pass(int argc, char **argv, const SrvConfig *defaults, SrvConfig *cfg)
 {
-    SrvConfig defaults, cfg;
-    srv_default_config(&defaults);
-    cfg = defaults;
-    const char *stats_path = NULL;
     char err[700];
-    enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG, OPT_FAME };
-    bool show_fame = false;
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"set", required_argument, NULL, 's'},
-        {"port", required_argument, NULL, 'p'},
-        {"map", required_argument, NULL, 'm'},
-        {"name", required_argument, NULL, 'n'},
-        {"data-dir", required_argument, NULL, 'd'},
-        {"max-players", required_argument, NULL, OPT_MAX_PLAYERS},
-        {"stats-json", required_argument, NULL, OPT_STATS},
-        {"debug", no_argument, NULL, OPT_DEBUG},
-        {"hall-of-fame", no_argument, NULL, OPT_FAME},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    /* Two passes: the config file first, then every other option overrides it. */
     int c;
-    while ((c = getopt_long(argc, argv, "c:s:p:m:n:d:hV", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
         if (c == 'h') {
-            usage(stdout, &defaults);
+            usage(stdout, defaults);
             return 0;
         }
         if (c == 'V') {
@@ -140,7 +145,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "try 'arena-server --help'\n");
             return 2;
         }
-        if (c == 'c' && !srv_config_load(&cfg, optarg, err, sizeof err)) {
+        if (c == 'c' && !srv_config_load(cfg, optarg, err, sizeof err)) {
             fprintf(stderr, "arena-server: %s\n", err);
             return 2;
         }
@@ -149,57 +154,62 @@ int main(int argc, char **argv)
         fprintf(stderr, "arena-server: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
+    return -1;
+}
+
+/* One option of the second pass. */
+static bool apply_option(int c, SrvConfig *cfg, Cmdline *cl, char *err, size_t errlen)
+{
+    switch (c) {
+    case 's':
+        return srv_config_set_pair(cfg, optarg, err, errlen);
+    case 'p':
+        return srv_config_set(cfg, "game_port", optarg, err, errlen) &&
+               srv_config_set(cfg, "login_port", optarg, err, errlen);
+    case 'm':
+        return srv_config_set(cfg, "map_path", optarg, err, errlen);
+    case 'n':
+        return srv_config_set(cfg, "name", optarg, err, errlen);
+    case 'd':
+        return srv_config_set(cfg, "data_dir", optarg, err, errlen);
+    case OPT_MAX_PLAYERS:
+        return srv_config_set(cfg, "max_players", optarg, err, errlen);
+    case OPT_STATS:
+        cl->stats_path = optarg;
+        return true;
+    case OPT_DEBUG:
+        cfg->debug = true;
+        return true;
+    case OPT_FAME:
+        cl->show_fame = true;
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* Two passes: the config file first, then every other option overrides it. Returns -1 to
+ * go on, else the exit code. */
+static int parse_cmdline(int argc, char **argv, const SrvConfig *defaults, SrvConfig *cfg,
+                         Cmdline *cl)
+{
+    int rc = first_pass(argc, argv, defaults, cfg);
+    if (rc >= 0)
+        return rc;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:s:p:m:n:d:hV", opts, NULL)) != -1) {
-        bool ok = true;
-        switch (c) {
-        case 's':
-            ok = srv_config_set_pair(&cfg, optarg, err, sizeof err);
-            break;
-        case 'p':
-            ok = srv_config_set(&cfg, "game_port", optarg, err, sizeof err) &&
-                 srv_config_set(&cfg, "login_port", optarg, err, sizeof err);
-            break;
-        case 'm':
-            ok = srv_config_set(&cfg, "map_path", optarg, err, sizeof err);
-            break;
-        case 'n':
-            ok = srv_config_set(&cfg, "name", optarg, err, sizeof err);
-            break;
-        case 'd':
-            ok = srv_config_set(&cfg, "data_dir", optarg, err, sizeof err);
-            break;
-        case OPT_MAX_PLAYERS:
-            ok = srv_config_set(&cfg, "max_players", optarg, err, sizeof err);
-            break;
-        case OPT_STATS:
-            stats_path = optarg;
-            break;
-        case OPT_DEBUG:
-            cfg.debug = true;
-            break;
-        case OPT_FAME:
-            show_fame = true;
-            break;
-        default:
-            break;
-        }
-        if (!ok) {
+    char err[700];
+    int c;
+    while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
+        if (!apply_option(c, cfg, cl, err, sizeof err)) {
             fprintf(stderr, "arena-server: %s\n", err);
             return 2;
         }
     }
+    return -1;
+}
 
-    if (show_fame)
-        return print_fame(&cfg);
-
-    find_default_map(&cfg, &defaults);
-    Log log;
-    log_init(&log, stdout, cfg.debug);
-    if (enet_alloc_initialize() != 0) {
-        fprintf(stderr, "arena-server: ENet failed to initialise\n");
-        return 1;
-    }
+static void install_signals(void)
+{
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -207,13 +217,25 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    Server *s = srv_create(&cfg, &log, &stop_requested);
+/* Runs the server until a signal; writes the stats file. The exit code. */
+static int serve(const SrvConfig *cfg, const char *stats_path)
+{
+    Log log;
+    log_init(&log, stdout, cfg->debug);
+    if (enet_alloc_initialize() != 0) {
+        fprintf(stderr, "arena-server: ENet failed to initialise\n");
+        return 1;
+    }
+    install_signals();
+    Server *s = srv_create(cfg, &log, &stop_requested);
     if (s == NULL) {
         enet_deinitialize();
         return 1;
     }
     int rc = srv_run(s);
+    char err[700];
     if (stats_path != NULL) {
         if (stats_write_json(&s->stats, stats_path, err, sizeof err))
             log_info(&log, "server", "statistics written to %s", stats_path);
@@ -226,4 +248,19 @@ int main(int argc, char **argv)
     srv_destroy(s);
     enet_deinitialize();
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    SrvConfig defaults, cfg;
+    srv_default_config(&defaults);
+    cfg = defaults;
+    Cmdline cl = {0};
+    int rc = parse_cmdline(argc, argv, &defaults, &cfg, &cl);
+    if (rc >= 0)
+        return rc;
+    if (cl.show_fame)
+        return print_fame(&cfg);
+    find_default_map(&cfg, &defaults);
+    return serve(&cfg, cl.stats_path);
 }

@@ -23,9 +23,10 @@
 enum {
     WARMUP_TICKS = 5 * PROTO_TICK_HZ, /* allocations in ticks after this are counted */
     TRIM_PERIOD_MS = 2000,            /* returns freed heap to the system this often */
-    ENET_TRIM_EVERY = 5, /* ENet's free lists every 5th time (10 s): they keep the peak of the
-                            last two periods, so 20 s of play, and steady play never allocates
-                            inside a tick */
+    ENET_TRIM_EVERY = 5,      /* ENet's free lists every 5th time (10 s): they keep the peak of the
+                                 last two periods, so 20 s of play, and steady play never allocates
+                                 inside a tick */
+    SHUTDOWN_LINGER_MS = 200, /* ENet's time to deliver the disconnects at shutdown */
 };
 
 static bool read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
@@ -51,6 +52,73 @@ static bool read_file(const char *path, char **text, size_t *len, char *err, siz
     return true;
 }
 
+/* The map: text, parsed map, the world and the hunt on it, the MAP message encoded once. */
+static bool load_map(Server *s)
+{
+    char err[700];
+    if (!read_file(s->cfg.map_path, &s->map_text, &s->map_len, err, sizeof err)) {
+        log_info(s->log, "map", "%s", err);
+        return false;
+    }
+    MapError me;
+    if (!map_load(&s->map, s->map_text, s->map_len, &me)) {
+        log_info(s->log, "map", "%s:%d:%d: %s", s->cfg.map_path, me.line, me.col, me.msg);
+        return false;
+    }
+    sim_init(&s->world, &s->map);
+    egg_init(&s->egg, &s->map);
+    MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
+    size_t cap = s->map_len + (MSG_MAP_MAX_BYTES - PROTO_MAP_TEXT_MAX); /* text + header */
+    s->map_msg = malloc(cap);
+    if (s->map_msg == NULL)
+        return false;
+    s->map_msg_len = msg_map_encode(&mm, s->map_msg, cap);
+    if (s->map_msg_len == 0) {
+        log_info(s->log, "map", "map text cannot be sent (too long?)");
+        return false;
+    }
+    return true;
+}
+
+/* The hall of fame and the bans (data_dir). */
+static bool open_stores(Server *s)
+{
+    char err[700];
+    s->fame = fame_open(s->cfg.data_dir, s->names, err, sizeof err);
+    if (s->fame == NULL) {
+        log_info(s->log, "fame", "%s", err);
+        return false;
+    }
+    s->bans = bans_open(s->cfg.data_dir, err, sizeof err);
+    if (s->bans == NULL) {
+        log_info(s->log, "bans", "%s", err);
+        return false;
+    }
+    return true;
+}
+
+/* Everything sized by the config: players, TCP connections, the poll set. */
+static bool alloc_tables(Server *s)
+{
+    const SrvConfig *cfg = &s->cfg;
+    s->players = calloc(cfg->max_players, sizeof *s->players);
+    s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
+    /* The poll set: ENet, discovery, the operator socket and its connections, the TCP
+     * listener and every connection the config allows. */
+    s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
+    s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
+    s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
+    if (s->players == NULL || s->conns == NULL || s->pfds == NULL || s->pfd_conn == NULL)
+        return false;
+    for (unsigned i = 0; i < cfg->max_players; i++)
+        s->players[i].conn = -1;
+    for (unsigned i = 0; i < cfg->tcp_max_conns; i++) {
+        s->conns[i].fd = -1;
+        s->conns[i].player = -1;
+    }
+    return true;
+}
+
 Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
 {
     Server *s = calloc(1, sizeof *s);
@@ -62,60 +130,21 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->tcp_fd = -1;
     s->disc_fd = -1;
     s->now_ms = clock_now_ms();
-
-    char err[700];
+    s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
+    rl_table_init(&s->disc_sources);
     if (sodium_init() < 0) {
         log_info(log, "server", "libsodium failed to initialise");
         goto fail;
     }
+    char err[700];
     s->names = names_create(err, sizeof err);
     if (s->names == NULL) {
         log_info(log, "names", "%s", err);
         goto fail;
     }
-    if (!read_file(cfg->map_path, &s->map_text, &s->map_len, err, sizeof err)) {
-        log_info(log, "map", "%s", err);
+    if (!load_map(s) || !open_stores(s) || !alloc_tables(s))
         goto fail;
-    }
-    MapError me;
-    if (!map_load(&s->map, s->map_text, s->map_len, &me)) {
-        log_info(log, "map", "%s:%d:%d: %s", cfg->map_path, me.line, me.col, me.msg);
-        goto fail;
-    }
-    sim_init(&s->world, &s->map);
-    egg_init(&s->egg, &s->map);
-    s->fame = fame_open(cfg->data_dir, s->names, err, sizeof err);
-    if (s->fame == NULL) {
-        log_info(log, "fame", "%s", err);
-        goto fail;
-    }
-    s->bans = bans_open(cfg->data_dir, err, sizeof err);
-    if (s->bans == NULL) {
-        log_info(log, "bans", "%s", err);
-        goto fail;
-    }
-    rl_table_init(&s->disc_sources);
-    MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
-    s->map_msg = malloc(s->map_len + 32);
-    if (s->map_msg == NULL)
-        goto fail;
-    s->map_msg_len = msg_map_encode(&mm, s->map_msg, s->map_len + 32);
-    if (s->map_msg_len == 0) {
-        log_info(log, "map", "map text cannot be sent (too long?)");
-        goto fail;
-    }
-
-    s->players = calloc(cfg->max_players, sizeof *s->players);
-    s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
-    if (s->players == NULL || s->conns == NULL)
-        goto fail;
-    for (unsigned i = 0; i < cfg->max_players; i++)
-        s->players[i].conn = -1;
-    for (unsigned i = 0; i < cfg->tcp_max_conns; i++) {
-        s->conns[i].fd = -1;
-        s->conns[i].player = -1;
-    }
-    if (!game_open(s) || !tcp_open(s) || !disc_open(s))
+    if (!net_open(s) || !tcp_open(s) || !disc_open(s))
         goto fail;
     s->ctl = ctl_open(s, err, sizeof err);
     if (s->ctl == NULL) {
@@ -135,7 +164,7 @@ void srv_destroy(Server *s)
     ctl_close(s->ctl);
     if (s->conns != NULL)
         tcp_close_all(s, "server shutting down");
-    game_close(s);
+    net_close(s);
     if (s->disc_fd >= 0)
         close(s->disc_fd);
     fame_close(s->fame);
@@ -145,6 +174,8 @@ void srv_destroy(Server *s)
     free(s->conns);
     free(s->map_text);
     free(s->map_msg);
+    free(s->pfds);
+    free(s->pfd_conn);
     free(s);
 }
 
@@ -166,7 +197,8 @@ static void status_line(Server *s, double seconds)
 }
 
 /* Runs the ticks the schedule says are due: fast-forwarded ones (after a stall) without
- * snapshots, then the normal ones. */
+ * snapshots, then the normal ones. The clock is read here only to measure how long a tick
+ * took (stats), never to decide anything. */
 static void run_ticks(Server *s, const SchedPlan *plan)
 {
     const uint64_t period_us = 1000000u / PROTO_TICK_HZ;
@@ -179,7 +211,7 @@ static void run_ticks(Server *s, const SchedPlan *plan)
         s->fast_forward = i < plan->fast_forward;
         uint64_t t0 = clock_now_us();
         enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
-        game_tick(s);
+        tick_run(s);
         enet_alloc_set_in_tick(false, false);
         uint32_t dt = (uint32_t)(clock_now_us() - t0);
         stats_hist_add(&s->stats.tick_us, dt);
@@ -197,93 +229,110 @@ static void note_stall(Server *s, const SchedPlan *plan)
     if (plan->fast_forward == 0 && plan->skipped == 0)
         return;
     s->stats.stalls++;
-    tcp_note_stall(s, (plan->fast_forward + 1 + plan->skipped) * 1000u / PROTO_TICK_HZ, s->now_ms);
+    uint64_t stall_ms = (plan->fast_forward + 1 + plan->skipped) * 1000u / PROTO_TICK_HZ;
+    tcp_note_stall(s, stall_ms, s->now_ms);
     log_info(s->log, "server",
              "stalled for about %llu ms: %u ticks caught up without snapshots, %llu skipped",
-             (unsigned long long)((plan->fast_forward + 1 + plan->skipped) * 1000u / PROTO_TICK_HZ),
-             plan->fast_forward, (unsigned long long)plan->skipped);
+             (unsigned long long)stall_ms, plan->fast_forward, (unsigned long long)plan->skipped);
+}
+
+void srv_begin(Server *s, uint64_t now_us)
+{
+    sched_init(&s->sched, now_us);
+    s->now_ms = now_us / 1000u;
+    s->last_status_ms = s->now_ms;
+    s->last_trim_ms = s->now_ms;
+}
+
+unsigned srv_poll_set(Server *s)
+{
+    struct pollfd *fds = s->pfds;
+    unsigned n = 0;
+    fds[n++] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
+    if (s->disc_fd >= 0)
+        fds[n++] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
+    s->pfd_first_ctl = n;
+    n += ctl_pollfds(s->ctl, fds + n, s->pfd_cap - n);
+    s->pfd_first_tcp = n;
+    n += tcp_pollfds(s, fds + n, s->pfd_cap - n, s->pfd_conn + n);
+    return n;
+}
+
+int srv_wait_ms(Server *s, uint64_t now_us)
+{
+    return tcp_pending_input(s) ? 0 : sched_wait_ms(&s->sched, now_us);
+}
+
+/* Every 2 s: memory freed after a burst goes back to the system instead of staying in the
+ * heap; ENet's pool gives back what the last two of its periods did not need. */
+static void periodic(Server *s, uint64_t now_ms)
+{
+    if (s->cfg.status_interval_s > 0 &&
+        now_ms - s->last_status_ms >= s->cfg.status_interval_s * 1000u) {
+        status_line(s, (double)(now_ms - s->last_status_ms) / 1000.0);
+        s->last_status_ms = now_ms;
+    }
+    if (now_ms - s->last_trim_ms >= TRIM_PERIOD_MS) {
+        if (++s->trims % ENET_TRIM_EVERY == 0)
+            enet_alloc_trim();
+        malloc_trim(0);
+        s->last_trim_ms = now_ms;
+    }
+}
+
+void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
+{
+    uint64_t now_ms = now_us / 1000u;
+    s->now_ms = now_ms;
+    struct pollfd *fds = s->pfds;
+    unsigned first_ctl = s->pfd_first_ctl, first_tcp = s->pfd_first_tcp;
+    /* Decide the due ticks first: after a stall the inputs that waited in the socket are for
+     * ticks about to be caught up, not "too early". */
+    SchedPlan plan = sched_plan(&s->sched, now_us);
+    note_stall(s, &plan);
+    s->input_horizon = s->world.tick + (uint32_t)plan.skipped + plan.fast_forward + plan.run;
+    session_service(s, now_ms);
+    tcp_service(s, fds + first_tcp, nfds - first_tcp, s->pfd_conn + first_tcp, now_ms);
+    disc_service(s, now_ms);
+    ctl_service(s->ctl, fds + first_ctl, first_tcp - first_ctl, now_ms);
+    run_ticks(s, &plan);
+    enet_host_flush(s->host);
+    session_housekeeping(s, now_ms);
+    tcp_housekeeping(s, now_ms);
+    periodic(s, now_ms);
+}
+
+void srv_shutdown(Server *s)
+{
+    log_info(s->log, "server", "stopping: telling %u players", s->players_now);
+    tcp_close_all(s, "server shutting down");
+    session_release_all(s, PROTO_DISC_SHUTDOWN);
+    enet_host_flush(s->host);
 }
 
 int srv_run(Server *s)
 {
-    enum { MAX_FDS = 4100 };
-    struct pollfd *fds = calloc(MAX_FDS, sizeof *fds);
-    int *conn_of = calloc(MAX_FDS, sizeof *conn_of);
-    if (fds == NULL || conn_of == NULL) {
-        free(fds);
-        free(conn_of);
-        return 1;
-    }
-    sched_init(&s->sched, clock_now_us());
-    uint64_t last_status_ms = clock_now_ms(), last_trim_ms = last_status_ms;
-    unsigned trims = 0;
+    srv_begin(s, clock_now_us());
     log_info(s->log, "server", "'%s' playing '%s': TCP %s:%u, UDP %s:%u, discovery UDP %u",
              s->cfg.name, s->map.name, s->cfg.bind, s->cfg.login_port, s->cfg.bind,
              s->cfg.game_port, s->cfg.discovery_port);
-
     while (!*s->stop) {
-        int wait_ms = tcp_pending_input(s) ? 0 : sched_wait_ms(&s->sched, clock_now_us());
-        unsigned n = 0;
-        fds[n] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
-        conn_of[n++] = -2;
-        if (s->disc_fd >= 0) {
-            fds[n] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
-            conn_of[n++] = -3;
-        }
-        unsigned first_ctl = n;
-        n += ctl_pollfds(s->ctl, fds + n, MAX_FDS - n);
-        unsigned first_tcp = n;
-        n += tcp_pollfds(s, fds + n, MAX_FDS - n, conn_of + n);
-        if (poll(fds, n, wait_ms) < 0 && errno != EINTR) {
+        int wait_ms = srv_wait_ms(s, clock_now_us());
+        unsigned n = srv_poll_set(s);
+        if (poll(s->pfds, n, wait_ms) < 0 && errno != EINTR) {
             log_info(s->log, "server", "poll: %s", strerror(errno));
             break;
         }
-        uint64_t now_us = clock_now_us();
-        uint64_t now_ms = now_us / 1000u;
-        s->now_ms = now_ms;
-        /* Decide the due ticks first: after a stall the inputs that waited in the socket are
-         * for ticks about to be caught up, not "too early". */
-        SchedPlan plan = sched_plan(&s->sched, now_us);
-        note_stall(s, &plan);
-        s->input_horizon = s->world.tick + (uint32_t)plan.skipped + plan.fast_forward + plan.run;
-        game_service(s, now_ms);
-        tcp_service(s, fds + first_tcp, n - first_tcp, conn_of + first_tcp, now_ms);
-        disc_service(s, now_ms);
-        ctl_service(s->ctl, fds + first_ctl, first_tcp - first_ctl, now_ms);
-        run_ticks(s, &plan);
-        enet_host_flush(s->host);
-        game_housekeeping(s, now_ms);
-        tcp_housekeeping(s, now_ms);
-
-        if (s->cfg.status_interval_s > 0 &&
-            now_ms - last_status_ms >= s->cfg.status_interval_s * 1000u) {
-            status_line(s, (double)(now_ms - last_status_ms) / 1000.0);
-            last_status_ms = now_ms;
-        }
-        if (now_ms - last_trim_ms >= TRIM_PERIOD_MS) {
-            /* Memory freed after a burst goes back to the system instead of staying in the
-             * heap; ENet's pool gives back what the last two of its periods did not need. */
-            if (++trims % ENET_TRIM_EVERY == 0)
-                enet_alloc_trim();
-            malloc_trim(0);
-            last_trim_ms = now_ms;
-        }
+        srv_iterate(s, n, clock_now_us()); /* the clock, read once per iteration */
     }
-    log_info(s->log, "server", "stopping: telling %u players", s->players_now);
-    tcp_close_all(s, "server shutting down");
-    for (unsigned i = 0; i < s->cfg.max_players; i++)
-        if (s->players[i].state != SP_FREE)
-            game_release_player(s, i, PROTO_DISC_SHUTDOWN);
-    enet_host_flush(s->host);
+    srv_shutdown(s);
     /* Give ENet a moment to deliver the disconnects. */
-    uint64_t until = clock_now_ms() + 200;
+    uint64_t until = clock_now_ms() + SHUTDOWN_LINGER_MS;
     ENetEvent ev;
     while (clock_now_ms() < until && enet_host_service(s->host, &ev, 10) >= 0) {
         if (ev.type == ENET_EVENT_TYPE_RECEIVE)
             enet_packet_destroy(ev.packet);
     }
     s->stats.heap_allocs_in_tick = enet_alloc_heap_in_tick();
-    free(fds);
-    free(conn_of);
     return 0;
 }

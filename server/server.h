@@ -1,4 +1,4 @@
-/* server.h — the arena-server's state, shared by its modules (lobby, game, discovery, stats).
+/* server.h — the arena-server's state, shared by its modules (lobby, session, tick, net, ...).
  *
  * Owns the Server handle: configuration, the authoritative world, the player table that ties
  * a TCP session to an ENet peer, and the sockets. Each module's functions take the Server;
@@ -19,12 +19,14 @@
 #include "fame.h"
 #include "line.h"
 #include "log.h"
+#include "msg.h"
 #include "map.h"
 #include "names.h"
 #include "protocol.h"
 #include "ratelimit.h"
 #include "schedule.h"
 #include "sim.h"
+#include "snap_store.h"
 #include "snapshot.h"
 #include "stats.h"
 
@@ -99,17 +101,18 @@ typedef struct SrvPlayer {
     uint32_t input_tick[SRV_INPUT_RING];
     SimInput last_input;
     uint32_t input_ack; /* newest input tick applied */
-    /* Snapshots sent (the client's view at each tick) and the entity pool they live in. */
+    /* Snapshots sent (the client's view at each tick), remembered as delta baselines: the
+     * store's slots and its entity pool. */
     Snapshot ring[SRV_SNAP_RING];
     SnapEntity *pool;
-    uint32_t pool_cap, pool_head;
+    SnapStore sent;
     float *prio;         /* priority accumulator per entity id */
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */
     bool legend;         /* found what is hidden, this session */
 } SrvPlayer;
 
-/* Per ENet peer (same index as host->peers), kept by udp_gate.c and game.c. */
+/* Per ENet peer (same index as host->peers), kept by udp_gate.c and session.c. */
 typedef struct SrvPeer {
     int admit_slot;       /* player whose login let this peer's CONNECT in; -1 none */
     bool half_open;       /* CONNECT admitted, handshake not complete */
@@ -120,8 +123,20 @@ typedef struct SrvPeer {
     RlBucket rate;      /* datagrams per second from this peer */
 } SrvPeer;
 
-typedef struct Server {
+typedef struct Server Server;
+
+/* What tcp.c reports up (installed by srv_create: lobby.c's lines, session.c's release), so
+ * tcp.c calls nothing above it. */
+typedef struct SrvTcpHandler {
+    void (*line)(Server *s, int conn, char *line, uint64_t now_ms);
+    void (*bad_line)(Server *s, int conn, LineStatus st, uint64_t now_ms);
+    /* The connection of a logged-in player ended (the connection is closing already). */
+    void (*ended)(Server *s, unsigned slot, const char *leave_reason, ProtoDisconnect disc);
+} SrvTcpHandler;
+
+struct Server {
     SrvConfig cfg;
+    SrvTcpHandler tcp_handler;
     Log *log;
     Map map;
     char *map_text;
@@ -153,6 +168,13 @@ typedef struct Server {
     SnapEntity *scratch_ents;
     float *scratch_prio;
     SimInput tick_inputs[PROTO_MAX_PLAYERS];
+    /* The loop's poll set, sized at start-up for every socket the config allows; pfd_conn
+     * maps a TCP entry to its connection (-1: the listener). */
+    struct pollfd *pfds;
+    int *pfd_conn;
+    unsigned pfd_cap, pfd_first_ctl, pfd_first_tcp;
+    uint64_t last_status_ms, last_trim_ms;
+    unsigned trims;
     Sched sched;
     uint32_t input_horizon; /* newest tick due this iteration: inputs up to it + window fit */
     bool fast_forward;      /* catching up after a stall: no snapshots this tick */
@@ -161,14 +183,27 @@ typedef struct Server {
     SrvStats stats;
     volatile sig_atomic_t *stop; /* set by the signal handler */
     bool stopping;
-} Server;
+};
 
 Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop);
 void srv_destroy(Server *s);
 /* Runs until *stop is set; then tells players and closes cleanly. Returns 0 on a clean stop. */
 int srv_run(Server *s);
+/* The loop's parts, time passed in (srv_run reads the clock once per iteration; a test passes
+ * whatever time it wants, and polls with timeout 0):
+ *   srv_begin(s, now_us) once; then per iteration n = srv_poll_set(s),
+ *   poll(s->pfds, n, srv_wait_ms(s, now_us)), srv_iterate(s, n, now_us). */
+void srv_begin(Server *s, uint64_t now_us);
+/* Fills s->pfds (ENet socket, discovery, operator socket, TCP); returns how many. */
+unsigned srv_poll_set(Server *s);
+/* How long poll may wait: until the next tick, 0 while TCP input waits for its turn. */
+int srv_wait_ms(Server *s, uint64_t now_us);
+/* Everything that came in, the ticks due at now_us, the flush, housekeeping. */
+void srv_iterate(Server *s, unsigned nfds, uint64_t now_us);
+/* Tells every TCP connection, then releases every player (ENet disconnects flushed). */
+void srv_shutdown(Server *s);
 
-/* tcp.c: TCP connections of the login port. */
+/* tcp.c: TCP connections of the login port (bytes and lines; the meaning is lobby.c's). */
 bool tcp_open(Server *s);
 void tcp_close_all(Server *s, const char *reason);
 unsigned tcp_pollfds(Server *s, struct pollfd *fds, unsigned cap, int *conn_of);
@@ -181,38 +216,57 @@ void tcp_housekeeping(Server *s, uint64_t now_ms);
 void tcp_send(Server *s, int conn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tcp_broadcast(Server *s, int except_conn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Ends the connection's player (LEAVE, game release) and closes it once its output drained. */
+/* Ends the connection (its player through tcp_handler.ended) and closes it once its output
+ * drained. */
 void tcp_end(Server *s, int conn, const char *leave_reason, ProtoDisconnect disc);
 /* Ends at once (logged with why). */
 void tcp_kill(Server *s, int conn, const char *why);
-/* Ends a player's TCP session (the game side calls this when the peer is lost). */
-void tcp_drop_player(Server *s, unsigned slot, const char *reason);
+/* The player of this connection is gone (session_release): `BYE <bye>` if bye is not NULL,
+ * then the connection closes once its output drained. */
+void tcp_detach(Server *s, int conn, const char *bye);
 /* The server was stopped for stall_ms: lines that waited in the sockets meanwhile are charged
  * flood points as if they had come over that time. */
 void tcp_note_stall(Server *s, uint64_t stall_ms, uint64_t now_ms);
-/* Removes a player for the operator (kick, ban): `BYE kicked <reason>`, LEAVE ... kicked,
- * ENet disconnect PROTO_DISC_KICKED. */
-void tcp_kick_player(Server *s, unsigned slot, const char *reason);
 /* TCP connections from ip (only those not logged in, if not_logged_in). */
 unsigned tcp_count_addr(const Server *s, uint32_t ip, bool not_logged_in);
+
+/* net.c: the ENet transport (host, sending, peer tags, traffic counters). */
+bool net_open(Server *s);
+void net_close(Server *s);
+/* The player slot a peer is bound to, -1 if none. */
+int net_peer_slot(const ENetPeer *peer);
+void net_peer_set_slot(ENetPeer *peer, int slot);
+SrvPeer *net_peer_state(Server *s, const ENetPeer *peer);
+void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, bool reliable);
+void net_send_event(ENetPeer *peer, const MsgEvent *ev);
+/* To every bound player but `except` (-1: all). */
+void net_broadcast_event(Server *s, const MsgEvent *ev, int except);
+/* Moves ENet's traffic counters into the stats. */
+void net_count_traffic(Server *s);
+
+/* session.c: a player's lifecycle (login slot, BIND, inputs, the one release path). */
+/* The single way out of a player, whatever ended it: TCP side (`BYE <bye>` unless NULL, LEAVE
+ * to the others, close), ENet side (disconnect with `disc`), players_now, the world, the slot. */
+void session_release(Server *s, unsigned slot, const char *leave_reason, const char *bye,
+                     ProtoDisconnect disc);
+/* The operator removes a player (kick, ban): `BYE kicked <reason>`, LEAVE ... kicked, ENet
+ * disconnect PROTO_DISC_KICKED. */
+void session_kick(Server *s, unsigned slot, const char *reason);
+/* tcp_handler.ended: a logged-in player's connection ended (LEAVE with leave_reason). */
+void session_conn_ended(Server *s, unsigned slot, const char *leave_reason, ProtoDisconnect disc);
+/* Shutdown: every player released with `disc` (their TCP connections closed already). */
+void session_release_all(Server *s, ProtoDisconnect disc);
+/* ENet's events: CONNECTs, BINDs, INPUTs, lost peers. */
+void session_service(Server *s, uint64_t now_ms);
+/* Deadlines: peers that never bound, tokens never used; the gate's; traffic counters. */
+void session_housekeeping(Server *s, uint64_t now_ms);
+
+/* tick.c: one game tick (inputs, sim_step, events, the hunt, snapshots). */
+void tick_run(Server *s);
 
 /* lobby.c: what the lines mean. */
 void lobby_line(Server *s, int conn, char *line, uint64_t now_ms);
 void lobby_bad_line(Server *s, int conn, LineStatus st, uint64_t now_ms);
-/* Gives the finder of the hunt the claim secret of their name (CLAIM line). */
-void lobby_legend_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES]);
-
-/* game.c: ENet, inputs, the tick, snapshots. */
-bool game_open(Server *s);
-void game_close(Server *s);
-void game_service(Server *s, uint64_t now_ms);
-void game_tick(Server *s);
-void game_housekeeping(Server *s, uint64_t now_ms);
-/* Removes a player from the arena and frees the slot (TCP side already gone). */
-void game_release_player(Server *s, unsigned slot, ProtoDisconnect why);
-
-/* Records a completed hunt: hall of fame, announcement, the legend mark (game.c). */
-void game_legend(Server *s, unsigned slot);
 
 /* discovery.c */
 bool disc_open(Server *s);

@@ -8,7 +8,8 @@
  * its budget refills, so the kernel's flow control slows the sender, not the server). A peer
  * that shuts down its side gets every answer to what it sent, then the close. Output is queued
  * in a bounded buffer, is always valid UTF-8 text, and a reader too slow for it is dropped.
- * The commands themselves live in lobby.c. Never blocks. */
+ * What lines mean is lobby.c's, a player's end session.c's: both are reached only through
+ * s->tcp_handler, so this file calls nothing above it. Never blocks. */
 #define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -164,6 +165,8 @@ static void conn_free(Server *s, int ci)
         return;
     close(c->fd);
     free(c->out);
+    if (c->player >= 0)
+        s->players[c->player].conn = -1; /* shutdown: the player is released after this */
     memset(c, 0, sizeof *c);
     c->fd = -1;
     c->player = -1;
@@ -176,49 +179,31 @@ void tcp_end(Server *s, int ci, const char *leave_reason, ProtoDisconnect disc)
         return;
     c->closing = true;
     c->opened_ms = s->now_ms; /* start of the close grace period */
-    if (c->player >= 0) {
-        unsigned slot = (unsigned)c->player;
-        SrvPlayer *p = &s->players[slot];
-        c->player = -1;
-        p->conn = -1;
-        log_info(s->log, "tcp", "'%s' left (%s)", p->name, leave_reason);
-        tcp_broadcast(s, ci, "LEAVE %u %s %s", slot, p->name, leave_reason);
-        game_release_player(s, slot, disc);
-    }
+    if (c->player >= 0)
+        s->tcp_handler.ended(s, (unsigned)c->player, leave_reason, disc); /* -> tcp_detach */
 }
 
 void tcp_kill(Server *s, int ci, const char *why)
 {
     SrvConn *c = &s->conns[ci];
-    log_info(s->log, "tcp", "%s: dropped (%s)", c->addr, why);
+    drop_note(&s->stats.drops, s->log, DROP_TCP_KILLED, s->now_ms, "%s: dropped (%s)", c->addr,
+              why);
     tcp_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
     conn_free(s, ci);
 }
 
-void tcp_drop_player(Server *s, unsigned slot, const char *reason)
+void tcp_detach(Server *s, int ci, const char *bye)
 {
-    SrvPlayer *p = &s->players[slot];
-    int ci = p->conn;
-    if (ci < 0)
-        return;
-    tcp_send(s, ci, "BYE %s", reason);
     SrvConn *c = &s->conns[ci];
-    c->player = -1;
-    p->conn = -1;
-    c->closing = true;
-    c->opened_ms = s->now_ms;
-    tcp_broadcast(s, ci, "LEAVE %u %s %s", slot, p->name, reason);
-}
-
-void tcp_kick_player(Server *s, unsigned slot, const char *reason)
-{
-    int ci = s->players[slot].conn;
-    if (ci < 0) {
-        game_release_player(s, slot, PROTO_DISC_KICKED);
+    if (!c->used)
         return;
+    if (bye != NULL)
+        tcp_send(s, ci, "BYE %s", bye);
+    c->player = -1;
+    if (!c->closing) {
+        c->closing = true;
+        c->opened_ms = s->now_ms;
     }
-    tcp_send(s, ci, "BYE kicked %s", reason);
-    tcp_end(s, ci, "kicked", PROTO_DISC_KICKED);
 }
 
 void tcp_note_stall(Server *s, uint64_t stall_ms, uint64_t now_ms)
@@ -396,10 +381,10 @@ static void conn_lines(Server *s, int ci, uint64_t now_ms)
         c->in_off += used;
         if (st == LINE_READY) {
             lines++;
-            lobby_line(s, ci, c->reader.line, now_ms);
+            s->tcp_handler.line(s, ci, c->reader.line, now_ms);
         } else if (st != LINE_NEED_MORE) {
             lines++;
-            lobby_bad_line(s, ci, st, now_ms);
+            s->tcp_handler.bad_line(s, ci, st, now_ms);
         }
     }
 }

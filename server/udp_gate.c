@@ -18,8 +18,9 @@
 #include "server.h"
 
 enum {
-    /* Our VERIFY_CONNECT datagram: header with sent time (4), checksum (4), command (44). */
-    VERIFY_BYTES = 4 + EW_CHECKSUM_BYTES + 44,
+    /* Our VERIFY_CONNECT datagram: header with sent time, checksum, the command (ENet's). */
+    VERIFY_BYTES =
+        (int)(sizeof(ENetProtocolHeader) + EW_CHECKSUM_BYTES + sizeof(ENetProtocolVerifyConnect)),
     HOLD_MS = 3600000, /* "not before an hour from now": well inside ENet's 24 h time wrap */
     BACKLOG_CHECK_MS = 1000,
 };
@@ -324,8 +325,7 @@ static void check_backlogs(Server *s, uint64_t now_ms)
         drop_note(&s->stats.drops, s->log, DROP_ENET_BACKLOG, now_ms,
                   "'%s' (slot %u): %d reliable messages unacknowledged, dropped", p->name, i,
                   GATE_BACKLOG_COMMANDS);
-        tcp_drop_player(s, i, "backlog");
-        game_release_player(s, i, PROTO_DISC_BACKLOG);
+        session_release(s, i, "backlog", "backlog", PROTO_DISC_BACKLOG);
     }
 }
 

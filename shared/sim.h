@@ -33,6 +33,9 @@ enum {
     SIM_FIRE_COOLDOWN = 15,            /* ticks between shots */
     SIM_RESPAWN_TICKS = 60,            /* ticks dead before respawning */
     SIM_MAX_EVENTS = 256,              /* events recorded per step */
+    /* Most shots of one player alive at once: each lives SIM_SHOT_TTL ticks, and one is
+     * fired every SIM_FIRE_COOLDOWN ticks at most. */
+    SIM_MAX_SHOTS_PER_PLAYER = (SIM_SHOT_TTL + SIM_FIRE_COOLDOWN - 1) / SIM_FIRE_COOLDOWN,
 };
 
 enum SimButton {

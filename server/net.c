@@ -1,0 +1,156 @@
+/* net.c — the ENet transport of the server: the host, sending, peer tags, traffic counters.
+ *
+ * Owns the ENet host (created with the 1200-byte datagram budget as its MTU) and the
+ * per-player storage sized at start-up (snapshot pools, priorities, the shared scratch).
+ * Everything here is a primitive the layers above use: session.c (who a peer is) and tick.c
+ * (what goes out each tick). Nothing here knows a player's lifecycle or calls up. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "msg.h"
+#include "server.h"
+#include "udp_gate.h"
+
+enum {
+    NET_MAX_MESSAGE = MSG_MAP_MAX_BYTES, /* largest ENet packet (ENet checks it on send too:
+                                            MAP); nothing that big gets past the gate inbound
+                                            (no fragments accepted) */
+    NET_MAX_WAITING = 16 * 1024,         /* ENet buffer space per peer for incoming messages */
+    NET_PEER_SLACK = 32,                 /* peers beyond 2 per player (leaving, joining) */
+};
+
+/* Entities one client can ever see: every player and every shot they may have alive. */
+static unsigned max_view(const Server *s)
+{
+    unsigned v = s->cfg.max_players * (1u + SIM_MAX_SHOTS_PER_PLAYER);
+    return v < PROTO_MAX_ENTITIES ? v : PROTO_MAX_ENTITIES;
+}
+
+static bool alloc_players(Server *s)
+{
+    unsigned pool_cap = max_view(s) * SRV_SNAP_POOL_SNAPS;
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        SrvPlayer *p = &s->players[i];
+        p->pool = calloc(pool_cap, sizeof *p->pool);
+        p->prio = calloc(PROTO_MAX_ENTITIES, sizeof *p->prio);
+        if (p->pool == NULL || p->prio == NULL)
+            return false;
+        snap_store_init(&p->sent, p->ring, SRV_SNAP_RING, p->pool, pool_cap);
+    }
+    s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
+    s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);
+    s->scratch_prio = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_prio);
+    if (s->world_view_ents == NULL || s->scratch_ents == NULL || s->scratch_prio == NULL)
+        return false;
+    snap_init(&s->world_view, s->world_view_ents, PROTO_MAX_ENTITIES);
+    snap_init(&s->scratch_target, s->scratch_ents, PROTO_MAX_ENTITIES);
+    return true;
+}
+
+bool net_open(Server *s)
+{
+    ENetAddress addr;
+    if (enet_address_set_host_ip(&addr, s->cfg.bind) != 0) {
+        log_info(s->log, "game", "bind address '%s' is not an IPv4 address", s->cfg.bind);
+        return false;
+    }
+    addr.port = s->cfg.game_port;
+    /* Two per player: one leaving (ENet lingers to deliver the disconnect) and one joining. */
+    size_t peers = 2u * s->cfg.max_players + NET_PEER_SLACK;
+    s->host = enet_host_create(&addr, peers, PROTO_CHANNEL_COUNT, 0, 0);
+    if (s->host == NULL) {
+        log_info(s->log, "game", "cannot open UDP %s:%u (in use?)", s->cfg.bind, s->cfg.game_port);
+        return false;
+    }
+    /* Every datagram stays within the 1200-byte budget: ENet never builds a bigger one. */
+    s->host->mtu = PROTO_ENET_MTU;
+    for (size_t i = 0; i < s->host->peerCount; i++)
+        s->host->peers[i].mtu = PROTO_ENET_MTU; /* created with the old MTU */
+    s->host->maximumPacketSize = NET_MAX_MESSAGE;
+    s->host->maximumWaitingData = NET_MAX_WAITING;
+    s->peers = calloc(peers, sizeof *s->peers);
+    if (s->peers == NULL)
+        return false;
+    gate_open(s);
+    return alloc_players(s);
+}
+
+void net_close(Server *s)
+{
+    if (s->host != NULL) {
+        for (size_t i = 0; i < s->host->peerCount; i++) {
+            ENetPeer *peer = &s->host->peers[i];
+            if (peer->state != ENET_PEER_STATE_DISCONNECTED)
+                enet_peer_disconnect_now(peer, PROTO_DISC_SHUTDOWN);
+        }
+        enet_host_flush(s->host);
+        enet_host_destroy(s->host);
+        s->host = NULL;
+    }
+    if (s->players != NULL)
+        for (unsigned i = 0; i < s->cfg.max_players; i++) {
+            free(s->players[i].pool);
+            free(s->players[i].prio);
+        }
+    free(s->peers);
+    s->peers = NULL;
+    free(s->scratch_ents);
+    free(s->world_view_ents);
+    s->world_view_ents = NULL;
+    free(s->scratch_prio);
+    s->scratch_ents = NULL;
+    s->scratch_prio = NULL;
+}
+
+int net_peer_slot(const ENetPeer *peer)
+{
+    uintptr_t tag = (uintptr_t)peer->data;
+    return tag == 0 ? -1 : (int)(tag - 1u);
+}
+
+void net_peer_set_slot(ENetPeer *peer, int slot)
+{
+    peer->data = slot < 0 ? NULL : (void *)((uintptr_t)slot + 1u);
+}
+
+SrvPeer *net_peer_state(Server *s, const ENetPeer *peer)
+{
+    return &s->peers[peer - s->host->peers];
+}
+
+void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, bool reliable)
+{
+    ENetPacket *pk = enet_packet_create(buf, len, reliable ? ENET_PACKET_FLAG_RELIABLE : 0);
+    if (pk == NULL)
+        return;
+    if (enet_peer_send(peer, channel, pk) != 0)
+        enet_packet_destroy(pk);
+}
+
+void net_send_event(ENetPeer *peer, const MsgEvent *ev)
+{
+    uint8_t buf[MSG_EVENT_MAX_BYTES];
+    size_t n = msg_event_encode(ev, buf, sizeof buf);
+    if (n > 0)
+        net_send(peer, PROTO_CH_RELIABLE, buf, n, true);
+}
+
+void net_broadcast_event(Server *s, const MsgEvent *ev, int except)
+{
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        if (s->players[i].state == SP_BOUND && (int)i != except)
+            net_send_event(s->players[i].peer, ev);
+}
+
+void net_count_traffic(Server *s)
+{
+    s->stats.bytes_out += s->host->totalSentData;
+    s->stats.window_bytes_out += s->host->totalSentData;
+    s->stats.packets_out += s->host->totalSentPackets;
+    s->stats.bytes_in += s->host->totalReceivedData;
+    s->stats.packets_in += s->host->totalReceivedPackets;
+    s->host->totalSentData = 0;
+    s->host->totalSentPackets = 0;
+    s->host->totalReceivedData = 0;
+    s->host->totalReceivedPackets = 0;
+}

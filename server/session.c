@@ -1,0 +1,352 @@
+/* session.c — a player's life on the server: login slot, BIND, inputs, and the one way out.
+ *
+ * Owns the SrvPlayer lifecycle: SP_FREE -> SP_LOBBY (lobby.c's LOGIN) -> SP_BOUND (a BIND
+ * with the login's token over the ENet peer its CONNECT created) -> SP_FREE through
+ * session_release, the single release path (as ENet's enet_peer_reset is for a peer): it
+ * owns players_now, the player's TCP connection (BYE, LEAVE, close), its ENet peer
+ * (disconnect) and the slot. Every way out passes there: QUIT, a dropped TCP connection,
+ * a lost ENet peer, a reliable backlog, an operator kick, shutdown. Also the ENet event pump
+ * (peers become players here) and the deadlines of unbound peers and unused tokens.
+ *
+ * Layering (calls go down only): server.c -> lobby.c, tick.c, ctl.c -> hunt.c -> session.c,
+ * udp_gate.c -> net.c, tcp.c. tcp.c reports lines and ended connections up through the
+ * handler server.c installs (SrvTcpHandler), never by calling lobby.c or session.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+#include "server.h"
+#include "udp_gate.h"
+
+enum {
+    SESSION_EVENTS_PER_WAKE = 4096, /* ENet events handled per loop iteration, at most */
+    PEER_TIMEOUT_MIN_MS = 3000,     /* enet_peer_timeout: a bound peer is lost after this */
+    PEER_TIMEOUT_MAX_MS = 10000,    /* ... or this, however its RTT looks */
+};
+
+void session_release(Server *s, unsigned slot, const char *leave_reason, const char *bye,
+                     ProtoDisconnect disc)
+{
+    SrvPlayer *p = &s->players[slot];
+    if (p->state == SP_FREE)
+        return;
+    bool was_bound = p->state == SP_BOUND;
+    int ci = p->conn;
+    if (ci >= 0) {
+        p->conn = -1;
+        tcp_detach(s, ci, bye); /* BYE (if any), then the connection closes once drained */
+        log_info(s->log, "tcp", "'%s' left (%s)", p->name, leave_reason);
+        tcp_broadcast(s, ci, "LEAVE %u %s %s", slot, p->name, leave_reason);
+    }
+    for (size_t i = 0; i < s->host->peerCount; i++)
+        if (s->peers[i].admit_slot == (int)slot)
+            s->peers[i].admit_slot = -1; /* the next login in this slot admits afresh */
+    if (p->peer != NULL) {
+        net_peer_set_slot(p->peer, -1);
+        enet_peer_disconnect_later(p->peer, disc);
+        p->peer = NULL;
+    }
+    egg_reset(&s->egg, slot);
+    p->legend = false;
+    if (was_bound) {
+        s->players_now--;
+        sim_remove_player(&s->world, slot);
+        MsgEvent ev = {.kind = MSG_EV_LEFT, .a = (uint16_t)slot};
+        net_broadcast_event(s, &ev, (int)slot);
+    }
+    p->state = SP_FREE;
+    p->token_live = false;
+    memset(p->token, 0, sizeof p->token);
+    p->name[0] = '\0';
+    p->key[0] = '\0';
+    p->alt[0] = '\0';
+    p->admitted = false;
+    p->crowned = false;
+}
+
+void session_conn_ended(Server *s, unsigned slot, const char *leave_reason, ProtoDisconnect disc)
+{
+    session_release(s, slot, leave_reason, NULL, disc);
+}
+
+void session_kick(Server *s, unsigned slot, const char *reason)
+{
+    char bye[SRV_OUT_LINE_MAX];
+    snprintf(bye, sizeof bye, "kicked %s", reason);
+    session_release(s, slot, "kicked", bye, PROTO_DISC_KICKED);
+}
+
+void session_release_all(Server *s, ProtoDisconnect disc)
+{
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        session_release(s, i, "shutdown", NULL, disc);
+}
+
+/* ---- BIND ------------------------------------------------------------------------------ */
+
+/* Constant-time comparison: the token is a secret. */
+static bool token_equal(const uint8_t *a, const uint8_t *b)
+{
+    uint8_t diff = 0;
+    for (unsigned i = 0; i < PROTO_TOKEN_BYTES; i++)
+        diff |= (uint8_t)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+static void reset_player_net(SrvPlayer *p)
+{
+    memset(p->inputs, 0, sizeof p->inputs);
+    memset(p->input_tick, 0, sizeof p->input_tick);
+    memset(&p->last_input, 0, sizeof p->last_input);
+    p->input_ack = 0;
+    snap_store_clear(&p->sent);
+    p->acked_tick = 0;
+    memset(p->prio, 0, PROTO_MAX_ENTITIES * sizeof *p->prio);
+}
+
+/* The slot whose live token this BIND presents, admitted for this very peer; -1 if none. */
+static int bind_slot(Server *s, const ENetPeer *peer, const MsgBind *b, uint64_t now_ms)
+{
+    int found = -1;
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        SrvPlayer *p = &s->players[i];
+        if (p->state == SP_LOBBY && p->token_live && token_equal(p->token, b->token))
+            found = (int)i;
+    }
+    if (found < 0)
+        return -1;
+    const SrvPlayer *p = &s->players[found];
+    /* The token must be the one whose login let this peer's CONNECT in (udp_gate.c). */
+    if (now_ms > p->token_expires_ms || p->ip != peer->address.host ||
+        net_peer_state(s, peer)->admit_slot != found)
+        return -1;
+    return found;
+}
+
+/* What a newcomer is told over ENet: WELCOME, MAP, who is here (and who wears a crown); and
+ * the newcomer to everyone else. */
+static void greet(Server *s, unsigned slot)
+{
+    SrvPlayer *p = &s->players[slot];
+    ENetPeer *peer = p->peer;
+    uint8_t buf[MSG_WELCOME_MAX_BYTES];
+    MsgWelcome w = {.version = PROTO_VERSION,
+                    .player_id = (uint16_t)slot,
+                    .server_tick = s->world.tick,
+                    .tick_hz = PROTO_TICK_HZ,
+                    .snapshot_hz = (uint8_t)s->cfg.snapshot_hz,
+                    .map_checksum = s->map.checksum};
+    snprintf(w.map_name, sizeof w.map_name, "%s", s->map.name);
+    size_t n = msg_welcome_encode(&w, buf, sizeof buf);
+    if (n > 0)
+        net_send(peer, PROTO_CH_RELIABLE, buf, n, true);
+    net_send(peer, PROTO_CH_RELIABLE, s->map_msg, s->map_msg_len, true); /* built at start-up */
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (s->players[i].state != SP_BOUND)
+            continue;
+        MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)i};
+        snprintf(ev.name, sizeof ev.name, "%s", s->players[i].name);
+        net_send_event(peer, &ev);
+    }
+    /* Hall-of-fame names wear their crown in every session, when the login held the claim. */
+    p->legend = p->crowned;
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (s->players[i].state == SP_BOUND && s->players[i].legend) {
+            MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)i};
+            net_send_event(peer, &lev);
+        }
+    }
+    MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)slot};
+    snprintf(ev.name, sizeof ev.name, "%s", p->name);
+    net_broadcast_event(s, &ev, (int)slot);
+    if (p->legend) {
+        MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)slot};
+        net_broadcast_event(s, &lev, (int)slot);
+    }
+}
+
+static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t len, uint64_t now_ms)
+{
+    MsgBind b;
+    if (msg_bind_decode(data, len, &b) != MSG_OK) {
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms, "peer %u: malformed BIND",
+                  (unsigned)peer->incomingPeerID);
+        s->stats.bind_failures++;
+        enet_peer_disconnect(peer, PROTO_DISC_PROTOCOL);
+        return;
+    }
+    if (b.version != PROTO_VERSION) {
+        s->stats.bind_failures++;
+        enet_peer_disconnect(peer, PROTO_DISC_VERSION);
+        return;
+    }
+    int found = bind_slot(s, peer, &b, now_ms);
+    if (found < 0) {
+        s->stats.bind_failures++;
+        log_debug(s->log, now_ms, "game", "peer %u: bad token", (unsigned)peer->incomingPeerID);
+        enet_peer_disconnect(peer, PROTO_DISC_BAD_TOKEN);
+        return;
+    }
+    unsigned slot = (unsigned)found;
+    SrvPlayer *p = &s->players[slot];
+    p->token_live = false; /* single use */
+    memset(p->token, 0, sizeof p->token);
+    p->state = SP_BOUND;
+    p->peer = peer;
+    p->bound_ms = now_ms;
+    net_peer_set_slot(peer, found);
+    enet_peer_timeout(peer, 0, PEER_TIMEOUT_MIN_MS, PEER_TIMEOUT_MAX_MS);
+    reset_player_net(p);
+    sim_add_player(&s->world, slot);
+    egg_reset(&s->egg, slot);
+    greet(s, slot);
+    s->players_now++;
+    if (s->players_now > s->stats.players_peak)
+        s->stats.players_peak = s->players_now;
+    log_info(s->log, "game", "'%s' entered the arena (slot %u, %u playing)", p->name, slot,
+             s->players_now);
+}
+
+/* ---- INPUT ----------------------------------------------------------------------------- */
+
+static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t len, uint64_t now_ms)
+{
+    MsgInput m;
+    if (msg_input_decode(data, len, &m) != MSG_OK) {
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                  "slot %u: malformed INPUT dropped", slot);
+        return;
+    }
+    SrvPlayer *p = &s->players[slot];
+    uint32_t now_tick = s->world.tick;
+    /* Inputs fit from the next tick to the newest one due this iteration (more than one
+     * after a stall, when the missed ticks are caught up) plus half the ring. */
+    uint32_t horizon = s->input_horizon > now_tick ? s->input_horizon : now_tick + 1;
+    for (unsigned i = 0; i < m.count; i++) {
+        uint32_t t = m.newest_tick - i;
+        unsigned r = t % SRV_INPUT_RING;
+        if (t <= now_tick) {
+            /* Already simulated. Normal for the redundant tail of the window; late only if
+             * this tick never arrived before (counted once: the slot remembers it). */
+            if (t > p->input_ack && p->input_tick[r] != t) {
+                s->stats.inputs_late++;
+                p->input_tick[r] = t;
+            }
+            continue;
+        }
+        if (t > horizon + SRV_INPUT_RING / 2) {
+            s->stats.inputs_early++;
+            continue;
+        }
+        p->input_tick[r] = t;
+        p->inputs[r] = m.inputs[i];
+    }
+    /* The ack names a snapshot we sent and still remember; anything else is ignored. */
+    uint32_t ack = m.snapshot_ack;
+    if (ack > p->acked_tick && ack <= now_tick && snap_store_find(&p->sent, ack) != NULL)
+        p->acked_tick = ack;
+}
+
+/* ---- the ENet event pump --------------------------------------------------------------- */
+
+static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
+{
+    const uint8_t *data = ev->packet->data;
+    size_t len = ev->packet->dataLength;
+    int slot = net_peer_slot(ev->peer);
+    int type = len > 0 ? data[0] : -1;
+    if (slot < 0 && type == PROTO_MSG_BIND) {
+        handle_bind(s, ev->peer, data, len, now_ms);
+    } else if (slot < 0) {
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                  "peer %u: message type %d before BIND", (unsigned)ev->peer->incomingPeerID, type);
+        s->stats.bind_failures++;
+        enet_peer_disconnect(ev->peer, PROTO_DISC_PROTOCOL);
+    } else if (type == PROTO_MSG_INPUT) {
+        handle_input(s, (unsigned)slot, data, len, now_ms);
+    } else {
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                  "slot %d: unexpected message type %d dropped", slot, type);
+    }
+}
+
+static void on_connect(Server *s, ENetPeer *peer, uint64_t now_ms)
+{
+    SrvPeer *sp = net_peer_state(s, peer);
+    net_peer_set_slot(peer, -1);
+    if (peer->mtu > PROTO_ENET_MTU)
+        peer->mtu = PROTO_ENET_MTU; /* whatever the client asked for */
+    /* No ENet packet throttle: it drops unreliable messages (snapshots here, INPUTs on the
+     * client, which this also tells) whenever the RTT rises, e.g. while many players join at
+     * once. Snapshots have their own budget and deltas; dropping some at random only makes
+     * the client fall back to older baselines. */
+    enet_peer_throttle_configure(peer, ENET_PEER_PACKET_THROTTLE_INTERVAL,
+                                 ENET_PEER_PACKET_THROTTLE_ACCELERATION, 0);
+    peer->packetThrottle = ENET_PEER_PACKET_THROTTLE_SCALE;
+    sp->half_open = false;
+    sp->connected_ms = now_ms;
+}
+
+static void on_disconnect(Server *s, ENetPeer *peer)
+{
+    int slot = net_peer_slot(peer);
+    net_peer_set_slot(peer, -1);
+    SrvPeer *sp = net_peer_state(s, peer);
+    sp->admit_slot = -1;
+    sp->half_open = false;
+    if (slot >= 0 && s->players[slot].state == SP_BOUND) {
+        SrvPlayer *p = &s->players[slot];
+        p->peer = NULL; /* gone already: nothing to disconnect */
+        log_info(s->log, "game", "'%s' lost (slot %d)", p->name, slot);
+        session_release(s, (unsigned)slot, "timeout", "timeout", PROTO_DISC_NONE);
+    }
+}
+
+void session_service(Server *s, uint64_t now_ms)
+{
+    ENetEvent ev;
+    gate_before_service(s);
+    /* ENet issues #64/#85: service until it has nothing more, not once per readable socket;
+     * but at most SESSION_EVENTS_PER_WAKE events, so the tick keeps its schedule whatever
+     * arrives (the rest waits in ENet's queue for the next iteration). */
+    for (int n = 0; n < SESSION_EVENTS_PER_WAKE; n++) {
+        if (enet_host_service(s->host, &ev, 0) <= 0)
+            break;
+        switch (ev.type) {
+        case ENET_EVENT_TYPE_CONNECT:
+            on_connect(s, ev.peer, now_ms);
+            break;
+        case ENET_EVENT_TYPE_RECEIVE:
+            on_receive(s, &ev, now_ms);
+            enet_packet_destroy(ev.packet);
+            break;
+        case ENET_EVENT_TYPE_DISCONNECT:
+            on_disconnect(s, ev.peer);
+            break;
+        case ENET_EVENT_TYPE_NONE:
+            break;
+        }
+    }
+    gate_after_service(s);
+}
+
+void session_housekeeping(Server *s, uint64_t now_ms)
+{
+    for (size_t i = 0; i < s->host->peerCount; i++) {
+        ENetPeer *peer = &s->host->peers[i];
+        if (peer->state == ENET_PEER_STATE_CONNECTED && net_peer_slot(peer) < 0 &&
+            now_ms - s->peers[i].connected_ms > s->cfg.bind_timeout_ms) {
+            s->stats.bind_failures++;
+            enet_peer_disconnect_now(peer, PROTO_DISC_BIND_TIMEOUT);
+        }
+    }
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        SrvPlayer *p = &s->players[i];
+        if (p->state == SP_LOBBY && p->token_live && now_ms > p->token_expires_ms) {
+            p->token_live = false; /* chat-only from now on */
+            memset(p->token, 0, sizeof p->token);
+        }
+    }
+    gate_housekeeping(s, now_ms);
+    net_count_traffic(s);
+}

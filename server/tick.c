@@ -1,0 +1,169 @@
+/* tick.c — the authoritative tick and what it sends: inputs applied, sim_step, events, and
+ * each client's snapshot.
+ *
+ * Owns the game tick: every bound player's input for the tick exactly once (the last one
+ * repeated when it is missing), the world step, HIT announcements, the hunt's step, and the
+ * snapshots, each client on its own tick phase. A client's snapshot is its view of this
+ * tick's world, delta-encoded against the newest snapshot it acknowledged, within the
+ * datagram budget, with the priority accumulator deciding who goes in; what it was sent is
+ * remembered in its snap_store (shared/snap_store.h). Nothing here allocates (ENet's packet
+ * allocations go through enet_alloc.c's pools). */
+#include <string.h>
+
+#include "hunt.h"
+#include "priority.h"
+#include "server.h"
+#include "snap_store.h"
+#include "snap_world.h"
+
+enum {
+    /* How far back a client's acknowledged snapshot may be: a snapshot older than this many
+     * ticks is forgotten (at 60 Hz ticks: all SRV_SNAP_RING slots; at 30 Hz snapshots: 16). */
+    TICK_BASELINE_TICKS = SRV_SNAP_RING,
+    /* What ENet wraps around a snapshot payload: its header (peer id and sent time), the
+     * checksum, the unreliable send command's header. Acks may share the datagram, within
+     * the host MTU (which leaves room for the checksum). */
+    TICK_ENET_OVERHEAD = (int)(sizeof(ENetProtocolHeader) + sizeof(enet_uint32) +
+                               sizeof(ENetProtocolSendUnreliable)),
+};
+
+_Static_assert(SRV_SNAP_BUDGET + TICK_ENET_OVERHEAD <= PROTO_ENET_MTU,
+               "a snapshot and ENet's headers fit the host MTU");
+
+/* The client's acknowledged snapshot, if it is still remembered and delta is on. */
+static const Snapshot *baseline_of(const Server *s, const SrvPlayer *p)
+{
+    if (!s->cfg.delta || p->acked_tick == 0)
+        return NULL;
+    return snap_store_find(&p->sent, p->acked_tick);
+}
+
+/* Reserves where the client's new view will live in its store: room for the target and the
+ * baseline (entities left out keep their baseline value). A baseline the run would overwrite
+ * is too old to keep: then the snapshot goes out full. */
+static bool reserve_sent(Server *s, SrvPlayer *p, const Snapshot **baseline, Snapshot *sent)
+{
+    uint16_t need = (uint16_t)(s->scratch_target.count + (*baseline ? (*baseline)->count : 0u));
+    if (snap_store_reserve(&p->sent, need, *baseline, sent))
+        return true;
+    *baseline = NULL;
+    p->acked_tick = 0;
+    return snap_store_reserve(&p->sent, need, NULL, sent);
+}
+
+static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
+{
+    s->stats.snapshots_sent++;
+    s->stats.snapshot_bytes += bytes;
+    s->stats.full_snapshots += full;
+    s->stats.entities_omitted += omitted;
+    uint32_t dgram = (uint32_t)bytes + TICK_ENET_OVERHEAD;
+    if (dgram > s->stats.max_datagram_bytes)
+        s->stats.max_datagram_bytes = dgram;
+}
+
+static void send_snapshot(Server *s, unsigned slot)
+{
+    SrvPlayer *p = &s->players[slot];
+    Snapshot *target = &s->scratch_target;
+    if (!snap_view_for(&s->world_view, &s->world, (int)slot, p->input_ack, target))
+        return;
+    const Snapshot *baseline = baseline_of(s, p);
+    Snapshot sent;
+    if (!reserve_sent(s, p, &baseline, &sent))
+        return;
+    const SimPlayer *viewer = &s->world.players[slot];
+    prio_accumulate(p->prio, target, viewer->x, viewer->y, s->scratch_prio);
+
+    uint8_t buf[PROTO_MAX_DATAGRAM];
+    SnapEncodeReport rep;
+    uint16_t omitted[PROTO_MAX_ENTITIES];
+    SnapError err = snap_encode(target, baseline, s->scratch_prio, SRV_SNAP_BUDGET, buf, &sent,
+                                &rep, omitted, PROTO_MAX_ENTITIES);
+    if (err != SNAP_OK) {
+        drop_note(&s->stats.drops, s->log, DROP_SNAPSHOT_ENCODE, s->now_ms,
+                  "snapshot for slot %u not encoded: %s", slot, snap_error_str(err));
+        return;
+    }
+    /* Sent entities start over; omitted ones keep climbing until they win a place. */
+    prio_after_send(p->prio, target, omitted,
+                    rep.omitted < PROTO_MAX_ENTITIES ? rep.omitted : PROTO_MAX_ENTITIES);
+    /* The client's view as sent is what it has: a later delta's baseline. */
+    if (sent.tick > TICK_BASELINE_TICKS)
+        snap_store_purge_before(&p->sent, sent.tick - TICK_BASELINE_TICKS + 1);
+    (void)snap_store_commit(&p->sent, &sent);
+
+    net_send(p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes, false);
+    count_sent(s, rep.bytes, baseline == NULL, rep.omitted);
+}
+
+static void announce_events(Server *s)
+{
+    for (unsigned i = 0; i < s->world.event_count; i++) {
+        const SimEvent *e = &s->world.events[i];
+        if (e->type != SIM_EV_HIT)
+            continue;
+        const char *a = s->players[e->a].name, *b = s->players[e->b].name;
+        tcp_broadcast(s, -1, "HIT %s %s", a, b);
+        MsgEvent ev = {.kind = MSG_EV_HIT, .a = e->a, .b = e->b};
+        net_broadcast_event(s, &ev, -1);
+    }
+}
+
+/* Every player's input for tick t: the one sent for it, else the last one again. */
+static void gather_inputs(Server *s, uint32_t t)
+{
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        SrvPlayer *p = &s->players[i];
+        if (p->state != SP_BOUND) {
+            s->tick_inputs[i] = (SimInput){0, 0};
+            continue;
+        }
+        unsigned r = t % SRV_INPUT_RING;
+        if (p->input_tick[r] == t) {
+            p->last_input = p->inputs[r];
+            p->input_ack = t;
+        } else if (p->input_ack != 0) {
+            s->stats.inputs_missing++; /* repeat the last input: the best guess */
+        }
+        s->tick_inputs[i] = p->last_input;
+    }
+}
+
+/* Snapshots for the clients whose phase falls on tick t. */
+static void send_snapshots(Server *s, uint32_t t)
+{
+    unsigned hz = s->cfg.snapshot_hz;
+    unsigned period = PROTO_TICK_HZ / hz;
+    bool captured = false;
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        SrvPlayer *p = &s->players[i];
+        if (p->state != SP_BOUND)
+            continue;
+        /* Spread clients over the ticks of a snapshot period so no tick does them all. */
+        uint64_t tt = (uint64_t)t + (period > 1 ? i % period : 0);
+        if ((tt * hz) / PROTO_TICK_HZ == ((tt - 1) * hz) / PROTO_TICK_HZ)
+            continue;
+        if (!captured) {
+            /* Quantize the world once; each client's view only drops its own player. */
+            if (!snap_capture(&s->world, -1, 0, &s->world_view))
+                return;
+            captured = true;
+        }
+        send_snapshot(s, i);
+    }
+}
+
+void tick_run(Server *s)
+{
+    uint32_t t = s->world.tick + 1;
+    gather_inputs(s, t);
+    sim_step(&s->world, s->tick_inputs);
+    announce_events(s);
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        if (s->players[i].state == SP_BOUND)
+            hunt_step(s, i);
+    if (s->fast_forward)
+        return; /* catching up after a stall: only the newest tick is worth a snapshot */
+    send_snapshots(s, t);
+}

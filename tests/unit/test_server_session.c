@@ -1,0 +1,258 @@
+/* test_server_session.c — the server in-process: bind, snapshots a client decodes, deltas
+ * against an acknowledged baseline, every way a player leaves, the schedule after a stall.
+ *
+ * One Server, real loopback sockets, time passed in (server_harness.h): no wall-clock
+ * waits. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "enet_alloc.h"
+#include "server_harness.h"
+
+static Hx *start(void)
+{
+    SrvConfig cfg;
+    srv_default_config(&cfg);
+    cfg.max_players = 8;
+    Hx *h = hx_start(&cfg);
+    assert_non_null(h);
+    return h;
+}
+
+/* Ticks until client c has received a snapshot newer than `after`. */
+static uint32_t next_snapshot(Hx *h, int c, uint32_t after)
+{
+    for (int i = 0; i < 10 && h->clients[c].last_tick <= after; i++)
+        hx_ticks(h, 1);
+    assert_true(h->clients[c].last_tick > after);
+    return h->clients[c].last_tick;
+}
+
+static bool has_entity(const Snapshot *s, uint16_t id)
+{
+    for (unsigned i = 0; i < s->count; i++)
+        if (s->ents[i].id == id)
+            return true;
+    return false;
+}
+
+/* (a) BIND, then the first snapshot: full, decodable, showing the viewer and the other. */
+static void test_bind_and_first_snapshot(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    assert_int_equal(h->s->players_now, 2);
+    uint32_t t = next_snapshot(h, a, 0);
+    const HxClient *ca = &h->clients[a];
+    assert_int_equal(ca->decode_errors, 0);
+    assert_int_equal(ca->last_baseline, 0); /* nothing acknowledged: full */
+    const Snapshot *snap = hx_snapshot(ca, t);
+    assert_non_null(snap);
+    assert_true(snap->has_self);
+    assert_int_equal(snap->self_id, ca->slot);
+    assert_true(has_entity(snap, (uint16_t)h->clients[b].slot));
+    assert_false(has_entity(snap, (uint16_t)ca->slot)); /* itself only as the self block */
+    hx_stop(h);
+}
+
+/* (b) An INPUT acknowledging a snapshot makes the next one a delta against exactly it. */
+static void test_delta_against_acked_baseline(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    uint32_t first = next_snapshot(h, a, 0);
+    uint64_t full_before = h->s->stats.full_snapshots;
+    hx_send_input(h, a, first);
+    uint32_t t = next_snapshot(h, a, first);
+    const HxClient *ca = &h->clients[a];
+    assert_int_equal(ca->last_baseline, first);
+    assert_int_equal(ca->decode_errors, 0); /* decoded against the baseline it names */
+    assert_non_null(hx_snapshot(ca, t));
+    /* And the next acknowledgement moves the baseline on. */
+    hx_send_input(h, a, t);
+    uint32_t t2 = next_snapshot(h, a, t);
+    assert_int_equal(ca->last_baseline, t);
+    assert_non_null(hx_snapshot(ca, t2));
+    /* Alice's deltas were not counted as full snapshots (bob, never acking, gets full ones). */
+    assert_true(h->s->stats.full_snapshots - full_before <= 2);
+    assert_int_equal(ca->decode_errors, 0);
+    hx_stop(h);
+}
+
+/* ---- (c) the release path: every way out leaves the counters and both sides clean -------- */
+
+static bool released(Hx *h, void *arg)
+{
+    const HxClient *c = &h->clients[*(int *)arg];
+    return h->s->players[c->slot].state == SP_FREE && c->disconnected;
+}
+
+static bool tcp_closed(Hx *h, void *arg)
+{
+    return h->clients[*(int *)arg].tcp_eof;
+}
+
+/* The player of c is gone everywhere: slot, counter, ENet peer, TCP (after `bye`). */
+static void assert_released(Hx *h, int c, unsigned playing, const char *bye)
+{
+    assert_true(hx_until(h, released, &c));
+    assert_int_equal(h->s->players_now, playing);
+    unsigned bound = 0;
+    for (unsigned i = 0; i < h->s->cfg.max_players; i++)
+        bound += h->s->players[i].state == SP_BOUND;
+    assert_int_equal(bound, playing);
+    if (bye != NULL) {
+        assert_true(hx_until(h, tcp_closed, &c));
+        const char *line = hx_line(&h->clients[c], "BYE");
+        assert_non_null(line);
+        assert_string_equal(line, bye);
+    }
+}
+
+static void test_release_quit(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_send_line(h, a, "QUIT");
+    assert_released(h, a, 1, "BYE");
+    assert_non_null(hx_line(&h->clients[b], "LEAVE"));
+    hx_stop(h);
+}
+
+static void test_release_tcp_drop(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    shutdown(h->clients[a].tcp, SHUT_RDWR);
+    assert_released(h, a, 1, NULL);
+    assert_non_null(hx_line(&h->clients[b], "LEAVE"));
+    hx_stop(h);
+}
+
+static void test_release_enet_disconnect(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    enet_peer_disconnect(h->clients[a].peer, 0);
+    assert_released(h, a, 1, "BYE timeout");
+    hx_stop(h);
+}
+
+static void test_release_kick(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    session_kick(h->s, (unsigned)h->clients[a].slot, "test");
+    assert_released(h, a, 1, "BYE kicked test");
+    hx_stop(h);
+}
+
+static bool peer_gone(Hx *h, void *arg)
+{
+    return h->clients[*(int *)arg].disconnected;
+}
+
+/* A peer that never binds is disconnected at the deadline; the login stays (chat only). */
+static void test_bind_deadline(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_login(h, "alice");
+    assert_true(a >= 0);
+    assert_true(hx_connect(h, a, false));
+    uint64_t failures = h->s->stats.bind_failures;
+    hx_jump_us(h, (h->s->cfg.bind_timeout_ms + 100) * 1000u);
+    assert_true(hx_until(h, peer_gone, &a));
+    assert_int_equal(h->s->stats.bind_failures, failures + 1);
+    assert_int_equal(h->s->players_now, 0);
+    assert_int_equal(h->s->players[h->clients[a].slot].state, SP_LOBBY);
+    hx_stop(h);
+}
+
+static void test_release_shutdown(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_send_line(h, b, "QUIT"); /* one leaves first: the shutdown tells only the other */
+    assert_released(h, b, 1, "BYE");
+    srv_shutdown(h->s);
+    assert_int_equal(h->s->players_now, 0);
+    for (unsigned i = 0; i < h->s->cfg.max_players; i++)
+        assert_int_equal(h->s->players[i].state, SP_FREE);
+    assert_true(hx_until(h, peer_gone, &a));
+    assert_true(hx_until(h, tcp_closed, &a));
+    assert_non_null(hx_line(&h->clients[a], "BYE shutdown"));
+    hx_stop(h);
+}
+
+/* ---- (d) the schedule after a stall, seen in a client's snapshot ticks ------------------- */
+
+static void test_stall_catch_up_and_skip(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice");
+    assert_true(a >= 0);
+    uint32_t before = next_snapshot(h, a, 0);
+    HxClient *ca = &h->clients[a];
+    unsigned seen = ca->nticks;
+    uint32_t tick0 = h->s->world.tick;
+    /* 2 s stalled: 120 ticks due; all simulated, only the last as a normal tick. */
+    hx_jump_us(h, 2000000u);
+    assert_int_equal(h->s->world.tick, tick0 + 120);
+    assert_int_equal(h->s->stats.ticks_fast_forwarded, 119);
+    assert_int_equal(h->s->stats.ticks_skipped, 0);
+    uint32_t after = next_snapshot(h, a, before);
+    /* No snapshot for a caught-up tick: the next one is from the resumed schedule. */
+    assert_true(after >= tick0 + 120);
+    assert_int_equal(ca->ticks_seen[seen], after);
+    /* 30 s stalled: 10 s caught up, the rest skipped; ticks keep counting the time. */
+    uint32_t tick1 = h->s->world.tick;
+    hx_jump_us(h, 30000000u);
+    assert_int_equal(h->s->stats.ticks_skipped, 30u * PROTO_TICK_HZ - SCHED_MAX_CATCHUP_TICKS);
+    assert_int_equal(h->s->world.tick, tick1 + 30u * PROTO_TICK_HZ);
+    uint32_t later = next_snapshot(h, a, after);
+    assert_true(later >= tick1 + 30u * PROTO_TICK_HZ);
+    assert_int_equal(ca->decode_errors, 0);
+    hx_stop(h);
+}
+
+int main(void)
+{
+    if (enet_alloc_initialize() != 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bind_and_first_snapshot),
+        cmocka_unit_test(test_delta_against_acked_baseline),
+        cmocka_unit_test(test_release_quit),
+        cmocka_unit_test(test_release_tcp_drop),
+        cmocka_unit_test(test_release_enet_disconnect),
+        cmocka_unit_test(test_release_kick),
+        cmocka_unit_test(test_bind_deadline),
+        cmocka_unit_test(test_release_shutdown),
+        cmocka_unit_test(test_stall_catch_up_and_skip),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    enet_deinitialize();
+    return rc;
+}
