@@ -347,6 +347,7 @@ SnapError snap_encode(const SnapEncodeArgs *a, SnapEncodeReport *report)
     write_plan(&w, &p);
     /* Postcondition: the measured plan is what was written, and it fits. */
     assert(!w.error && (long)bs_writer_bits(&w) == (total + 7) / 8 * 8);
+    (void)total; /* without assertions */
     if (w.error)
         return SNAP_ERR_BUDGET;
 

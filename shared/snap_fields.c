@@ -142,6 +142,11 @@ unsigned snap_min_added_bits(void)
     return 1 + (MIN_PLAYER_BITS < MIN_SHOT_BITS ? MIN_PLAYER_BITS : MIN_SHOT_BITS);
 }
 
+/* The loops over rows and members: unrolled, so that with the table's constants folded in each
+ * row compiles to direct member accesses, as the hand-written codec was. */
+#define EACH_ROW(i)       _Pragma("GCC unroll 8") for (unsigned i = 0; i < F_COUNT; i++)
+#define EACH_MEMBER(c, f) _Pragma("GCC unroll 2") for (unsigned c = 0; c < (f)->comps; c++)
+
 /* ---- member access ---------------------------------------------------------------------- */
 
 static int32_t get(const SnapEntity *e, const Field *f, unsigned c)
@@ -177,9 +182,9 @@ static void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
 
 static bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
 {
-    for (unsigned c = 0; c < f->comps; c++)
-        if (get(a, f, c) != get(b, f, c))
-            return false;
+    EACH_MEMBER(c, f)
+    if (get(a, f, c) != get(b, f, c))
+        return false;
     return true;
 }
 
@@ -196,10 +201,12 @@ bool snap_ent_valid(const SnapEntity *e)
     unsigned carry = carry_of(e->type);
     if (e->id >= PROTO_MAX_ENTITIES || carry == 0)
         return false;
-    for (unsigned i = 0; i < F_COUNT; i++) {
+    EACH_ROW(i)
+    {
         const Field *f = &FIELD[i];
         bool has = f->carriers & carry;
-        for (unsigned c = 0; c < f->comps; c++) {
+        EACH_MEMBER(c, f)
+        {
             int32_t v = get(e, f, c);
             if (has ? v < f->lo || v > f->hi : v != 0)
                 return false;
@@ -212,16 +219,17 @@ bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b)
 {
     if (a->id != b->id)
         return false;
-    for (unsigned i = 0; i < F_COUNT; i++)
-        if (!same(a, b, &FIELD[i]))
-            return false;
+    EACH_ROW(i)
+    if (!same(a, b, &FIELD[i]))
+        return false;
     return true;
 }
 
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);
-    for (unsigned i = 0; i < F_COUNT; i++) {
+    EACH_ROW(i)
+    {
         const Field *f = &FIELD[i];
         if (f->codec == FC_KEY && (f->carriers & carry) && !same(base, e, f))
             return true;
@@ -251,9 +259,9 @@ static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f
 {
     if (f->codec != FC_POS)
         return !same(b, e, f);
-    for (unsigned c = 0; c < f->comps; c++)
-        if (get(e, f, c) != predict(b, e, f, c, dt))
-            return true;
+    EACH_MEMBER(c, f)
+    if (get(e, f, c) != predict(b, e, f, c, dt))
+        return true;
     return false;
 }
 
@@ -262,9 +270,9 @@ static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f
 static unsigned changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
 {
     unsigned m = 0;
-    for (unsigned i = 0; i < F_COUNT; i++)
-        if (in_delta(&FIELD[i], b) && row_changed(b, e, &FIELD[i], dt))
-            m |= 1u << i;
+    EACH_ROW(i)
+    if (in_delta(&FIELD[i], b) && row_changed(b, e, &FIELD[i], dt))
+        m |= 1u << i;
     return m;
 }
 
@@ -286,14 +294,15 @@ static unsigned delta_member_bits(const SnapEntity *b, const SnapEntity *e, cons
 unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
 {
     unsigned m = changed_mask(b, e, dt), bits = 0;
-    for (unsigned i = 0; i < F_COUNT; i++) {
+    EACH_ROW(i)
+    {
         const Field *f = &FIELD[i];
         if (!in_delta(f, b))
             continue;
         bits++;
         if (m & (1u << i))
-            for (unsigned c = 0; c < f->comps; c++)
-                bits += delta_member_bits(b, e, f, c, dt);
+            EACH_MEMBER(c, f)
+        bits += delta_member_bits(b, e, f, c, dt);
     }
     return bits;
 }
@@ -320,15 +329,16 @@ static void delta_member_write(BsWriter *w, const SnapEntity *b, const SnapEntit
 void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt)
 {
     unsigned m = changed_mask(b, e, dt);
-    for (unsigned i = 0; i < F_COUNT; i++) {
+    EACH_ROW(i)
+    {
         const Field *f = &FIELD[i];
         if (!in_delta(f, b))
             continue;
         bool changed = m & (1u << i);
         bs_write_bool(w, changed);
         if (changed)
-            for (unsigned c = 0; c < f->comps; c++)
-                delta_member_write(w, b, e, f, c, dt);
+            EACH_MEMBER(c, f)
+        delta_member_write(w, b, e, f, c, dt);
     }
 }
 
@@ -369,11 +379,12 @@ static SnapError predicted_read(BsReader *r, const SnapEntity *b, const Field *f
                                 SnapEntity *e)
 {
     int64_t p[2];
-    for (unsigned c = 0; c < f->comps; c++)
-        p[c] = predict(b, e, f, c, dt);
+    EACH_MEMBER(c, f)
+    p[c] = predict(b, e, f, c, dt);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
-    for (unsigned c = 0; c < f->comps; c++) {
+    EACH_MEMBER(c, f)
+    {
         if (p[c] < f->lo || p[c] > f->hi)
             return SNAP_ERR_VALUE;
         set(e, f, c, (int32_t)p[c]);
@@ -385,7 +396,8 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
 {
     SnapError err;
     *e = *b;
-    for (unsigned i = 0; i < F_COUNT; i++) {
+    EACH_ROW(i)
+    {
         const Field *f = &FIELD[i];
         if (!in_delta(f, b))
             continue;
@@ -394,9 +406,9 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
                 return err;
             continue;
         }
-        for (unsigned c = 0; c < f->comps; c++)
-            if ((err = delta_member_read(r, b, f, c, dt, e)) != SNAP_OK)
-                return err;
+        EACH_MEMBER(c, f)
+        if ((err = delta_member_read(r, b, f, c, dt, e)) != SNAP_OK)
+            return err;
         if (!row_changed(b, e, f, dt)) /* a set change bit must change something */
             return SNAP_ERR_VALUE;
     }
@@ -411,26 +423,26 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
 
 static bool moving(const SnapEntity *e, const Field *f)
 {
-    for (unsigned c = 0; c < f->comps; c++)
-        if (get(e, f, c) != 0)
-            return true;
+    EACH_MEMBER(c, f)
+    if (get(e, f, c) != 0)
+        return true;
     return false;
 }
 
 unsigned snap_added_body_bits(const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type), bits = 0;
-    for (unsigned k = 0; k < F_COUNT; k++) {
+    EACH_ROW(k)
+    {
         const Field *f = &FIELD[ADDED_ORDER[k]];
         if (!(f->carriers & carry))
             continue;
         if (f->codec == FC_VEL)
             bits += 1 + (moving(e, f) ? f->comps * f->bits : 0u);
         else if (f->codec == FC_G3)
-            for (unsigned c = 0; c < f->comps; c++)
-                bits += snap_g3_bits((uint32_t)get(e, f, c));
-        else
-            bits += f->comps * f->bits;
+            EACH_MEMBER(c, f)
+        bits += snap_g3_bits((uint32_t)get(e, f, c));
+        else bits += f->comps * f->bits;
     }
     return bits;
 }
@@ -438,7 +450,8 @@ unsigned snap_added_body_bits(const SnapEntity *e)
 void snap_added_body_write(BsWriter *w, const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);
-    for (unsigned k = 0; k < F_COUNT; k++) {
+    EACH_ROW(k)
+    {
         const Field *f = &FIELD[ADDED_ORDER[k]];
         if (!(f->carriers & carry))
             continue;
@@ -447,7 +460,8 @@ void snap_added_body_write(BsWriter *w, const SnapEntity *e)
             if (!moving(e, f))
                 continue;
         }
-        for (unsigned c = 0; c < f->comps; c++) {
+        EACH_MEMBER(c, f)
+        {
             uint32_t v = (uint32_t)get(e, f, c);
             if (f->codec == FC_G3)
                 snap_g3_write(w, v);
@@ -469,7 +483,10 @@ static SnapError added_row_read(BsReader *r, const Field *f, SnapEntity *e, Snap
 {
     bool skip = f->codec == FC_VEL && !bs_read_bool(r); /* not moving: stays 0 */
     bool bad = false;
-    for (unsigned c = 0; c < f->comps && !skip; c++) {
+    EACH_MEMBER(c, f)
+    {
+        if (skip)
+            break;
         int64_t v;
         if (f->codec == FC_G3) {
             uint32_t u;
@@ -503,7 +520,8 @@ SnapError snap_added_body_read(BsReader *r, uint16_t id, SnapEntity *e)
     unsigned carry = CARRY_ALL;
     SnapError pending = SNAP_OK;
     bool own_rows = false; /* reading the type's own rows */
-    for (unsigned k = 0; k < F_COUNT; k++) {
+    EACH_ROW(k)
+    {
         const Field *f = &FIELD[ADDED_ORDER[k]];
         if ((f->carriers & carry) != carry)
             continue;
