@@ -4,7 +4,7 @@
  * changed, added), checks it against the model and measures it: the result is a plan. If the
  * whole plan fits the budget (most snapshots) everything is selected; otherwise candidates are
  * selected best first, by exact cost. Then the plan is written, and `sent` is what the decoder
- * will reconstruct. Nothing here allocates; the plan (~10 KB) lives on the stack. */
+ * will reconstruct. Nothing here allocates; the plan (~12 KB) lives on the stack. */
 #include <assert.h>
 #include <math.h>
 #include <string.h>
@@ -31,6 +31,7 @@ typedef struct EncPlan {
     uint8_t st[PROTO_MAX_ENTITIES];        /* ST_* per target index */
     uint16_t cost[PROTO_MAX_ENTITIES];     /* changed: "10"+body minus the 1 bit of "0";
                                               added: type and fields, without the id code */
+    uint16_t mask[PROTO_MAX_ENTITIES];     /* changed: snap_changed_mask, per target index */
     uint16_t base_of[PROTO_MAX_ENTITIES];  /* target index -> matched baseline index, NONE */
     uint16_t match_of[PROTO_MAX_ENTITIES]; /* baseline index -> matched target index, NONE */
     uint16_t order[PROTO_MAX_ENTITIES];    /* candidates, best first */
@@ -61,7 +62,8 @@ static SnapError classify_matched(EncPlan *p, uint16_t ti, uint16_t bi, bool *re
         return SNAP_OK;
     }
     p->st[ti] = ST_CAND;
-    p->cost[ti] = (uint16_t)(1 + snap_changed_body_bits(be, te, p->dt));
+    p->mask[ti] = (uint16_t)snap_changed_mask(be, te, p->dt);
+    p->cost[ti] = (uint16_t)(1 + snap_changed_body_bits(be, te, p->dt, p->mask[ti]));
     p->all_bits += p->cost[ti];
     p->order[p->ncand++] = ti;
     return SNAP_OK;
@@ -233,7 +235,7 @@ static void write_plan(BsWriter *w, const EncPlan *p)
             bs_write_bits(w, 0, 1);
         } else {
             bs_write_bits(w, 1, 2); /* "10": first bit 1, second bit 0 */
-            snap_changed_body_write(w, &p->b->ents[bi], &p->t->ents[m], p->dt);
+            snap_changed_body_write(w, &p->b->ents[bi], &p->t->ents[m], p->dt, p->mask[m]);
         }
     }
     snap_g3_write(w, p->nadded);

@@ -68,6 +68,7 @@ typedef enum FieldRow { SNAP_FIELDS(ROW_ID) F_COUNT } FieldRow;
  * velocity. Every row exactly once. */
 static const uint8_t ADDED_ORDER[] = {F_TYPE, F_POS, F_VEL, F_AIM, F_SCORE, F_FLAGS, F_OWNER};
 _Static_assert(sizeof ADDED_ORDER == F_COUNT, "ADDED_ORDER lists every field row");
+_Static_assert((int)F_COUNT <= (int)SNAP_MAX_FIELD_ROWS, "change masks hold a bit per row");
 
 typedef struct Field {
     uint8_t offset;   /* offsetof(SnapEntity, first member) */
@@ -215,6 +216,11 @@ bool snap_ent_valid(const SnapEntity *e)
     return true;
 }
 
+bool snap_ent_ok_at(const Snapshot *s, uint16_t i)
+{
+    return snap_ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
+}
+
 bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b)
 {
     if (a->id != b->id)
@@ -267,7 +273,7 @@ static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f
 
 /* Change bits of e against b: bit i for row i. A position "changes" when it differs from the
  * prediction. */
-static unsigned changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
+unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
 {
     unsigned m = 0;
     EACH_ROW(i)
@@ -291,9 +297,9 @@ static unsigned delta_member_bits(const SnapEntity *b, const SnapEntity *e, cons
     }
 }
 
-unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
+unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned m)
 {
-    unsigned m = changed_mask(b, e, dt), bits = 0;
+    unsigned bits = 0;
     EACH_ROW(i)
     {
         const Field *f = &FIELD[i];
@@ -326,9 +332,9 @@ static void delta_member_write(BsWriter *w, const SnapEntity *b, const SnapEntit
     }
 }
 
-void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt)
+void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                             unsigned m)
 {
-    unsigned m = changed_mask(b, e, dt);
     EACH_ROW(i)
     {
         const Field *f = &FIELD[i];

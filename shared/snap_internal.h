@@ -28,6 +28,7 @@ enum {
      * count (<= 1024) needs <= 6 groups. */
     SNAP_G3_BITS = 3,
     SNAP_G3_MAX_GROUPS = 6,
+    SNAP_MAX_FIELD_ROWS = 16, /* bits of a change mask as the encoder stores it */
 };
 _Static_assert(SNAP_FLAGS_MAX < (1 << SNAP_FLAG_BITS), "flags fit their wire field");
 _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > 2u * SNAP_SCORE_MAX,
@@ -63,17 +64,21 @@ SnapError snap_g3_read(BsReader *r, uint32_t *out); /* minimal encodings only */
 unsigned snap_min_added_bits(void);
 
 bool snap_ent_valid(const SnapEntity *e);
-/* Entity i of s is valid and its id follows the previous one's (snapshot.c). */
+/* Entity i of s is valid and its id follows the previous one's. */
 bool snap_ent_ok_at(const Snapshot *s, uint16_t i);
 bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b);
 /* An id whose type, or another field with no change bit (a shot's owner), differs from the
  * baseline's is a new entity: removed in the baseline walk and added again. */
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e);
 
-/* A changed entity against its baseline entity b, dt ticks later: the change bits and values
- * (without the 2-bit "10" walk code). */
-unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt);
-void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt);
+/* A changed entity against its baseline entity b, dt ticks later: its change mask (bit i for
+ * field row i; a position changes when it differs from the prediction), and the size and bits
+ * of the change bits and values (without the 2-bit "10" walk code) for that mask. */
+unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt);
+unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                                unsigned mask);
+void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                             unsigned mask);
 SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, SnapEntity *e);
 
 /* An added entity after its id code: the type and every field the type carries. */

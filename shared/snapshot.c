@@ -30,12 +30,6 @@ bool snap_copy(Snapshot *dst, const Snapshot *src)
     return true;
 }
 
-/* Entity i is valid and its id follows the previous one's. */
-bool snap_ent_ok_at(const Snapshot *s, uint16_t i)
-{
-    return snap_ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
-}
-
 bool snap_valid(const Snapshot *s)
 {
     if (!snap_header_valid(s))
