@@ -468,6 +468,70 @@ const char *map_error_str(MapErrorCode code)
 
 /* ---- driver -------------------------------------------------------------------------- */
 
+/* One line of text, already checked to be valid text, in state *st. */
+static bool parse_line(Parser *p, ParseState *st)
+{
+    size_t b = 0, e = p->line_len;
+    trim(p->line, &b, &e);
+    bool blank_or_comment = b == e || p->line[b] == '#';
+    switch (*st) {
+    case ST_MAGIC:
+        if (!blank_or_comment) {
+            if (!parse_magic(p, b, e)) {
+                return false;
+            }
+            *st = ST_HEADER;
+        }
+        break;
+    case ST_HEADER:
+        if (!blank_or_comment && !parse_header_line(p, b, e, st)) {
+            return false;
+        }
+        break;
+    case ST_GRID:
+        if (span_is(p->line + b, e - b, "end")) {
+            if (!finish_grid(p)) {
+                return false;
+            }
+            *st = ST_DONE;
+        } else if (!parse_grid_row(p)) {
+            return false;
+        }
+        break;
+    case ST_DONE:
+        if (!blank_or_comment) {
+            return fail_at(p, MAP_ERR_LAYOUT, p->line_no, col_of(p, b),
+                           "unexpected text after 'end' (only blank lines and comments may "
+                           "follow)");
+        }
+        break;
+    }
+    return true;
+}
+
+/* The text ended in state st: only after 'end' is the map complete. */
+static bool parse_end(Parser *p, ParseState st)
+{
+    int last = p->line_no > 0 ? p->line_no : 1;
+    switch (st) {
+    case ST_MAGIC:
+        return fail_at(p, MAP_ERR_HEADER, last, 0,
+                       "missing 'arena-map %d' header (the file has no content)",
+                       MAP_FORMAT_VERSION);
+    case ST_HEADER:
+        return fail_at(p, MAP_ERR_LAYOUT, last, 0, "missing 'grid' line and grid");
+    case ST_GRID:
+        if (p->m->h == 0) {
+            return fail_at(p, MAP_ERR_LAYOUT, last, 0, "missing grid rows and 'end' after 'grid'");
+        }
+        return fail_at(p, MAP_ERR_LAYOUT, last, 0,
+                       "missing 'end' after the grid (which starts on line %d)", p->grid_line);
+    case ST_DONE:
+        break;
+    }
+    return true;
+}
+
 bool map_load(Map *m, const char *text, size_t len, MapError *err)
 {
     assert(m != NULL);
@@ -503,63 +567,12 @@ bool map_load(Map *m, const char *text, size_t len, MapError *err)
         p.line_len = end - pos;
         p.line_no++;
         pos = next;
-        if (!check_line_bytes(&p)) {
+        if (!check_line_bytes(&p) || !parse_line(&p, &st)) {
             return false;
         }
-
-        size_t b = 0, e = p.line_len;
-        trim(p.line, &b, &e);
-        bool blank_or_comment = b == e || p.line[b] == '#';
-        switch (st) {
-        case ST_MAGIC:
-            if (!blank_or_comment) {
-                if (!parse_magic(&p, b, e)) {
-                    return false;
-                }
-                st = ST_HEADER;
-            }
-            break;
-        case ST_HEADER:
-            if (!blank_or_comment && !parse_header_line(&p, b, e, &st)) {
-                return false;
-            }
-            break;
-        case ST_GRID:
-            if (span_is(p.line + b, e - b, "end")) {
-                if (!finish_grid(&p)) {
-                    return false;
-                }
-                st = ST_DONE;
-            } else if (!parse_grid_row(&p)) {
-                return false;
-            }
-            break;
-        case ST_DONE:
-            if (!blank_or_comment) {
-                return fail_at(&p, MAP_ERR_LAYOUT, p.line_no, col_of(&p, b),
-                               "unexpected text after 'end' (only blank lines and comments may "
-                               "follow)");
-            }
-            break;
-        }
     }
-
-    int last = p.line_no > 0 ? p.line_no : 1;
-    switch (st) {
-    case ST_MAGIC:
-        return fail_at(&p, MAP_ERR_HEADER, last, 0,
-                       "missing 'arena-map %d' header (the file has no content)",
-                       MAP_FORMAT_VERSION);
-    case ST_HEADER:
-        return fail_at(&p, MAP_ERR_LAYOUT, last, 0, "missing 'grid' line and grid");
-    case ST_GRID:
-        if (m->h == 0) {
-            return fail_at(&p, MAP_ERR_LAYOUT, last, 0, "missing grid rows and 'end' after 'grid'");
-        }
-        return fail_at(&p, MAP_ERR_LAYOUT, last, 0,
-                       "missing 'end' after the grid (which starts on line %d)", p.grid_line);
-    case ST_DONE:
-        break;
+    if (!parse_end(&p, st)) {
+        return false;
     }
     m->checksum = map_fnv1a32(text, len);
     return true;
