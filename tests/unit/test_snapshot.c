@@ -1312,6 +1312,104 @@ static void test_capture_full_world(void **state)
     snap_free(&s);
 }
 
+/* Golden bytes: a full snapshot and a delta (changed, unchanged, predicted, removed and added
+ * entities, self block against the baseline's), as the hand-written codec wrote them before
+ * the field table replaced it (issue 9). Any change to the wire format fails here. */
+static void test_golden_bytes(void **state)
+{
+    (void)state;
+    static const uint8_t full[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x03, 0x0E, 0x00, 0xAA, 0x06,
+                                   0xDB, 0xC6, 0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00, 0x28, 0x01,
+                                   0x20, 0x36, 0x20, 0x37, 0x90, 0xA1, 0xDF, 0x3F, 0x49, 0x80, 0x0C,
+                                   0x20, 0x03, 0x50, 0x00, 0x81, 0x42, 0xD4, 0x0D, 0x1C, 0x0C, 0xB5,
+                                   0x00, 0x02, 0xAC, 0x00, 0xE8, 0x03, 0x01, 0x84, 0xFF, 0xB9, 0x69,
+                                   0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
+    static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x03, 0x4E, 0xE1,
+                                    0x4E, 0xF0, 0x01, 0x11, 0x04, 0xD0, 0x48, 0xFF, 0x10,
+                                    0x8B, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F, 0x37,
+                                    0x6D, 0xAA, 0x0F, 0x04, 0x10, 0xC1, 0x00, 0x56, 0x00};
+    Snap b, t, sent, out;
+    snap_new(&b, 8);
+    snap_new(&t, 8);
+    snap_new(&sent, 8);
+    snap_new(&out, 8);
+    b.s.tick = 100;
+    b.s.input_ack = 98;
+    b.s.has_self = true;
+    b.s.self_id = 3;
+    b.s.self = (SnapSelf){.x = 5000,
+                          .y = 7000,
+                          .vx = 300,
+                          .vy = -40,
+                          .aim = 1234,
+                          .score = 7,
+                          .flags = SNAP_FLAG_ALIVE,
+                          .cooldown = 4};
+    b.s.ents[0] = (SnapEntity){.id = 1,
+                               .type = SNAP_ENT_PLAYER,
+                               .flags = SNAP_FLAG_ALIVE,
+                               .x = 800,
+                               .y = 900,
+                               .vx = 10,
+                               .vy = -3,
+                               .aim = 500,
+                               .score = 2};
+    b.s.ents[1] = (SnapEntity){
+        .id = 2, .type = SNAP_ENT_PLAYER, .flags = SNAP_FLAG_ALIVE, .x = 1600, .y = 400, .aim = 20};
+    b.s.ents[2] =
+        (SnapEntity){.id = 40, .type = SNAP_ENT_SHOT, .x = 3000, .y = 3100, .vx = 90, .owner = 1};
+    b.s.ents[3] = (SnapEntity){
+        .id = 41, .type = SNAP_ENT_SHOT, .x = 100, .y = 200, .vx = -90, .vy = 20, .owner = 2};
+    b.s.count = 4;
+    assert_true(snap_copy(&t.s, &b.s));
+    t.s.tick = 106;
+    t.s.input_ack = 105;
+    t.s.self.x += 1800;
+    t.s.self.vx = 310;
+    t.s.self.score = 8;
+    t.s.self.cooldown = 0;
+    t.s.ents[0].x = 866; /* changed: position off the prediction, velocity, aim */
+    t.s.ents[0].y = 882;
+    t.s.ents[0].vx = 12;
+    t.s.ents[0].aim = 510;
+    t.s.ents[2].x = 3540; /* a shot exactly as predicted; entity 2 unchanged; 41 removed */
+    t.s.ents[3] = (SnapEntity){.id = 43,
+                               .type = SNAP_ENT_PLAYER,
+                               .x = 4000,
+                               .y = 4100,
+                               .aim = 1023,
+                               .score = 300,
+                               .flags = SNAP_FLAG_ALIVE | SNAP_FLAG_FIRED};
+    t.s.ents[4] =
+        (SnapEntity){.id = 44, .type = SNAP_ENT_SHOT, .x = 4010, .y = 4100, .vx = 96, .owner = 43};
+    t.s.count = 5;
+
+    const struct {
+        const Snapshot *base;
+        const uint8_t *bytes;
+        size_t len;
+    } cases[] = {{NULL, full, sizeof full}, {&b.s, delta, sizeof delta}};
+    for (size_t k = 0; k < 2; k++) {
+        uint8_t buf[256];
+        SnapEncodeReport rep;
+        assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &t.s,
+                                                       .baseline = cases[k].base,
+                                                       .budget = sizeof buf,
+                                                       .out = buf,
+                                                       .sent = &sent.s},
+                                     &rep),
+                         SNAP_OK);
+        assert_int_equal(rep.bytes, cases[k].len);
+        assert_memory_equal(buf, cases[k].bytes, cases[k].len);
+        assert_int_equal(snap_decode(cases[k].bytes, cases[k].len, cases[k].base, &out.s), SNAP_OK);
+        assert_true(snap_equal(&out.s, &t.s));
+    }
+    snap_free(&b);
+    snap_free(&t);
+    snap_free(&sent);
+    snap_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1325,6 +1423,7 @@ int main(void)
         cmocka_unit_test(test_budget_delta_keeps_baseline_values),
         cmocka_unit_test(test_encoder_rejects_bad_input),
         cmocka_unit_test(test_decoder_rejects),
+        cmocka_unit_test(test_golden_bytes),
         cmocka_unit_test(test_truncated_prefixes_fail),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_capture_world),
