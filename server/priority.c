@@ -1,11 +1,13 @@
 /* priority.c — see priority.h. */
 #include "priority.h"
 
+#include "quant.h"
+
 float prio_weight(const SnapEntity *e, int32_t viewer_x, int32_t viewer_y)
 {
     /* Entity positions are 1/8 unit, the viewer's Q8: compare in whole world units. */
-    float dx = (float)e->x / 8.0f - (float)viewer_x / 256.0f;
-    float dy = (float)e->y / 8.0f - (float)viewer_y / 256.0f;
+    float dx = q_pos_units(e->x) - (float)viewer_x / (float)SIM_FP_ONE;
+    float dy = q_pos_units(e->y) - (float)viewer_y / (float)SIM_FP_ONE;
     float d2 = dx * dx + dy * dy;
     float w = 1.0f + 4.0f * 250000.0f / (250000.0f + d2);
     return e->type == SNAP_ENT_SHOT ? w * 1.5f : w;

@@ -88,6 +88,13 @@ void ew_walk_init(EwWalk *w, const uint8_t *d, size_t len, const EwHeader *h)
     w->len = len;
     w->pos = h->size <= len ? h->size : len;
     w->commands = 0;
+    w->error = EW_OK;
+}
+
+static EwStatus walk_bad(EwWalk *w, EwError e)
+{
+    w->error = e;
+    return EW_BAD;
 }
 
 /* Fills the command-specific fields from the fixed part at p (size already checked). */
@@ -154,20 +161,24 @@ EwStatus ew_walk_next(EwWalk *w, EwCommand *c)
     memset(c, 0, sizeof *c);
     if (w->pos == w->len)
         return EW_END;
-    if (w->len - w->pos < 4 || w->commands == EW_MAX_COMMANDS)
-        return EW_BAD;
+    if (w->commands == EW_MAX_COMMANDS)
+        return walk_bad(w, EW_ERR_TOO_MANY);
+    if (w->len - w->pos < 4)
+        return walk_bad(w, EW_ERR_CUT);
     const uint8_t *p = w->d + w->pos;
     uint8_t number = p[0] & EW_CMD_MASK;
     size_t size = ew_command_size(number);
-    if (size == 0 || size > w->len - w->pos)
-        return EW_BAD;
+    if (size == 0)
+        return walk_bad(w, EW_ERR_UNKNOWN);
+    if (size > w->len - w->pos)
+        return walk_bad(w, EW_ERR_CUT);
     c->number = number;
     c->flags = p[0] & (uint8_t)~EW_CMD_MASK;
     c->channel = p[1];
     c->reliable_seq = get16(p + 2);
     read_fields(p, c);
     if (c->data_len > w->len - w->pos - size)
-        return EW_BAD;
+        return walk_bad(w, EW_ERR_PAYLOAD);
     c->data = c->data_len > 0 ? p + size : NULL;
     w->pos += size + c->data_len;
     w->commands++;
@@ -275,4 +286,23 @@ size_t ew_write_command(const EwCommand *c, uint8_t *out, size_t cap)
     if (data > 0)
         memcpy(out + size, c->data, data);
     return size + data;
+}
+
+const char *ew_error_str(EwError e)
+{
+    switch (e) {
+    case EW_OK:
+        return "ok";
+    case EW_ERR_HEADER:
+        return "datagram shorter than its header";
+    case EW_ERR_CUT:
+        return "command cut short";
+    case EW_ERR_UNKNOWN:
+        return "unknown command";
+    case EW_ERR_TOO_MANY:
+        return "too many commands";
+    case EW_ERR_PAYLOAD:
+        return "payload longer than the datagram";
+    }
+    return "unknown error";
 }

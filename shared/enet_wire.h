@@ -81,22 +81,33 @@ typedef struct EwCommand {
     uint16_t data_len;
 } EwCommand;
 
+typedef enum EwError {
+    EW_OK = 0,
+    EW_ERR_HEADER,   /* the datagram is shorter than its own header (ew_read_header false) */
+    EW_ERR_CUT,      /* a command's fixed part is cut short */
+    EW_ERR_UNKNOWN,  /* a command number ENet does not have */
+    EW_ERR_TOO_MANY, /* more than EW_MAX_COMMANDS commands */
+    EW_ERR_PAYLOAD,  /* a payload longer than what is left of the datagram */
+} EwError;
+
 typedef struct EwWalk {
     const uint8_t *d;
     size_t len, pos;
     unsigned commands; /* read so far */
+    EwError error;     /* why ew_walk_next returned EW_BAD; EW_OK before */
 } EwWalk;
 
 typedef enum EwStatus {
     EW_END = 0, /* no more commands: the datagram ended exactly after the last one */
     EW_COMMAND, /* *cmd holds the next command */
-    EW_BAD,     /* malformed (cut short, unknown command, too many commands) */
+    EW_BAD,     /* malformed: w->error says how */
 } EwStatus;
 
 /* Size of a command's fixed part (without payload), 0 for an unknown number. */
 size_t ew_command_size(uint8_t number);
 /* Reads the header. `checksum`: the hosts use ENet's checksum (always true for our game
- * port). False if the datagram is too short for its own header. */
+ * port). False (EW_ERR_HEADER, its only failure) if the datagram is too short for its own
+ * header. */
 bool ew_read_header(const uint8_t *d, size_t len, bool checksum, EwHeader *h);
 void ew_walk_init(EwWalk *w, const uint8_t *d, size_t len, const EwHeader *h);
 EwStatus ew_walk_next(EwWalk *w, EwCommand *cmd);
@@ -105,5 +116,7 @@ EwStatus ew_walk_next(EwWalk *w, EwCommand *cmd);
  * is written as given; computing it is the caller's business. */
 size_t ew_write_header(const EwHeader *h, bool checksum, uint8_t *out, size_t cap);
 size_t ew_write_command(const EwCommand *c, uint8_t *out, size_t cap);
+
+const char *ew_error_str(EwError e);
 
 #endif

@@ -50,9 +50,10 @@ static int col_of(const Parser *p, size_t off)
     return col;
 }
 
-static bool fail_at(Parser *p, int line, int col, const char *fmt, ...)
+static bool fail_at(Parser *p, MapErrorCode code, int line, int col, const char *fmt, ...)
 {
     if (p->err) {
+        p->err->code = code;
         p->err->line = line;
         p->err->col = col;
         va_list ap;
@@ -136,23 +137,24 @@ static bool check_line_bytes(Parser *p)
     while (i < p->line_len) {
         unsigned char c = p->line[i];
         if (c == 0) {
-            return fail_at(p, p->line_no, col_of(p, i), "NUL byte in map text");
+            return fail_at(p, MAP_ERR_TEXT, p->line_no, col_of(p, i), "NUL byte in map text");
         }
         if (c == '\r') {
-            return fail_at(p, p->line_no, col_of(p, i),
+            return fail_at(p, MAP_ERR_TEXT, p->line_no, col_of(p, i),
                            "carriage return not followed by a line feed");
         }
         if ((c < 0x20 && c != '\t') || c == 0x7F) {
-            return fail_at(p, p->line_no, col_of(p, i), "control character U+%04X is not allowed",
-                           (unsigned)c);
+            return fail_at(p, MAP_ERR_TEXT, p->line_no, col_of(p, i),
+                           "control character U+%04X is not allowed", (unsigned)c);
         }
         size_t n = utf8_seq_len(p->line + i, p->line_len - i);
         if (n == 0) {
-            return fail_at(p, p->line_no, col_of(p, i), "invalid UTF-8 (byte 0x%02X)", (unsigned)c);
+            return fail_at(p, MAP_ERR_TEXT, p->line_no, col_of(p, i), "invalid UTF-8 (byte 0x%02X)",
+                           (unsigned)c);
         }
         if (n == 2 && c == 0xC2 && p->line[i + 1] < 0xA0) { /* C1 controls U+0080..U+009F */
-            return fail_at(p, p->line_no, col_of(p, i), "control character U+%04X is not allowed",
-                           (unsigned)p->line[i + 1]);
+            return fail_at(p, MAP_ERR_TEXT, p->line_no, col_of(p, i),
+                           "control character U+%04X is not allowed", (unsigned)p->line[i + 1]);
         }
         i += n;
     }
@@ -186,7 +188,7 @@ static bool parse_magic(Parser *p, size_t b, size_t e)
         t++;
     }
     if (!span_is(l + b, t - b, "arena-map")) {
-        return fail_at(p, p->line_no, col_of(p, b),
+        return fail_at(p, MAP_ERR_HEADER, p->line_no, col_of(p, b),
                        "the first line must be 'arena-map %d' (the map format header)",
                        MAP_FORMAT_VERSION);
     }
@@ -195,7 +197,8 @@ static bool parse_magic(Parser *p, size_t b, size_t e)
         v++;
     }
     if (v == e) {
-        return fail_at(p, p->line_no, col_of(p, e), "missing format version after 'arena-map'");
+        return fail_at(p, MAP_ERR_HEADER, p->line_no, col_of(p, e),
+                       "missing format version after 'arena-map'");
     }
     unsigned long version = 0;
     size_t d = v;
@@ -206,12 +209,13 @@ static bool parse_magic(Parser *p, size_t b, size_t e)
         d++;
     }
     if (d == v || (d < e && !is_blank(l[d]))) {
-        return fail_at(p, p->line_no, col_of(p, v), "format version must be a whole number");
+        return fail_at(p, MAP_ERR_HEADER, p->line_no, col_of(p, v),
+                       "format version must be a whole number");
     }
     if (version != MAP_FORMAT_VERSION) {
         char q[QUOTE_MAX + 4];
         quote_text(q, l + v, d - v);
-        return fail_at(p, p->line_no, col_of(p, v),
+        return fail_at(p, MAP_ERR_HEADER, p->line_no, col_of(p, v),
                        "unsupported map format version %s (this loader reads version %d)", q,
                        MAP_FORMAT_VERSION);
     }
@@ -220,7 +224,8 @@ static bool parse_magic(Parser *p, size_t b, size_t e)
         while (is_blank(l[x])) {
             x++;
         }
-        return fail_at(p, p->line_no, col_of(p, x), "unexpected text after the format version");
+        return fail_at(p, MAP_ERR_HEADER, p->line_no, col_of(p, x),
+                       "unexpected text after the format version");
     }
     return true;
 }
@@ -230,15 +235,17 @@ static bool take_name(Parser *p, const char *what, size_t eq, size_t b, size_t e
                       size_t max)
 {
     if (b == e) {
-        return fail_at(p, p->line_no, col_of(p, eq + 1), "%s must not be empty", what);
+        return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, eq + 1), "%s must not be empty",
+                       what);
     }
     if (e - b > max) {
-        return fail_at(p, p->line_no, col_of(p, b), "%s is %zu bytes long; the limit is %zu", what,
-                       e - b, max);
+        return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, b),
+                       "%s is %zu bytes long; the limit is %zu", what, e - b, max);
     }
     for (size_t i = b; i < e; i++) {
         if (p->line[i] == '\t') {
-            return fail_at(p, p->line_no, col_of(p, i), "tab in %s (use spaces)", what);
+            return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, i), "tab in %s (use spaces)",
+                           what);
         }
     }
     memcpy(out, p->line + b, e - b);
@@ -251,7 +258,8 @@ static bool parse_header_line(Parser *p, size_t b, size_t e, ParseState *st)
     const unsigned char *l = p->line;
     if (span_is(l + b, e - b, "grid")) {
         if (p->name_line == 0) {
-            return fail_at(p, p->line_no, 0, "missing 'name = ...' line before 'grid'");
+            return fail_at(p, MAP_ERR_LAYOUT, p->line_no, 0,
+                           "missing 'name = ...' line before 'grid'");
         }
         *st = ST_GRID;
         return true;
@@ -261,18 +269,18 @@ static bool parse_header_line(Parser *p, size_t b, size_t e, ParseState *st)
         eq++;
     }
     if (eq == e) {
-        return fail_at(p, p->line_no, col_of(p, b),
+        return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, b),
                        "expected 'key = value', 'grid' or a '#' comment");
     }
     size_t kb = b, ke = eq, vb = eq + 1, ve = e;
     trim(l, &kb, &ke);
     trim(l, &vb, &ve);
     if (kb == ke) {
-        return fail_at(p, p->line_no, col_of(p, eq), "missing key before '='");
+        return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, eq), "missing key before '='");
     }
     if (span_is(l + kb, ke - kb, "name")) {
         if (p->name_line != 0) {
-            return fail_at(p, p->line_no, col_of(p, kb),
+            return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, kb),
                            "duplicate key 'name' (first set on line %d)", p->name_line);
         }
         if (!take_name(p, "name", eq, vb, ve, p->m->name, PROTO_MAP_NAME_MAX)) {
@@ -285,13 +293,13 @@ static bool parse_header_line(Parser *p, size_t b, size_t e, ParseState *st)
         size_t zb = kb + 4, ze = ke;
         trim(l, &zb, &ze);
         if (ze - zb != 1 || l[zb] < 'a' || l[zb] > 'z') {
-            return fail_at(p, p->line_no, col_of(p, zb == ze ? kb : zb),
+            return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, zb == ze ? kb : zb),
                            "zone keys look like 'zone q = name' with one letter a-z");
         }
         unsigned z = (unsigned)(l[zb] - 'a');
         if (p->zone_line[z] != 0) {
-            return fail_at(p, p->line_no, col_of(p, zb), "zone '%c' is already declared on line %d",
-                           l[zb], p->zone_line[z]);
+            return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, zb),
+                           "zone '%c' is already declared on line %d", l[zb], p->zone_line[z]);
         }
         if (!take_name(p, "zone name", eq, vb, ve, p->m->zone_names[z], MAP_ZONE_NAME_MAX)) {
             return false;
@@ -301,8 +309,8 @@ static bool parse_header_line(Parser *p, size_t b, size_t e, ParseState *st)
     }
     char q[QUOTE_MAX + 4];
     quote_text(q, l + kb, ke - kb);
-    return fail_at(p, p->line_no, col_of(p, kb), "unknown key '%s' (known: name, zone <letter>)",
-                   q);
+    return fail_at(p, MAP_ERR_DECL, p->line_no, col_of(p, kb),
+                   "unknown key '%s' (known: name, zone <letter>)", q);
 }
 
 /* ---- grid ---------------------------------------------------------------------------- */
@@ -312,17 +320,18 @@ static bool bad_grid_char(Parser *p, size_t i)
     const unsigned char *l = p->line;
     int col = col_of(p, i);
     if (l[i] == '\t') {
-        return fail_at(p, p->line_no, col, "tab in grid (use # . S or a-z)");
+        return fail_at(p, MAP_ERR_GRID, p->line_no, col, "tab in grid (use # . S or a-z)");
     }
     if (l[i] == ' ') {
-        return fail_at(p, p->line_no, col, "space in grid (use # . S or a-z)");
+        return fail_at(p, MAP_ERR_GRID, p->line_no, col, "space in grid (use # . S or a-z)");
     }
     /* Quote the whole character (the line is valid UTF-8 here). */
     char q[8];
     size_t n = utf8_seq_len(l + i, p->line_len - i);
     memcpy(q, l + i, n);
     q[n] = '\0';
-    return fail_at(p, p->line_no, col, "unexpected character '%s' in grid (use # . S or a-z)", q);
+    return fail_at(p, MAP_ERR_GRID, p->line_no, col,
+                   "unexpected character '%s' in grid (use # . S or a-z)", q);
 }
 
 static bool parse_grid_row(Parser *p)
@@ -334,19 +343,20 @@ static bool parse_grid_row(Parser *p)
         p->grid_line = p->line_no;
     }
     if (m->h >= MAP_MAX_H) {
-        return fail_at(p, p->line_no, 0, "grid has more than %d rows", MAP_MAX_H);
+        return fail_at(p, MAP_ERR_GRID, p->line_no, 0, "grid has more than %d rows", MAP_MAX_H);
     }
     if (n == 0) {
-        return fail_at(p, p->line_no, 0, "empty line in grid (a grid ends with 'end')");
+        return fail_at(p, MAP_ERR_GRID, p->line_no, 0,
+                       "empty line in grid (a grid ends with 'end')");
     }
     unsigned ty = m->h;
     for (size_t i = 0; i < n; i++) {
         if (i >= MAP_MAX_W) {
-            return fail_at(p, p->line_no, col_of(p, i), "grid row is wider than %d tiles",
-                           MAP_MAX_W);
+            return fail_at(p, MAP_ERR_GRID, p->line_no, col_of(p, i),
+                           "grid row is wider than %d tiles", MAP_MAX_W);
         }
         if (m->h > 0 && i >= m->w) {
-            return fail_at(p, p->line_no, col_of(p, i),
+            return fail_at(p, MAP_ERR_GRID, p->line_no, col_of(p, i),
                            "row is longer than the first grid row (line %d, %u tiles)",
                            p->grid_line, (unsigned)m->w);
         }
@@ -358,15 +368,15 @@ static bool parse_grid_row(Parser *p)
             /* plain floor */
         } else if (c == 'S') {
             if (m->spawn_count >= MAP_MAX_SPAWNS) {
-                return fail_at(p, p->line_no, col_of(p, i), "more than %d spawn points",
-                               MAP_MAX_SPAWNS);
+                return fail_at(p, MAP_ERR_SPAWN, p->line_no, col_of(p, i),
+                               "more than %d spawn points", MAP_MAX_SPAWNS);
             }
             m->spawns[m->spawn_count].tx = (uint16_t)i;
             m->spawns[m->spawn_count].ty = (uint16_t)ty;
             m->spawn_count++;
         } else if (c >= 'a' && c <= 'z') {
             if (p->zone_line[c - 'a'] == 0) {
-                return fail_at(p, p->line_no, col_of(p, i),
+                return fail_at(p, MAP_ERR_GRID, p->line_no, col_of(p, i),
                                "zone '%c' is not declared (add 'zone %c = <name>' before 'grid')",
                                c, c);
             }
@@ -379,11 +389,12 @@ static bool parse_grid_row(Parser *p)
     }
     if (m->h == 0) {
         if (n < MAP_MIN_W) {
-            return fail_at(p, p->line_no, 0, "grid rows must be at least %d tiles wide", MAP_MIN_W);
+            return fail_at(p, MAP_ERR_GRID, p->line_no, 0,
+                           "grid rows must be at least %d tiles wide", MAP_MIN_W);
         }
         m->w = (uint16_t)n;
     } else if (n < m->w) {
-        return fail_at(p, p->line_no, col_of(p, n),
+        return fail_at(p, MAP_ERR_GRID, p->line_no, col_of(p, n),
                        "row is shorter than the first grid row (line %d, %u tiles)", p->grid_line,
                        (unsigned)m->w);
     }
@@ -410,8 +421,8 @@ static bool finish_grid(Parser *p)
 {
     const Map *m = p->m;
     if (m->h < MAP_MIN_H) {
-        return fail_at(p, p->line_no, 0, "grid has %u rows; at least %d are needed", (unsigned)m->h,
-                       MAP_MIN_H);
+        return fail_at(p, MAP_ERR_GRID, p->line_no, 0, "grid has %u rows; at least %d are needed",
+                       (unsigned)m->h, MAP_MIN_H);
     }
     for (unsigned ty = 0; ty < m->h; ty++) {
         bool edge_row = ty == 0 || ty + 1 == m->h;
@@ -421,7 +432,7 @@ static bool finish_grid(Parser *p)
             }
             if (m->tiles[ty][tx] != MAP_WALL) {
                 /* Grid rows are consecutive lines and pure ASCII: col is tx + 1. */
-                return fail_at(p, p->grid_line + (int)ty, (int)tx + 1,
+                return fail_at(p, MAP_ERR_GRID, p->grid_line + (int)ty, (int)tx + 1,
                                "border tile '%c' is not a wall: the outer edge of the grid must "
                                "be all '#'",
                                tile_char(m, tx, ty));
@@ -429,12 +440,97 @@ static bool finish_grid(Parser *p)
         }
     }
     if (m->spawn_count == 0) {
-        return fail_at(p, p->line_no, 0, "the grid has no spawn point 'S'");
+        return fail_at(p, MAP_ERR_SPAWN, p->line_no, 0, "the grid has no spawn point 'S'");
     }
     return true;
 }
 
+const char *map_error_str(MapErrorCode code)
+{
+    switch (code) {
+    case MAP_OK:
+        return "ok";
+    case MAP_ERR_TEXT:
+        return "not map text (size, NUL, UTF-8 or control character)";
+    case MAP_ERR_HEADER:
+        return "bad or missing 'arena-map' header";
+    case MAP_ERR_DECL:
+        return "bad name or zone declaration";
+    case MAP_ERR_GRID:
+        return "bad grid";
+    case MAP_ERR_SPAWN:
+        return "too many or no spawn points";
+    case MAP_ERR_LAYOUT:
+        return "section missing or out of order";
+    }
+    return "unknown error";
+}
+
 /* ---- driver -------------------------------------------------------------------------- */
+
+/* One line of text, already checked to be valid text, in state *st. */
+static bool parse_line(Parser *p, ParseState *st)
+{
+    size_t b = 0, e = p->line_len;
+    trim(p->line, &b, &e);
+    bool blank_or_comment = b == e || p->line[b] == '#';
+    switch (*st) {
+    case ST_MAGIC:
+        if (!blank_or_comment) {
+            if (!parse_magic(p, b, e)) {
+                return false;
+            }
+            *st = ST_HEADER;
+        }
+        break;
+    case ST_HEADER:
+        if (!blank_or_comment && !parse_header_line(p, b, e, st)) {
+            return false;
+        }
+        break;
+    case ST_GRID:
+        if (span_is(p->line + b, e - b, "end")) {
+            if (!finish_grid(p)) {
+                return false;
+            }
+            *st = ST_DONE;
+        } else if (!parse_grid_row(p)) {
+            return false;
+        }
+        break;
+    case ST_DONE:
+        if (!blank_or_comment) {
+            return fail_at(p, MAP_ERR_LAYOUT, p->line_no, col_of(p, b),
+                           "unexpected text after 'end' (only blank lines and comments may "
+                           "follow)");
+        }
+        break;
+    }
+    return true;
+}
+
+/* The text ended in state st: only after 'end' is the map complete. */
+static bool parse_end(Parser *p, ParseState st)
+{
+    int last = p->line_no > 0 ? p->line_no : 1;
+    switch (st) {
+    case ST_MAGIC:
+        return fail_at(p, MAP_ERR_HEADER, last, 0,
+                       "missing 'arena-map %d' header (the file has no content)",
+                       MAP_FORMAT_VERSION);
+    case ST_HEADER:
+        return fail_at(p, MAP_ERR_LAYOUT, last, 0, "missing 'grid' line and grid");
+    case ST_GRID:
+        if (p->m->h == 0) {
+            return fail_at(p, MAP_ERR_LAYOUT, last, 0, "missing grid rows and 'end' after 'grid'");
+        }
+        return fail_at(p, MAP_ERR_LAYOUT, last, 0,
+                       "missing 'end' after the grid (which starts on line %d)", p->grid_line);
+    case ST_DONE:
+        break;
+    }
+    return true;
+}
 
 bool map_load(Map *m, const char *text, size_t len, MapError *err)
 {
@@ -450,7 +546,8 @@ bool map_load(Map *m, const char *text, size_t len, MapError *err)
     p.err = err;
 
     if (len > MAP_TEXT_MAX) {
-        return fail_at(&p, 1, 0, "map text is %zu bytes; the limit is %d", len, MAP_TEXT_MAX);
+        return fail_at(&p, MAP_ERR_TEXT, 1, 0, "map text is %zu bytes; the limit is %d", len,
+                       MAP_TEXT_MAX);
     }
     const unsigned char *s = (const unsigned char *)text;
     size_t pos = 0;
@@ -470,62 +567,12 @@ bool map_load(Map *m, const char *text, size_t len, MapError *err)
         p.line_len = end - pos;
         p.line_no++;
         pos = next;
-        if (!check_line_bytes(&p)) {
+        if (!check_line_bytes(&p) || !parse_line(&p, &st)) {
             return false;
         }
-
-        size_t b = 0, e = p.line_len;
-        trim(p.line, &b, &e);
-        bool blank_or_comment = b == e || p.line[b] == '#';
-        switch (st) {
-        case ST_MAGIC:
-            if (!blank_or_comment) {
-                if (!parse_magic(&p, b, e)) {
-                    return false;
-                }
-                st = ST_HEADER;
-            }
-            break;
-        case ST_HEADER:
-            if (!blank_or_comment && !parse_header_line(&p, b, e, &st)) {
-                return false;
-            }
-            break;
-        case ST_GRID:
-            if (span_is(p.line + b, e - b, "end")) {
-                if (!finish_grid(&p)) {
-                    return false;
-                }
-                st = ST_DONE;
-            } else if (!parse_grid_row(&p)) {
-                return false;
-            }
-            break;
-        case ST_DONE:
-            if (!blank_or_comment) {
-                return fail_at(&p, p.line_no, col_of(&p, b),
-                               "unexpected text after 'end' (only blank lines and comments may "
-                               "follow)");
-            }
-            break;
-        }
     }
-
-    int last = p.line_no > 0 ? p.line_no : 1;
-    switch (st) {
-    case ST_MAGIC:
-        return fail_at(&p, last, 0, "missing 'arena-map %d' header (the file has no content)",
-                       MAP_FORMAT_VERSION);
-    case ST_HEADER:
-        return fail_at(&p, last, 0, "missing 'grid' line and grid");
-    case ST_GRID:
-        if (m->h == 0) {
-            return fail_at(&p, last, 0, "missing grid rows and 'end' after 'grid'");
-        }
-        return fail_at(&p, last, 0, "missing 'end' after the grid (which starts on line %d)",
-                       p.grid_line);
-    case ST_DONE:
-        break;
+    if (!parse_end(&p, st)) {
+        return false;
     }
     m->checksum = map_fnv1a32(text, len);
     return true;

@@ -41,7 +41,20 @@ typedef struct Map {
     uint32_t checksum;               /* FNV-1a 32 of the exact text loaded */
 } Map;
 
+typedef enum MapErrorCode {
+    MAP_OK = 0,
+    MAP_ERR_TEXT,   /* too large, or not text: NUL, invalid UTF-8, a control character */
+    MAP_ERR_HEADER, /* the 'arena-map <version>' line */
+    MAP_ERR_DECL,   /* a 'name = ...' or 'zone <letter> = ...' line */
+    MAP_ERR_GRID,   /* grid rows: characters, widths, height, border walls */
+    MAP_ERR_SPAWN,  /* more than MAP_MAX_SPAWNS spawn points, or none */
+    MAP_ERR_LAYOUT, /* a section missing, or text after 'end' */
+} MapErrorCode;
+
+/* Where and why a map did not load: the code for programs, the position and message (which
+ * quotes the offending text) for the map author. */
 typedef struct MapError {
+    MapErrorCode code;
     int line, col; /* 1-based; col 0 when the problem is the whole line or file */
     char msg[128];
 } MapError;
@@ -49,6 +62,7 @@ typedef struct MapError {
 /* Parses text[0..len) into m. Returns true on success; on failure returns false, fills err
  * (if non-NULL) and leaves m in an unspecified but safe state. */
 bool map_load(Map *m, const char *text, size_t len, MapError *err);
+const char *map_error_str(MapErrorCode code);
 /* Tiles outside the grid count as walls, so nothing can leave the arena. */
 bool map_is_wall(const Map *m, int32_t tx, int32_t ty);
 /* Zone letter index (1..26) of a tile, 0 for none or outside. */

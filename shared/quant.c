@@ -5,10 +5,12 @@
 #include <assert.h>
 
 enum {
-    AIM12_STEPS = 4096,
+    AIM12_STEPS = 1 << Q_AIM12_BITS,
     AIM10_STEPS = 1 << Q_AIM_BITS,
-    Q_POS_PER_UNIT = 1 << (8 - Q_POS_SHIFT), /* simulation positions are Q8 */
+    AIM_DROP = Q_AIM12_BITS - Q_AIM_BITS, /* bits q_aim drops */
 };
+_Static_assert(Q_POS_BITS == 16 && Q_POS_MAX == UINT16_MAX, "q_pos returns uint16_t");
+_Static_assert(Q_VEL_BITS == 8 && Q_VEL_MAX <= INT8_MAX, "q_vel returns int8_t");
 
 #define Q_TWO_PI 6.283185307179586476925286766559
 
@@ -30,8 +32,8 @@ uint16_t q_pos(int32_t fp)
     int32_t q = q_round_shift(fp, Q_POS_SHIFT);
     if (q < 0)
         return 0;
-    if (q > 65535)
-        return 65535;
+    if (q > Q_POS_MAX)
+        return Q_POS_MAX;
     return (uint16_t)q;
 }
 
@@ -59,17 +61,22 @@ uint16_t q_aim(uint16_t aim12)
 {
     /* 4 steps of 12 bits per 10-bit step; 4094 rounds up to 1024, which wraps to 0 (east). */
     unsigned a = aim12 & (AIM12_STEPS - 1u);
-    return (uint16_t)(((a + 2u) >> 2) & (AIM10_STEPS - 1u));
+    return (uint16_t)(((a + (1u << (AIM_DROP - 1))) >> AIM_DROP) & (AIM10_STEPS - 1u));
 }
 
 uint16_t q_aim_12(uint16_t aim10)
 {
-    return (uint16_t)((aim10 & (AIM10_STEPS - 1u)) << 2);
+    return (uint16_t)((aim10 & (AIM10_STEPS - 1u)) << AIM_DROP);
 }
 
 float q_pos_units(uint16_t q)
 {
     return (float)q / (float)Q_POS_PER_UNIT;
+}
+
+float q_vel_units(int8_t q)
+{
+    return (float)q / (float)Q_VEL_PER_UNIT;
 }
 
 uint16_t q_aim12_from_radians(float radians)

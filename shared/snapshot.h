@@ -89,16 +89,25 @@ bool snap_valid(const Snapshot *s);
 bool snap_equal(const Snapshot *a, const Snapshot *b);
 const SnapEntity *snap_find(const Snapshot *s, uint16_t id);
 
-/* Encodes target as a delta against baseline (NULL: a full snapshot) into out[0..budget).
- * priority[i] ranks target->ents[i] (higher goes first; ties by id); NULL ranks by id.
- * Removals are always written. Entities that do not fit keep their baseline value (or stay
- * absent if new) in `sent`, which receives exactly what snap_decode will produce; its capacity
- * must be at least target->count + (baseline ? baseline->count : 0). omitted_ids (may be NULL)
- * receives up to omitted_cap ids that were left out.
- * Returns SNAP_OK and fills report, or an error (nothing useful in out). */
-SnapError snap_encode(const Snapshot *target, const Snapshot *baseline, const float *priority,
-                      size_t budget, uint8_t *out, Snapshot *sent, SnapEncodeReport *report,
-                      uint16_t *omitted_ids, size_t omitted_cap);
+/* What snap_encode works on. */
+typedef struct SnapEncodeArgs {
+    const Snapshot *target;   /* what the viewer should see */
+    const Snapshot *baseline; /* an acknowledged earlier snapshot, NULL: a full snapshot */
+    const float *priority;    /* priority[i] ranks target->ents[i], higher first; NULL: by id */
+    size_t budget;            /* bytes the message may take */
+    uint8_t *out;             /* budget bytes */
+    /* Receives exactly what snap_decode will produce (at most target->count entities, the
+     * capacity it needs). May not alias target or baseline. */
+    Snapshot *sent;
+    uint16_t *omitted_ids; /* may be NULL: receives up to omitted_cap ids left out */
+    size_t omitted_cap;
+} SnapEncodeArgs;
+
+/* Encodes a->target as a delta against a->baseline into a->out[0..budget). Ties in priority
+ * go by id. Removals are always written. Entities that do not fit keep their baseline value
+ * (or stay absent if new) in `sent`. Returns SNAP_OK and fills report, or an error (nothing
+ * useful in out). */
+SnapError snap_encode(const SnapEncodeArgs *a, SnapEncodeReport *report);
 
 /* Reads the tick and baseline tick (0 = full snapshot) without decoding the rest. */
 SnapError snap_peek(const uint8_t *buf, size_t len, uint32_t *tick, uint32_t *baseline_tick);

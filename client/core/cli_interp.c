@@ -114,10 +114,10 @@ static void view_from(const SnapEntity *e, CliEntityView *v)
     v->flags = e->flags;
     v->owner = e->owner;
     v->score = e->score;
-    v->x = (float)e->x / 8.0f;
-    v->y = (float)e->y / 8.0f;
-    v->vx = (float)e->vx / 8.0f;
-    v->vy = (float)e->vy / 8.0f;
+    v->x = q_pos_units(e->x);
+    v->y = q_pos_units(e->y);
+    v->vx = q_vel_units(e->vx);
+    v->vy = q_vel_units(e->vy);
     v->aim = aim_radians(e->aim);
 }
 
@@ -133,14 +133,15 @@ static void lerp_view(const SnapEntity *a, const SnapEntity *b, double alpha, do
                       CliEntityView *v)
 {
     view_from(a, v);
-    double dx = ((double)b->x - a->x) / 8.0, dy = ((double)b->y - a->y) / 8.0;
+    const double pos_unit = Q_POS_PER_UNIT, vel_unit = Q_VEL_PER_UNIT;
+    double dx = ((double)b->x - a->x) / pos_unit, dy = ((double)b->y - a->y) / pos_unit;
     bool alive_same = (a->flags & SNAP_FLAG_ALIVE) == (b->flags & SNAP_FLAG_ALIVE);
     if (!alive_same || sqrt(dx * dx + dy * dy) > plausible_units(a->type, gap))
         return; /* a jump: keep showing a until the render tick reaches b */
-    v->x = (float)(a->x / 8.0 + dx * alpha);
-    v->y = (float)(a->y / 8.0 + dy * alpha);
-    v->vx = (float)((a->vx + (b->vx - a->vx) * alpha) / 8.0);
-    v->vy = (float)((a->vy + (b->vy - a->vy) * alpha) / 8.0);
+    v->x = (float)(a->x / pos_unit + dx * alpha);
+    v->y = (float)(a->y / pos_unit + dy * alpha);
+    v->vx = (float)((a->vx + (b->vx - a->vx) * alpha) / vel_unit);
+    v->vy = (float)((a->vy + (b->vy - a->vy) * alpha) / vel_unit);
     /* The short way round: a difference in [-512, 512) steps. */
     int half = AIM10_STEPS / 2;
     double da = (double)(((int)b->aim - (int)a->aim + half + AIM10_STEPS) % AIM10_STEPS - half);

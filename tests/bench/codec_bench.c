@@ -171,8 +171,10 @@ static bool run_scenario(Bench *b, Scenario sc, unsigned players, unsigned ticks
         stat_add(&res->shots, shots);
 
         uint64_t t0 = now_ns();
-        SnapError err =
-            snap_encode(&cur, NULL, NULL, sizeof b->buf, b->buf, &scratch, &rep, NULL, 0);
+        SnapError err = snap_encode(
+            &(SnapEncodeArgs){
+                .target = &cur, .budget = sizeof b->buf, .out = b->buf, .sent = &scratch},
+            &rep);
         uint64_t t1 = now_ns();
         if (err != SNAP_OK) {
             fprintf(stderr, "arena-codec-bench: full encode: %s\n", snap_error_str(err));
@@ -186,7 +188,12 @@ static bool run_scenario(Bench *b, Scenario sc, unsigned players, unsigned ticks
         Snapshot *sent = &b->ring[captures % RING];
         const Snapshot *base = captures >= RING - 1 ? &b->ring[(captures + 1) % RING] : NULL;
         t0 = now_ns();
-        err = snap_encode(&cur, base, NULL, sizeof b->buf, b->buf, sent, &rep, NULL, 0);
+        err = snap_encode(&(SnapEncodeArgs){.target = &cur,
+                                            .baseline = base,
+                                            .budget = sizeof b->buf,
+                                            .out = b->buf,
+                                            .sent = sent},
+                          &rep);
         t1 = now_ns();
         if (err != SNAP_OK) {
             fprintf(stderr, "arena-codec-bench: delta encode: %s\n", snap_error_str(err));

@@ -114,7 +114,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Snapshot sent;
     snap_init(&sent, sent_mem, MAXE);
     SnapEncodeReport rep;
-    CHECK(snap_encode(&out, eb, NULL, sizeof again, again, &sent, &rep, NULL, 0) == SNAP_OK);
+    CHECK(snap_encode(&(SnapEncodeArgs){.target = &out,
+                                        .baseline = eb,
+                                        .budget = sizeof again,
+                                        .out = again,
+                                        .sent = &sent},
+                      &rep) == SNAP_OK);
     CHECK(rep.bytes == size && memcmp(again, data, size) == 0);
     CHECK(snap_equal(&sent, &out));
 
@@ -123,7 +128,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Snapshot sent2, again_snap;
     snap_init(&sent2, sent2_mem, MAXE);
     snap_init(&again_snap, again_mem, MAXE);
-    err = snap_encode(&out, eb, (const float *)NULL, budget, small, &sent2, &rep, NULL, 0);
+    err = snap_encode(
+        &(SnapEncodeArgs){
+            .target = &out, .baseline = eb, .budget = budget, .out = small, .sent = &sent2},
+        &rep);
     if (err == SNAP_OK) {
         CHECK(rep.bytes <= budget);
         CHECK(snap_decode(small, rep.bytes, eb, &again_snap) == SNAP_OK);

@@ -871,6 +871,44 @@ static void test_real_enet(void **state)
     enet_deinitialize();
 }
 
+/* Why a walk went bad: each malformation has its EwError. Datagrams without a checksum: the
+ * 2-byte peer id, then commands. */
+static EwError walk_error(const uint8_t *d, size_t len)
+{
+    EwHeader h;
+    assert_true(ew_read_header(d, len, false, &h));
+    EwWalk w;
+    ew_walk_init(&w, d, len, &h);
+    assert_int_equal(w.error, EW_OK);
+    EwCommand c;
+    EwStatus st;
+    while ((st = ew_walk_next(&w, &c)) == EW_COMMAND)
+        ;
+    assert_int_equal(st == EW_BAD, w.error != EW_OK);
+    return w.error;
+}
+
+static void test_walk_errors(void **state)
+{
+    (void)state;
+    const uint8_t ping[] = {0, 0, EW_CMD_PING, 0xFF, 0, 1};
+    assert_int_equal(walk_error(ping, sizeof ping), EW_OK);
+    const uint8_t cut[] = {0, 0, EW_CMD_PING, 0xFF, 0};
+    assert_int_equal(walk_error(cut, sizeof cut), EW_ERR_CUT);
+    const uint8_t unknown[] = {0, 0, 0, 0xFF, 0, 1};
+    assert_int_equal(walk_error(unknown, sizeof unknown), EW_ERR_UNKNOWN);
+    /* SEND_UNRELIABLE announcing 100 payload bytes, with none. */
+    const uint8_t payload[] = {0, 0, EW_CMD_SEND_UNRELIABLE, 0, 0, 1, 0, 1, 0, 100};
+    assert_int_equal(walk_error(payload, sizeof payload), EW_ERR_PAYLOAD);
+    uint8_t many[2 + 4 * (EW_MAX_COMMANDS + 1)] = {0};
+    for (unsigned i = 0; i <= EW_MAX_COMMANDS; i++)
+        many[2 + 4 * i] = EW_CMD_PING;
+    assert_int_equal(walk_error(many, sizeof many), EW_ERR_TOO_MANY);
+    assert_int_equal(walk_error(many, sizeof many - 4), EW_OK);
+    for (int e = EW_OK; e <= EW_ERR_PAYLOAD; e++)
+        assert_string_not_equal(ew_error_str((EwError)e), "unknown error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -884,6 +922,7 @@ int main(void)
         cmocka_unit_test(test_command_count_limit),
         cmocka_unit_test(test_header_flags),
         cmocka_unit_test(test_real_enet),
+        cmocka_unit_test(test_walk_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -395,6 +395,34 @@ static void test_error_struct_optional(void **state)
     assert_true(load_exact(&g_map, k_small, strlen(k_small), NULL));
 }
 
+/* Each kind of problem has its code (for programs), beside the position and message. */
+static void test_error_codes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        MapErrorCode code;
+    } cases[] = {
+        {"arena-map 1\nname = \x01\n", MAP_ERR_TEXT},
+        {"arena-map 9\nname = v\n", MAP_ERR_HEADER},
+        {"arena-map 1\nname = \ngrid\n", MAP_ERR_DECL},
+        {"arena-map 1\nname = c\ngrid\n#####\n#S.%#\n#####\nend\n", MAP_ERR_GRID},
+        {"arena-map 1\nname = n\ngrid\n#####\n#...#\n#####\nend\n", MAP_ERR_SPAWN},
+        {"arena-map 1\nname = e\ngrid\n#####\n#S..#\n#####\n", MAP_ERR_LAYOUT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        MapError err;
+        assert_false(load_exact(&g_map, cases[i].text, strlen(cases[i].text), &err));
+        assert_int_equal(err.code, cases[i].code);
+        assert_string_not_equal(map_error_str(err.code), "unknown error");
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(map_error_str(cases[i].code), map_error_str(cases[j].code));
+    }
+    MapError err;
+    assert_true(load_exact(&g_map, k_small, strlen(k_small), &err));
+    assert_int_equal(err.code, MAP_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -414,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_nul_and_invalid_utf8),
         cmocka_unit_test(test_checksum_tracks_every_byte),
         cmocka_unit_test(test_error_struct_optional),
+        cmocka_unit_test(test_error_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

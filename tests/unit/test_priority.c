@@ -71,8 +71,15 @@ static void test_crowd_nobody_starves_and_near_goes_first(void **state)
         prio_accumulate(acc, &target, vx, vy, prio);
         Snapshot *sent = &views[snap % 2];
         SnapEncodeReport rep;
-        assert_int_equal(snap_encode(&target, baseline, prio, BUDGET, out, sent, &rep, omitted,
-                                     PROTO_MAX_ENTITIES),
+        assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &target,
+                                                       .baseline = baseline,
+                                                       .priority = prio,
+                                                       .budget = BUDGET,
+                                                       .out = out,
+                                                       .sent = sent,
+                                                       .omitted_ids = omitted,
+                                                       .omitted_cap = PROTO_MAX_ENTITIES},
+                                     &rep),
                          SNAP_OK);
         assert_true(rep.bytes <= BUDGET);
         prio_after_send(acc, &target, omitted, rep.omitted);

@@ -338,7 +338,10 @@ static size_t round_trip(const Snapshot *target, const Snapshot *base)
     snap_new(&sent, MAXE);
     snap_new(&out, MAXE);
     SnapEncodeReport rep;
-    SnapError err = snap_encode(target, base, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0);
+    SnapError err = snap_encode(
+        &(SnapEncodeArgs){
+            .target = target, .baseline = base, .budget = sizeof buf, .out = buf, .sent = &sent.s},
+        &rep);
     assert_int_equal(err, SNAP_OK);
     assert_int_equal(rep.omitted, 0);
     assert_true(snap_equal(&sent.s, target));
@@ -467,7 +470,12 @@ static void test_random_pairs(void **state)
         SnapEncodeReport rep;
 
         /* Large budget: exact. */
-        SnapError err = snap_encode(&target.s, bl, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0);
+        SnapError err = snap_encode(&(SnapEncodeArgs){.target = &target.s,
+                                                      .baseline = bl,
+                                                      .budget = sizeof buf,
+                                                      .out = buf,
+                                                      .sent = &sent.s},
+                                    &rep);
         assert_int_equal(err, SNAP_OK);
         assert_true(snap_equal(&sent.s, &target.s));
         assert_int_equal(snap_decode(buf, rep.bytes, bl, &out.s), SNAP_OK);
@@ -478,7 +486,13 @@ static void test_random_pairs(void **state)
         for (uint16_t i = 0; i < target.s.count; i++)
             prio[i] = (float)below(100);
         const float *pr = below(2) ? prio : NULL;
-        err = snap_encode(&target.s, bl, pr, budget, buf, &sent.s, &rep, NULL, 0);
+        err = snap_encode(&(SnapEncodeArgs){.target = &target.s,
+                                            .baseline = bl,
+                                            .priority = pr,
+                                            .budget = budget,
+                                            .out = buf,
+                                            .sent = &sent.s},
+                          &rep);
         if (err == SNAP_ERR_BUDGET) {
             budget_errors++;
             continue;
@@ -489,7 +503,12 @@ static void test_random_pairs(void **state)
         assert_int_equal(snap_decode(buf, rep.bytes, bl, &out.s), SNAP_OK);
         assert_true(snap_equal(&out.s, &sent.s));
         SnapEncodeReport rep2;
-        err = snap_encode(&sent.s, bl, NULL, sizeof buf2, buf2, &sent2.s, &rep2, NULL, 0);
+        err = snap_encode(&(SnapEncodeArgs){.target = &sent.s,
+                                            .baseline = bl,
+                                            .budget = sizeof buf2,
+                                            .out = buf2,
+                                            .sent = &sent2.s},
+                          &rep2);
         assert_int_equal(err, SNAP_OK);
         assert_int_equal(rep2.bytes, rep.bytes);
         assert_memory_equal(buf, buf2, rep.bytes);
@@ -521,7 +540,12 @@ static size_t unchanged_size(uint16_t n)
     assert_true(snap_copy(&b.s, &a.s));
     b.s.tick = 506;
     SnapEncodeReport rep;
-    assert_int_equal(snap_encode(&b.s, &a.s, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &b.s,
+                                                   .baseline = &a.s,
+                                                   .budget = sizeof buf,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_OK);
     assert_int_equal(rep.unchanged, n);
     assert_int_equal(rep.included, 0);
@@ -560,7 +584,12 @@ static void test_predicted_motion_is_cheap(void **state)
         b.s.ents[i].y = (uint16_t)(b.s.ents[i].y - 6 * 40);
     }
     SnapEncodeReport rep;
-    assert_int_equal(snap_encode(&b.s, &a.s, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &b.s,
+                                                   .baseline = &a.s,
+                                                   .budget = sizeof buf,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_OK);
     assert_int_equal(rep.included, 200);
     assert_true(rep.bytes <= 9 + 200 * 4 / 8 + 1); /* "10" + two clear change bits each */
@@ -592,7 +621,15 @@ static void test_priorities_pick_the_most_important(void **state)
     t.s.count = 100;
     /* header 50 bits + count 8 bits + k * 70 <= 1600 -> k = 22 */
     SnapEncodeReport rep;
-    assert_int_equal(snap_encode(&t.s, NULL, prio, 200, buf, &sent.s, &rep, omitted, 100), SNAP_OK);
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &t.s,
+                                                   .priority = prio,
+                                                   .budget = 200,
+                                                   .out = buf,
+                                                   .sent = &sent.s,
+                                                   .omitted_ids = omitted,
+                                                   .omitted_cap = 100},
+                                 &rep),
+                     SNAP_OK);
     assert_int_equal(rep.included, 22);
     assert_int_equal(rep.omitted, 78);
     assert_true(rep.bytes <= 200);
@@ -609,13 +646,21 @@ static void test_priorities_pick_the_most_important(void **state)
     }
 
     /* Without priorities the lowest ids go first; a NaN priority ranks last. */
-    assert_int_equal(snap_encode(&t.s, NULL, NULL, 200, buf, &sent.s, &rep, NULL, 0), SNAP_OK);
+    assert_int_equal(
+        snap_encode(&(SnapEncodeArgs){.target = &t.s, .budget = 200, .out = buf, .sent = &sent.s},
+                    &rep),
+        SNAP_OK);
     assert_int_equal(sent.s.count, 22);
     assert_int_equal(sent.s.ents[21].id, 300 + 2 * 21);
     for (uint16_t i = 0; i < 100; i++)
         prio[i] = 1.0f;
     prio[0] = NAN;
-    assert_int_equal(snap_encode(&t.s, NULL, prio, 200, buf, &sent.s, &rep, NULL, 0), SNAP_OK);
+    assert_int_equal(
+        snap_encode(
+            &(SnapEncodeArgs){
+                .target = &t.s, .priority = prio, .budget = 200, .out = buf, .sent = &sent.s},
+            &rep),
+        SNAP_OK);
     assert_null(snap_find(&sent.s, 300));
     assert_non_null(snap_find(&sent.s, 302));
     snap_free(&t);
@@ -648,7 +693,14 @@ static void test_budget_delta_keeps_baseline_values(void **state)
     }
     SnapEncodeReport rep;
     const size_t budget = 90;
-    assert_int_equal(snap_encode(&b.s, &a.s, prio, budget, buf, &sent.s, &rep, NULL, 0), SNAP_OK);
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &b.s,
+                                                   .baseline = &a.s,
+                                                   .priority = prio,
+                                                   .budget = budget,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
+                     SNAP_OK);
     assert_true(rep.bytes <= budget);
     assert_int_equal(rep.removed, 100);
     assert_true(rep.included > 0 && rep.omitted > 0);
@@ -670,9 +722,21 @@ static void test_budget_delta_keeps_baseline_values(void **state)
     assert_true(worst_in >= best_out);
 
     /* Too small for even the header and the removals. */
-    assert_int_equal(snap_encode(&b.s, &a.s, prio, 20, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &b.s,
+                                                   .baseline = &a.s,
+                                                   .priority = prio,
+                                                   .budget = 20,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_ERR_BUDGET);
-    assert_int_equal(snap_encode(&b.s, &a.s, prio, 4, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &b.s,
+                                                   .baseline = &a.s,
+                                                   .priority = prio,
+                                                   .budget = 4,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_ERR_BUDGET);
     snap_free(&a);
     snap_free(&b);
@@ -696,26 +760,52 @@ static void test_encoder_rejects_bad_input(void **state)
     a.s.count = 2;
     assert_true(snap_copy(&b.s, &a.s));
     b.s.tick = 10; /* baseline must be older */
-    assert_int_equal(snap_encode(&a.s, &b.s, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &a.s,
+                                                   .baseline = &b.s,
+                                                   .budget = sizeof buf,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_ERR_INVALID);
     b.s.tick = 8;
     a.s.input_ack = 11; /* acknowledging an input from the future */
-    assert_int_equal(snap_encode(&a.s, &b.s, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &a.s,
+                                                   .baseline = &b.s,
+                                                   .budget = sizeof buf,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_ERR_INVALID);
     a.s.input_ack = 10;
     a.s.ents[1].id = 1;
-    assert_int_equal(snap_encode(&a.s, NULL, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
-                     SNAP_ERR_INVALID);
+    assert_int_equal(
+        snap_encode(
+            &(SnapEncodeArgs){.target = &a.s, .budget = sizeof buf, .out = buf, .sent = &sent.s},
+            &rep),
+        SNAP_ERR_INVALID);
     a.s.ents[1].id = 2;
     b.s.ents[0].type = 3;
-    assert_int_equal(snap_encode(&a.s, &b.s, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &a.s,
+                                                   .baseline = &b.s,
+                                                   .budget = sizeof buf,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
                      SNAP_ERR_INVALID);
-    assert_int_equal(snap_encode(&a.s, NULL, NULL, sizeof buf, buf, &tiny.s, &rep, NULL, 0),
-                     SNAP_ERR_CAPACITY);
-    assert_int_equal(snap_encode(&a.s, NULL, NULL, 3, buf, &sent.s, &rep, NULL, 0),
-                     SNAP_ERR_BUDGET);
-    assert_int_equal(snap_encode(&a.s, NULL, NULL, sizeof buf, buf, &sent.s, &rep, NULL, 0),
-                     SNAP_OK);
+    assert_int_equal(
+        snap_encode(
+            &(SnapEncodeArgs){.target = &a.s, .budget = sizeof buf, .out = buf, .sent = &tiny.s},
+            &rep),
+        SNAP_ERR_CAPACITY);
+    assert_int_equal(
+        snap_encode(&(SnapEncodeArgs){.target = &a.s, .budget = 3, .out = buf, .sent = &sent.s},
+                    &rep),
+        SNAP_ERR_BUDGET);
+    assert_int_equal(
+        snap_encode(
+            &(SnapEncodeArgs){.target = &a.s, .budget = sizeof buf, .out = buf, .sent = &sent.s},
+            &rep),
+        SNAP_OK);
     snap_free(&a);
     snap_free(&b);
     snap_free(&sent);
@@ -929,8 +1019,13 @@ static void build_corpus(void)
         corpus[i].base = i % 5 == 0 ? -1 : i;
         SnapEncodeReport rep;
         size_t budget = i % 3 == 0 ? 150 + below(200) : sizeof corpus[i].bytes;
-        SnapError err = snap_encode(&target.s, corpus[i].base < 0 ? NULL : &bases[i].s, NULL,
-                                    budget, corpus[i].bytes, &sent.s, &rep, NULL, 0);
+        SnapError err =
+            snap_encode(&(SnapEncodeArgs){.target = &target.s,
+                                          .baseline = corpus[i].base < 0 ? NULL : &bases[i].s,
+                                          .budget = budget,
+                                          .out = corpus[i].bytes,
+                                          .sent = &sent.s},
+                        &rep);
         assert_int_equal(err, SNAP_OK);
         corpus[i].len = rep.bytes;
     }
@@ -1033,8 +1128,13 @@ static void test_mutations(void **state)
             assert_int_equal(snap_peek(p, len, &t, &bt), SNAP_OK);
             SnapEncodeReport rep;
             const Snapshot *eb = bt ? b : NULL;
-            assert_int_equal(
-                snap_encode(&out, eb, NULL, sizeof again, again, &sent.s, &rep, NULL, 0), SNAP_OK);
+            assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &out,
+                                                           .baseline = eb,
+                                                           .budget = sizeof again,
+                                                           .out = again,
+                                                           .sent = &sent.s},
+                                         &rep),
+                             SNAP_OK);
             assert_int_equal(rep.bytes, len);
             assert_memory_equal(again, p, len);
         } else {
@@ -1212,6 +1312,104 @@ static void test_capture_full_world(void **state)
     snap_free(&s);
 }
 
+/* Golden bytes: a full snapshot and a delta (changed, unchanged, predicted, removed and added
+ * entities, self block against the baseline's), as the hand-written codec wrote them before
+ * the field table replaced it (issue 9). Any change to the wire format fails here. */
+static void test_golden_bytes(void **state)
+{
+    (void)state;
+    static const uint8_t full[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x03, 0x0E, 0x00, 0xAA, 0x06,
+                                   0xDB, 0xC6, 0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00, 0x28, 0x01,
+                                   0x20, 0x36, 0x20, 0x37, 0x90, 0xA1, 0xDF, 0x3F, 0x49, 0x80, 0x0C,
+                                   0x20, 0x03, 0x50, 0x00, 0x81, 0x42, 0xD4, 0x0D, 0x1C, 0x0C, 0xB5,
+                                   0x00, 0x02, 0xAC, 0x00, 0xE8, 0x03, 0x01, 0x84, 0xFF, 0xB9, 0x69,
+                                   0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
+    static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x03, 0x4E, 0xE1,
+                                    0x4E, 0xF0, 0x01, 0x11, 0x04, 0xD0, 0x48, 0xFF, 0x10,
+                                    0x8B, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F, 0x37,
+                                    0x6D, 0xAA, 0x0F, 0x04, 0x10, 0xC1, 0x00, 0x56, 0x00};
+    Snap b, t, sent, out;
+    snap_new(&b, 8);
+    snap_new(&t, 8);
+    snap_new(&sent, 8);
+    snap_new(&out, 8);
+    b.s.tick = 100;
+    b.s.input_ack = 98;
+    b.s.has_self = true;
+    b.s.self_id = 3;
+    b.s.self = (SnapSelf){.x = 5000,
+                          .y = 7000,
+                          .vx = 300,
+                          .vy = -40,
+                          .aim = 1234,
+                          .score = 7,
+                          .flags = SNAP_FLAG_ALIVE,
+                          .cooldown = 4};
+    b.s.ents[0] = (SnapEntity){.id = 1,
+                               .type = SNAP_ENT_PLAYER,
+                               .flags = SNAP_FLAG_ALIVE,
+                               .x = 800,
+                               .y = 900,
+                               .vx = 10,
+                               .vy = -3,
+                               .aim = 500,
+                               .score = 2};
+    b.s.ents[1] = (SnapEntity){
+        .id = 2, .type = SNAP_ENT_PLAYER, .flags = SNAP_FLAG_ALIVE, .x = 1600, .y = 400, .aim = 20};
+    b.s.ents[2] =
+        (SnapEntity){.id = 40, .type = SNAP_ENT_SHOT, .x = 3000, .y = 3100, .vx = 90, .owner = 1};
+    b.s.ents[3] = (SnapEntity){
+        .id = 41, .type = SNAP_ENT_SHOT, .x = 100, .y = 200, .vx = -90, .vy = 20, .owner = 2};
+    b.s.count = 4;
+    assert_true(snap_copy(&t.s, &b.s));
+    t.s.tick = 106;
+    t.s.input_ack = 105;
+    t.s.self.x += 1800;
+    t.s.self.vx = 310;
+    t.s.self.score = 8;
+    t.s.self.cooldown = 0;
+    t.s.ents[0].x = 866; /* changed: position off the prediction, velocity, aim */
+    t.s.ents[0].y = 882;
+    t.s.ents[0].vx = 12;
+    t.s.ents[0].aim = 510;
+    t.s.ents[2].x = 3540; /* a shot exactly as predicted; entity 2 unchanged; 41 removed */
+    t.s.ents[3] = (SnapEntity){.id = 43,
+                               .type = SNAP_ENT_PLAYER,
+                               .x = 4000,
+                               .y = 4100,
+                               .aim = 1023,
+                               .score = 300,
+                               .flags = SNAP_FLAG_ALIVE | SNAP_FLAG_FIRED};
+    t.s.ents[4] =
+        (SnapEntity){.id = 44, .type = SNAP_ENT_SHOT, .x = 4010, .y = 4100, .vx = 96, .owner = 43};
+    t.s.count = 5;
+
+    const struct {
+        const Snapshot *base;
+        const uint8_t *bytes;
+        size_t len;
+    } cases[] = {{NULL, full, sizeof full}, {&b.s, delta, sizeof delta}};
+    for (size_t k = 0; k < 2; k++) {
+        uint8_t buf[256];
+        SnapEncodeReport rep;
+        assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &t.s,
+                                                       .baseline = cases[k].base,
+                                                       .budget = sizeof buf,
+                                                       .out = buf,
+                                                       .sent = &sent.s},
+                                     &rep),
+                         SNAP_OK);
+        assert_int_equal(rep.bytes, cases[k].len);
+        assert_memory_equal(buf, cases[k].bytes, cases[k].len);
+        assert_int_equal(snap_decode(cases[k].bytes, cases[k].len, cases[k].base, &out.s), SNAP_OK);
+        assert_true(snap_equal(&out.s, &t.s));
+    }
+    snap_free(&b);
+    snap_free(&t);
+    snap_free(&sent);
+    snap_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1225,6 +1423,7 @@ int main(void)
         cmocka_unit_test(test_budget_delta_keeps_baseline_values),
         cmocka_unit_test(test_encoder_rejects_bad_input),
         cmocka_unit_test(test_decoder_rejects),
+        cmocka_unit_test(test_golden_bytes),
         cmocka_unit_test(test_truncated_prefixes_fail),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_capture_world),

@@ -1,0 +1,100 @@
+/* snap_internal.h — what the snapshot codec's files share; not part of the public API.
+ *
+ * The codec is split by concern: snapshot.c (the model: validity, equality, lookup, errors),
+ * snap_codes.c (the small bit codes: zigzag, bucketed residuals, g3), snap_fields.c (the entity
+ * field table and the one loop each way that it drives), snap_header.c (header and self block),
+ * snap_encode.c and snap_decode.c. Everything here is pure and never allocates. */
+#ifndef ARENA_SNAP_INTERNAL_H
+#define ARENA_SNAP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bitstream.h"
+#include "quant.h"
+#include "snapshot.h"
+
+enum {
+    SNAP_TICK_BITS = 32,
+    SNAP_TYPE_BITS = 8, /* the message type byte */
+    SNAP_ID_BITS = PROTO_ENTITY_ID_BITS,
+    SNAP_SELF_AIM_BITS = Q_AIM12_BITS, /* the simulation's own angle precision */
+    SNAP_BYTE_BITS = 8,
+    SNAP_SCORE_MAX = 65535,
+    /* Valid SNAP_FLAG_* values: every combination of the defined bits, nothing else. */
+    SNAP_FLAGS_MAX = SNAP_FLAG_ALIVE | SNAP_FLAG_FIRED,
+    /* Score and count codes: groups of 3 value bits, least significant first, each followed by
+     * a "more" bit. A score (<= 65535), a zigzagged score difference (<= 131070) or an entity
+     * count (<= 1024) needs <= 6 groups. */
+    SNAP_G3_BITS = 3,
+    SNAP_G3_MAX_GROUPS = 6,
+    SNAP_MAX_FIELD_ROWS = 16, /* bits of a change mask as the encoder stores it */
+};
+_Static_assert(SNAP_FLAGS_MAX < (1 << SNAP_FLAG_BITS), "flags fit their wire field");
+_Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > 2u * SNAP_SCORE_MAX,
+               "g3 holds a zigzagged score difference");
+_Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > PROTO_MAX_ENTITIES,
+               "g3 holds an entity count");
+_Static_assert(PROTO_MAX_ENTITIES <= (1 << SNAP_ID_BITS), "entity ids fit their wire field");
+
+/* ---- small codes (snap_codes.c) --------------------------------------------------------- */
+
+uint32_t snap_zz32(int32_t v);
+int32_t snap_unzz32(uint32_t z);
+int32_t snap_as_i32(uint32_t u);
+
+/* Position residual code: value against a prediction; the last bucket holds the raw value. */
+unsigned snap_pos_code_bits(int64_t residual);
+void snap_pos_code_write(BsWriter *w, uint16_t value, int64_t predicted);
+SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value);
+
+/* Velocity difference code: |d| <= 2 * Q_VEL_MAX. */
+unsigned snap_vel_code_bits(int32_t d);
+void snap_vel_code_write(BsWriter *w, int32_t d);
+SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value);
+
+unsigned snap_g3_bits(uint32_t v);
+void snap_g3_write(BsWriter *w, uint32_t v);
+SnapError snap_g3_read(BsReader *r, uint32_t *out); /* minimal encodings only */
+
+/* ---- entity fields (snap_fields.c) -------------------------------------------------------- */
+
+/* The cheapest possible added entity in bits: a 1-bit id code and the body of the type with
+ * the fewest bits. Bounds the added count before the decoder loops over it. */
+unsigned snap_min_added_bits(void);
+
+bool snap_ent_valid(const SnapEntity *e);
+/* Entity i of s is valid and its id follows the previous one's. */
+bool snap_ent_ok_at(const Snapshot *s, uint16_t i);
+bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b);
+/* An id whose type, or another field with no change bit (a shot's owner), differs from the
+ * baseline's is a new entity: removed in the baseline walk and added again. */
+bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e);
+
+/* A changed entity against its baseline entity b, dt ticks later: its change mask (bit i for
+ * field row i; a position changes when it differs from the prediction), and the size and bits
+ * of the change bits and values (without the 2-bit "10" walk code) for that mask. */
+unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt);
+unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                                unsigned mask);
+void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                             unsigned mask);
+SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, SnapEntity *e);
+
+/* An added entity after its id code: the type and every field the type carries. */
+unsigned snap_added_body_bits(const SnapEntity *e);
+void snap_added_body_write(BsWriter *w, const SnapEntity *e);
+SnapError snap_added_body_read(BsReader *r, uint16_t id, SnapEntity *e);
+
+/* ---- header and self block (snap_header.c) ------------------------------------------------ */
+
+/* Everything but the entities follows the model's rules. */
+bool snap_header_valid(const Snapshot *s);
+void snap_header_write(BsWriter *w, const Snapshot *t, const Snapshot *base);
+/* Message type, tick and baseline distance dt (0: full). */
+SnapError snap_header_read_ticks(BsReader *r, uint32_t *tick, uint32_t *dt);
+/* The rest of the header after the ticks: input ack and self block, into out. base is the
+ * baseline (NULL for a full snapshot), already checked to be of tick - dt. */
+SnapError snap_header_read_rest(BsReader *r, const Snapshot *base, uint32_t dt, Snapshot *out);
+
+#endif
