@@ -78,8 +78,15 @@ static void send_snapshot(Server *s, unsigned slot)
     uint8_t buf[PROTO_MAX_DATAGRAM];
     SnapEncodeReport rep;
     uint16_t omitted[PROTO_MAX_ENTITIES];
-    SnapError err = snap_encode(target, baseline, s->scratch_prio, SRV_SNAP_BUDGET, buf, &sent,
-                                &rep, omitted, PROTO_MAX_ENTITIES);
+    SnapEncodeArgs args = {.target = target,
+                           .baseline = baseline,
+                           .priority = s->scratch_prio,
+                           .budget = SRV_SNAP_BUDGET,
+                           .out = buf,
+                           .sent = &sent,
+                           .omitted_ids = omitted,
+                           .omitted_cap = PROTO_MAX_ENTITIES};
+    SnapError err = snap_encode(&args, &rep);
     if (err != SNAP_OK) {
         drop_note(&s->stats.drops, s->log, DROP_SNAPSHOT_ENCODE, s->now_ms,
                   "snapshot for slot %u not encoded: %s", slot, snap_error_str(err));
