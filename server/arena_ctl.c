@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ctl_cmd.h"
+#include "mono_clock.h"
 
 #ifndef ARENA_VERSION
 #define ARENA_VERSION "0.0.0"
@@ -44,19 +45,12 @@ static void usage(FILE *out)
                  "3 no server answers on the socket.\n");
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Prints answer lines until OK/ERR; returns the exit status. */
 static int read_answer(int fd)
 {
     char buf[65536];
     size_t len = 0;
-    uint64_t deadline = now_ms() + ANSWER_TIMEOUT_MS;
+    uint64_t deadline = mono_now_ms() + ANSWER_TIMEOUT_MS;
     for (;;) {
         char *nl;
         while ((nl = memchr(buf, '\n', len)) != NULL) {
@@ -79,7 +73,7 @@ static int read_answer(int fd)
             fprintf(stderr, "arena-ctl: answer line too long\n");
             return EXIT_ERR;
         }
-        uint64_t t = now_ms();
+        uint64_t t = mono_now_ms();
         if (t >= deadline) {
             fprintf(stderr, "arena-ctl: no answer within %d s\n", ANSWER_TIMEOUT_MS / 1000);
             return EXIT_NO_SERVER;

@@ -272,7 +272,7 @@ static unsigned kick_address(Server *s, uint32_t ip, const char *reason)
     for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++)
         if (s->conns[i].used && !s->conns[i].closing && s->conns[i].ip == ip) {
             tcp_send(s, (int)i, "BYE banned %s", reason);
-            tcp_end(s, (int)i, "kicked", PROTO_DISC_KICKED);
+            tcp_end(s, (int)i, "kicked", PROTO_DISCONNECT_KICKED);
         }
     return n;
 }

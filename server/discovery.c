@@ -1,7 +1,7 @@
 /* discovery.c — answers LAN discovery queries on UDP (default port 7778).
  *
  * Owns the discovery socket. A reply is never larger than the query that asked (the query is
- * padded to PROTO_DISC_QUERY_BYTES); queries of another protocol version get no answer; one
+ * padded to PROTO_DISCOVERY_QUERY_BYTES); queries of another protocol version get no answer; one
  * source address gets at most DISC_PER_SECOND answers per second, from a keyed table of
  * buckets that does not forget sources however many rotate (ratelimit.h); and all sources
  * together get at most DISC_BUDGET answers per 100 ms (as ioq3's SVC_RateLimit), so the server
@@ -65,15 +65,15 @@ void disc_service(Server *s, uint64_t now_ms)
     if (s->disc_fd < 0)
         return;
     for (int k = 0; k < DISC_PER_CALL; k++) {
-        uint8_t buf[PROTO_DISC_QUERY_BYTES + 1]; /* one more: longer queries are invalid */
+        uint8_t buf[PROTO_DISCOVERY_QUERY_BYTES + 1]; /* one more: longer queries are invalid */
         struct sockaddr_in from;
         socklen_t fl = sizeof from;
         ssize_t r = recvfrom(s->disc_fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
         if (r < 0)
             return;
         s->stats.disc_queries++;
-        MsgDiscQuery q;
-        if (msg_disc_query_decode(buf, (size_t)r, &q) != MSG_OK) {
+        MsgDiscoveryQuery q;
+        if (msg_discovery_query_decode(buf, (size_t)r, &q) != MSG_OK) {
             s->stats.disc_dropped++;
             log_debug(s->log, now_ms, "disc", "malformed query (%zd bytes) dropped", r);
             continue;
@@ -92,17 +92,17 @@ void disc_service(Server *s, uint64_t now_ms)
             continue;
         }
         (void)rl_take(src, now_ms, DISC_PER_SECOND, DISC_PER_SECOND);
-        MsgDiscReply rep = {.version = PROTO_VERSION,
-                            .nonce = q.nonce,
-                            .capacity = (uint16_t)s->cfg.max_players,
-                            .game_port = s->cfg.game_port,
-                            .login_port = s->cfg.login_port};
+        MsgDiscoveryReply rep = {.version = PROTO_VERSION,
+                                 .nonce = q.nonce,
+                                 .capacity = (uint16_t)s->cfg.max_players,
+                                 .game_port = s->cfg.game_port,
+                                 .login_port = s->cfg.login_port};
         for (unsigned i = 0; i < s->cfg.max_players; i++)
             rep.players += s->players[i].state != SP_FREE;
         snprintf(rep.server_name, sizeof rep.server_name, "%s", s->cfg.name);
         snprintf(rep.map_name, sizeof rep.map_name, "%s", s->map.name);
-        uint8_t out[PROTO_DISC_QUERY_BYTES];
-        size_t n = msg_disc_reply_encode(&rep, out, sizeof out, (size_t)r);
+        uint8_t out[PROTO_DISCOVERY_QUERY_BYTES];
+        size_t n = msg_discovery_reply_encode(&rep, out, sizeof out, (size_t)r);
         if (n == 0) {
             s->stats.disc_dropped++;
             continue;

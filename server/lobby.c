@@ -93,7 +93,7 @@ static bool penalize(Server *s, int ci, uint32_t points, uint64_t now_ms)
         /* The graceful close: BYE goes out, then our FIN, and what the flooder still sends is
          * read and thrown away (closing the socket with unread input would reset it and lose
          * the BYE). */
-        tcp_end(s, ci, "flood", PROTO_DISC_LOGOUT);
+        tcp_end(s, ci, "flood", PROTO_DISCONNECT_LOGOUT);
         return false;
     }
     if (c->penalty > FLOOD_MUTE && now_ms >= c->muted_until_ms) {
@@ -422,7 +422,7 @@ static void cmd_quit(Server *s, int ci, char *args, uint64_t now_ms)
     (void)args;
     (void)now_ms;
     tcp_send(s, ci, "BYE");
-    tcp_end(s, ci, "quit", PROTO_DISC_LOGOUT);
+    tcp_end(s, ci, "quit", PROTO_DISCONNECT_LOGOUT);
 }
 
 static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms);

@@ -57,15 +57,3 @@ void log_debug(Log *log, uint64_t now_ms, const char *subsys, const char *fmt, .
     vline(log, subsys, fmt, ap);
     va_end(ap);
 }
-
-uint64_t clock_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-uint64_t clock_now_ms(void)
-{
-    return clock_now_us() / 1000u;
-}

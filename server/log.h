@@ -24,8 +24,4 @@ void log_info(Log *log, const char *subsys, const char *fmt, ...)
 void log_debug(Log *log, uint64_t now_ms, const char *subsys, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Monotonic clock. */
-uint64_t clock_now_ms(void);
-uint64_t clock_now_us(void);
-
 #endif

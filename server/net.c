@@ -81,7 +81,7 @@ void net_close(Server *s)
         for (size_t i = 0; i < s->host->peerCount; i++) {
             ENetPeer *peer = &s->host->peers[i];
             if (peer->state != ENET_PEER_STATE_DISCONNECTED)
-                enet_peer_disconnect_now(peer, PROTO_DISC_SHUTDOWN);
+                enet_peer_disconnect_now(peer, PROTO_DISCONNECT_SHUTDOWN);
         }
         enet_host_flush(s->host);
         enet_host_destroy(s->host);

@@ -19,6 +19,7 @@
 #include "enet_alloc.h"
 #include "msg.h"
 #include "server.h"
+#include "mono_clock.h"
 
 enum {
     WARMUP_TICKS = 5 * PROTO_TICK_HZ, /* allocations in ticks after this are counted */
@@ -129,7 +130,7 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->stop = stop;
     s->tcp_fd = -1;
     s->disc_fd = -1;
-    s->now_ms = clock_now_ms();
+    s->now_ms = mono_now_ms();
     s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
     rl_table_init(&s->disc_sources);
     if (sodium_init() < 0) {
@@ -209,11 +210,11 @@ static void run_ticks(Server *s, const SchedPlan *plan)
     uint32_t total = plan->fast_forward + plan->run;
     for (uint32_t i = 0; i < total; i++) {
         s->fast_forward = i < plan->fast_forward;
-        uint64_t t0 = clock_now_us();
+        uint64_t t0 = mono_now_us();
         enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
         tick_run(s);
         enet_alloc_set_in_tick(false, false);
-        uint32_t dt = (uint32_t)(clock_now_us() - t0);
+        uint32_t dt = (uint32_t)(mono_now_us() - t0);
         stats_hist_add(&s->stats.tick_us, dt);
         stats_hist_add(&s->stats.window_us, dt);
         if (dt > period_us && !s->fast_forward)
@@ -306,30 +307,30 @@ void srv_shutdown(Server *s)
 {
     log_info(s->log, "server", "stopping: telling %u players", s->players_now);
     tcp_close_all(s, "server shutting down");
-    session_release_all(s, PROTO_DISC_SHUTDOWN);
+    session_release_all(s, PROTO_DISCONNECT_SHUTDOWN);
     enet_host_flush(s->host);
 }
 
 int srv_run(Server *s)
 {
-    srv_begin(s, clock_now_us());
+    srv_begin(s, mono_now_us());
     log_info(s->log, "server", "'%s' playing '%s': TCP %s:%u, UDP %s:%u, discovery UDP %u",
              s->cfg.name, s->map.name, s->cfg.bind, s->cfg.login_port, s->cfg.bind,
              s->cfg.game_port, s->cfg.discovery_port);
     while (!*s->stop) {
-        int wait_ms = srv_wait_ms(s, clock_now_us());
+        int wait_ms = srv_wait_ms(s, mono_now_us());
         unsigned n = srv_poll_set(s);
         if (poll(s->pfds, n, wait_ms) < 0 && errno != EINTR) {
             log_info(s->log, "server", "poll: %s", strerror(errno));
             break;
         }
-        srv_iterate(s, n, clock_now_us()); /* the clock, read once per iteration */
+        srv_iterate(s, n, mono_now_us()); /* the clock, read once per iteration */
     }
     srv_shutdown(s);
     /* Give ENet a moment to deliver the disconnects. */
-    uint64_t until = clock_now_ms() + SHUTDOWN_LINGER_MS;
+    uint64_t until = mono_now_ms() + SHUTDOWN_LINGER_MS;
     ENetEvent ev;
-    while (clock_now_ms() < until && enet_host_service(s->host, &ev, 10) >= 0) {
+    while (mono_now_ms() < until && enet_host_service(s->host, &ev, 10) >= 0) {
         if (ev.type == ENET_EVENT_TYPE_RECEIVE)
             enet_packet_destroy(ev.packet);
     }

@@ -250,7 +250,7 @@ void net_count_traffic(Server *s);
 void session_release(Server *s, unsigned slot, const char *leave_reason, const char *bye,
                      ProtoDisconnect disc);
 /* The operator removes a player (kick, ban): `BYE kicked <reason>`, LEAVE ... kicked, ENet
- * disconnect PROTO_DISC_KICKED. */
+ * disconnect PROTO_DISCONNECT_KICKED. */
 void session_kick(Server *s, unsigned slot, const char *reason);
 /* tcp_handler.ended: a logged-in player's connection ended (LEAVE with leave_reason). */
 void session_conn_ended(Server *s, unsigned slot, const char *leave_reason, ProtoDisconnect disc);

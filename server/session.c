@@ -73,7 +73,7 @@ void session_kick(Server *s, unsigned slot, const char *reason)
 {
     char bye[SRV_OUT_LINE_MAX];
     snprintf(bye, sizeof bye, "kicked %s", reason);
-    session_release(s, slot, "kicked", bye, PROTO_DISC_KICKED);
+    session_release(s, slot, "kicked", bye, PROTO_DISCONNECT_KICKED);
 }
 
 void session_release_all(Server *s, ProtoDisconnect disc)
@@ -172,19 +172,19 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
         drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms, "peer %u: malformed BIND",
                   (unsigned)peer->incomingPeerID);
         s->stats.bind_failures++;
-        enet_peer_disconnect(peer, PROTO_DISC_PROTOCOL);
+        enet_peer_disconnect(peer, PROTO_DISCONNECT_PROTOCOL);
         return;
     }
     if (b.version != PROTO_VERSION) {
         s->stats.bind_failures++;
-        enet_peer_disconnect(peer, PROTO_DISC_VERSION);
+        enet_peer_disconnect(peer, PROTO_DISCONNECT_VERSION);
         return;
     }
     int found = bind_slot(s, peer, &b, now_ms);
     if (found < 0) {
         s->stats.bind_failures++;
         log_debug(s->log, now_ms, "game", "peer %u: bad token", (unsigned)peer->incomingPeerID);
-        enet_peer_disconnect(peer, PROTO_DISC_BAD_TOKEN);
+        enet_peer_disconnect(peer, PROTO_DISCONNECT_BAD_TOKEN);
         return;
     }
     unsigned slot = (unsigned)found;
@@ -261,7 +261,7 @@ static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
         drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
                   "peer %u: message type %d before BIND", (unsigned)ev->peer->incomingPeerID, type);
         s->stats.bind_failures++;
-        enet_peer_disconnect(ev->peer, PROTO_DISC_PROTOCOL);
+        enet_peer_disconnect(ev->peer, PROTO_DISCONNECT_PROTOCOL);
     } else if (type == PROTO_MSG_INPUT) {
         handle_input(s, (unsigned)slot, data, len, now_ms);
     } else {
@@ -298,7 +298,7 @@ static void on_disconnect(Server *s, ENetPeer *peer)
         SrvPlayer *p = &s->players[slot];
         p->peer = NULL; /* gone already: nothing to disconnect */
         log_info(s->log, "game", "'%s' lost (slot %d)", p->name, slot);
-        session_release(s, (unsigned)slot, "timeout", "timeout", PROTO_DISC_NONE);
+        session_release(s, (unsigned)slot, "timeout", "timeout", PROTO_DISCONNECT_NONE);
     }
 }
 
@@ -337,7 +337,7 @@ void session_housekeeping(Server *s, uint64_t now_ms)
         if (peer->state == ENET_PEER_STATE_CONNECTED && net_peer_slot(peer) < 0 &&
             now_ms - s->peers[i].connected_ms > s->cfg.bind_timeout_ms) {
             s->stats.bind_failures++;
-            enet_peer_disconnect_now(peer, PROTO_DISC_BIND_TIMEOUT);
+            enet_peer_disconnect_now(peer, PROTO_DISCONNECT_BIND_TIMEOUT);
         }
     }
     for (unsigned i = 0; i < s->cfg.max_players; i++) {

@@ -188,7 +188,7 @@ void tcp_kill(Server *s, int ci, const char *why)
     SrvConn *c = &s->conns[ci];
     drop_note(&s->stats.drops, s->log, DROP_TCP_KILLED, s->now_ms, "%s: dropped (%s)", c->addr,
               why);
-    tcp_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
+    tcp_end(s, ci, "disconnected", PROTO_DISCONNECT_LOGOUT);
     conn_free(s, ci);
 }
 
@@ -406,7 +406,7 @@ static void conn_read(Server *s, int ci, uint64_t now_ms)
     ssize_t r = recv(c->fd, c->in, want, 0);
     if (r < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            tcp_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
+            tcp_end(s, ci, "disconnected", PROTO_DISCONNECT_LOGOUT);
             conn_free(s, ci);
         }
         return;
@@ -426,7 +426,7 @@ static void conn_after_input(Server *s, int ci)
 {
     SrvConn *c = &s->conns[ci];
     if (c->used && !c->closing && c->eof && c->in_off == c->in_len)
-        tcp_end(s, ci, "disconnected", PROTO_DISC_LOGOUT);
+        tcp_end(s, ci, "disconnected", PROTO_DISCONNECT_LOGOUT);
 }
 
 bool tcp_pending_input(const Server *s)
@@ -513,10 +513,10 @@ void tcp_housekeeping(Server *s, uint64_t now_ms)
             continue;
         if (!c->closing && c->player < 0 && now_ms - c->opened_ms > s->cfg.login_timeout_ms) {
             tcp_send(s, (int)i, "ERR timeout no LOGIN within %u s", s->cfg.login_timeout_ms / 1000);
-            tcp_end(s, (int)i, "timeout", PROTO_DISC_LOGOUT);
+            tcp_end(s, (int)i, "timeout", PROTO_DISCONNECT_LOGOUT);
         } else if (!c->closing && !c->eof && now_ms - c->last_rx_ms > s->cfg.idle_timeout_ms) {
             tcp_send(s, (int)i, "BYE idle");
-            tcp_end(s, (int)i, "timeout", PROTO_DISC_LOGOUT);
+            tcp_end(s, (int)i, "timeout", PROTO_DISCONNECT_LOGOUT);
         }
         if (!c->used)
             continue;

@@ -325,7 +325,7 @@ static void check_backlogs(Server *s, uint64_t now_ms)
         drop_note(&s->stats.drops, s->log, DROP_ENET_BACKLOG, now_ms,
                   "'%s' (slot %u): %d reliable messages unacknowledged, dropped", p->name, i,
                   GATE_BACKLOG_COMMANDS);
-        session_release(s, i, "backlog", "backlog", PROTO_DISC_BACKLOG);
+        session_release(s, i, "backlog", "backlog", PROTO_DISCONNECT_BACKLOG);
     }
 }
 

@@ -13,12 +13,12 @@
 enum {
     MSG_INPUT_COUNT_BITS = 5, /* count - 1 */
     MSG_PLAYER_ID_BITS = PROTO_ENTITY_ID_BITS,
-    MSG_DISC_MAGIC_BYTES = 4,
-    MSG_DISC_QUERY_USED = 9, /* magic, version, nonce; the rest is zero padding */
+    MSG_DISCOVERY_MAGIC_BYTES = 4,
+    MSG_DISCOVERY_QUERY_USED = 9, /* magic, version, nonce; the rest is zero padding */
 };
 
-static const uint8_t disc_query_magic[MSG_DISC_MAGIC_BYTES] = {'L', 'H', 'A', 'Q'};
-static const uint8_t disc_reply_magic[MSG_DISC_MAGIC_BYTES] = {'L', 'H', 'A', 'R'};
+static const uint8_t disc_query_magic[MSG_DISCOVERY_MAGIC_BYTES] = {'L', 'H', 'A', 'Q'};
+static const uint8_t disc_reply_magic[MSG_DISCOVERY_MAGIC_BYTES] = {'L', 'H', 'A', 'R'};
 
 /* ---- shared helpers ---------------------------------------------------------------------- */
 
@@ -138,8 +138,8 @@ static MsgError decode_whole(const uint8_t *buf, size_t len, void *m, size_t siz
         MsgBind bind;
         MsgWelcome welcome;
         MsgMap map;
-        MsgDiscQuery query;
-        MsgDiscReply reply;
+        MsgDiscoveryQuery query;
+        MsgDiscoveryReply reply;
         MsgEvent event;
     } tmp;
     assert(size <= sizeof tmp);
@@ -386,28 +386,28 @@ MsgError msg_map_decode(const uint8_t *buf, size_t len, MsgMap *m)
 
 /* ---- discovery --------------------------------------------------------------------------- */
 
-size_t msg_disc_query_encode(const MsgDiscQuery *m, uint8_t *out, size_t cap)
+size_t msg_discovery_query_encode(const MsgDiscoveryQuery *m, uint8_t *out, size_t cap)
 {
     assert(m != NULL && (out != NULL || cap == 0));
-    if (cap < PROTO_DISC_QUERY_BYTES)
+    if (cap < PROTO_DISCOVERY_QUERY_BYTES)
         return 0;
     BsWriter w;
     bs_writer_init(&w, out, cap);
-    bs_write_bytes(&w, disc_query_magic, MSG_DISC_MAGIC_BYTES);
+    bs_write_bytes(&w, disc_query_magic, MSG_DISCOVERY_MAGIC_BYTES);
     bs_write_bits(&w, m->version, 8);
     bs_write_bits(&w, m->nonce, 32);
-    while (bs_writer_bytes(&w) < PROTO_DISC_QUERY_BYTES)
+    while (bs_writer_bytes(&w) < PROTO_DISCOVERY_QUERY_BYTES)
         bs_write_bits(&w, 0, 8);
-    size_t n = writer_result(&w, PROTO_DISC_QUERY_BYTES);
-    assert(n == PROTO_DISC_QUERY_BYTES);
+    size_t n = writer_result(&w, PROTO_DISCOVERY_QUERY_BYTES);
+    assert(n == PROTO_DISCOVERY_QUERY_BYTES);
     return n;
 }
 
 /* Checks the 4-byte magic; cut-off input is TRUNCATED, a mismatch TYPE. */
-static MsgError read_magic(BsReader *r, const uint8_t magic[MSG_DISC_MAGIC_BYTES])
+static MsgError read_magic(BsReader *r, const uint8_t magic[MSG_DISCOVERY_MAGIC_BYTES])
 {
-    uint8_t got[MSG_DISC_MAGIC_BYTES];
-    if (bs_reader_remaining(r) < MSG_DISC_MAGIC_BYTES * 8)
+    uint8_t got[MSG_DISCOVERY_MAGIC_BYTES];
+    if (bs_reader_remaining(r) < MSG_DISCOVERY_MAGIC_BYTES * 8)
         return MSG_ERR_TRUNCATED;
     bs_read_bytes(r, got, sizeof got);
     return memcmp(got, magic, sizeof got) == 0 ? MSG_OK : MSG_ERR_TYPE;
@@ -415,17 +415,17 @@ static MsgError read_magic(BsReader *r, const uint8_t magic[MSG_DISC_MAGIC_BYTES
 
 static MsgError disc_query_decode(BsReader *r, void *out)
 {
-    MsgDiscQuery *m = out;
+    MsgDiscoveryQuery *m = out;
     uint32_t v;
     MSG_TRY(read_magic(r, disc_query_magic));
-    if (r->len < PROTO_DISC_QUERY_BYTES)
+    if (r->len < PROTO_DISCOVERY_QUERY_BYTES)
         return MSG_ERR_TRUNCATED;
-    if (r->len > PROTO_DISC_QUERY_BYTES)
+    if (r->len > PROTO_DISCOVERY_QUERY_BYTES)
         return MSG_ERR_TRAILING;
     MSG_TRY(read_bits(r, 8, &v));
     m->version = (uint8_t)v;
     MSG_TRY(read_bits(r, 32, &m->nonce));
-    for (size_t i = MSG_DISC_QUERY_USED; i < PROTO_DISC_QUERY_BYTES; i++) {
+    for (size_t i = MSG_DISCOVERY_QUERY_USED; i < PROTO_DISCOVERY_QUERY_BYTES; i++) {
         MSG_TRY(read_bits(r, 8, &v));
         if (v != 0)
             return MSG_ERR_VALUE; /* padding must be zero */
@@ -433,7 +433,7 @@ static MsgError disc_query_decode(BsReader *r, void *out)
     return finish(r);
 }
 
-MsgError msg_disc_query_decode(const uint8_t *buf, size_t len, MsgDiscQuery *m)
+MsgError msg_discovery_query_decode(const uint8_t *buf, size_t len, MsgDiscoveryQuery *m)
 {
     return decode_whole(buf, len, m, sizeof *m, disc_query_decode);
 }
@@ -443,7 +443,8 @@ static bool disc_counts_valid(uint32_t players, uint32_t capacity)
     return capacity >= 1 && capacity <= PROTO_MAX_PLAYERS && players <= capacity;
 }
 
-size_t msg_disc_reply_encode(const MsgDiscReply *m, uint8_t *out, size_t cap, size_t query_len)
+size_t msg_discovery_reply_encode(const MsgDiscoveryReply *m, uint8_t *out, size_t cap,
+                                  size_t query_len)
 {
     assert(m != NULL && (out != NULL || cap == 0));
     if (m->version != PROTO_VERSION || !disc_counts_valid(m->players, m->capacity) ||
@@ -456,7 +457,7 @@ size_t msg_disc_reply_encode(const MsgDiscReply *m, uint8_t *out, size_t cap, si
         cap = query_len;
     BsWriter w;
     bs_writer_init(&w, out, cap);
-    bs_write_bytes(&w, disc_reply_magic, MSG_DISC_MAGIC_BYTES);
+    bs_write_bytes(&w, disc_reply_magic, MSG_DISCOVERY_MAGIC_BYTES);
     bs_write_bits(&w, m->version, 8);
     bs_write_bits(&w, m->nonce, 32);
     bs_write_string(&w, m->server_name, PROTO_SERVER_NAME_MAX);
@@ -465,14 +466,14 @@ size_t msg_disc_reply_encode(const MsgDiscReply *m, uint8_t *out, size_t cap, si
     bs_write_bits(&w, m->capacity, 16);
     bs_write_bits(&w, m->game_port, 16);
     bs_write_bits(&w, m->login_port, 16);
-    size_t n = writer_result(&w, MSG_DISC_REPLY_MAX_BYTES);
+    size_t n = writer_result(&w, MSG_DISCOVERY_REPLY_MAX_BYTES);
     assert(n <= query_len);
     return n;
 }
 
 static MsgError disc_reply_decode(BsReader *r, void *out)
 {
-    MsgDiscReply *m = out;
+    MsgDiscoveryReply *m = out;
     uint32_t v, players, capacity, game_port, login_port;
     MSG_TRY(read_magic(r, disc_reply_magic));
     MSG_TRY(read_bits(r, 8, &v));
@@ -495,7 +496,7 @@ static MsgError disc_reply_decode(BsReader *r, void *out)
     return finish(r);
 }
 
-MsgError msg_disc_reply_decode(const uint8_t *buf, size_t len, MsgDiscReply *m)
+MsgError msg_discovery_reply_decode(const uint8_t *buf, size_t len, MsgDiscoveryReply *m)
 {
     return decode_whole(buf, len, m, sizeof *m, disc_reply_decode);
 }

@@ -20,8 +20,8 @@ enum {
     MSG_BIND_BYTES = 18,        /* type, version, token */
     MSG_WELCOME_MAX_BYTES = 47, /* map name of PROTO_MAP_NAME_MAX bytes */
     MSG_MAP_MAX_BYTES = 5 + 3 + PROTO_MAP_TEXT_MAX,
-    MSG_DISC_REPLY_MAX_BYTES = 83, /* both names at their maximum */
-    MSG_EVENT_MAX_BYTES = 22,      /* PLAYER with a name of PROTO_NAME_MAX bytes */
+    MSG_DISCOVERY_REPLY_MAX_BYTES = 83, /* both names at their maximum */
+    MSG_EVENT_MAX_BYTES = 22,           /* PLAYER with a name of PROTO_NAME_MAX bytes */
 };
 
 typedef enum MsgError {
@@ -42,7 +42,7 @@ typedef struct MsgInput {
     SimInput inputs[PROTO_INPUT_WINDOW];
 } MsgInput;
 
-/* BIND decodes any version so the server can answer a mismatch with PROTO_DISC_VERSION. */
+/* BIND decodes any version so the server can answer a mismatch with PROTO_DISCONNECT_VERSION. */
 typedef struct MsgBind {
     uint8_t version; /* PROTO_VERSION of the client */
     uint8_t token[PROTO_TOKEN_BYTES];
@@ -82,21 +82,21 @@ typedef struct MsgEvent {
     char name[PROTO_NAME_MAX + 1]; /* PLAYER only: non-empty, line_text_valid */
 } MsgEvent;
 
-/* LAN discovery, byte aligned. A query is exactly PROTO_DISC_QUERY_BYTES long (zero padded) so
+/* LAN discovery, byte aligned. A query is exactly PROTO_DISCOVERY_QUERY_BYTES long (zero padded) so
  * that a reply, which is never longer, cannot amplify traffic. */
-typedef struct MsgDiscQuery {
+typedef struct MsgDiscoveryQuery {
     uint8_t version; /* any value decodes; servers answer only their own PROTO_VERSION */
     uint32_t nonce;  /* echoed in the reply */
-} MsgDiscQuery;
+} MsgDiscoveryQuery;
 
-typedef struct MsgDiscReply {
+typedef struct MsgDiscoveryReply {
     uint8_t version; /* must be PROTO_VERSION */
     uint32_t nonce;
     char server_name[PROTO_SERVER_NAME_MAX + 1]; /* non-empty; line_text_valid */
     char map_name[PROTO_MAP_NAME_MAX + 1];       /* may be empty; line_text_valid */
     uint16_t players, capacity;                  /* capacity 1..PROTO_MAX_PLAYERS, players <= it */
     uint16_t game_port, login_port;              /* non-zero */
-} MsgDiscReply;
+} MsgDiscoveryReply;
 
 /* Decoders fill *m only on MSG_OK; on failure *m is zeroed. A message that decodes re-encodes
  * to exactly the same bytes (every encoding is canonical). */
@@ -108,11 +108,12 @@ size_t msg_welcome_encode(const MsgWelcome *m, uint8_t *out, size_t cap);
 MsgError msg_welcome_decode(const uint8_t *buf, size_t len, MsgWelcome *m);
 size_t msg_map_encode(const MsgMap *m, uint8_t *out, size_t cap);
 MsgError msg_map_decode(const uint8_t *buf, size_t len, MsgMap *m);
-size_t msg_disc_query_encode(const MsgDiscQuery *m, uint8_t *out, size_t cap);
-MsgError msg_disc_query_decode(const uint8_t *buf, size_t len, MsgDiscQuery *m);
+size_t msg_discovery_query_encode(const MsgDiscoveryQuery *m, uint8_t *out, size_t cap);
+MsgError msg_discovery_query_decode(const uint8_t *buf, size_t len, MsgDiscoveryQuery *m);
 /* query_len: the size of the query being answered; the reply must not exceed it. */
-size_t msg_disc_reply_encode(const MsgDiscReply *m, uint8_t *out, size_t cap, size_t query_len);
-MsgError msg_disc_reply_decode(const uint8_t *buf, size_t len, MsgDiscReply *m);
+size_t msg_discovery_reply_encode(const MsgDiscoveryReply *m, uint8_t *out, size_t cap,
+                                  size_t query_len);
+MsgError msg_discovery_reply_decode(const uint8_t *buf, size_t len, MsgDiscoveryReply *m);
 
 size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap);
 MsgError msg_event_decode(const uint8_t *buf, size_t len, MsgEvent *m);

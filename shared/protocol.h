@@ -42,7 +42,7 @@ enum {
     PROTO_MAP_NAME_MAX = 32,    /* map name, bytes of UTF-8 */
     PROTO_MAP_TEXT_MAX = 32768, /* map file text carried by a MAP message, bytes */
 
-    PROTO_DISC_QUERY_BYTES = 128, /* a discovery query is exactly this long (padded) */
+    PROTO_DISCOVERY_QUERY_BYTES = 128, /* a discovery query is exactly this long (padded) */
 };
 
 /* ENet channels. */
@@ -65,16 +65,16 @@ typedef enum ProtoMsgType {
 
 /* ENet disconnect data sent by the server when it drops a peer. */
 typedef enum ProtoDisconnect {
-    PROTO_DISC_NONE = 0,
-    PROTO_DISC_SHUTDOWN = 1,     /* server is stopping */
-    PROTO_DISC_BAD_TOKEN = 2,    /* unknown, used or expired token */
-    PROTO_DISC_BIND_TIMEOUT = 3, /* no BIND within the deadline */
-    PROTO_DISC_VERSION = 4,      /* protocol version mismatch */
-    PROTO_DISC_PROTOCOL = 5,     /* malformed messages */
-    PROTO_DISC_LOGOUT = 6,       /* the TCP session ended */
-    PROTO_DISC_FULL = 7,         /* no free slot or too many peers from one address */
-    PROTO_DISC_KICKED = 8,       /* removed by the operator (arena-ctl kick or ban) */
-    PROTO_DISC_BACKLOG = 9,      /* the client stopped acknowledging reliable messages */
+    PROTO_DISCONNECT_NONE = 0,
+    PROTO_DISCONNECT_SHUTDOWN = 1,     /* server is stopping */
+    PROTO_DISCONNECT_BAD_TOKEN = 2,    /* unknown, used or expired token */
+    PROTO_DISCONNECT_BIND_TIMEOUT = 3, /* no BIND within the deadline */
+    PROTO_DISCONNECT_VERSION = 4,      /* protocol version mismatch */
+    PROTO_DISCONNECT_PROTOCOL = 5,     /* malformed messages */
+    PROTO_DISCONNECT_LOGOUT = 6,       /* the TCP session ended */
+    PROTO_DISCONNECT_FULL = 7,         /* no free slot or too many peers from one address */
+    PROTO_DISCONNECT_KICKED = 8,       /* removed by the operator (arena-ctl kick or ban) */
+    PROTO_DISCONNECT_BACKLOG = 9,      /* the client stopped acknowledging reliable messages */
 } ProtoDisconnect;
 
 #endif

@@ -23,6 +23,7 @@
 
 #include "app.h"
 #include "timing.h"
+#include "mono_clock.h"
 
 enum {
     MAX_POLL_MS = 20,        /* longest single wait: SDL events are not on our fds */
@@ -242,7 +243,7 @@ static void draw(App *app)
  * so SDL events stay responsive. */
 static void wait_until(App *app, uint64_t until)
 {
-    uint64_t now = cli_now_us();
+    uint64_t now = mono_now_us();
     struct pollfd fds[CLI_CONN_POLLFDS + 1];
     unsigned n = 0;
     if (app->session != NULL) {
@@ -345,10 +346,10 @@ static void run(App *app)
 {
     uint64_t quit_at =
         app->opt.quit_after > 0 ? app->start_us + (uint64_t)(app->opt.quit_after * 1e6) : 0;
-    uint64_t last_frame = cli_now_us(), next_frame = last_frame;
+    uint64_t last_frame = mono_now_us(), next_frame = last_frame;
     while (app->running) {
         wait_until(app, next_frame);
-        app->now_us = cli_now_us();
+        app->now_us = mono_now_us();
         if (app->now_us < next_frame) {
             service_network(app); /* woken by a socket or the core's timer */
             check_transitions(app);
@@ -449,7 +450,7 @@ int main(int argc, char **argv)
     fflush(stdout);
 
     app->running = true;
-    app->start_us = app->now_us = cli_now_us();
+    app->start_us = app->now_us = mono_now_us();
     if (app->opt.connect)
         app_join(app, app->opt.host, app->opt.port);
     else

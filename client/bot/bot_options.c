@@ -8,6 +8,7 @@
 #include "cli_options.h"
 #include "cli_parse.h"
 #include "line.h"
+#include "mono_clock.h"
 
 #ifndef ARENA_VERSION
 #define ARENA_VERSION "0.0.0"
@@ -213,6 +214,6 @@ int bot_options_parse(int argc, char **argv, Options *o)
     o->seconds = 10.0;
     o->behaviour = BH_WANDER;
     snprintf(o->prefix, sizeof o->prefix, "bot");
-    o->seed = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ (uint64_t)cli_now_us();
+    o->seed = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ (uint64_t)mono_now_us();
     return cli_options_parse(&program, o, argc, argv, stdout, stderr);
 }

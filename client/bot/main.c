@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 
 #include "bot.h"
+#include "mono_clock.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -41,9 +42,9 @@ static bool discover_server(Options *o)
         fprintf(stderr, "arena-bot: %s\n", err);
         return false;
     }
-    uint64_t start = cli_now_us(), next_query = start;
-    while (!interrupted && cli_now_us() - start < DISCOVER_US && cli_discover_count(d) == 0) {
-        uint64_t now = cli_now_us();
+    uint64_t start = mono_now_us(), next_query = start;
+    while (!interrupted && mono_now_us() - start < DISCOVER_US && cli_discover_count(d) == 0) {
+        uint64_t now = mono_now_us();
         if (now >= next_query) {
             if (!cli_discover_query(d, now))
                 fprintf(stderr, "arena-bot: discovery query to %s:%u failed: %s\n", dc.broadcast,
@@ -53,7 +54,7 @@ static bool discover_server(Options *o)
         struct pollfd p = {.fd = cli_discover_fd(d), .events = POLLIN};
         int wait = (int)((next_query - now) / 1000) + 1;
         if (poll(&p, 1, wait) > 0)
-            cli_discover_service(d, cli_now_us());
+            cli_discover_service(d, mono_now_us());
     }
     /* Several answers: the closest wins. */
     const CliServerInfo *best = NULL;
@@ -117,7 +118,7 @@ static void on_bad_input(void *user, const char *what)
 {
     const Bot *b = user;
     uint64_t held = 0;
-    if (b->opt->quiet || !cli_ratelog_allow(&b->opt->bad_log, cli_now_us(), &held))
+    if (b->opt->quiet || !cli_ratelog_allow(&b->opt->bad_log, mono_now_us(), &held))
         return;
     if (held > 0)
         fprintf(stderr,
@@ -181,7 +182,7 @@ static void track(Bot *b, uint64_t now, bool quitting)
 
 static void pump(Bot *bots, unsigned n, struct pollfd *fds, uint64_t wake_limit)
 {
-    uint64_t now = cli_now_us();
+    uint64_t now = mono_now_us();
     uint64_t wake = wake_limit;
     unsigned nf = 0;
     for (unsigned i = 0; i < n; i++) {
@@ -275,11 +276,11 @@ static void serve_bots(Swarm *w, uint64_t now, uint64_t chat_start, uint64_t pla
 static void play(Swarm *w)
 {
     const Options *o = w->o;
-    uint64_t start = cli_now_us();
+    uint64_t start = mono_now_us();
     uint64_t play_end = start + (uint64_t)(o->seconds * 1e6);
     uint64_t chat_start = 0;
     while (!interrupted) {
-        uint64_t now = cli_now_us();
+        uint64_t now = mono_now_us();
         if (now >= play_end)
             break;
         /* Staggered connects: CONNECT_BATCH more every CONNECT_PERIOD_US. */
@@ -296,7 +297,7 @@ static void play(Swarm *w)
                 limit = next_batch;
         }
         pump(w->bots, w->started, w->fds, limit);
-        serve_bots(w, cli_now_us(), chat_start, play_end);
+        serve_bots(w, mono_now_us(), chat_start, play_end);
         if (!anyone_left(w))
             break;
     }
@@ -305,7 +306,7 @@ static void play(Swarm *w)
 /* Leaves politely: QUIT, then waits for each server to close (at most QUIT_WAIT_US). */
 static void leave(Swarm *w)
 {
-    uint64_t now = cli_now_us();
+    uint64_t now = mono_now_us();
     for (unsigned i = 0; i < w->started; i++) {
         Bot *b = &w->bots[i];
         if (b->conn == NULL)
@@ -316,7 +317,7 @@ static void leave(Swarm *w)
     }
     uint64_t quit_end = now + QUIT_WAIT_US;
     for (;;) {
-        now = cli_now_us();
+        now = mono_now_us();
         bool all_done = true;
         for (unsigned i = 0; i < w->started; i++)
             if (w->bots[i].conn != NULL && !cli_conn_done(w->bots[i].conn))
@@ -324,7 +325,7 @@ static void leave(Swarm *w)
         if (all_done || now >= quit_end)
             break;
         pump(w->bots, w->started, w->fds, quit_end);
-        now = cli_now_us();
+        now = mono_now_us();
         for (unsigned i = 0; i < w->started; i++)
             if (w->bots[i].conn != NULL && !cli_conn_done(w->bots[i].conn))
                 cli_conn_service(w->bots[i].conn, now);

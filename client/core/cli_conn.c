@@ -17,13 +17,6 @@ enum {
     DEFAULT_POOL = 8 * PROTO_MAX_ENTITIES,
 };
 
-uint64_t cli_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 void cli_conn_default_config(CliConnConfig *cfg)
 {
     memset(cfg, 0, sizeof *cfg);

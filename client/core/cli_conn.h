@@ -98,7 +98,7 @@ typedef enum CliFailure {
     CLI_FAIL_RESOLVE,     /* host name did not resolve */
     CLI_FAIL_CONNECT,     /* TCP connection refused or unreachable */
     CLI_FAIL_TIMEOUT,     /* a joining step passed its deadline */
-    CLI_FAIL_FULL,        /* server full (ERR full or PROTO_DISC_FULL) */
+    CLI_FAIL_FULL,        /* server full (ERR full or PROTO_DISCONNECT_FULL) */
     CLI_FAIL_NAME,        /* name rejected (ERR name) */
     CLI_FAIL_TAKEN,       /* name in use (ERR taken) */
     CLI_FAIL_VERSION,     /* protocol version mismatch */
@@ -205,8 +205,5 @@ const CliClock *cli_conn_clock(const CliConn *c);
 const Snapshot *cli_conn_latest_snapshot(const CliConn *c);
 /* Current ENet round-trip time, ms (0 before ENet connects). */
 double cli_conn_rtt_ms(const CliConn *c);
-
-/* Monotonic clock, microseconds. */
-uint64_t cli_now_us(void);
 
 #endif

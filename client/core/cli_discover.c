@@ -91,9 +91,9 @@ static uint32_t next_nonce(CliDiscover *d)
 
 bool cli_discover_query(CliDiscover *d, uint64_t now_us)
 {
-    MsgDiscQuery q = {.version = PROTO_VERSION, .nonce = next_nonce(d)};
-    uint8_t buf[PROTO_DISC_QUERY_BYTES];
-    size_t n = msg_disc_query_encode(&q, buf, sizeof buf);
+    MsgDiscoveryQuery q = {.version = PROTO_VERSION, .nonce = next_nonce(d)};
+    uint8_t buf[PROTO_DISCOVERY_QUERY_BYTES];
+    size_t n = msg_discovery_query_encode(&q, buf, sizeof buf);
     if (n == 0)
         return false;
     ssize_t w = sendto(d->fd, buf, n, 0, (const struct sockaddr *)&d->dst, sizeof d->dst);
@@ -119,7 +119,7 @@ static bool find_query(const CliDiscover *d, uint32_t nonce, uint64_t *sent_us)
 void cli_discover_service(CliDiscover *d, uint64_t now_us)
 {
     for (int k = 0; k < 256; k++) {
-        uint8_t buf[PROTO_DISC_QUERY_BYTES + 1]; /* a reply is never longer than a query */
+        uint8_t buf[PROTO_DISCOVERY_QUERY_BYTES + 1]; /* a reply is never longer than a query */
         struct sockaddr_in from;
         socklen_t fl = sizeof from;
         ssize_t r = recvfrom(d->fd, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
@@ -128,10 +128,10 @@ void cli_discover_service(CliDiscover *d, uint64_t now_us)
                 continue;
             return;
         }
-        MsgDiscReply rep;
+        MsgDiscoveryReply rep;
         uint64_t sent_us = 0;
         if (fl != sizeof from || from.sin_family != AF_INET ||
-            msg_disc_reply_decode(buf, (size_t)r, &rep) != MSG_OK ||
+            msg_discovery_reply_decode(buf, (size_t)r, &rep) != MSG_OK ||
             !find_query(d, rep.nonce, &sent_us)) {
             d->rejected++;
             continue;

@@ -2,7 +2,7 @@
  *
  * Owns one non-blocking UDP socket with SO_BROADCAST. Each query carries a fresh nonce; a
  * reply counts only if it echoes the nonce of one of our recent queries and decodes cleanly
- * (msg_disc_reply_decode). Servers are deduplicated by source address and ports; the ping is
+ * (msg_discovery_reply_decode). Servers are deduplicated by source address and ports; the ping is
  * the time from the matching query to the reply. Never blocks: the caller polls the fd. */
 #ifndef ARENA_CLI_DISCOVER_H
 #define ARENA_CLI_DISCOVER_H
@@ -27,7 +27,7 @@ typedef struct CliDiscoverConfig {
 typedef struct CliServerInfo {
     char addr[CLI_DISCOVER_ADDR_MAX]; /* dotted IPv4 the reply came from */
     uint32_t ip;                      /* same, network byte order */
-    MsgDiscReply reply;               /* newest reply */
+    MsgDiscoveryReply reply;          /* newest reply */
     double ping_ms;                   /* query-to-reply time of the newest reply */
     uint64_t seen_us;                 /* when the newest reply arrived */
 } CliServerInfo;
@@ -40,7 +40,7 @@ void cli_discover_default_config(CliDiscoverConfig *cfg);
 CliDiscover *cli_discover_create(const CliDiscoverConfig *cfg, char *err, size_t errlen);
 void cli_discover_destroy(CliDiscover *d);
 int cli_discover_fd(const CliDiscover *d);
-/* Sends one query (PROTO_DISC_QUERY_BYTES long). False if the send failed. */
+/* Sends one query (PROTO_DISCOVERY_QUERY_BYTES long). False if the send failed. */
 bool cli_discover_query(CliDiscover *d, uint64_t now_us);
 /* Reads every pending reply. */
 void cli_discover_service(CliDiscover *d, uint64_t now_us);

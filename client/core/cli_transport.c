@@ -47,7 +47,8 @@ void cli_enet_drop(CliConn *c)
 {
     if (c->peer != NULL && c->host != NULL) {
         if (c->enet_connected)
-            enet_peer_disconnect_now(c->peer, PROTO_DISC_NONE); /* frees the server's slot now */
+            enet_peer_disconnect_now(c->peer,
+                                     PROTO_DISCONNECT_NONE); /* frees the server's slot now */
         else
             enet_peer_reset(c->peer);
     }
@@ -124,33 +125,33 @@ static void on_enet_disconnect(CliConn *c, enet_uint32 data)
     if (c->state == CLI_QUITTING)
         return;
     switch (data) {
-    case PROTO_DISC_FULL:
+    case PROTO_DISCONNECT_FULL:
         cli_conn_fail(c, CLI_FAIL_FULL,
                       "server full: no game slot (or too many connections from here)");
         break;
-    case PROTO_DISC_BAD_TOKEN:
+    case PROTO_DISCONNECT_BAD_TOKEN:
         cli_conn_fail(c, CLI_FAIL_BAD_TOKEN, "bad token: the server refused our BIND");
         break;
-    case PROTO_DISC_BIND_TIMEOUT:
+    case PROTO_DISCONNECT_BIND_TIMEOUT:
         cli_conn_fail(c, CLI_FAIL_TIMEOUT, "timeout: the server did not get our BIND in time");
         break;
-    case PROTO_DISC_VERSION:
+    case PROTO_DISCONNECT_VERSION:
         cli_conn_fail(c, CLI_FAIL_VERSION, "wrong version: the server refused protocol %d",
                       PROTO_VERSION);
         break;
-    case PROTO_DISC_PROTOCOL:
+    case PROTO_DISCONNECT_PROTOCOL:
         cli_conn_fail(c, CLI_FAIL_PROTOCOL, "protocol error: the server rejected our messages");
         break;
-    case PROTO_DISC_SHUTDOWN:
+    case PROTO_DISCONNECT_SHUTDOWN:
         cli_conn_fail(c, CLI_FAIL_SHUTDOWN, "server shutting down");
         break;
-    case PROTO_DISC_LOGOUT:
+    case PROTO_DISCONNECT_LOGOUT:
         cli_conn_fail(c, CLI_FAIL_SERVER_GONE, "server gone: the session ended");
         break;
-    case PROTO_DISC_KICKED:
+    case PROTO_DISCONNECT_KICKED:
         cli_conn_fail(c, CLI_FAIL_KICKED, "disconnected by the server (kicked)");
         break;
-    case PROTO_DISC_BACKLOG:
+    case PROTO_DISCONNECT_BACKLOG:
         cli_conn_fail(c, CLI_FAIL_KICKED, "disconnected by the server (we stopped acknowledging)");
         break;
     default:

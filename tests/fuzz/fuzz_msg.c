@@ -102,34 +102,34 @@ static void run(const uint8_t *data, size_t size)
 #elif defined(FUZZ_MSG_DISC_QUERY)
 static void run(const uint8_t *data, size_t size)
 {
-    MsgDiscQuery a, b;
-    if (msg_disc_query_decode(data, size, &a) != MSG_OK)
+    MsgDiscoveryQuery a, b;
+    if (msg_discovery_query_decode(data, size, &a) != MSG_OK)
         return;
-    CHECK(size == PROTO_DISC_QUERY_BYTES);
-    size_t n = msg_disc_query_encode(&a, out, sizeof out);
+    CHECK(size == PROTO_DISCOVERY_QUERY_BYTES);
+    size_t n = msg_discovery_query_encode(&a, out, sizeof out);
     check_same_bytes(data, size, n);
-    CHECK(msg_disc_query_decode(out, n, &b) == MSG_OK);
+    CHECK(msg_discovery_query_decode(out, n, &b) == MSG_OK);
     CHECK(a.version == b.version && a.nonce == b.nonce);
 }
 #elif defined(FUZZ_MSG_DISC_REPLY)
 static void run(const uint8_t *data, size_t size)
 {
-    MsgDiscReply a, b;
-    if (msg_disc_reply_decode(data, size, &a) != MSG_OK)
+    MsgDiscoveryReply a, b;
+    if (msg_discovery_reply_decode(data, size, &a) != MSG_OK)
         return;
     CHECK(a.version == PROTO_VERSION);
     CHECK(a.capacity >= 1 && a.capacity <= PROTO_MAX_PLAYERS && a.players <= a.capacity);
     CHECK(a.game_port != 0 && a.login_port != 0);
     CHECK(text_ok(a.server_name, true) && text_ok(a.map_name, false));
-    size_t n = msg_disc_reply_encode(&a, out, sizeof out, PROTO_DISC_QUERY_BYTES);
+    size_t n = msg_discovery_reply_encode(&a, out, sizeof out, PROTO_DISCOVERY_QUERY_BYTES);
     check_same_bytes(data, size, n);
-    CHECK(n <= PROTO_DISC_QUERY_BYTES);
-    CHECK(msg_disc_reply_decode(out, n, &b) == MSG_OK);
+    CHECK(n <= PROTO_DISCOVERY_QUERY_BYTES);
+    CHECK(msg_discovery_reply_decode(out, n, &b) == MSG_OK);
     CHECK(a.nonce == b.nonce && a.players == b.players && a.capacity == b.capacity);
     CHECK(a.game_port == b.game_port && a.login_port == b.login_port);
     CHECK(strcmp(a.server_name, b.server_name) == 0 && strcmp(a.map_name, b.map_name) == 0);
     /* the encoder refuses to answer a shorter query with this reply */
-    CHECK(msg_disc_reply_encode(&a, out, sizeof out, n - 1) == 0);
+    CHECK(msg_discovery_reply_encode(&a, out, sizeof out, n - 1) == 0);
 }
 #elif defined(FUZZ_MSG_EVENT)
 static void run(const uint8_t *data, size_t size)

@@ -225,7 +225,7 @@ static void test_silent_peer_is_dropped_within_bind_deadline(void **state)
     enet_uint32 t0 = enet_time_get();
     int why = peer_run(&p, 5000, counts);
     enet_uint32 took = enet_time_get() - t0;
-    assert_int_equal(why, PROTO_DISC_BIND_TIMEOUT);
+    assert_int_equal(why, PROTO_DISCONNECT_BIND_TIMEOUT);
     assert_true(took >= 1500 && took < 4000); /* the 2 s deadline, give or take a loop */
     assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
@@ -245,7 +245,7 @@ static void test_wrong_token_is_refused(void **state)
     unsigned counts[8] = {0};
     peer_connect(&p, token);
     send_bind(&p, wrong);
-    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_BAD_TOKEN);
+    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISCONNECT_BAD_TOKEN);
     assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
     close(t.fd);
@@ -267,7 +267,7 @@ static void test_other_message_first_is_refused(void **state)
     unsigned counts[8] = {0};
     peer_connect(&p, token);
     peer_send(&p, buf, n);
-    assert_int_equal(peer_run(&p, 4000, counts), PROTO_DISC_BIND_TIMEOUT);
+    assert_int_equal(peer_run(&p, 4000, counts), PROTO_DISCONNECT_BIND_TIMEOUT);
     assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
     close(t.fd);
@@ -278,7 +278,7 @@ static void test_other_message_first_is_refused(void **state)
     memset(counts, 0, sizeof counts);
     peer_connect(&p, token);
     peer_send(&p, fake, sizeof fake);
-    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_PROTOCOL);
+    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISCONNECT_PROTOCOL);
     assert_int_equal(counts[PROTO_MSG_SNAPSHOT] + counts[PROTO_MSG_WELCOME], 0);
     peer_close(&p);
     close(t.fd);
@@ -377,7 +377,7 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
     /* Closing the TCP session removes the player: the ENet peer is disconnected. */
     close(t.fd);
     memset(counts, 0, sizeof counts);
-    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISC_LOGOUT);
+    assert_int_equal(peer_run(&p, 3000, counts), PROTO_DISCONNECT_LOGOUT);
     peer_close(&p);
 }
 

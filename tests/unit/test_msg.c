@@ -62,9 +62,9 @@ static MsgWelcome sample_welcome(void)
     return m;
 }
 
-static MsgDiscReply sample_reply(void)
+static MsgDiscoveryReply sample_reply(void)
 {
-    MsgDiscReply m;
+    MsgDiscoveryReply m;
     memset(&m, 0, sizeof m);
     m.version = PROTO_VERSION;
     m.nonce = 0xA1B2C3D4u;
@@ -99,7 +99,7 @@ static void assert_welcome_equal(const MsgWelcome *a, const MsgWelcome *b)
     assert_string_equal(a->map_name, b->map_name);
 }
 
-static void assert_reply_equal(const MsgDiscReply *a, const MsgDiscReply *b)
+static void assert_reply_equal(const MsgDiscoveryReply *a, const MsgDiscoveryReply *b)
 {
     assert_int_equal(a->version, b->version);
     assert_int_equal(a->nonce, b->nonce);
@@ -235,17 +235,17 @@ static MsgError rt_map(const uint8_t *buf, size_t len, uint8_t *out, size_t cap,
 
 static MsgError rt_query(const uint8_t *buf, size_t len, uint8_t *out, size_t cap, size_t *n)
 {
-    MsgDiscQuery a, b;
+    MsgDiscoveryQuery a, b;
     memset(&a, 0xEE, sizeof a);
-    MsgError e = msg_disc_query_decode(buf, len, &a);
+    MsgError e = msg_discovery_query_decode(buf, len, &a);
     *n = 0;
     if (e != MSG_OK) {
         assert_true(all_zero(&a, sizeof a));
         return e;
     }
-    *n = msg_disc_query_encode(&a, out, cap);
-    assert_int_equal(*n, PROTO_DISC_QUERY_BYTES);
-    assert_int_equal(msg_disc_query_decode(out, *n, &b), MSG_OK);
+    *n = msg_discovery_query_encode(&a, out, cap);
+    assert_int_equal(*n, PROTO_DISCOVERY_QUERY_BYTES);
+    assert_int_equal(msg_discovery_query_decode(out, *n, &b), MSG_OK);
     assert_int_equal(a.version, b.version);
     assert_int_equal(a.nonce, b.nonce);
     return e;
@@ -253,9 +253,9 @@ static MsgError rt_query(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
 
 static MsgError rt_reply(const uint8_t *buf, size_t len, uint8_t *out, size_t cap, size_t *n)
 {
-    MsgDiscReply a, b;
+    MsgDiscoveryReply a, b;
     memset(&a, 0xEE, sizeof a);
-    MsgError e = msg_disc_reply_decode(buf, len, &a);
+    MsgError e = msg_discovery_reply_decode(buf, len, &a);
     *n = 0;
     if (e != MSG_OK) {
         assert_true(all_zero(&a, sizeof a));
@@ -264,9 +264,9 @@ static MsgError rt_reply(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
     assert_true(a.capacity >= 1 && a.capacity <= PROTO_MAX_PLAYERS);
     assert_true(a.players <= a.capacity && a.game_port != 0 && a.login_port != 0);
     assert_true(strlen(a.server_name) >= 1);
-    *n = msg_disc_reply_encode(&a, out, cap, PROTO_DISC_QUERY_BYTES);
-    assert_true(*n > 0 && *n <= MSG_DISC_REPLY_MAX_BYTES);
-    assert_int_equal(msg_disc_reply_decode(out, *n, &b), MSG_OK);
+    *n = msg_discovery_reply_encode(&a, out, cap, PROTO_DISCOVERY_QUERY_BYTES);
+    assert_true(*n > 0 && *n <= MSG_DISCOVERY_REPLY_MAX_BYTES);
+    assert_int_equal(msg_discovery_reply_decode(out, *n, &b), MSG_OK);
     assert_reply_equal(&a, &b);
     return e;
 }
@@ -731,53 +731,53 @@ static void test_map_rejects(void **state)
 static void test_disc_query_round_trip_and_layout(void **state)
 {
     (void)state;
-    MsgDiscQuery q = {PROTO_VERSION, 0x11223344u}, d;
-    size_t n = msg_disc_query_encode(&q, buf_a, sizeof buf_a);
-    assert_int_equal(n, PROTO_DISC_QUERY_BYTES);
+    MsgDiscoveryQuery q = {PROTO_VERSION, 0x11223344u}, d;
+    size_t n = msg_discovery_query_encode(&q, buf_a, sizeof buf_a);
+    assert_int_equal(n, PROTO_DISCOVERY_QUERY_BYTES);
     const uint8_t head[] = {'L', 'H', 'A', 'Q', PROTO_VERSION, 0x44, 0x33, 0x22, 0x11};
     assert_memory_equal(buf_a, head, sizeof head);
     assert_true(all_zero(buf_a + sizeof head, n - sizeof head));
-    assert_int_equal(msg_disc_query_decode(buf_a, n, &d), MSG_OK);
+    assert_int_equal(msg_discovery_query_decode(buf_a, n, &d), MSG_OK);
     assert_int_equal(d.version, q.version);
     assert_int_equal(d.nonce, q.nonce);
     expect_canonical(rt_query, buf_a, n);
     expect_prefixes_truncated(rt_query, buf_a, n);
-    assert_int_equal(msg_disc_query_encode(&q, buf_a, PROTO_DISC_QUERY_BYTES - 1), 0);
+    assert_int_equal(msg_discovery_query_encode(&q, buf_a, PROTO_DISCOVERY_QUERY_BYTES - 1), 0);
 
     /* another version still decodes (the server decides whether to answer) */
     buf_a[4] = 200;
-    assert_int_equal(msg_disc_query_decode(buf_a, n, &d), MSG_OK);
+    assert_int_equal(msg_discovery_query_decode(buf_a, n, &d), MSG_OK);
     assert_int_equal(d.version, 200);
     buf_a[4] = PROTO_VERSION;
     /* one byte too many, even zero */
     buf_a[n] = 0;
-    assert_int_equal(msg_disc_query_decode(buf_a, n + 1, &d), MSG_ERR_TRAILING);
+    assert_int_equal(msg_discovery_query_decode(buf_a, n + 1, &d), MSG_ERR_TRAILING);
     /* non-zero padding anywhere */
     for (size_t i = sizeof head; i < n; i += 17) {
         buf_a[i] = 1;
-        assert_int_equal(msg_disc_query_decode(buf_a, n, &d), MSG_ERR_VALUE);
+        assert_int_equal(msg_discovery_query_decode(buf_a, n, &d), MSG_ERR_VALUE);
         buf_a[i] = 0;
     }
     buf_a[n - 1] = 0x80;
-    assert_int_equal(msg_disc_query_decode(buf_a, n, &d), MSG_ERR_VALUE);
+    assert_int_equal(msg_discovery_query_decode(buf_a, n, &d), MSG_ERR_VALUE);
     buf_a[n - 1] = 0;
     /* magic */
     buf_a[3] = 'R';
-    assert_int_equal(msg_disc_query_decode(buf_a, n, &d), MSG_ERR_TYPE);
+    assert_int_equal(msg_discovery_query_decode(buf_a, n, &d), MSG_ERR_TYPE);
 }
 
 static void test_disc_reply_round_trip_and_layout(void **state)
 {
     (void)state;
-    MsgDiscReply m = sample_reply(), d;
-    size_t n = msg_disc_reply_encode(&m, buf_a, sizeof buf_a, PROTO_DISC_QUERY_BYTES);
+    MsgDiscoveryReply m = sample_reply(), d;
+    size_t n = msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, PROTO_DISCOVERY_QUERY_BYTES);
     const uint8_t want[] = {'L', 'H', 'A', 'R',  PROTO_VERSION, 0xD4, 0xC3, 0xB2, 0xA1,
                             11,  'B', 'o', 'b',  '\'',          's',  ' ',  'a',  'r',
                             'e', 'n', 'a', 4,    'd',           'u',  'e',  'l',  3,
                             0,   16,  0,   0x61, 0x1E,          0x63, 0x1E};
     assert_int_equal(n, sizeof want);
     assert_memory_equal(buf_a, want, n);
-    assert_int_equal(msg_disc_reply_decode(buf_a, n, &d), MSG_OK);
+    assert_int_equal(msg_discovery_reply_decode(buf_a, n, &d), MSG_OK);
     assert_reply_equal(&m, &d);
     expect_canonical(rt_reply, buf_a, n);
     expect_prefixes_truncated(rt_reply, buf_a, n);
@@ -788,55 +788,55 @@ static void test_disc_reply_round_trip_and_layout(void **state)
     memset(m.map_name, 'M', PROTO_MAP_NAME_MAX);
     m.map_name[PROTO_MAP_NAME_MAX] = '\0';
     m.players = m.capacity = PROTO_MAX_PLAYERS;
-    n = msg_disc_reply_encode(&m, buf_a, sizeof buf_a, PROTO_DISC_QUERY_BYTES);
-    assert_int_equal(n, MSG_DISC_REPLY_MAX_BYTES);
-    assert_true(n <= PROTO_DISC_QUERY_BYTES);
-    assert_int_equal(msg_disc_reply_decode(buf_a, n, &d), MSG_OK);
+    n = msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, PROTO_DISCOVERY_QUERY_BYTES);
+    assert_int_equal(n, MSG_DISCOVERY_REPLY_MAX_BYTES);
+    assert_true(n <= PROTO_DISCOVERY_QUERY_BYTES);
+    assert_int_equal(msg_discovery_reply_decode(buf_a, n, &d), MSG_OK);
     assert_reply_equal(&m, &d);
     m.map_name[0] = '\0';
     m.players = 0;
-    n = msg_disc_reply_encode(&m, buf_a, sizeof buf_a, PROTO_DISC_QUERY_BYTES);
-    assert_int_equal(msg_disc_reply_decode(buf_a, n, &d), MSG_OK);
+    n = msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, PROTO_DISCOVERY_QUERY_BYTES);
+    assert_int_equal(msg_discovery_reply_decode(buf_a, n, &d), MSG_OK);
     assert_reply_equal(&m, &d);
 }
 
 static void test_disc_reply_rejects(void **state)
 {
     (void)state;
-    MsgDiscReply m = sample_reply(), d;
-    const size_t Q = PROTO_DISC_QUERY_BYTES;
+    MsgDiscoveryReply m = sample_reply(), d;
+    const size_t Q = PROTO_DISCOVERY_QUERY_BYTES;
     /* encoder */
     m.version = PROTO_VERSION + 1;
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     m.server_name[0] = '\0';
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     strcpy(m.server_name, "evil\x1B[2J");
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     strcpy(m.map_name, "\xED\xA0\x80");
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     m.capacity = 0;
     m.players = 0;
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     m.capacity = PROTO_MAX_PLAYERS + 1;
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     m.players = m.capacity + 1;
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     m.game_port = 0;
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
     m = sample_reply();
     m.login_port = 0;
-    assert_int_equal(msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
+    assert_int_equal(msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q), 0);
 
     /* decoder: patch the sample's bytes (layout pinned above) */
     m = sample_reply();
-    size_t n = msg_disc_reply_encode(&m, buf_a, sizeof buf_a, Q);
+    size_t n = msg_discovery_reply_encode(&m, buf_a, sizeof buf_a, Q);
     assert_int_equal(n, 34);
     struct {
         size_t at;
@@ -854,27 +854,27 @@ static void test_disc_reply_rejects(void **state)
     for (size_t i = 0; i < sizeof patches / sizeof patches[0]; i++) {
         memcpy(buf_b, buf_a, n);
         buf_b[patches[i].at] = patches[i].val;
-        assert_int_equal(msg_disc_reply_decode(buf_b, n, &d), patches[i].want);
+        assert_int_equal(msg_discovery_reply_decode(buf_b, n, &d), patches[i].want);
     }
     /* ports of zero */
     memcpy(buf_b, buf_a, n);
     buf_b[30] = buf_b[31] = 0;
-    assert_int_equal(msg_disc_reply_decode(buf_b, n, &d), MSG_ERR_VALUE);
+    assert_int_equal(msg_discovery_reply_decode(buf_b, n, &d), MSG_ERR_VALUE);
     memcpy(buf_b, buf_a, n);
     buf_b[32] = buf_b[33] = 0;
-    assert_int_equal(msg_disc_reply_decode(buf_b, n, &d), MSG_ERR_VALUE);
+    assert_int_equal(msg_discovery_reply_decode(buf_b, n, &d), MSG_ERR_VALUE);
     /* empty server name: a reply built by hand */
     const uint8_t empty_name[] = {'L', 'H', 'A', 'R', PROTO_VERSION, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
                                   1,   0,   1,   0};
-    assert_int_equal(msg_disc_reply_decode(empty_name, sizeof empty_name, &d), MSG_ERR_VALUE);
+    assert_int_equal(msg_discovery_reply_decode(empty_name, sizeof empty_name, &d), MSG_ERR_VALUE);
     /* server name longer than PROTO_SERVER_NAME_MAX (length byte says 33) */
     memcpy(buf_b, buf_a, n);
     buf_b[9] = PROTO_SERVER_NAME_MAX + 1;
-    assert_int_equal(msg_disc_reply_decode(buf_b, n, &d), MSG_ERR_VALUE);
+    assert_int_equal(msg_discovery_reply_decode(buf_b, n, &d), MSG_ERR_VALUE);
     /* trailing byte */
     memcpy(buf_b, buf_a, n);
     buf_b[n] = 0;
-    assert_int_equal(msg_disc_reply_decode(buf_b, n + 1, &d), MSG_ERR_TRAILING);
+    assert_int_equal(msg_discovery_reply_decode(buf_b, n + 1, &d), MSG_ERR_TRAILING);
 }
 
 static void test_disc_reply_never_larger_than_query(void **state)
@@ -883,7 +883,7 @@ static void test_disc_reply_never_larger_than_query(void **state)
     uint32_t seed = 4242;
     size_t answered = 0, refused = 0;
     for (int iter = 0; iter < 20000; iter++) {
-        MsgDiscReply m = sample_reply();
+        MsgDiscoveryReply m = sample_reply();
         size_t sl = 1 + rng_next(&seed) % PROTO_SERVER_NAME_MAX;
         size_t ml = rng_next(&seed) % (PROTO_MAP_NAME_MAX + 1);
         memset(m.server_name, 'a' + (int)(rng_next(&seed) % 26), sl);
@@ -893,10 +893,10 @@ static void test_disc_reply_never_larger_than_query(void **state)
         m.capacity = (uint16_t)(1 + rng_next(&seed) % PROTO_MAX_PLAYERS);
         m.players = (uint16_t)(rng_next(&seed) % (m.capacity + 1u));
         size_t needed = 4 + 1 + 4 + 1 + sl + 1 + ml + 8;
-        size_t query_len = rng_next(&seed) % (2 * PROTO_DISC_QUERY_BYTES);
+        size_t query_len = rng_next(&seed) % (2 * PROTO_DISCOVERY_QUERY_BYTES);
         size_t cap = rng_next(&seed) % 2 ? sizeof buf_a : rng_next(&seed) % 100;
-        memset(buf_a, 0xA5, 4 * PROTO_DISC_QUERY_BYTES);
-        size_t n = msg_disc_reply_encode(&m, buf_a, cap, query_len);
+        memset(buf_a, 0xA5, 4 * PROTO_DISCOVERY_QUERY_BYTES);
+        size_t n = msg_discovery_reply_encode(&m, buf_a, cap, query_len);
         if (n == 0) {
             assert_true(needed > query_len || needed > cap);
             refused++;
@@ -910,7 +910,8 @@ static void test_disc_reply_never_larger_than_query(void **state)
         for (size_t i = limit; i < limit + 8 && i < sizeof buf_a; i++)
             assert_int_equal(buf_a[i], 0xA5);
         /* any valid reply fits the reply to a well-formed query */
-        assert_true(msg_disc_reply_encode(&m, buf_b, sizeof buf_b, PROTO_DISC_QUERY_BYTES) > 0);
+        assert_true(
+            msg_discovery_reply_encode(&m, buf_b, sizeof buf_b, PROTO_DISCOVERY_QUERY_BYTES) > 0);
     }
     assert_true(answered > 1000 && refused > 1000);
 }
@@ -1046,9 +1047,9 @@ static void test_mutations_map(void **state)
 static void test_mutations_disc_query(void **state)
 {
     (void)state;
-    static uint8_t s0[PROTO_DISC_QUERY_BYTES];
-    MsgDiscQuery q = {PROTO_VERSION, 77};
-    size_t l0 = msg_disc_query_encode(&q, s0, sizeof s0);
+    static uint8_t s0[PROTO_DISCOVERY_QUERY_BYTES];
+    MsgDiscoveryQuery q = {PROTO_VERSION, 77};
+    size_t l0 = msg_discovery_query_encode(&q, s0, sizeof s0);
     const uint8_t *seeds[] = {s0};
     fuzz_mutations(rt_query, seeds, &l0, 1, 5, MUTATIONS);
 }
@@ -1056,12 +1057,12 @@ static void test_mutations_disc_query(void **state)
 static void test_mutations_disc_reply(void **state)
 {
     (void)state;
-    static uint8_t s0[MSG_DISC_REPLY_MAX_BYTES], s1[MSG_DISC_REPLY_MAX_BYTES];
-    MsgDiscReply m = sample_reply();
-    size_t l0 = msg_disc_reply_encode(&m, s0, sizeof s0, PROTO_DISC_QUERY_BYTES);
+    static uint8_t s0[MSG_DISCOVERY_REPLY_MAX_BYTES], s1[MSG_DISCOVERY_REPLY_MAX_BYTES];
+    MsgDiscoveryReply m = sample_reply();
+    size_t l0 = msg_discovery_reply_encode(&m, s0, sizeof s0, PROTO_DISCOVERY_QUERY_BYTES);
     strcpy(m.server_name, "\xE2\x98\x83 snow");
     m.map_name[0] = '\0';
-    size_t l1 = msg_disc_reply_encode(&m, s1, sizeof s1, PROTO_DISC_QUERY_BYTES);
+    size_t l1 = msg_discovery_reply_encode(&m, s1, sizeof s1, PROTO_DISCOVERY_QUERY_BYTES);
     const uint8_t *seeds[] = {s0, s1};
     const size_t lens[] = {l0, l1};
     fuzz_mutations(rt_reply, seeds, lens, 2, 6, MUTATIONS);
