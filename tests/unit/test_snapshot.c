@@ -1410,6 +1410,108 @@ static void test_golden_bytes(void **state)
     snap_free(&out);
 }
 
+/* Encodes target against base (NULL: full), expects exactly `bytes`, and decodes them back. */
+static void assert_codes_to(const Snapshot *target, const Snapshot *base, const uint8_t *bytes,
+                            size_t len)
+{
+    Snap sent, out;
+    snap_new(&sent, 8);
+    snap_new(&out, 8);
+    uint8_t buf[256];
+    SnapEncodeReport rep;
+    assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = target,
+                                                   .baseline = base,
+                                                   .budget = sizeof buf,
+                                                   .out = buf,
+                                                   .sent = &sent.s},
+                                 &rep),
+                     SNAP_OK);
+    assert_int_equal(rep.bytes, len);
+    assert_memory_equal(buf, bytes, len);
+    assert_int_equal(snap_decode(bytes, len, base, &out.s), SNAP_OK);
+    assert_true(snap_equal(&out.s, target));
+    snap_free(&sent);
+    snap_free(&out);
+}
+
+/* docs/protocol.md §2.5 "Worked example": a third party implements from those bytes, so they
+ * must be what the codec writes (and reads). */
+static void test_protocol_md_worked_example(void **state)
+{
+    (void)state;
+    static const uint8_t full[] = {0x04, 0xe8, 0x03, 0x00, 0x00, 0x00, 0x05, 0x0a, 0x00, 0x08, 0x39,
+                                   0x00, 0x88, 0x1c, 0x00, 0x48, 0x00, 0x00, 0x40, 0x03, 0x01, 0x00,
+                                   0x90, 0x80, 0x0c, 0x40, 0x06, 0x04, 0x01, 0x00, 0xa8, 0x02, 0xa0,
+                                   0xd0, 0x07, 0x20, 0x03, 0x82, 0x01, 0x00, 0x00};
+    static const uint8_t delta[] = {0x04, 0xee, 0x03, 0x00, 0x00, 0x06, 0x03, 0x86,
+                                    0x06, 0x04, 0x49, 0x90, 0x20, 0x22, 0x04, 0x14,
+                                    0xe1, 0x00, 0xe1, 0x40, 0x00, 0x50, 0x00};
+    Snap b, t;
+    snap_new(&b, 8);
+    snap_new(&t, 8);
+    b.s.tick = 1000;
+    b.s.input_ack = 998;
+    b.s.has_self = true;
+    b.s.self_id = 2;
+    b.s.self = (SnapSelf){
+        .x = 25600, .y = 12800, .vx = 256, .aim = 1024, .score = 3, .flags = SNAP_FLAG_ALIVE};
+    b.s.ents[0] = (SnapEntity){.id = 0,
+                               .type = SNAP_ENT_PLAYER,
+                               .flags = SNAP_FLAG_ALIVE,
+                               .x = 800,
+                               .y = 400,
+                               .vx = 32,
+                               .aim = 256,
+                               .score = 5};
+    b.s.ents[1] =
+        (SnapEntity){.id = 256, .type = SNAP_ENT_SHOT, .x = 1000, .y = 400, .vx = 96, .owner = 0};
+    b.s.count = 2;
+    assert_codes_to(&b.s, NULL, full, sizeof full);
+
+    assert_true(snap_copy(&t.s, &b.s));
+    t.s.tick = 1006;
+    t.s.input_ack = 1005;
+    t.s.self.x += 6 * 256;
+    t.s.self.aim = 1030;
+    t.s.ents[0].x = 993;
+    t.s.ents[0].aim = 260;
+    t.s.ents[1].x = 1576;
+    t.s.ents[2] =
+        (SnapEntity){.id = 257, .type = SNAP_ENT_SHOT, .x = 900, .y = 900, .vy = -96, .owner = 0};
+    t.s.count = 3;
+    assert_codes_to(&t.s, &b.s, delta, sizeof delta);
+    snap_free(&b);
+    snap_free(&t);
+}
+
+/* docs/protocol.md §2.5 "Multi-group g3, bit by bit": score 300 (three groups) in a full
+ * snapshot, then a score difference of -295 (zigzag 589, four groups) in a delta. */
+static void test_protocol_md_g3_example(void **state)
+{
+    (void)state;
+    static const uint8_t full[] = {0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x44, 0x40,
+                                   0x06, 0x20, 0x03, 0x00, 0xc0, 0x4d, 0x01};
+    static const uint8_t delta[] = {0x04, 0x03, 0x00, 0x00, 0x00, 0x02, 0x84, 0x9d, 0x19, 0x00};
+    Snap b, t;
+    snap_new(&b, 8);
+    snap_new(&t, 8);
+    b.s.tick = 1;
+    b.s.ents[0] = (SnapEntity){.id = 0,
+                               .type = SNAP_ENT_PLAYER,
+                               .flags = SNAP_FLAG_ALIVE,
+                               .x = 800,
+                               .y = 400,
+                               .score = 300};
+    b.s.count = 1;
+    assert_codes_to(&b.s, NULL, full, sizeof full);
+    assert_true(snap_copy(&t.s, &b.s));
+    t.s.tick = 3;
+    t.s.ents[0].score = 5;
+    assert_codes_to(&t.s, &b.s, delta, sizeof delta);
+    snap_free(&b);
+    snap_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1424,6 +1526,8 @@ int main(void)
         cmocka_unit_test(test_encoder_rejects_bad_input),
         cmocka_unit_test(test_decoder_rejects),
         cmocka_unit_test(test_golden_bytes),
+        cmocka_unit_test(test_protocol_md_worked_example),
+        cmocka_unit_test(test_protocol_md_g3_example),
         cmocka_unit_test(test_truncated_prefixes_fail),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_capture_world),
