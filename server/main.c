@@ -11,6 +11,7 @@
 
 #include "enet_alloc.h"
 #include "server.h"
+#include "stop_signals.h"
 
 #ifndef ARENA_VERSION
 #define ARENA_VERSION "0.0.0"
@@ -208,17 +209,6 @@ static int parse_cmdline(int argc, char **argv, const SrvConfig *defaults, SrvCo
     return -1;
 }
 
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
 /* Runs the server until a signal; writes the stats file. The exit code. */
 static int serve(const SrvConfig *cfg, const char *stats_path)
 {
@@ -228,7 +218,7 @@ static int serve(const SrvConfig *cfg, const char *stats_path)
         fprintf(stderr, "arena-server: ENet failed to initialise\n");
         return 1;
     }
-    install_signals();
+    stop_signals_install(on_signal);
     Server *s = srv_create(cfg, &log, &stop_requested);
     if (s == NULL) {
         enet_deinitialize();

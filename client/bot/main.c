@@ -19,6 +19,7 @@
 
 #include "bot.h"
 #include "mono_clock.h"
+#include "stop_signals.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -344,13 +345,7 @@ static void swarm_free(Swarm *w)
 /* Signals, fd limit, ENet, discovery, claims. Returns -1 to go on, else the exit status. */
 static int setup(Options *o, CliClaims *claims)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    stop_signals_install(on_signal);
     raise_fd_limit(o->count);
     if (enet_initialize() != 0) {
         fprintf(stderr, "arena-bot: ENet failed to initialise\n");

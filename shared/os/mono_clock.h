@@ -2,8 +2,8 @@
  *
  * shared/ proper never reads a clock: its code takes time as an argument. The server's and the
  * client's event loops read it here, once per iteration, and pass the reading down. This
- * directory (shared/os/, library arena_os) is the only part of shared/ that talks to the
- * operating system, and arena_shared does not link it. */
+ * directory (shared/os/, library arena_os: this clock and stop_signals.h) is the only part of
+ * shared/ that talks to the operating system, and arena_shared does not link it. */
 #ifndef ARENA_MONO_CLOCK_H
 #define ARENA_MONO_CLOCK_H
 
