@@ -197,9 +197,13 @@ void tcp_detach(Server *s, int ci, const char *bye)
     SrvConn *c = &s->conns[ci];
     if (!c->used)
         return;
+    /* Unlinked from its player first: a BYE that does not fit kills the connection, and a
+     * killed connection reports its player's end, which must not start a second release. */
+    c->player = -1;
     if (bye != NULL)
         tcp_send(s, ci, "BYE %s", bye);
-    c->player = -1;
+    if (!c->used)
+        return; /* killed by the BYE: nothing left to close */
     if (!c->closing) {
         c->closing = true;
         c->opened_ms = s->now_ms;

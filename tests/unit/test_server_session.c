@@ -165,6 +165,36 @@ static void test_release_kick(void **state)
     hx_stop(h);
 }
 
+/* A kick (or a lost peer, or a backlog) of a player who stopped reading TCP: the BYE does
+ * not fit its output buffer, which kills the connection from inside the release. The player
+ * must still be released exactly once: one LEAVE with its name, players_now down by one. */
+static void test_release_with_full_tcp_buffer(void **state)
+{
+    (void)state;
+    SrvConfig cfg;
+    srv_default_config(&cfg);
+    cfg.max_players = 8;
+    cfg.tcp_outbuf_bytes = 4096;
+    Hx *h = hx_start(&cfg);
+    assert_non_null(h);
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    unsigned slot = (unsigned)h->clients[a].slot;
+    int ci = h->s->players[slot].conn;
+    while (h->s->conns[ci].out_len + 2 <= cfg.tcp_outbuf_bytes - 8)
+        tcp_send(h->s, ci, "y"); /* alice reads nothing: queued up to a few bytes short */
+    session_kick(h->s, slot, "test");
+    assert_int_equal(h->s->players_now, 1);
+    assert_int_equal(h->s->players[slot].state, SP_FREE);
+    assert_true(hx_until(h, tcp_closed, &a));
+    const char *leave = hx_line(&h->clients[b], "LEAVE");
+    assert_non_null(leave);
+    char want[64];
+    snprintf(want, sizeof want, "LEAVE %u alice kicked", slot);
+    assert_string_equal(leave, want);
+    hx_stop(h);
+}
+
 static bool peer_gone(Hx *h, void *arg)
 {
     return h->clients[*(int *)arg].disconnected;
@@ -248,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_release_tcp_drop),
         cmocka_unit_test(test_release_enet_disconnect),
         cmocka_unit_test(test_release_kick),
+        cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_release_shutdown),
         cmocka_unit_test(test_stall_catch_up_and_skip),
