@@ -35,7 +35,7 @@ static bool alloc_players(Server *s)
         p->prio = calloc(PROTO_MAX_ENTITIES, sizeof *p->prio);
         if (p->pool == NULL || p->prio == NULL)
             return false;
-        snap_store_init(&p->sent, p->ring, SRV_SNAP_RING, p->pool, pool_cap);
+        snap_store_init(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
     }
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
     s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);

@@ -32,7 +32,6 @@
 
 enum {
     SRV_INPUT_RING = 64,     /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
-    SRV_SNAP_RING = 32,      /* snapshots remembered per player as delta baselines */
     SRV_SNAP_POOL_SNAPS = 6, /* entity pool per player: this many worst-case views (about 20
                                 real ones at 256 players; older acks get a full snapshot) */
     SRV_SNAP_BUDGET = PROTO_MAX_DATAGRAM - 32, /* snapshot payload; ENet headers fit the rest */
@@ -103,7 +102,7 @@ typedef struct SrvPlayer {
     uint32_t input_ack; /* newest input tick applied */
     /* Snapshots sent (the client's view at each tick), remembered as delta baselines: the
      * store's slots and its entity pool. */
-    Snapshot ring[SRV_SNAP_RING];
+    Snapshot sent_slots[PROTO_SNAP_BASELINES];
     SnapEntity *pool;
     SnapStore sent;
     float *prio;         /* priority accumulator per entity id */

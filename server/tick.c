@@ -17,9 +17,6 @@
 #include "snap_world.h"
 
 enum {
-    /* How far back a client's acknowledged snapshot may be: a snapshot older than this many
-     * ticks is forgotten (at 60 Hz ticks: all SRV_SNAP_RING slots; at 30 Hz snapshots: 16). */
-    TICK_BASELINE_TICKS = SRV_SNAP_RING,
     /* What ENet wraps around a snapshot payload: its header (peer id and sent time), the
      * checksum, the unreliable send command's header. Acks may share the datagram, within
      * the host MTU (which leaves room for the checksum). */
@@ -48,7 +45,22 @@ static bool reserve_sent(Server *s, SrvPlayer *p, const Snapshot **baseline, Sna
         return true;
     *baseline = NULL;
     p->acked_tick = 0;
-    return snap_store_reserve(&p->sent, need, NULL, sent);
+    return snap_store_reserve(&p->sent, s->scratch_target.count, NULL, sent);
+}
+
+/* The protocol's retention rule (docs/protocol.md §2.4): a snapshot is forgotten when one
+ * with the same tick modulo PROTO_SNAP_BASELINES is sent. At most one stored snapshot has
+ * each phase, so this forgets at most one; the loop is bounded by the oldest stored tick. */
+static void forget_same_phase(SnapStore *st, uint32_t tick)
+{
+    const Snapshot *oldest = snap_store_oldest(st);
+    if (oldest == NULL)
+        return;
+    uint32_t floor = oldest->tick; /* read once: forgetting the oldest zeroes its slot */
+    for (uint32_t t = tick; t >= floor + PROTO_SNAP_BASELINES;) {
+        t -= PROTO_SNAP_BASELINES;
+        snap_store_forget(st, t);
+    }
 }
 
 static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
@@ -96,8 +108,7 @@ static void send_snapshot(Server *s, unsigned slot)
     prio_after_send(p->prio, target, omitted,
                     rep.omitted < PROTO_MAX_ENTITIES ? rep.omitted : PROTO_MAX_ENTITIES);
     /* The client's view as sent is what it has: a later delta's baseline. */
-    if (sent.tick > TICK_BASELINE_TICKS)
-        snap_store_purge_before(&p->sent, sent.tick - TICK_BASELINE_TICKS + 1);
+    forget_same_phase(&p->sent, sent.tick);
     (void)snap_store_commit(&p->sent, &sent);
 
     net_send(p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes, false);

@@ -34,6 +34,10 @@ enum {
     PROTO_ENET_MTU = PROTO_MAX_DATAGRAM - 4,
     PROTO_TOKEN_BYTES = 16,  /* session token: 128 bits from the OS random source */
     PROTO_INPUT_WINDOW = 32, /* most inputs carried by one INPUT message */
+    /* Delta baselines: the server remembers a snapshot it sent to a client until it sends one
+     * whose tick is the same modulo this (docs/protocol.md §2.4); a client that keeps its last
+     * this many decoded snapshots always has the baseline the server picks. */
+    PROTO_SNAP_BASELINES = 32,
 
     PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
     PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */

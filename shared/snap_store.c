@@ -143,6 +143,13 @@ unsigned snap_store_count(const SnapStore *st)
     return n;
 }
 
+void snap_store_forget(SnapStore *st, uint32_t tick)
+{
+    for (unsigned i = 0; i < st->nslots; i++)
+        if (tick != 0 && st->slots[i].tick == tick)
+            st->slots[i].tick = 0;
+}
+
 void snap_store_purge_before(SnapStore *st, uint32_t tick)
 {
     for (unsigned i = 0; i < st->nslots; i++)

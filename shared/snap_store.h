@@ -68,5 +68,7 @@ unsigned snap_store_count(const SnapStore *st);
 
 /* Forgets every snapshot older than `tick` (tick < `tick`). */
 void snap_store_purge_before(SnapStore *st, uint32_t tick);
+/* Forgets the snapshot of exactly this tick, if stored. */
+void snap_store_forget(SnapStore *st, uint32_t tick);
 
 #endif

@@ -14,7 +14,7 @@ bool cli_baselines_init(CliConn *c)
     c->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *c->scratch_ents);
     if (c->pool == NULL || c->scratch_ents == NULL)
         return false;
-    snap_store_init(&c->baselines, c->baseline_slots, CLI_CONN_SNAP_RING, c->pool,
+    snap_store_init(&c->baselines, c->baseline_slots, CLI_CONN_BASELINES, c->pool,
                     c->cfg.baseline_pool_entities);
     snap_init(&c->scratch, c->scratch_ents, PROTO_MAX_ENTITIES);
     return true;

@@ -31,8 +31,8 @@
 
 enum {
     CLI_CONN_HOST_MAX = 256,
-    CLI_CONN_SNAP_RING = 32,     /* decoded snapshots kept as delta baselines */
-    CLI_CONN_POLLFDS = 2,        /* most fds cli_conn_pollfds fills */
+    CLI_CONN_BASELINES = PROTO_SNAP_BASELINES, /* decoded snapshots kept as delta baselines */
+    CLI_CONN_POLLFDS = 2,                      /* most fds cli_conn_pollfds fills */
     CLI_CONN_RTT_BUCKETS = 1001, /* RTT histogram: 1 ms buckets, the last one is ">= 1000" */
     CLI_CONN_OUTBUF = 4096,      /* queued TCP output, bytes */
 };

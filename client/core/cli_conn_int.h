@@ -87,7 +87,7 @@ struct CliConn {
     SnapEntity *interp_pool;
 
     /* Decoded snapshots, the baselines of future deltas (cli_baselines.c). */
-    Snapshot baseline_slots[CLI_CONN_SNAP_RING];
+    Snapshot baseline_slots[CLI_CONN_BASELINES];
     SnapEntity *pool;
     SnapStore baselines;
     Snapshot scratch;

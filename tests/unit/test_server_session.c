@@ -89,6 +89,37 @@ static void test_delta_against_acked_baseline(void **state)
     hx_stop(h);
 }
 
+/* The retention rule of docs/protocol.md §2.4: acknowledged once at tick T and never again, a
+ * client gets deltas against T until the server sends the tick with T's phase (T + 32), then
+ * full snapshots. At 30 Hz that is exactly 16 deltas. */
+static void test_baseline_kept_until_same_phase(void **state)
+{
+    (void)state;
+    SrvConfig cfg;
+    srv_default_config(&cfg);
+    cfg.max_players = 8;
+    cfg.snapshot_hz = 30;
+    Hx *h = hx_start(&cfg);
+    assert_non_null(h);
+    int a = hx_join(h, "alice");
+    assert_true(a >= 0);
+    uint32_t first = next_snapshot(h, a, 0);
+    hx_send_input(h, a, first);
+    const HxClient *ca = &h->clients[a];
+    uint32_t t = next_snapshot(h, a, first), last_delta = 0;
+    unsigned deltas = 0;
+    for (int i = 0; i < 40 && ca->last_baseline == first; i++) {
+        deltas++;
+        last_delta = t;
+        t = next_snapshot(h, a, t);
+    }
+    assert_int_equal(deltas, PROTO_SNAP_BASELINES / 2);
+    assert_int_equal(last_delta, first + PROTO_SNAP_BASELINES);
+    assert_int_equal(ca->last_baseline, 0); /* forgotten: full from here on */
+    assert_int_equal(ca->decode_errors, 0);
+    hx_stop(h);
+}
+
 /* ---- (c) the release path: every way out leaves the counters and both sides clean -------- */
 
 static bool released(Hx *h, void *arg)
@@ -274,6 +305,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bind_and_first_snapshot),
         cmocka_unit_test(test_delta_against_acked_baseline),
+        cmocka_unit_test(test_baseline_kept_until_same_phase),
         cmocka_unit_test(test_release_quit),
         cmocka_unit_test(test_release_tcp_drop),
         cmocka_unit_test(test_release_enet_disconnect),

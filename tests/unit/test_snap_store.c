@@ -230,6 +230,11 @@ static void test_purge_and_clear(void **state)
     assert_true(intact(snap_store_find(&f.st, 3), 3, 1));
     assert_true(intact(snap_store_find(&f.st, 4), 4, 1));
     assert_int_equal(snap_store_count(&f.st), 2);
+    snap_store_forget(&f.st, 4);
+    snap_store_forget(&f.st, 99); /* not stored: nothing happens */
+    assert_null(snap_store_find(&f.st, 4));
+    assert_true(intact(snap_store_find(&f.st, 3), 3, 1));
+    assert_int_equal(snap_store_count(&f.st), 1);
     snap_store_clear(&f.st);
     assert_int_equal(snap_store_count(&f.st), 0);
     assert_null(snap_store_newest(&f.st));
