@@ -9,7 +9,6 @@
 
 #include "msg.h"
 #include "server.h"
-#include "udp_gate.h"
 
 enum {
     NET_MAX_MESSAGE = MSG_MAP_MAX_BYTES, /* largest ENet packet (ENet checks it on send too:
@@ -71,7 +70,6 @@ bool net_open(Server *s)
     s->peers = calloc(peers, sizeof *s->peers);
     if (s->peers == NULL)
         return false;
-    gate_open(s);
     return alloc_players(s);
 }
 

@@ -19,6 +19,7 @@
 #include "enet_alloc.h"
 #include "msg.h"
 #include "server.h"
+#include "udp_gate.h"
 #include "mono_clock.h"
 
 enum {
@@ -145,7 +146,10 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     }
     if (!load_map(s) || !open_stores(s) || !alloc_tables(s))
         goto fail;
-    if (!net_open(s) || !tcp_open(s) || !disc_open(s))
+    if (!net_open(s))
+        goto fail;
+    gate_open(s); /* the admission hook on the host net_open made */
+    if (!tcp_open(s) || !disc_open(s))
         goto fail;
     s->ctl = ctl_open(s, err, sizeof err);
     if (s->ctl == NULL) {

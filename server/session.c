@@ -330,6 +330,19 @@ void session_service(Server *s, uint64_t now_ms)
     gate_after_service(s);
 }
 
+/* Players who stopped acknowledging reliable messages (udp_gate.h decides who). */
+static void release_backlogged(Server *s, uint64_t now_ms)
+{
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (!gate_backlogged(&s->players[i]))
+            continue;
+        drop_note(&s->stats.drops, s->log, DROP_ENET_BACKLOG, now_ms,
+                  "'%s' (slot %u): %d reliable messages unacknowledged, dropped",
+                  s->players[i].name, i, GATE_BACKLOG_COMMANDS);
+        session_release(s, i, "backlog", "backlog", PROTO_DISCONNECT_BACKLOG);
+    }
+}
+
 void session_housekeeping(Server *s, uint64_t now_ms)
 {
     for (size_t i = 0; i < s->host->peerCount; i++) {
@@ -348,5 +361,7 @@ void session_housekeeping(Server *s, uint64_t now_ms)
         }
     }
     gate_housekeeping(s, now_ms);
+    if (gate_backlog_due(s, now_ms))
+        release_backlogged(s, now_ms);
     net_count_traffic(s);
 }

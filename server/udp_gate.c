@@ -315,18 +315,18 @@ static size_t backlog(ENetPeer *peer, size_t cap)
     return n;
 }
 
-static void check_backlogs(Server *s, uint64_t now_ms)
+bool gate_backlog_due(Server *s, uint64_t now_ms)
 {
-    for (unsigned i = 0; i < s->cfg.max_players; i++) {
-        SrvPlayer *p = &s->players[i];
-        if (p->state != SP_BOUND || p->peer == NULL ||
-            backlog(p->peer, GATE_BACKLOG_COMMANDS) <= GATE_BACKLOG_COMMANDS)
-            continue;
-        drop_note(&s->stats.drops, s->log, DROP_ENET_BACKLOG, now_ms,
-                  "'%s' (slot %u): %d reliable messages unacknowledged, dropped", p->name, i,
-                  GATE_BACKLOG_COMMANDS);
-        session_release(s, i, "backlog", "backlog", PROTO_DISCONNECT_BACKLOG);
-    }
+    if (now_ms / BACKLOG_CHECK_MS == s->gate_backlog_epoch)
+        return false;
+    s->gate_backlog_epoch = now_ms / BACKLOG_CHECK_MS;
+    return true;
+}
+
+bool gate_backlogged(const SrvPlayer *p)
+{
+    return p->state == SP_BOUND && p->peer != NULL &&
+           backlog(p->peer, GATE_BACKLOG_COMMANDS) > GATE_BACKLOG_COMMANDS;
 }
 
 void gate_housekeeping(Server *s, uint64_t now_ms)
@@ -346,9 +346,5 @@ void gate_housekeeping(Server *s, uint64_t now_ms)
             sp->half_open = false;
             sp->admit_slot = -1;
         }
-    }
-    if (now_ms / BACKLOG_CHECK_MS != s->gate_backlog_epoch) {
-        s->gate_backlog_epoch = now_ms / BACKLOG_CHECK_MS;
-        check_backlogs(s, now_ms);
     }
 }

@@ -18,9 +18,11 @@
 #ifndef ARENA_SRV_UDP_GATE_H
 #define ARENA_SRV_UDP_GATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct Server Server;
+typedef struct SrvPlayer SrvPlayer;
 
 enum {
     GATE_HALF_OPEN_MS = 5000,     /* a handshake must complete within this */
@@ -34,7 +36,11 @@ void gate_open(Server *s);
  * VERIFY_CONNECT only while that peer has sent enough to pay for it. */
 void gate_before_service(Server *s);
 void gate_after_service(Server *s);
-/* Drops expired half-open peers and players whose reliable backlog passed the cap. */
+/* Drops expired half-open peers. */
 void gate_housekeeping(Server *s, uint64_t now_ms);
+/* Whether it is time for the (periodic) backlog check; then, per player, whether its reliable
+ * backlog passed GATE_BACKLOG_COMMANDS. session.c releases those: the gate never calls up. */
+bool gate_backlog_due(Server *s, uint64_t now_ms);
+bool gate_backlogged(const SrvPlayer *p);
 
 #endif

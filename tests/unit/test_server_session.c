@@ -14,6 +14,7 @@
 
 #include "enet_alloc.h"
 #include "server_harness.h"
+#include "udp_gate.h"
 
 static Hx *start(void)
 {
@@ -226,6 +227,26 @@ static void test_release_with_full_tcp_buffer(void **state)
     hx_stop(h);
 }
 
+/* A client that stops acknowledging reliable messages is released with "backlog" once more
+ * than GATE_BACKLOG_COMMANDS wait for it (the check runs from session housekeeping). */
+static void test_release_backlog(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    SrvPlayer *p = &h->s->players[h->clients[a].slot];
+    MsgEvent ev = {.kind = MSG_EV_LEFT, .a = (uint16_t)h->clients[b].slot};
+    for (unsigned i = 0; i < GATE_BACKLOG_COMMANDS; i++)
+        net_send_event(p->peer, &ev); /* queued, none sent or acknowledged yet */
+    session_housekeeping(h->s, h->s->now_ms + 10000);
+    assert_int_equal(p->state, SP_BOUND); /* at the cap: not yet */
+    net_send_event(p->peer, &ev);
+    session_housekeeping(h->s, h->s->now_ms + 20000);
+    assert_released(h, a, 1, "BYE backlog");
+    hx_stop(h);
+}
+
 static bool peer_gone(Hx *h, void *arg)
 {
     return h->clients[*(int *)arg].disconnected;
@@ -310,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_release_tcp_drop),
         cmocka_unit_test(test_release_enet_disconnect),
         cmocka_unit_test(test_release_kick),
+        cmocka_unit_test(test_release_backlog),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_release_shutdown),
