@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cli_chat.h"
 #include "game_view.h"
 #include "hud.h"
 #include "menu.h"
@@ -72,11 +73,11 @@ static void send_chat(App *app)
     char text[APP_FIELD_CAP + 1];
     snprintf(text, sizeof text, "%s", a->chat.text);
     close_chat(app);
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    /* /quit means leaving: do it the polite way, back to the title screen. */
-    if (strncmp(p, "/quit", 5) == 0 && (p[5] == '\0' || p[5] == ' ')) {
+    /* /quit (as the command table reads it) means leaving: do it the polite way, back to
+     * the title screen. */
+    char line[PROTO_LINE_MAX];
+    if (cli_chat_command(text, line, sizeof line, NULL) == CLI_CMD_SEND &&
+        strncmp(line, "QUIT", 4) == 0 && (line[4] == '\0' || line[4] == ' ')) {
         app_leave(app, false);
         return;
     }

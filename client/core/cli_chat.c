@@ -382,6 +382,8 @@ size_t cli_chat_usage(const char *typed, char *out, size_t cap)
     return n;
 }
 
+_Static_assert(PROTO_CHAT_MAX == 200, "cli_chat_cmd_str's TOO_LONG text names PROTO_CHAT_MAX");
+
 const char *cli_chat_cmd_str(CliChatCmd r)
 {
     switch (r) {
@@ -393,7 +395,7 @@ const char *cli_chat_cmd_str(CliChatCmd r)
         return "unknown command (try /help)";
     case CLI_CMD_USAGE:
         return "missing or malformed arguments (cli_chat_usage says what the command takes)";
-    case CLI_CMD_TOO_LONG:
+    case CLI_CMD_TOO_LONG: /* the number is PROTO_CHAT_MAX (asserted above the function) */
         return "message too long (at most 200 bytes)";
     case CLI_CMD_INVALID:
         return "message has invalid characters (controls, line separators or bidi overrides)";

@@ -323,7 +323,7 @@ void cli_conn_quit(CliConn *c, const char *reason, uint64_t now_us)
     case CLI_PLAYING: {
         char line[PROTO_LINE_MAX];
         if (reason != NULL && reason[0] != '\0')
-            snprintf(line, sizeof line, "QUIT %.200s", reason);
+            snprintf(line, sizeof line, "QUIT %.*s", (int)PROTO_CHAT_MAX, reason);
         else
             snprintf(line, sizeof line, "QUIT");
         if (!cli_tcp_queue_line(c, line)) {
