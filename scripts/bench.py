@@ -98,9 +98,9 @@ def row(r):
                 s["tick_us_p50"], s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
                 r["cpu"], s["rss_kb_peak"] / 1024.0,
                 b.get("bytes_down_per_bot_per_s", 0), b.get("bytes_up_per_bot_per_s", 0),
-                mean_snap, max(s.get("max_datagram_bytes", 0), b.get("max_snapshot_datagram_bytes", 0)),
+                mean_snap, max(s.get("max_snapshot_wire_bytes", 0), b.get("max_snapshot_datagram_bytes", 0)),
                 delivered, b.get("rtt_ms_p99", 0), b.get("disconnects", 0),
-                s.get("heap_allocs_in_tick", 0)))
+                s.get("enet_allocs_in_tick", 0)))
 
 
 def main():
@@ -122,7 +122,7 @@ def main():
     print("\n### arena-server on loopback (%s bots, %d s each)\n" % (args.behaviour, args.seconds))
     print("| bots | tick p50 / p99 / max (us) | overruns | server CPU | server peak RSS "
           "| B/s per client down / up | snapshot mean / max datagram (B) | snapshots delivered "
-          "| RTT p99 (ms) | disconnects | heap allocs in ticks |")
+          "| RTT p99 (ms) | disconnects | ENet allocs in ticks |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results + [nodelta]:
         print(row(r))

@@ -2,11 +2,11 @@
  *
  * Owns every allocation ENet makes (packets, commands, fragments). Blocks are recycled on free
  * lists instead of returned to malloc, so after warm-up a tick that sends a snapshot to every
- * player touches no heap: the counters prove it (stats heap_allocs_in_tick). The lists are not
- * a one-way street: enet_alloc_trim (every 10 s, outside ticks) gives back whatever the last
- * two periods did not need at their peak, so memory a burst took returns to the system. ENet's
- * callbacks take no user pointer, so this state is process-wide: the one deliberate exception to
- * "state lives in handles", confined to this file. */
+ * player touches no heap: the counters prove it (stats enet_allocs_in_tick; test_server_alloc
+ * counts every allocation). The lists are not a one-way street: enet_alloc_trim (every 10 s,
+ * outside ticks) gives back whatever the last two periods did not need at their peak, so memory a
+ * burst took returns to the system. ENet's callbacks take no user pointer, so this state is
+ * process-wide: the one deliberate exception to "state lives in handles", confined to this file. */
 #ifndef ARENA_SRV_ENET_ALLOC_H
 #define ARENA_SRV_ENET_ALLOC_H
 

@@ -338,6 +338,6 @@ int srv_run(Server *s)
         if (ev.type == ENET_EVENT_TYPE_RECEIVE)
             enet_packet_destroy(ev.packet);
     }
-    s->stats.heap_allocs_in_tick = enet_alloc_heap_in_tick();
+    s->stats.enet_allocs_in_tick = enet_alloc_heap_in_tick();
     return 0;
 }

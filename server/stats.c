@@ -105,7 +105,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "packets_out", s->packets_out);
     jkey(&j, "bytes_in", s->bytes_in);
     jkey(&j, "packets_in", s->packets_in);
-    jkey(&j, "max_datagram_bytes", s->max_datagram_bytes);
+    jkey(&j, "max_snapshot_wire_bytes", s->max_snapshot_wire_bytes);
     jkey(&j, "snapshots_sent", s->snapshots_sent);
     jkey(&j, "snapshot_bytes", s->snapshot_bytes);
     jkey(&j, "full_snapshots", s->full_snapshots);
@@ -123,7 +123,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "disc_queries", s->disc_queries);
     jkey(&j, "disc_answered", s->disc_answered);
     jkey(&j, "disc_dropped", s->disc_dropped);
-    jkey(&j, "heap_allocs_in_tick", s->heap_allocs_in_tick);
+    jkey(&j, "enet_allocs_in_tick", s->enet_allocs_in_tick);
     for (unsigned k = 0; k < DROP_COUNT; k++)
         jkey(&j, drop_key((SrvDrop)k), s->drops.count[k]);
     long peak = stats_rss_peak_kb(), now = stats_rss_now_kb();

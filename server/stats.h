@@ -27,7 +27,7 @@ typedef struct SrvStats {
     uint64_t bytes_out, packets_out; /* UDP datagrams and bytes sent by ENet */
     uint64_t bytes_in, packets_in;
     uint64_t window_bytes_out;
-    uint32_t max_datagram_bytes; /* largest snapshot datagram (payload + ENet headers) */
+    uint32_t max_snapshot_wire_bytes; /* largest snapshot payload plus the ENet framing it needs */
     uint64_t snapshots_sent, snapshot_bytes, full_snapshots;
     uint64_t entities_omitted;          /* left out of snapshots for the budget */
     uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
@@ -36,7 +36,7 @@ typedef struct SrvStats {
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;
     uint64_t chat_lines;
     uint64_t disc_queries, disc_answered, disc_dropped;
-    uint64_t heap_allocs_in_tick;  /* ENet/packet allocations during ticks after warm-up */
+    uint64_t enet_allocs_in_tick;  /* ENet/packet allocations during ticks after warm-up */
     uint64_t stalls;               /* times the loop found more than a burst of ticks due */
     uint64_t ticks_fast_forwarded; /* ticks simulated without snapshots to catch up */
     uint64_t ticks_skipped;        /* ticks not simulated (a stall beyond the catch-up cap) */

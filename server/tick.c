@@ -70,8 +70,8 @@ static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
     s->stats.full_snapshots += full;
     s->stats.entities_omitted += omitted;
     uint32_t dgram = (uint32_t)bytes + TICK_ENET_OVERHEAD;
-    if (dgram > s->stats.max_datagram_bytes)
-        s->stats.max_datagram_bytes = dgram;
+    if (dgram > s->stats.max_snapshot_wire_bytes)
+        s->stats.max_snapshot_wire_bytes = dgram;
 }
 
 static void send_snapshot(Server *s, unsigned slot)

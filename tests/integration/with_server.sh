@@ -80,7 +80,7 @@ fi
 if ! python3 - "$work/stats.json" <<'PY'
 import json, sys
 want = ["ticks", "tick_us_p50", "tick_us_p99", "tick_us_max", "tick_overruns", "players_peak",
-        "bytes_out", "packets_out", "max_datagram_bytes", "snapshots_sent", "rss_kb_peak"]
+        "bytes_out", "packets_out", "max_snapshot_wire_bytes", "snapshots_sent", "rss_kb_peak"]
 try:
     st = json.load(open(sys.argv[1]))
 except Exception as e:
