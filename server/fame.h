@@ -14,8 +14,9 @@
 #include <stdint.h>
 
 #include "names.h"
+#include "protocol.h"
 
-enum { FAME_SECRET_BYTES = 16 };
+enum { FAME_SECRET_BYTES = PROTO_CLAIM_BYTES };
 
 typedef struct Fame Fame;
 

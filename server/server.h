@@ -37,7 +37,6 @@ enum {
     SRV_SNAP_BUDGET = PROTO_MAX_DATAGRAM - 32, /* snapshot payload; ENet headers fit the rest */
     SRV_OUT_LINE_MAX = 1024,                   /* longest line the server sends */
     SRV_TCP_CHUNK = 4096, /* bytes read from one connection per wake-up at most */
-    SRV_CLAIM_BYTES = 16, /* a legend's claim secret (hex in CLAIM / LOGIN) */
 };
 
 typedef struct Ctl Ctl;

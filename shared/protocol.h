@@ -33,6 +33,7 @@ enum {
      * datagram against the MTU, so the MTU is that much smaller than the datagram limit. */
     PROTO_ENET_MTU = PROTO_MAX_DATAGRAM - 4,
     PROTO_TOKEN_BYTES = 16,  /* session token: 128 bits from the OS random source */
+    PROTO_CLAIM_BYTES = 16,  /* a legend's claim secret (32 hex digits in CLAIM and LOGIN) */
     PROTO_INPUT_WINDOW = 32, /* most inputs carried by one INPUT message */
     /* Delta baselines: the server remembers a snapshot it sent to a client until it sends one
      * whose tick is the same modulo this (docs/protocol.md §2.4); a client that keeps its last

@@ -12,13 +12,13 @@
 #include "line.h"
 
 /* A claim line: "<server> <name> <32 hex digits>". */
-_Static_assert(CLI_CLAIMS_SERVER_MAX + 1 + PROTO_NAME_MAX + 1 + 2 * PROTO_TOKEN_BYTES <
+_Static_assert(CLI_CLAIMS_SERVER_MAX + 1 + PROTO_NAME_MAX + 1 + 2 * PROTO_CLAIM_BYTES <
                    CLI_CLAIMS_LINE_MAX,
                "a claim line fits the line buffer");
 
 static bool valid_hex(const char *h)
 {
-    if (strlen(h) != 2 * PROTO_TOKEN_BYTES)
+    if (strlen(h) != 2 * PROTO_CLAIM_BYTES)
         return false;
     for (const char *p = h; *p; p++)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))

@@ -27,7 +27,7 @@ enum {
 typedef struct CliClaim {
     char server[CLI_CLAIMS_SERVER_MAX + 1];
     char name[PROTO_NAME_MAX + 1];
-    char hex[2 * PROTO_TOKEN_BYTES + 1];
+    char hex[2 * PROTO_CLAIM_BYTES + 1];
 } CliClaim;
 
 typedef struct CliClaims {

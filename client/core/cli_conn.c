@@ -111,8 +111,8 @@ static bool config_valid(const CliConnConfig *cfg, char *err, size_t errlen)
         return false;
     }
     size_t cl = strnlen(cfg->claim, sizeof cfg->claim);
-    if (cl != 0 && (cl != 2 * PROTO_TOKEN_BYTES || strspn(cfg->claim, "0123456789abcdef") != cl)) {
-        snprintf(err, errlen, "a claim is %d lower-case hex digits", 2 * PROTO_TOKEN_BYTES);
+    if (cl != 0 && (cl != 2 * PROTO_CLAIM_BYTES || strspn(cfg->claim, "0123456789abcdef") != cl)) {
+        snprintf(err, errlen, "a claim is %d lower-case hex digits", 2 * PROTO_CLAIM_BYTES);
         return false;
     }
     return true;

@@ -73,7 +73,7 @@ typedef struct CliConnConfig {
     void (*on_snapshot)(void *user, const CliSnapInfo *info);
     /* A legend's claim secret for this name on this server (32 hex digits, "" = none): sent
      * in LOGIN so the name's crown is ours (docs/protocol.md §5.2). */
-    char claim[2 * PROTO_TOKEN_BYTES + 1];
+    char claim[2 * PROTO_CLAIM_BYTES + 1];
     /* Optional: the server gave us a claim secret (CLAIM line) to keep for next time. */
     void (*on_claim)(void *user, const char *name, const char *claim_hex);
     /* Optional: something malformed or unexpected from the server was dropped (counted in

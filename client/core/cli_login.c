@@ -15,7 +15,7 @@
 #include "cli_parse.h"
 
 /* The LOGIN line: "LOGIN " name " " version [" " claim]. */
-_Static_assert(6 + PROTO_NAME_MAX + 1 + 10 + 1 + 2 * PROTO_TOKEN_BYTES < PROTO_LINE_MAX,
+_Static_assert(6 + PROTO_NAME_MAX + 1 + 10 + 1 + 2 * PROTO_CLAIM_BYTES < PROTO_LINE_MAX,
                "a LOGIN line fits a protocol line");
 
 void cli_tcp_close(CliConn *c)
@@ -144,7 +144,7 @@ static void handle_line(CliConn *c, char *line, uint64_t now_us)
     if (c->cfg.on_line != NULL)
         c->cfg.on_line(c->cfg.user, line);
     if (strncmp(line, "CLAIM ", 6) == 0) {
-        char name[PROTO_NAME_MAX + 1], hex[2 * PROTO_TOKEN_BYTES + 1];
+        char name[PROTO_NAME_MAX + 1], hex[2 * PROTO_CLAIM_BYTES + 1];
         if (cli_parse_claim(line + 6, name, hex) && c->cfg.on_claim != NULL)
             c->cfg.on_claim(c->cfg.user, name, hex);
         else if (!cli_parse_claim(line + 6, name, hex)) {

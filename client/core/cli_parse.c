@@ -134,20 +134,20 @@ bool cli_parse_err(const char *args, char code[CLI_ERR_CODE_MAX + 1], const char
 }
 
 bool cli_parse_claim(const char *args, char name[PROTO_NAME_MAX + 1],
-                     char hex[2 * PROTO_TOKEN_BYTES + 1])
+                     char hex[2 * PROTO_CLAIM_BYTES + 1])
 {
     const char *sp = strchr(args, ' ');
     size_t nn = sp ? (size_t)(sp - args) : 0;
     if (sp == NULL || nn == 0 || nn > PROTO_NAME_MAX ||
-        !line_text_valid((const uint8_t *)args, nn) || strlen(sp + 1) != 2 * PROTO_TOKEN_BYTES)
+        !line_text_valid((const uint8_t *)args, nn) || strlen(sp + 1) != 2 * PROTO_CLAIM_BYTES)
         return false;
-    for (size_t i = 0; i < 2 * PROTO_TOKEN_BYTES; i++) {
+    for (size_t i = 0; i < 2 * PROTO_CLAIM_BYTES; i++) {
         int d = hex_digit(sp[1 + i]);
         if (d < 0)
             return false;
         hex[i] = "0123456789abcdef"[d];
     }
-    hex[2 * PROTO_TOKEN_BYTES] = '\0';
+    hex[2 * PROTO_CLAIM_BYTES] = '\0';
     memcpy(name, args, nn);
     name[nn] = '\0';
     return true;

@@ -39,7 +39,7 @@ bool cli_parse_err(const char *args, char code[CLI_ERR_CODE_MAX + 1], const char
  * name gets 1..PROTO_NAME_MAX bytes of valid text without spaces, hex the 32 digits in lower
  * case. False for anything else. */
 bool cli_parse_claim(const char *args, char name[PROTO_NAME_MAX + 1],
-                     char hex[2 * PROTO_TOKEN_BYTES + 1]);
+                     char hex[2 * PROTO_CLAIM_BYTES + 1]);
 
 /* True if a raw ENet datagram (as received from the socket, ENet protocol header and the
  * checksum every game datagram carries first) has message data on ENet channel `channel`.
