@@ -51,12 +51,13 @@ static unsigned bucket_prefix_bits(unsigned i, unsigned nbuckets)
     return i + 1 < nbuckets ? i + 1 : i;
 }
 
-static void bucket_write_prefix(BsWriter *w, unsigned i, unsigned nbuckets)
+/* Bucket i's prefix (i one-bits, then a zero unless it is the last bucket) and payload, as one
+ * value of bucket_prefix_bits + width bits. */
+static void bucket_write(SnapBits *w, unsigned i, unsigned nbuckets, uint32_t payload,
+                         unsigned width)
 {
-    for (unsigned k = 0; k < i; k++)
-        bs_write_bits(w, 1, 1);
-    if (i + 1 < nbuckets)
-        bs_write_bits(w, 0, 1);
+    unsigned pbits = bucket_prefix_bits(i, nbuckets);
+    snap_bits_put(w, ((1u << i) - 1u) | payload << pbits, pbits + width);
 }
 
 static unsigned bucket_read_prefix(BsReader *r, unsigned nbuckets)
@@ -82,15 +83,12 @@ unsigned snap_pos_code_bits(int64_t r)
     return bucket_prefix_bits(i, POS_BUCKETS) + POS_WIDTH[i];
 }
 
-void snap_pos_code_write(BsWriter *w, uint16_t value, int64_t predicted)
+void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted)
 {
     int64_t r = (int64_t)value - predicted;
     unsigned i = pos_bucket(r);
-    bucket_write_prefix(w, i, POS_BUCKETS);
-    if (i == POS_BUCKETS - 1)
-        bs_write_bits(w, value, Q_POS_BITS);
-    else
-        bs_write_bits(w, snap_zz32((int32_t)r), POS_WIDTH[i]);
+    uint32_t payload = i == POS_BUCKETS - 1 ? value : snap_zz32((int32_t)r);
+    bucket_write(w, i, POS_BUCKETS, payload, POS_WIDTH[i]);
 }
 
 SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value)
@@ -127,12 +125,11 @@ unsigned snap_vel_code_bits(int32_t d)
     return bucket_prefix_bits(i, VEL_BUCKETS) + VEL_WIDTH[i];
 }
 
-void snap_vel_code_write(BsWriter *w, int32_t d)
+void snap_vel_code_write(SnapBits *w, int32_t d)
 {
     unsigned i = vel_bucket(d);
     assert(fits_zz(d, VEL_WIDTH[i]));
-    bucket_write_prefix(w, i, VEL_BUCKETS);
-    bs_write_bits(w, snap_zz32(d), VEL_WIDTH[i]);
+    bucket_write(w, i, VEL_BUCKETS, snap_zz32(d), VEL_WIDTH[i]);
 }
 
 SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value)
@@ -157,14 +154,19 @@ unsigned snap_g3_bits(uint32_t v)
     return groups * (SNAP_G3_BITS + 1);
 }
 
-void snap_g3_write(BsWriter *w, uint32_t v)
+/* All groups as one value: g3 of a score or count is <= SNAP_G3_MAX_GROUPS * 4 bits. */
+void snap_g3_write(SnapBits *w, uint32_t v)
 {
+    uint32_t code = 0;
+    unsigned n = 0;
     do {
         uint32_t group = v & ((1u << SNAP_G3_BITS) - 1u);
         v >>= SNAP_G3_BITS;
-        bs_write_bits(w, group, SNAP_G3_BITS);
-        bs_write_bits(w, v != 0, 1);
-    } while (v != 0);
+        code |= (group | (uint32_t)(v != 0) << SNAP_G3_BITS) << n;
+        n += SNAP_G3_BITS + 1;
+    } while (v != 0 && n < 32);
+    assert(v == 0);
+    snap_bits_put(w, code, n);
 }
 
 SnapError snap_g3_read(BsReader *r, uint32_t *out)
@@ -184,4 +186,32 @@ SnapError snap_g3_read(BsReader *r, uint32_t *out)
         }
     }
     return SNAP_ERR_VALUE;
+}
+
+/* ---- SnapBits --------------------------------------------------------------------------- */
+
+void snap_bits_begin(SnapBits *s, const BsWriter *w)
+{
+    s->buf = w->buf;
+    s->cap = w->cap;
+    s->pos = w->bitpos / 8;
+    s->n = (unsigned)(w->bitpos % 8);
+    s->acc = s->n != 0 ? w->buf[s->pos] & ((1u << s->n) - 1u) : 0;
+    s->error = w->error;
+}
+
+void snap_bits_end_aligned(SnapBits *s, BsWriter *w)
+{
+    unsigned nbytes = (s->n + 7) / 8;
+    if (!s->error && s->cap - s->pos >= nbytes) {
+        for (unsigned i = 0; i < nbytes; i++)
+            s->buf[s->pos + i] = (uint8_t)(s->acc >> (8 * i));
+        s->pos += nbytes;
+    } else {
+        s->error = true;
+    }
+    s->acc = 0;
+    s->n = 0;
+    w->bitpos = s->pos * 8;
+    w->error = w->error || s->error;
 }

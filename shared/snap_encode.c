@@ -47,23 +47,24 @@ static SnapError classify_matched(EncPlan *p, uint16_t ti, uint16_t bi, bool *re
     if (!snap_ent_ok_at(p->b, bi))
         return SNAP_ERR_INVALID;
     p->fixed_bits += 1; /* "0", or the first bit of "10"/"11" */
-    if (snap_needs_readd(be, te)) {
+    unsigned mask, bits;
+    SnapDelta d = snap_delta_measure(be, te, p->dt, &mask, &bits);
+    *readd = d == SNAP_DELTA_READD;
+    if (*readd) {
         p->match_of[bi] = NONE;
         p->fixed_bits += 1;
         p->rep.removed++;
-        *readd = true;
         return SNAP_OK;
     }
-    *readd = false;
     p->base_of[ti] = bi;
     p->match_of[bi] = ti;
-    if (snap_ent_equal(be, te)) {
+    if (d == SNAP_DELTA_SAME) {
         p->rep.unchanged++;
         return SNAP_OK;
     }
     p->st[ti] = ST_CAND;
-    p->mask[ti] = (uint16_t)snap_changed_mask(be, te, p->dt);
-    p->cost[ti] = (uint16_t)(1 + snap_changed_body_bits(be, te, p->dt, p->mask[ti]));
+    p->mask[ti] = (uint16_t)mask;
+    p->cost[ti] = (uint16_t)(1 + bits);
     p->all_bits += p->cost[ti];
     p->order[p->ncand++] = ti;
     return SNAP_OK;
@@ -213,42 +214,42 @@ static long select_best_first(EncPlan *p, long budget_bits)
 
 /* Added ids: "1" = previous added id + 1 (the first entity's "previous" is -1), else "0" and
  * the id. */
-static void id_code_write(BsWriter *w, int prev, uint16_t id)
+static void id_code_write(SnapBits *w, int prev, uint16_t id)
 {
-    if (id == prev + 1) {
-        bs_write_bits(w, 1, 1);
-    } else {
-        bs_write_bits(w, 0, 1);
-        bs_write_bits(w, id, SNAP_ID_BITS);
-    }
+    if (id == prev + 1)
+        snap_bits_put(w, 1, 1);
+    else
+        snap_bits_put(w, (uint32_t)id << 1, ID_LONG_BITS); /* "0", then the id */
 }
 
-/* (a) the baseline walk and (b) the selected added entities. */
-static void write_plan(BsWriter *w, const EncPlan *p)
+/* (a) the baseline walk and (b) the selected added entities, then the padding. */
+static void write_plan(BsWriter *bw, const EncPlan *p)
 {
+    SnapBits w;
+    snap_bits_begin(&w, bw);
     const uint16_t bc = p->b ? p->b->count : 0;
     for (uint16_t bi = 0; bi < bc; bi++) {
         uint16_t m = p->match_of[bi];
         if (m == NONE) {
-            bs_write_bits(w, 3, 2); /* "11": first bit 1, second bit 1 */
+            snap_bits_put(&w, 3, 2); /* "11": first bit 1, second bit 1 */
         } else if ((p->st[m] & ST_SEL) == 0) {
-            bs_write_bits(w, 0, 1);
+            snap_bits_put(&w, 0, 1);
         } else {
-            bs_write_bits(w, 1, 2); /* "10": first bit 1, second bit 0 */
-            snap_changed_body_write(w, &p->b->ents[bi], &p->t->ents[m], p->dt, p->mask[m]);
+            snap_bits_put(&w, 1, 2); /* "10": first bit 1, second bit 0 */
+            snap_changed_body_write(&w, &p->b->ents[bi], &p->t->ents[m], p->dt, p->mask[m]);
         }
     }
-    snap_g3_write(w, p->nadded);
+    snap_g3_write(&w, p->nadded);
     int prev = -1;
     for (uint16_t ti = 0; ti < p->t->count; ti++) {
         if (!added_selected(p, ti))
             continue;
         const SnapEntity *e = &p->t->ents[ti];
-        id_code_write(w, prev, e->id);
-        snap_added_body_write(w, e);
+        id_code_write(&w, prev, e->id);
+        snap_added_body_write(&w, e);
         prev = e->id;
     }
-    bs_write_align(w);
+    snap_bits_end_aligned(&w, bw);
 }
 
 /* ---- what was sent ------------------------------------------------------------------------- */

@@ -271,17 +271,6 @@ static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f
     return false;
 }
 
-/* Change bits of e against b: bit i for row i. A position "changes" when it differs from the
- * prediction. */
-unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
-{
-    unsigned m = 0;
-    EACH_ROW(i)
-    if (in_delta(&FIELD[i], b) && row_changed(b, e, &FIELD[i], dt))
-        m |= 1u << i;
-    return m;
-}
-
 static unsigned delta_member_bits(const SnapEntity *b, const SnapEntity *e, const Field *f,
                                   unsigned c, uint32_t dt)
 {
@@ -297,23 +286,38 @@ static unsigned delta_member_bits(const SnapEntity *b, const SnapEntity *e, cons
     }
 }
 
-unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned m)
+/* One pass: the key rows, equality, the change mask and the bits. Rows a type does not carry
+ * hold 0 in both (valid) entities; the type is a key row, so b and e carry the same rows. */
+SnapDelta snap_delta_measure(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned *mask,
+                             unsigned *bits)
 {
-    unsigned bits = 0;
+    unsigned carry = carry_of(e->type), m = 0, n = 0;
+    bool equal = true;
     EACH_ROW(i)
     {
         const Field *f = &FIELD[i];
-        if (!in_delta(f, b))
+        if (!(f->carriers & carry))
             continue;
-        bits++;
-        if (m & (1u << i))
-            EACH_MEMBER(c, f)
-        bits += delta_member_bits(b, e, f, c, dt);
+        bool differs = !same(b, e, f);
+        if (f->codec == FC_KEY) {
+            if (differs)
+                return SNAP_DELTA_READD;
+            continue;
+        }
+        equal = equal && !differs;
+        n++; /* the change bit */
+        if (f->codec == FC_POS ? !row_changed(b, e, f, dt) : !differs)
+            continue;
+        m |= 1u << i;
+        EACH_MEMBER(c, f)
+        n += delta_member_bits(b, e, f, c, dt);
     }
-    return bits;
+    *mask = m;
+    *bits = n;
+    return equal ? SNAP_DELTA_SAME : SNAP_DELTA_CHANGED;
 }
 
-static void delta_member_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e,
+static void delta_member_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e,
                                const Field *f, unsigned c, uint32_t dt)
 {
     switch (f->codec) {
@@ -327,12 +331,12 @@ static void delta_member_write(BsWriter *w, const SnapEntity *b, const SnapEntit
         snap_g3_write(w, snap_zz32(get(e, f, c) - get(b, f, c)));
         break;
     default:
-        bs_write_bits(w, (uint32_t)get(e, f, c), f->bits);
+        snap_bits_put(w, (uint32_t)get(e, f, c), f->bits);
         break;
     }
 }
 
-void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
                              unsigned m)
 {
     EACH_ROW(i)
@@ -341,7 +345,7 @@ void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity 
         if (!in_delta(f, b))
             continue;
         bool changed = m & (1u << i);
-        bs_write_bool(w, changed);
+        snap_bits_put(w, changed, 1);
         if (changed)
             EACH_MEMBER(c, f)
         delta_member_write(w, b, e, f, c, dt);
@@ -453,7 +457,7 @@ unsigned snap_added_body_bits(const SnapEntity *e)
     return bits;
 }
 
-void snap_added_body_write(BsWriter *w, const SnapEntity *e)
+void snap_added_body_write(SnapBits *w, const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);
     EACH_ROW(k)
@@ -462,8 +466,9 @@ void snap_added_body_write(BsWriter *w, const SnapEntity *e)
         if (!(f->carriers & carry))
             continue;
         if (f->codec == FC_VEL) {
-            bs_write_bool(w, moving(e, f));
-            if (!moving(e, f))
+            bool mv = moving(e, f);
+            snap_bits_put(w, mv, 1);
+            if (!mv)
                 continue;
         }
         EACH_MEMBER(c, f)
@@ -472,7 +477,7 @@ void snap_added_body_write(BsWriter *w, const SnapEntity *e)
             if (f->codec == FC_G3)
                 snap_g3_write(w, v);
             else
-                bs_write_bits(w, v & ((1u << f->bits) - 1u), f->bits);
+                snap_bits_put(w, v & ((1u << f->bits) - 1u), f->bits);
         }
     }
 }

@@ -7,6 +7,7 @@
 #ifndef ARENA_SNAP_INTERNAL_H
 #define ARENA_SNAP_INTERNAL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,6 +38,46 @@ _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > PROTO_MAX_ENTITIES,
                "g3 holds an entity count");
 _Static_assert(PROTO_MAX_ENTITIES <= (1 << SNAP_ID_BITS), "entity ids fit their wire field");
 
+/* ---- the entity section's writer ---------------------------------------------------------- */
+
+/* The encoder measures its plan exactly before it writes it, so the entity section goes through
+ * a 64-bit accumulator: fields are ORed in, whole 32-bit words reach the buffer, and the bounds
+ * check runs once per word instead of once per field. Same bit order as BsWriter (bitstream.h):
+ * bit k of the stream is bit k % 8 of byte k / 8, values least significant bit first. Unused
+ * bits of the last byte are zero. */
+typedef struct SnapBits {
+    uint8_t *buf;
+    size_t cap;   /* bytes */
+    size_t pos;   /* bytes stored */
+    uint64_t acc; /* bits not stored yet, oldest lowest; nothing above bit n */
+    unsigned n;   /* bits in acc: < 32 between calls */
+    bool error;   /* out of room: later words are dropped, nothing is stored past cap */
+} SnapBits;
+
+/* Continues w at its bit position (the first byte's bits below it kept). */
+void snap_bits_begin(SnapBits *s, const BsWriter *w);
+/* Stores what is left, pads to a byte boundary and hands the position (or error) back to w. */
+void snap_bits_end_aligned(SnapBits *s, BsWriter *w);
+
+/* Writes the low n (0..32) bits of v; bits above n must be zero (asserted). */
+static inline void snap_bits_put(SnapBits *s, uint32_t v, unsigned n)
+{
+    assert(n <= 32 && (n == 32 || (v >> n) == 0));
+    s->acc |= (uint64_t)v << s->n;
+    s->n += n;
+    if (s->n < 32)
+        return;
+    if (s->cap - s->pos >= 4) {
+        for (unsigned i = 0; i < 4; i++)
+            s->buf[s->pos + i] = (uint8_t)(s->acc >> (8 * i));
+        s->pos += 4;
+    } else {
+        s->error = true;
+    }
+    s->acc >>= 32;
+    s->n -= 32;
+}
+
 /* ---- small codes (snap_codes.c) --------------------------------------------------------- */
 
 uint32_t snap_zz32(int32_t v);
@@ -45,16 +86,16 @@ int32_t snap_as_i32(uint32_t u);
 
 /* Position residual code: value against a prediction; the last bucket holds the raw value. */
 unsigned snap_pos_code_bits(int64_t residual);
-void snap_pos_code_write(BsWriter *w, uint16_t value, int64_t predicted);
+void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted);
 SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value);
 
 /* Velocity difference code: |d| <= 2 * Q_VEL_MAX. */
 unsigned snap_vel_code_bits(int32_t d);
-void snap_vel_code_write(BsWriter *w, int32_t d);
+void snap_vel_code_write(SnapBits *w, int32_t d);
 SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value);
 
 unsigned snap_g3_bits(uint32_t v);
-void snap_g3_write(BsWriter *w, uint32_t v);
+void snap_g3_write(SnapBits *w, uint32_t v);
 SnapError snap_g3_read(BsReader *r, uint32_t *out); /* minimal encodings only */
 
 /* ---- entity fields (snap_fields.c) -------------------------------------------------------- */
@@ -71,19 +112,22 @@ bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b);
  * baseline's is a new entity: removed in the baseline walk and added again. */
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e);
 
-/* A changed entity against its baseline entity b, dt ticks later: its change mask (bit i for
- * field row i; a position changes when it differs from the prediction), and the size and bits
- * of the change bits and values (without the 2-bit "10" walk code) for that mask. */
-unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt);
-unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt,
-                                unsigned mask);
-void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+typedef enum SnapDelta { SNAP_DELTA_SAME, SNAP_DELTA_CHANGED, SNAP_DELTA_READD } SnapDelta;
+
+/* Valid entity e against its valid baseline entity b (same id), dt ticks later, in one pass
+ * over the field rows: a new entity under an old id (snap_needs_readd), unchanged, or changed.
+ * For a changed one, *mask gets its change bits (bit i for field row i; a position changes
+ * when it differs from the prediction) and *bits the size of its change bits and values
+ * (without the 2-bit "10" walk code). */
+SnapDelta snap_delta_measure(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned *mask,
+                             unsigned *bits);
+void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
                              unsigned mask);
 SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, SnapEntity *e);
 
 /* An added entity after its id code: the type and every field the type carries. */
 unsigned snap_added_body_bits(const SnapEntity *e);
-void snap_added_body_write(BsWriter *w, const SnapEntity *e);
+void snap_added_body_write(SnapBits *w, const SnapEntity *e);
 SnapError snap_added_body_read(BsReader *r, uint16_t id, SnapEntity *e);
 
 /* ---- header and self block (snap_header.c) ------------------------------------------------ */
