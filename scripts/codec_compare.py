@@ -62,8 +62,8 @@ def run(binary, args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("rev", help="the older revision, e.g. 92a2910")
-    ap.add_argument("--runs", type=int, default=5, help="runs of each binary (default 5)")
-    ap.add_argument("--ticks", type=int, default=36000, help="ticks per scenario (default 36000)")
+    ap.add_argument("--runs", type=int, default=15, help="runs of each binary (default 15)")
+    ap.add_argument("--ticks", type=int, default=6000, help="ticks per scenario (default 6000)")
     ap.add_argument("--players", type=int, default=16)
     ap.add_argument("--scratch", default="/tmp/arena-codec-compare",
                     help="where old revisions are built (default /tmp/arena-codec-compare)")

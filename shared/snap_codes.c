@@ -77,12 +77,6 @@ static unsigned pos_bucket(int64_t r)
     return POS_BUCKETS - 1;
 }
 
-unsigned snap_pos_code_bits(int64_t r)
-{
-    unsigned i = pos_bucket(r);
-    return bucket_prefix_bits(i, POS_BUCKETS) + POS_WIDTH[i];
-}
-
 void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted)
 {
     int64_t r = (int64_t)value - predicted;
@@ -117,12 +111,6 @@ static unsigned vel_bucket(int32_t d)
         if (fits_zz(d, VEL_WIDTH[i]))
             return i;
     return VEL_BUCKETS - 1;
-}
-
-unsigned snap_vel_code_bits(int32_t d)
-{
-    unsigned i = vel_bucket(d);
-    return bucket_prefix_bits(i, VEL_BUCKETS) + VEL_WIDTH[i];
 }
 
 void snap_vel_code_write(SnapBits *w, int32_t d)
@@ -190,28 +178,29 @@ SnapError snap_g3_read(BsReader *r, uint32_t *out)
 
 /* ---- SnapBits --------------------------------------------------------------------------- */
 
-void snap_bits_begin(SnapBits *s, const BsWriter *w)
-{
-    s->buf = w->buf;
-    s->cap = w->cap;
-    s->pos = w->bitpos / 8;
-    s->n = (unsigned)(w->bitpos % 8);
-    s->acc = s->n != 0 ? w->buf[s->pos] & ((1u << s->n) - 1u) : 0;
-    s->error = w->error;
-}
-
-void snap_bits_end_aligned(SnapBits *s, BsWriter *w)
+size_t snap_bits_end_aligned(SnapBits *s)
 {
     unsigned nbytes = (s->n + 7) / 8;
-    if (!s->error && s->cap - s->pos >= nbytes) {
+    bool fits = s->pos + nbytes <= s->cap;
+    if (fits)
         for (unsigned i = 0; i < nbytes; i++)
             s->buf[s->pos + i] = (uint8_t)(s->acc >> (8 * i));
-        s->pos += nbytes;
-    } else {
-        s->error = true;
-    }
+    s->pos += nbytes;
     s->acc = 0;
     s->n = 0;
-    w->bitpos = s->pos * 8;
-    w->error = w->error || s->error;
+    return fits ? s->pos : 0;
+}
+
+void snap_bits_uvarint(SnapBits *s, uint32_t v)
+{
+    do {
+        uint32_t group = v & 0x7Fu;
+        v >>= 7;
+        snap_bits_put(s, group | (uint32_t)(v != 0) << 7, 8);
+    } while (v != 0);
+}
+
+void snap_bits_svarint(SnapBits *s, int32_t v)
+{
+    snap_bits_uvarint(s, snap_zz32(v));
 }

@@ -122,6 +122,14 @@ enum { FIELD_BYTES = sizeof MEMBER(id) SNAP_FIELDS(ROW_BYTES) };
 _Static_assert(sizeof(SnapEntity) == (FIELD_BYTES + _Alignof(SnapEntity) - 1) /
                                          _Alignof(SnapEntity) * _Alignof(SnapEntity),
                "SNAP_FIELDS covers every member of SnapEntity");
+/* ...and the members fill the first FIELD_BYTES bytes: each ends inside them and together they
+ * are that many bytes, so they do not overlap and leave no hole. Equality is then one memcmp
+ * of those bytes (the padding after them is never compared). */
+#define ROW_INSIDE(row, a, b, ...)                                                                 \
+    _Static_assert(offsetof(SnapEntity, b) + sizeof MEMBER(b) <= FIELD_BYTES,                      \
+                   #row ": inside the first FIELD_BYTES bytes");
+SNAP_FIELDS(ROW_INSIDE)
+_Static_assert(offsetof(SnapEntity, id) + sizeof MEMBER(id) <= FIELD_BYTES, "id: inside");
 
 /* The fewest bits an added body of a type can take (velocity not moving, g3 values 0). */
 #define ROW_MIN_BITS(row, a, b, codec_, bits_, lo_, hi_, carriers_, rate_)                         \
@@ -143,6 +151,15 @@ unsigned snap_min_added_bits(void)
     return 1 + (MIN_PLAYER_BITS < MIN_SHOT_BITS ? MIN_PLAYER_BITS : MIN_SHOT_BITS);
 }
 
+/* Member access and the per-row steps are forced inline (GCC and Clang): called from the
+ * unrolled loops with a constant row, each folds to a direct member access. Left to itself
+ * GCC -O2 keeps predict() out of line, with the row looked up at run time. */
+#if defined(__GNUC__)
+#define ROW_STEP static inline __attribute__((always_inline))
+#else
+#define ROW_STEP static inline
+#endif
+
 /* The loops over rows and members: unrolled, so that with the table's constants folded in each
  * row compiles to direct member accesses, as the hand-written codec was. */
 #define EACH_ROW(i)       _Pragma("GCC unroll 8") for (unsigned i = 0; i < F_COUNT; i++)
@@ -150,7 +167,7 @@ unsigned snap_min_added_bits(void)
 
 /* ---- member access ---------------------------------------------------------------------- */
 
-static int32_t get(const SnapEntity *e, const Field *f, unsigned c)
+ROW_STEP int32_t get(const SnapEntity *e, const Field *f, unsigned c)
 {
     const unsigned char *p = (const unsigned char *)e + f->offset + c * f->size;
     if (f->size == 2) {
@@ -167,7 +184,7 @@ static int32_t get(const SnapEntity *e, const Field *f, unsigned c)
 }
 
 /* v is in the member's range (checked by the caller). */
-static void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
+ROW_STEP void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
 {
     unsigned char *p = (unsigned char *)e + f->offset + c * f->size;
     if (f->size == 2) {
@@ -181,7 +198,7 @@ static void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
     }
 }
 
-static bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
+ROW_STEP bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
 {
     EACH_MEMBER(c, f)
     if (get(a, f, c) != get(b, f, c))
@@ -190,14 +207,14 @@ static bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
 }
 
 /* CARRY_* bit of a valid type, 0 for an invalid one. */
-static unsigned carry_of(uint32_t type)
+ROW_STEP unsigned carry_of(uint32_t type)
 {
     return type <= SNAP_ENT_SHOT ? 1u << type : 0u;
 }
 
 /* ---- the model -------------------------------------------------------------------------- */
 
-bool snap_ent_valid(const SnapEntity *e)
+ROW_STEP bool ent_valid(const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);
     if (e->id >= PROTO_MAX_ENTITIES || carry == 0)
@@ -216,19 +233,19 @@ bool snap_ent_valid(const SnapEntity *e)
     return true;
 }
 
+bool snap_ent_valid(const SnapEntity *e)
+{
+    return ent_valid(e);
+}
+
 bool snap_ent_ok_at(const Snapshot *s, uint16_t i)
 {
-    return snap_ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
+    return ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
 }
 
 bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b)
 {
-    if (a->id != b->id)
-        return false;
-    EACH_ROW(i)
-    if (!same(a, b, &FIELD[i]))
-        return false;
-    return true;
+    return memcmp(a, b, FIELD_BYTES) == 0;
 }
 
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e)
@@ -246,7 +263,7 @@ bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e)
 /* ---- changed entities ------------------------------------------------------------------- */
 
 /* A row with a change bit in b's deltas. */
-static bool in_delta(const Field *f, const SnapEntity *b)
+ROW_STEP bool in_delta(const Field *f, const SnapEntity *b)
 {
     return f->codec != FC_KEY && (f->carriers & carry_of(b->type));
 }
@@ -254,14 +271,14 @@ static bool in_delta(const Field *f, const SnapEntity *b)
 /* Where member c of position row f of b should be after dt ticks if its velocity changed evenly
  * from b's to e's (trapezoid rule); exact for shots, which fly straight. The division
  * truncates toward zero. */
-static int64_t predict(const SnapEntity *b, const SnapEntity *e, const Field *f, unsigned c,
-                       uint32_t dt)
+ROW_STEP int64_t predict(const SnapEntity *b, const SnapEntity *e, const Field *f, unsigned c,
+                         uint32_t dt)
 {
     const Field *v = &FIELD[f->rate];
     return (int64_t)get(b, f, c) + ((int64_t)get(b, v, c) + get(e, v, c)) * (int64_t)dt / 2;
 }
 
-static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f, uint32_t dt)
+ROW_STEP bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f, uint32_t dt)
 {
     if (f->codec != FC_POS)
         return !same(b, e, f);
@@ -271,54 +288,35 @@ static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f
     return false;
 }
 
-static unsigned delta_member_bits(const SnapEntity *b, const SnapEntity *e, const Field *f,
-                                  unsigned c, uint32_t dt)
+/* Equality first (all an unchanged entity costs), then b's validity, then one pass over the
+ * rows for the key rows and the mask. Rows a type does not carry hold 0 in both (valid) entities;
+ * the type is the first row and a key row, so past it b and e carry the same rows. */
+SnapDelta snap_delta_classify(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned *mask)
 {
-    switch (f->codec) {
-    case FC_VEL:
-        return snap_vel_code_bits(get(e, f, c) - get(b, f, c));
-    case FC_POS:
-        return snap_pos_code_bits(get(e, f, c) - predict(b, e, f, c, dt));
-    case FC_G3:
-        return snap_g3_bits(snap_zz32(get(e, f, c) - get(b, f, c)));
-    default:
-        return f->bits;
-    }
-}
-
-/* One pass: the key rows, equality, the change mask and the bits. Rows a type does not carry
- * hold 0 in both (valid) entities; the type is a key row, so b and e carry the same rows. */
-SnapDelta snap_delta_measure(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned *mask,
-                             unsigned *bits)
-{
-    unsigned carry = carry_of(e->type), m = 0, n = 0;
-    bool equal = true;
+    if (snap_ent_equal(b, e))
+        return SNAP_DELTA_SAME;
+    if (!ent_valid(b))
+        return SNAP_DELTA_INVALID;
+    const unsigned carry = carry_of(e->type);
+    unsigned m = 0;
     EACH_ROW(i)
     {
         const Field *f = &FIELD[i];
         if (!(f->carriers & carry))
             continue;
-        bool differs = !same(b, e, f);
         if (f->codec == FC_KEY) {
-            if (differs)
+            if (!same(b, e, f))
                 return SNAP_DELTA_READD;
-            continue;
+        } else if (row_changed(b, e, f, dt)) {
+            m |= 1u << i;
         }
-        equal = equal && !differs;
-        n++; /* the change bit */
-        if (f->codec == FC_POS ? !row_changed(b, e, f, dt) : !differs)
-            continue;
-        m |= 1u << i;
-        EACH_MEMBER(c, f)
-        n += delta_member_bits(b, e, f, c, dt);
     }
     *mask = m;
-    *bits = n;
-    return equal ? SNAP_DELTA_SAME : SNAP_DELTA_CHANGED;
+    return SNAP_DELTA_CHANGED;
 }
 
-static void delta_member_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e,
-                               const Field *f, unsigned c, uint32_t dt)
+ROW_STEP void delta_member_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e,
+                                 const Field *f, unsigned c, uint32_t dt)
 {
     switch (f->codec) {
     case FC_VEL:
@@ -431,7 +429,7 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
 
 /* ---- added entities --------------------------------------------------------------------- */
 
-static bool moving(const SnapEntity *e, const Field *f)
+ROW_STEP bool moving(const SnapEntity *e, const Field *f)
 {
     EACH_MEMBER(c, f)
     if (get(e, f, c) != 0)

@@ -40,24 +40,41 @@ _Static_assert(PROTO_MAX_ENTITIES <= (1 << SNAP_ID_BITS), "entity ids fit their 
 
 /* ---- the entity section's writer ---------------------------------------------------------- */
 
-/* The encoder measures its plan exactly before it writes it, so the entity section goes through
- * a 64-bit accumulator: fields are ORed in, whole 32-bit words reach the buffer, and the bounds
- * check runs once per word instead of once per field. Same bit order as BsWriter (bitstream.h):
- * bit k of the stream is bit k % 8 of byte k / 8, values least significant bit first. Unused
- * bits of the last byte are zero. */
+/* The encoder writes the message while it classifies, and its cost is the bits it
+ * took; so this writer keeps counting past the end of the buffer (storing nothing there), and
+ * the caller compares the count with its budget. Fields are ORed into a 64-bit accumulator and
+ * whole 32-bit words reach the buffer: the bounds check runs once per word, not per field.
+ * Same bit order as BsWriter (bitstream.h): bit k of the stream is bit k % 8 of byte k / 8,
+ * values least significant bit first. Unused bits of the last byte are zero. */
 typedef struct SnapBits {
     uint8_t *buf;
     size_t cap;   /* bytes */
-    size_t pos;   /* bytes stored */
+    size_t pos;   /* bytes passed (stored only below cap) */
     uint64_t acc; /* bits not stored yet, oldest lowest; nothing above bit n */
     unsigned n;   /* bits in acc: < 32 between calls */
-    bool error;   /* out of room: later words are dropped, nothing is stored past cap */
 } SnapBits;
 
-/* Continues w at its bit position (the first byte's bits below it kept). */
-void snap_bits_begin(SnapBits *s, const BsWriter *w);
-/* Stores what is left, pads to a byte boundary and hands the position (or error) back to w. */
-void snap_bits_end_aligned(SnapBits *s, BsWriter *w);
+static inline void snap_bits_init(SnapBits *s, uint8_t *buf, size_t cap)
+{
+    s->buf = buf;
+    s->cap = cap;
+    s->pos = 0;
+    s->acc = 0;
+    s->n = 0;
+}
+
+/* Stores what is left and pads to a byte boundary. Returns the bytes, or 0 (storing nothing
+ * more) if the bits did not fit. */
+size_t snap_bits_end_aligned(SnapBits *s);
+/* bitstream.h's uvarint and svarint (zigzag, then uvarint), bit for bit. */
+void snap_bits_uvarint(SnapBits *s, uint32_t v);
+void snap_bits_svarint(SnapBits *s, int32_t v);
+
+/* Bits written so far, stored or not. */
+static inline size_t snap_bits_count(const SnapBits *s)
+{
+    return s->pos * 8 + s->n;
+}
 
 /* Writes the low n (0..32) bits of v; bits above n must be zero (asserted). */
 static inline void snap_bits_put(SnapBits *s, uint32_t v, unsigned n)
@@ -67,13 +84,10 @@ static inline void snap_bits_put(SnapBits *s, uint32_t v, unsigned n)
     s->n += n;
     if (s->n < 32)
         return;
-    if (s->cap - s->pos >= 4) {
+    if (s->pos + 4 <= s->cap)
         for (unsigned i = 0; i < 4; i++)
             s->buf[s->pos + i] = (uint8_t)(s->acc >> (8 * i));
-        s->pos += 4;
-    } else {
-        s->error = true;
-    }
+    s->pos += 4;
     s->acc >>= 32;
     s->n -= 32;
 }
@@ -85,12 +99,10 @@ int32_t snap_unzz32(uint32_t z);
 int32_t snap_as_i32(uint32_t u);
 
 /* Position residual code: value against a prediction; the last bucket holds the raw value. */
-unsigned snap_pos_code_bits(int64_t residual);
 void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted);
 SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value);
 
 /* Velocity difference code: |d| <= 2 * Q_VEL_MAX. */
-unsigned snap_vel_code_bits(int32_t d);
 void snap_vel_code_write(SnapBits *w, int32_t d);
 SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value);
 
@@ -112,15 +124,21 @@ bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b);
  * baseline's is a new entity: removed in the baseline walk and added again. */
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e);
 
-typedef enum SnapDelta { SNAP_DELTA_SAME, SNAP_DELTA_CHANGED, SNAP_DELTA_READD } SnapDelta;
+typedef enum SnapDelta {
+    SNAP_DELTA_SAME,
+    SNAP_DELTA_CHANGED,
+    SNAP_DELTA_READD,
+    SNAP_DELTA_INVALID, /* b is not a valid entity */
+} SnapDelta;
 
-/* Valid entity e against its valid baseline entity b (same id), dt ticks later, in one pass
- * over the field rows: a new entity under an old id (snap_needs_readd), unchanged, or changed.
- * For a changed one, *mask gets its change bits (bit i for field row i; a position changes
- * when it differs from the prediction) and *bits the size of its change bits and values
- * (without the 2-bit "10" walk code). */
-SnapDelta snap_delta_measure(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned *mask,
-                             unsigned *bits);
+/* Valid entity e against baseline entity b (same id), dt ticks later: unchanged, a new entity
+ * under an old id (snap_needs_readd), changed, or b invalid (checked only when b differs from
+ * e: an equal b is as valid as e). For a changed one *mask gets its change bits (bit i for
+ * field row i; a position changes when it differs from the prediction). The size of a changed
+ * body is what writing it takes. */
+SnapDelta snap_delta_classify(const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                              unsigned *mask);
+/* A changed entity's change bits and values (without the 2-bit "10" walk code). */
 void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
                              unsigned mask);
 SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, SnapEntity *e);
@@ -134,7 +152,7 @@ SnapError snap_added_body_read(BsReader *r, uint16_t id, SnapEntity *e);
 
 /* Everything but the entities follows the model's rules. */
 bool snap_header_valid(const Snapshot *s);
-void snap_header_write(BsWriter *w, const Snapshot *t, const Snapshot *base);
+void snap_header_write(SnapBits *w, const Snapshot *t, const Snapshot *base);
 /* Message type, tick and baseline distance dt (0: full). */
 SnapError snap_header_read_ticks(BsReader *r, uint32_t *tick, uint32_t *dt);
 /* The rest of the header after the ticks: input ack and self block, into out. base is the
