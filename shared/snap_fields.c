@@ -350,27 +350,29 @@ void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity 
     }
 }
 
-/* Member c of a changed row into e (which starts as a copy of b). */
-static SnapError delta_member_read(BsReader *r, const SnapEntity *b, const Field *f, unsigned c,
-                                   uint32_t dt, SnapEntity *e)
+/* Member c of a changed row into e (which starts as a copy of b); sets *changed if it differs
+ * from b's (a position: from the prediction). */
+ROW_STEP SnapError delta_member_read(BsReader *r, const SnapEntity *b, const Field *f, unsigned c,
+                                     uint32_t dt, SnapEntity *e, bool *changed)
 {
     SnapError err;
-    int64_t v;
+    int64_t v, was = get(b, f, c);
     if (f->codec == FC_VEL) {
         int32_t vel;
-        if ((err = snap_vel_code_read(r, get(b, f, c), &vel)) != SNAP_OK)
+        if ((err = snap_vel_code_read(r, (int32_t)was, &vel)) != SNAP_OK)
             return err;
         v = vel;
     } else if (f->codec == FC_POS) {
         uint16_t pos;
-        if ((err = snap_pos_code_read(r, predict(b, e, f, c, dt), &pos)) != SNAP_OK)
+        was = predict(b, e, f, c, dt);
+        if ((err = snap_pos_code_read(r, was, &pos)) != SNAP_OK)
             return err;
         v = pos;
     } else if (f->codec == FC_G3) {
         uint32_t z;
         if ((err = snap_g3_read(r, &z)) != SNAP_OK)
             return err;
-        v = (int64_t)get(b, f, c) + snap_unzz32(z);
+        v = was + snap_unzz32(z);
     } else {
         v = bs_read_bits(r, f->bits);
         if (r->error)
@@ -378,13 +380,14 @@ static SnapError delta_member_read(BsReader *r, const SnapEntity *b, const Field
     }
     if (v < f->lo || v > f->hi)
         return SNAP_ERR_VALUE;
+    *changed = *changed || v != was;
     set(e, f, c, (int32_t)v);
     return SNAP_OK;
 }
 
 /* A position row with a clear change bit: as predicted, which must be a valid position. */
-static SnapError predicted_read(BsReader *r, const SnapEntity *b, const Field *f, uint32_t dt,
-                                SnapEntity *e)
+ROW_STEP SnapError predicted_read(BsReader *r, const SnapEntity *b, const Field *f, uint32_t dt,
+                                  SnapEntity *e)
 {
     int64_t p[2];
     EACH_MEMBER(c, f)
@@ -414,10 +417,11 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
                 return err;
             continue;
         }
+        bool changed = false;
         EACH_MEMBER(c, f)
-        if ((err = delta_member_read(r, b, f, c, dt, e)) != SNAP_OK)
+        if ((err = delta_member_read(r, b, f, c, dt, e, &changed)) != SNAP_OK)
             return err;
-        if (!row_changed(b, e, f, dt)) /* a set change bit must change something */
+        if (!changed) /* a set change bit must change something */
             return SNAP_ERR_VALUE;
     }
     if (r->error)
