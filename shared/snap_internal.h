@@ -10,6 +10,7 @@
 #include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "bitstream.h"
 #include "quant.h"
@@ -90,6 +91,33 @@ static inline void snap_bits_put(SnapBits *s, uint32_t v, unsigned n)
     s->pos += 4;
     s->acc >>= 32;
     s->n -= 32;
+}
+
+/* ---- the entity section's reads ---------------------------------------------------------- */
+
+/* bs_read_bits (bitstream.h), bit for bit, the sticky error included; while 8 bytes remain
+ * from the read position it is one 64-bit little-endian gather and a shift. */
+static inline uint32_t snap_read_bits(BsReader *r, unsigned n)
+{
+    assert(n <= 32);
+    size_t byte = r->bitpos / 8;
+    if (r->error || r->len < 8 || byte > r->len - 8)
+        return bs_read_bits(r, n);
+    uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&v, r->buf + byte, sizeof v);
+#else
+    for (unsigned i = 0; i < 8; i++)
+        v |= (uint64_t)r->buf[byte + i] << (8 * i);
+#endif
+    v >>= r->bitpos % 8;
+    r->bitpos += n;
+    return (uint32_t)(v & ((UINT64_C(1) << n) - 1u));
+}
+
+static inline bool snap_read_bool(BsReader *r)
+{
+    return snap_read_bits(r, 1) != 0;
 }
 
 /* ---- small codes (snap_codes.c) --------------------------------------------------------- */
