@@ -190,17 +190,3 @@ size_t snap_bits_end_aligned(SnapBits *s)
     s->n = 0;
     return fits ? s->pos : 0;
 }
-
-void snap_bits_uvarint(SnapBits *s, uint32_t v)
-{
-    do {
-        uint32_t group = v & 0x7Fu;
-        v >>= 7;
-        snap_bits_put(s, group | (uint32_t)(v != 0) << 7, 8);
-    } while (v != 0);
-}
-
-void snap_bits_svarint(SnapBits *s, int32_t v)
-{
-    snap_bits_uvarint(s, snap_zz32(v));
-}

@@ -40,12 +40,21 @@ typedef struct EncPlan {
     uint16_t order[PROTO_MAX_ENTITIES];    /* candidates: by target index, or best first */
 } EncPlan;
 
+/* The classify walk's running totals, stored into the plan at the end: kept apart so that they
+ * stay in registers (the compiler must assume a store into one of the plan's uint16_t arrays
+ * may change a uint16_t count in the plan). */
+typedef struct Tally {
+    long fixed_bits, all_bits;
+    uint16_t ncand, nadded, removed, unchanged;
+} Tally;
+
 /* ---- classify ----------------------------------------------------------------------------- */
 
 /* Target entity ti (valid) meets baseline entity bi (same id): unchanged ("0"), changed ("10"
  * and its body, written to w), or (*readd) a new entity under an old id, removed here ("11")
  * and added by the caller. */
-static SnapError classify_matched(EncPlan *p, SnapBits *w, uint16_t ti, uint16_t bi, bool *readd)
+static SnapError classify_matched(EncPlan *p, Tally *k, SnapBits *w, uint16_t ti, uint16_t bi,
+                                  bool *readd)
 {
     const SnapEntity *te = &p->t->ents[ti], *be = &p->b->ents[bi];
     if (bi > 0 && be->id <= be[-1].id)
@@ -55,45 +64,45 @@ static SnapError classify_matched(EncPlan *p, SnapBits *w, uint16_t ti, uint16_t
     *readd = d == SNAP_DELTA_READD;
     if (d == SNAP_DELTA_SAME) {
         snap_bits_put(w, 0, 1);
-        p->fixed_bits += 1;
+        k->fixed_bits += 1;
         p->base_of[ti] = bi;
         p->match_of[bi] = ti;
-        p->rep.unchanged++;
+        k->unchanged++;
         return SNAP_OK;
     }
     if (d == SNAP_DELTA_INVALID)
         return SNAP_ERR_INVALID;
     if (*readd) {
         snap_bits_put(w, 3, 2);
-        p->fixed_bits += 2;
+        k->fixed_bits += 2;
         p->match_of[bi] = NONE;
-        p->rep.removed++;
+        k->removed++;
         return SNAP_OK;
     }
     size_t before = snap_bits_count(w);
     snap_bits_put(w, 1, 2);
     snap_changed_body_write(w, be, te, p->dt, mask);
-    p->fixed_bits += 1; /* the first bit of "10", as "0" if left out */
+    k->fixed_bits += 1; /* the first bit of "10", as "0" if left out */
     p->base_of[ti] = bi;
     p->match_of[bi] = ti;
     p->st[ti] = ST_CAND;
     p->mask[ti] = (uint16_t)mask;
     p->cost[ti] = (uint16_t)(snap_bits_count(w) - before - 1);
-    p->all_bits += p->cost[ti];
-    p->order[p->ncand++] = ti;
+    k->all_bits += p->cost[ti];
+    p->order[k->ncand++] = ti;
     return SNAP_OK;
 }
 
-static void classify_added(EncPlan *p, uint16_t ti, int *prev_added)
+static void classify_added(EncPlan *p, Tally *k, uint16_t ti, int *prev_added)
 {
     const SnapEntity *te = &p->t->ents[ti];
     p->st[ti] = ST_CAND | ST_ADDED;
     p->base_of[ti] = NONE;
     p->cost[ti] = (uint16_t)snap_added_body_bits(te);
-    p->all_bits += p->cost[ti] + (te->id == *prev_added + 1 ? 1 : ID_LONG_BITS);
+    k->all_bits += p->cost[ti] + (te->id == *prev_added + 1 ? 1 : ID_LONG_BITS);
     *prev_added = te->id;
-    p->nadded++;
-    p->order[p->ncand++] = ti;
+    k->nadded++;
+    p->order[k->ncand++] = ti;
 }
 
 /* Walks target and baseline together in id order, once, writing section (a) to w. */
@@ -103,14 +112,15 @@ static SnapError classify(EncPlan *p, SnapBits *w)
     const uint16_t tc = p->t->count, bc = p->b ? p->b->count : 0;
     uint16_t ti = 0, bi = 0;
     int prev_added = -1;
+    Tally k = {.fixed_bits = p->fixed_bits};
     while (ti < tc || bi < bc) {
         if (bi < bc && (ti >= tc || bents[bi].id < tents[ti].id)) { /* gone: "11" */
             if (!snap_ent_ok_at(p->b, bi))
                 return SNAP_ERR_INVALID;
             snap_bits_put(w, 3, 2);
             p->match_of[bi++] = NONE;
-            p->fixed_bits += 2;
-            p->rep.removed++;
+            k.fixed_bits += 2;
+            k.removed++;
             continue;
         }
         if (!snap_ent_ok_at(p->t, ti))
@@ -118,16 +128,21 @@ static SnapError classify(EncPlan *p, SnapBits *w)
         p->st[ti] = 0;
         if (bi < bc && bents[bi].id == tents[ti].id) {
             bool readd;
-            if (classify_matched(p, w, ti, bi++, &readd) != SNAP_OK)
+            if (classify_matched(p, &k, w, ti, bi++, &readd) != SNAP_OK)
                 return SNAP_ERR_INVALID;
             if (!readd) {
                 ti++;
                 continue;
             }
         }
-        classify_added(p, ti++, &prev_added);
+        classify_added(p, &k, ti++, &prev_added);
     }
-    p->all_bits += p->fixed_bits + (long)snap_g3_bits(p->nadded) - (long)snap_g3_bits(0);
+    p->fixed_bits = k.fixed_bits;
+    p->all_bits = k.all_bits + k.fixed_bits + (long)snap_g3_bits(k.nadded) - (long)snap_g3_bits(0);
+    p->ncand = k.ncand;
+    p->nadded = k.nadded;
+    p->rep.removed = k.removed;
+    p->rep.unchanged = k.unchanged;
     return SNAP_OK;
 }
 

@@ -67,9 +67,6 @@ static inline void snap_bits_init(SnapBits *s, uint8_t *buf, size_t cap)
 /* Stores what is left and pads to a byte boundary. Returns the bytes, or 0 (storing nothing
  * more) if the bits did not fit. */
 size_t snap_bits_end_aligned(SnapBits *s);
-/* bitstream.h's uvarint and svarint (zigzag, then uvarint), bit for bit. */
-void snap_bits_uvarint(SnapBits *s, uint32_t v);
-void snap_bits_svarint(SnapBits *s, int32_t v);
 
 /* Bits written so far, stored or not. */
 static inline size_t snap_bits_count(const SnapBits *s)
@@ -91,6 +88,24 @@ static inline void snap_bits_put(SnapBits *s, uint32_t v, unsigned n)
     s->pos += 4;
     s->acc >>= 32;
     s->n -= 32;
+}
+
+/* bitstream.h's uvarint, bit for bit: groups of 7 value bits, least significant first, each
+ * followed by a "more" bit. */
+static inline void snap_bits_uvarint(SnapBits *s, uint32_t v)
+{
+    while (v >= 0x80u) {
+        snap_bits_put(s, (v & 0x7Fu) | 0x80u, 8);
+        v >>= 7;
+    }
+    snap_bits_put(s, v, 8);
+}
+
+/* bitstream.h's svarint: zigzag, then uvarint. */
+static inline void snap_bits_svarint(SnapBits *s, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    snap_bits_uvarint(s, (u << 1) ^ (v < 0 ? 0xFFFFFFFFu : 0u));
 }
 
 /* ---- the entity section's reads ---------------------------------------------------------- */
