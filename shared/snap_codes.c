@@ -51,18 +51,19 @@ static unsigned bucket_prefix_bits(unsigned i, unsigned nbuckets)
     return i + 1 < nbuckets ? i + 1 : i;
 }
 
-static void bucket_write_prefix(BsWriter *w, unsigned i, unsigned nbuckets)
+/* Bucket i's prefix (i one-bits, then a zero unless it is the last bucket) and payload, as one
+ * value of bucket_prefix_bits + width bits. */
+static void bucket_write(SnapBits *w, unsigned i, unsigned nbuckets, uint32_t payload,
+                         unsigned width)
 {
-    for (unsigned k = 0; k < i; k++)
-        bs_write_bits(w, 1, 1);
-    if (i + 1 < nbuckets)
-        bs_write_bits(w, 0, 1);
+    unsigned pbits = bucket_prefix_bits(i, nbuckets);
+    snap_bits_put(w, ((1u << i) - 1u) | payload << pbits, pbits + width);
 }
 
 static unsigned bucket_read_prefix(BsReader *r, unsigned nbuckets)
 {
     unsigned i = 0;
-    while (i + 1 < nbuckets && bs_read_bool(r))
+    while (i + 1 < nbuckets && snap_read_bool(r))
         i++;
     return i;
 }
@@ -76,27 +77,18 @@ static unsigned pos_bucket(int64_t r)
     return POS_BUCKETS - 1;
 }
 
-unsigned snap_pos_code_bits(int64_t r)
-{
-    unsigned i = pos_bucket(r);
-    return bucket_prefix_bits(i, POS_BUCKETS) + POS_WIDTH[i];
-}
-
-void snap_pos_code_write(BsWriter *w, uint16_t value, int64_t predicted)
+void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted)
 {
     int64_t r = (int64_t)value - predicted;
     unsigned i = pos_bucket(r);
-    bucket_write_prefix(w, i, POS_BUCKETS);
-    if (i == POS_BUCKETS - 1)
-        bs_write_bits(w, value, Q_POS_BITS);
-    else
-        bs_write_bits(w, snap_zz32((int32_t)r), POS_WIDTH[i]);
+    uint32_t payload = i == POS_BUCKETS - 1 ? value : snap_zz32((int32_t)r);
+    bucket_write(w, i, POS_BUCKETS, payload, POS_WIDTH[i]);
 }
 
 SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value)
 {
     unsigned i = bucket_read_prefix(r, POS_BUCKETS);
-    uint32_t raw = bs_read_bits(r, POS_WIDTH[i]);
+    uint32_t raw = snap_read_bits(r, POS_WIDTH[i]);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
     int64_t v;
@@ -121,24 +113,17 @@ static unsigned vel_bucket(int32_t d)
     return VEL_BUCKETS - 1;
 }
 
-unsigned snap_vel_code_bits(int32_t d)
-{
-    unsigned i = vel_bucket(d);
-    return bucket_prefix_bits(i, VEL_BUCKETS) + VEL_WIDTH[i];
-}
-
-void snap_vel_code_write(BsWriter *w, int32_t d)
+void snap_vel_code_write(SnapBits *w, int32_t d)
 {
     unsigned i = vel_bucket(d);
     assert(fits_zz(d, VEL_WIDTH[i]));
-    bucket_write_prefix(w, i, VEL_BUCKETS);
-    bs_write_bits(w, snap_zz32(d), VEL_WIDTH[i]);
+    bucket_write(w, i, VEL_BUCKETS, snap_zz32(d), VEL_WIDTH[i]);
 }
 
 SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value)
 {
     unsigned i = bucket_read_prefix(r, VEL_BUCKETS);
-    uint32_t raw = bs_read_bits(r, VEL_WIDTH[i]);
+    uint32_t raw = snap_read_bits(r, VEL_WIDTH[i]);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
     int32_t d = snap_unzz32(raw);
@@ -157,22 +142,27 @@ unsigned snap_g3_bits(uint32_t v)
     return groups * (SNAP_G3_BITS + 1);
 }
 
-void snap_g3_write(BsWriter *w, uint32_t v)
+/* All groups as one value: g3 of a score or count is <= SNAP_G3_MAX_GROUPS * 4 bits. */
+void snap_g3_write(SnapBits *w, uint32_t v)
 {
+    uint32_t code = 0;
+    unsigned n = 0;
     do {
         uint32_t group = v & ((1u << SNAP_G3_BITS) - 1u);
         v >>= SNAP_G3_BITS;
-        bs_write_bits(w, group, SNAP_G3_BITS);
-        bs_write_bits(w, v != 0, 1);
-    } while (v != 0);
+        code |= (group | (uint32_t)(v != 0) << SNAP_G3_BITS) << n;
+        n += SNAP_G3_BITS + 1;
+    } while (v != 0 && n < 32);
+    assert(v == 0);
+    snap_bits_put(w, code, n);
 }
 
 SnapError snap_g3_read(BsReader *r, uint32_t *out)
 {
     uint32_t v = 0;
     for (unsigned i = 0; i < SNAP_G3_MAX_GROUPS; i++) {
-        uint32_t group = bs_read_bits(r, SNAP_G3_BITS);
-        bool more = bs_read_bool(r);
+        uint32_t group = snap_read_bits(r, SNAP_G3_BITS);
+        bool more = snap_read_bool(r);
         if (r->error)
             return SNAP_ERR_TRUNCATED;
         if (i > 0 && group == 0 && !more)
@@ -184,4 +174,19 @@ SnapError snap_g3_read(BsReader *r, uint32_t *out)
         }
     }
     return SNAP_ERR_VALUE;
+}
+
+/* ---- SnapBits --------------------------------------------------------------------------- */
+
+size_t snap_bits_end_aligned(SnapBits *s)
+{
+    unsigned nbytes = (s->n + 7) / 8;
+    bool fits = s->pos + nbytes <= s->cap;
+    if (fits)
+        for (unsigned i = 0; i < nbytes; i++)
+            s->buf[s->pos + i] = (uint8_t)(s->acc >> (8 * i));
+    s->pos += nbytes;
+    s->acc = 0;
+    s->n = 0;
+    return fits ? s->pos : 0;
 }

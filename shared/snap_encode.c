@@ -1,10 +1,13 @@
 /* snap_encode.c — the SNAPSHOT encoder (see snapshot.h and docs/protocol.md "SNAPSHOT").
  *
  * One walk over target and baseline in id order classifies every entity (removed, unchanged,
- * changed, added), checks it against the model and measures it: the result is a plan. If the
- * whole plan fits the budget (most snapshots) everything is selected; otherwise candidates are
- * selected best first, by exact cost. Then the plan is written, and `sent` is what the decoder
- * will reconstruct. Nothing here allocates; the plan (~12 KB) lives on the stack. */
+ * changed, added) and checks it against the model: the result is a plan, with each candidate's
+ * exact cost. The walk writes section (a) as it goes, as if everything fits, and a changed
+ * entity's cost is the bits its body took. If the whole plan fits the budget (most snapshots)
+ * section (b) is written from the plan and that is the message. Otherwise candidates are
+ * selected best first by cost and the plan is written again from the end of the header; the
+ * walk is not repeated. `sent` is what the decoder will reconstruct. Nothing here allocates;
+ * the plan (~12 KB) lives on the stack. */
 #include <assert.h>
 #include <math.h>
 #include <string.h>
@@ -31,88 +34,115 @@ typedef struct EncPlan {
     uint8_t st[PROTO_MAX_ENTITIES];        /* ST_* per target index */
     uint16_t cost[PROTO_MAX_ENTITIES];     /* changed: "10"+body minus the 1 bit of "0";
                                               added: type and fields, without the id code */
-    uint16_t mask[PROTO_MAX_ENTITIES];     /* changed: snap_changed_mask, per target index */
+    uint16_t mask[PROTO_MAX_ENTITIES];     /* changed: snap_delta_classify, per target index */
     uint16_t base_of[PROTO_MAX_ENTITIES];  /* target index -> matched baseline index, NONE */
     uint16_t match_of[PROTO_MAX_ENTITIES]; /* baseline index -> matched target index, NONE */
-    uint16_t order[PROTO_MAX_ENTITIES];    /* candidates, best first */
+    uint16_t order[PROTO_MAX_ENTITIES];    /* candidates: by target index, or best first */
 } EncPlan;
+
+/* The classify walk's running totals, stored into the plan at the end: kept apart so that they
+ * stay in registers (the compiler must assume a store into one of the plan's uint16_t arrays
+ * may change a uint16_t count in the plan). */
+typedef struct Tally {
+    long fixed_bits, all_bits;
+    uint16_t ncand, nadded, removed, unchanged;
+} Tally;
 
 /* ---- classify ----------------------------------------------------------------------------- */
 
-/* Target entity ti meets baseline entity bi (same id): unchanged, changed, or (*readd) a new
- * entity under an old id, removed here and added by the caller. */
-static SnapError classify_matched(EncPlan *p, uint16_t ti, uint16_t bi, bool *readd)
+/* Target entity ti (valid) meets baseline entity bi (same id): unchanged ("0"), changed ("10"
+ * and its body, written to w), or (*readd) a new entity under an old id, removed here ("11")
+ * and added by the caller. */
+static SnapError classify_matched(EncPlan *p, Tally *k, SnapBits *w, uint16_t ti, uint16_t bi,
+                                  bool *readd)
 {
     const SnapEntity *te = &p->t->ents[ti], *be = &p->b->ents[bi];
-    if (!snap_ent_ok_at(p->b, bi))
+    if (bi > 0 && be->id <= be[-1].id)
         return SNAP_ERR_INVALID;
-    p->fixed_bits += 1; /* "0", or the first bit of "10"/"11" */
-    if (snap_needs_readd(be, te)) {
-        p->match_of[bi] = NONE;
-        p->fixed_bits += 1;
-        p->rep.removed++;
-        *readd = true;
+    unsigned mask = 0;
+    SnapDelta d = snap_delta_classify(be, te, p->dt, &mask);
+    *readd = d == SNAP_DELTA_READD;
+    if (d == SNAP_DELTA_SAME) {
+        snap_bits_put(w, 0, 1);
+        k->fixed_bits += 1;
+        p->base_of[ti] = bi;
+        p->match_of[bi] = ti;
+        k->unchanged++;
         return SNAP_OK;
     }
-    *readd = false;
+    if (d == SNAP_DELTA_INVALID)
+        return SNAP_ERR_INVALID;
+    if (*readd) {
+        snap_bits_put(w, 3, 2);
+        k->fixed_bits += 2;
+        p->match_of[bi] = NONE;
+        k->removed++;
+        return SNAP_OK;
+    }
+    size_t before = snap_bits_count(w);
+    snap_bits_put(w, 1, 2);
+    snap_changed_body_write(w, be, te, p->dt, mask);
+    k->fixed_bits += 1; /* the first bit of "10", as "0" if left out */
     p->base_of[ti] = bi;
     p->match_of[bi] = ti;
-    if (snap_ent_equal(be, te)) {
-        p->rep.unchanged++;
-        return SNAP_OK;
-    }
     p->st[ti] = ST_CAND;
-    p->mask[ti] = (uint16_t)snap_changed_mask(be, te, p->dt);
-    p->cost[ti] = (uint16_t)(1 + snap_changed_body_bits(be, te, p->dt, p->mask[ti]));
-    p->all_bits += p->cost[ti];
-    p->order[p->ncand++] = ti;
+    p->mask[ti] = (uint16_t)mask;
+    p->cost[ti] = (uint16_t)(snap_bits_count(w) - before - 1);
+    k->all_bits += p->cost[ti];
+    p->order[k->ncand++] = ti;
     return SNAP_OK;
 }
 
-static void classify_added(EncPlan *p, uint16_t ti, int *prev_added)
+static void classify_added(EncPlan *p, Tally *k, uint16_t ti, int *prev_added)
 {
     const SnapEntity *te = &p->t->ents[ti];
     p->st[ti] = ST_CAND | ST_ADDED;
+    p->base_of[ti] = NONE;
     p->cost[ti] = (uint16_t)snap_added_body_bits(te);
-    p->all_bits += p->cost[ti] + (te->id == *prev_added + 1 ? 1 : ID_LONG_BITS);
+    k->all_bits += p->cost[ti] + (te->id == *prev_added + 1 ? 1 : ID_LONG_BITS);
     *prev_added = te->id;
-    p->nadded++;
-    p->order[p->ncand++] = ti;
+    k->nadded++;
+    p->order[k->ncand++] = ti;
 }
 
-/* Walks target and baseline together in id order, once. */
-static SnapError classify(EncPlan *p)
+/* Walks target and baseline together in id order, once, writing section (a) to w. */
+static SnapError classify(EncPlan *p, SnapBits *w)
 {
+    const SnapEntity *tents = p->t->ents, *bents = p->b ? p->b->ents : NULL;
     const uint16_t tc = p->t->count, bc = p->b ? p->b->count : 0;
     uint16_t ti = 0, bi = 0;
     int prev_added = -1;
+    Tally k = {.fixed_bits = p->fixed_bits};
     while (ti < tc || bi < bc) {
-        const SnapEntity *te = ti < tc ? &p->t->ents[ti] : NULL;
-        const SnapEntity *be = bi < bc ? &p->b->ents[bi] : NULL;
-        if (be && (!te || be->id < te->id)) { /* gone: "11" */
+        if (bi < bc && (ti >= tc || bents[bi].id < tents[ti].id)) { /* gone: "11" */
             if (!snap_ent_ok_at(p->b, bi))
                 return SNAP_ERR_INVALID;
+            snap_bits_put(w, 3, 2);
             p->match_of[bi++] = NONE;
-            p->fixed_bits += 2;
-            p->rep.removed++;
+            k.fixed_bits += 2;
+            k.removed++;
             continue;
         }
         if (!snap_ent_ok_at(p->t, ti))
             return SNAP_ERR_INVALID;
         p->st[ti] = 0;
-        p->base_of[ti] = NONE;
-        if (be && be->id == te->id) {
+        if (bi < bc && bents[bi].id == tents[ti].id) {
             bool readd;
-            if (classify_matched(p, ti, bi++, &readd) != SNAP_OK)
+            if (classify_matched(p, &k, w, ti, bi++, &readd) != SNAP_OK)
                 return SNAP_ERR_INVALID;
             if (!readd) {
                 ti++;
                 continue;
             }
         }
-        classify_added(p, ti++, &prev_added);
+        classify_added(p, &k, ti++, &prev_added);
     }
-    p->all_bits += p->fixed_bits + (long)snap_g3_bits(p->nadded) - (long)snap_g3_bits(0);
+    p->fixed_bits = k.fixed_bits;
+    p->all_bits = k.all_bits + k.fixed_bits + (long)snap_g3_bits(k.nadded) - (long)snap_g3_bits(0);
+    p->ncand = k.ncand;
+    p->nadded = k.nadded;
+    p->rep.removed = k.removed;
+    p->rep.unchanged = k.unchanged;
     return SNAP_OK;
 }
 
@@ -213,42 +243,44 @@ static long select_best_first(EncPlan *p, long budget_bits)
 
 /* Added ids: "1" = previous added id + 1 (the first entity's "previous" is -1), else "0" and
  * the id. */
-static void id_code_write(BsWriter *w, int prev, uint16_t id)
+static void id_code_write(SnapBits *w, int prev, uint16_t id)
 {
-    if (id == prev + 1) {
-        bs_write_bits(w, 1, 1);
-    } else {
-        bs_write_bits(w, 0, 1);
-        bs_write_bits(w, id, SNAP_ID_BITS);
-    }
+    if (id == prev + 1)
+        snap_bits_put(w, 1, 1);
+    else
+        snap_bits_put(w, (uint32_t)id << 1, ID_LONG_BITS); /* "0", then the id */
 }
 
-/* (a) the baseline walk and (b) the selected added entities. */
-static void write_plan(BsWriter *w, const EncPlan *p)
+/* (a) the baseline walk with the selected changes. */
+static void write_walk(SnapBits *w, const EncPlan *p)
 {
-    const uint16_t bc = p->b ? p->b->count : 0;
-    for (uint16_t bi = 0; bi < bc; bi++) {
+    for (uint16_t bi = 0; bi < p->b->count; bi++) {
         uint16_t m = p->match_of[bi];
         if (m == NONE) {
-            bs_write_bits(w, 3, 2); /* "11": first bit 1, second bit 1 */
+            snap_bits_put(w, 3, 2); /* "11": first bit 1, second bit 1 */
         } else if ((p->st[m] & ST_SEL) == 0) {
-            bs_write_bits(w, 0, 1);
+            snap_bits_put(w, 0, 1);
         } else {
-            bs_write_bits(w, 1, 2); /* "10": first bit 1, second bit 0 */
+            snap_bits_put(w, 1, 2); /* "10": first bit 1, second bit 0 */
             snap_changed_body_write(w, &p->b->ents[bi], &p->t->ents[m], p->dt, p->mask[m]);
         }
     }
+}
+
+/* (b) the added entities, selected ones only unless `all`, then the padding. */
+static void write_added(SnapBits *w, const EncPlan *p, bool all)
+{
     snap_g3_write(w, p->nadded);
     int prev = -1;
-    for (uint16_t ti = 0; ti < p->t->count; ti++) {
-        if (!added_selected(p, ti))
+    for (uint16_t k = 0; k < p->ncand; k++) {
+        uint16_t ti = p->order[k];
+        if (all ? !(p->st[ti] & ST_ADDED) : !added_selected(p, ti))
             continue;
         const SnapEntity *e = &p->t->ents[ti];
         id_code_write(w, prev, e->id);
         snap_added_body_write(w, e);
         prev = e->id;
     }
-    bs_write_align(w);
 }
 
 /* ---- what was sent ------------------------------------------------------------------------- */
@@ -305,6 +337,33 @@ static SnapError check_args(const SnapEncodeArgs *a)
     return SNAP_OK;
 }
 
+/* Over budget: selects best first and writes the plan again into w, which is at the end of
+ * the header. Puts p->order back in target index order (section (b) goes in id order). */
+static long encode_selected(EncPlan *p, SnapBits *w, long budget_bits)
+{
+    long total = select_best_first(p, budget_bits);
+    uint16_t n = 0;
+    for (uint16_t ti = 0; ti < p->t->count; ti++)
+        if (p->st[ti] & ST_CAND)
+            p->order[n++] = ti;
+    if (p->b)
+        write_walk(w, p);
+    write_added(w, p, false);
+    return total;
+}
+
+static void plan_init(EncPlan *p, const SnapEncodeArgs *a, size_t header_bits)
+{
+    p->t = a->target;
+    p->b = a->baseline;
+    p->priority = a->priority;
+    p->dt = a->baseline ? a->target->tick - a->baseline->tick : 0;
+    p->fixed_bits = (long)header_bits + (long)snap_g3_bits(0);
+    p->all_bits = 0;
+    p->ncand = p->nadded = 0;
+    memset(&p->rep, 0, sizeof p->rep);
+}
+
 SnapError snap_encode(const SnapEncodeArgs *a, SnapEncodeReport *report)
 {
     assert(a && a->target && a->out && a->sent && report);
@@ -317,40 +376,34 @@ SnapError snap_encode(const SnapEncodeArgs *a, SnapEncodeReport *report)
         budget = (size_t)1 << 24;
     const long budget_bits = (long)budget * 8;
 
-    BsWriter w;
-    bs_writer_init(&w, a->out, budget);
+    SnapBits w;
+    snap_bits_init(&w, a->out, budget);
     snap_header_write(&w, a->target, a->baseline);
-    if (w.error)
+    if ((long)snap_bits_count(&w) > budget_bits)
         return SNAP_ERR_BUDGET;
+    const SnapBits header = w; /* the bytes before header.pos stay as they are */
 
     EncPlan p;
-    p.t = a->target;
-    p.b = a->baseline;
-    p.priority = a->priority;
-    p.dt = a->baseline ? a->target->tick - a->baseline->tick : 0;
-    p.fixed_bits = (long)bs_writer_bits(&w) + (long)snap_g3_bits(0);
-    p.all_bits = 0;
-    p.ncand = p.nadded = 0;
-    memset(&p.rep, 0, sizeof p.rep);
-    if ((err = classify(&p)) != SNAP_OK)
+    plan_init(&p, a, snap_bits_count(&w));
+    if ((err = classify(&p, &w)) != SNAP_OK)
         return err;
     if (p.fixed_bits > budget_bits)
         return SNAP_ERR_BUDGET;
 
-    /* Everything at once if it fits (the common case: no sorting), else best first. */
+    /* Everything if it fits (the common case: section (a) is written), else best first. */
     bool all = p.all_bits <= budget_bits;
     long total = p.all_bits;
-    if (all)
-        for (uint16_t k = 0; k < p.ncand; k++)
-            p.st[p.order[k]] |= ST_SEL;
-    else
-        total = select_best_first(&p, budget_bits);
-
-    write_plan(&w, &p);
+    if (all) {
+        write_added(&w, &p, true);
+    } else {
+        w = header;
+        total = encode_selected(&p, &w, budget_bits);
+    }
+    size_t bytes = snap_bits_end_aligned(&w);
     /* Postcondition: the measured plan is what was written, and it fits. */
-    assert(!w.error && (long)bs_writer_bits(&w) == (total + 7) / 8 * 8);
+    assert(bytes > 0 && (long)bytes * 8 == (total + 7) / 8 * 8);
     (void)total; /* without assertions */
-    if (w.error)
+    if (bytes == 0)
         return SNAP_ERR_BUDGET;
 
     sent_header(a->sent, a->target);
@@ -361,7 +414,7 @@ SnapError snap_encode(const SnapEncodeArgs *a, SnapEncodeReport *report)
     } else {
         fill_sent(&p, a);
     }
-    p.rep.bytes = bs_writer_bytes(&w);
+    p.rep.bytes = bytes;
     *report = p.rep;
     return SNAP_OK;
 }

@@ -122,6 +122,14 @@ enum { FIELD_BYTES = sizeof MEMBER(id) SNAP_FIELDS(ROW_BYTES) };
 _Static_assert(sizeof(SnapEntity) == (FIELD_BYTES + _Alignof(SnapEntity) - 1) /
                                          _Alignof(SnapEntity) * _Alignof(SnapEntity),
                "SNAP_FIELDS covers every member of SnapEntity");
+/* ...and the members fill the first FIELD_BYTES bytes: each ends inside them and together they
+ * are that many bytes, so they do not overlap and leave no hole. Equality is then one memcmp
+ * of those bytes (the padding after them is never compared). */
+#define ROW_INSIDE(row, a, b, ...)                                                                 \
+    _Static_assert(offsetof(SnapEntity, b) + sizeof MEMBER(b) <= FIELD_BYTES,                      \
+                   #row ": inside the first FIELD_BYTES bytes");
+SNAP_FIELDS(ROW_INSIDE)
+_Static_assert(offsetof(SnapEntity, id) + sizeof MEMBER(id) <= FIELD_BYTES, "id: inside");
 
 /* The fewest bits an added body of a type can take (velocity not moving, g3 values 0). */
 #define ROW_MIN_BITS(row, a, b, codec_, bits_, lo_, hi_, carriers_, rate_)                         \
@@ -143,6 +151,15 @@ unsigned snap_min_added_bits(void)
     return 1 + (MIN_PLAYER_BITS < MIN_SHOT_BITS ? MIN_PLAYER_BITS : MIN_SHOT_BITS);
 }
 
+/* Member access and the per-row steps are forced inline (GCC and Clang): called from the
+ * unrolled loops with a constant row, each folds to a direct member access. Left to itself
+ * GCC -O2 keeps predict() out of line, with the row looked up at run time. */
+#if defined(__GNUC__)
+#define ROW_STEP static inline __attribute__((always_inline))
+#else
+#define ROW_STEP static inline
+#endif
+
 /* The loops over rows and members: unrolled, so that with the table's constants folded in each
  * row compiles to direct member accesses, as the hand-written codec was. */
 #define EACH_ROW(i)       _Pragma("GCC unroll 8") for (unsigned i = 0; i < F_COUNT; i++)
@@ -150,7 +167,7 @@ unsigned snap_min_added_bits(void)
 
 /* ---- member access ---------------------------------------------------------------------- */
 
-static int32_t get(const SnapEntity *e, const Field *f, unsigned c)
+ROW_STEP int32_t get(const SnapEntity *e, const Field *f, unsigned c)
 {
     const unsigned char *p = (const unsigned char *)e + f->offset + c * f->size;
     if (f->size == 2) {
@@ -167,7 +184,7 @@ static int32_t get(const SnapEntity *e, const Field *f, unsigned c)
 }
 
 /* v is in the member's range (checked by the caller). */
-static void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
+ROW_STEP void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
 {
     unsigned char *p = (unsigned char *)e + f->offset + c * f->size;
     if (f->size == 2) {
@@ -181,7 +198,7 @@ static void set(SnapEntity *e, const Field *f, unsigned c, int32_t v)
     }
 }
 
-static bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
+ROW_STEP bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
 {
     EACH_MEMBER(c, f)
     if (get(a, f, c) != get(b, f, c))
@@ -190,14 +207,14 @@ static bool same(const SnapEntity *a, const SnapEntity *b, const Field *f)
 }
 
 /* CARRY_* bit of a valid type, 0 for an invalid one. */
-static unsigned carry_of(uint32_t type)
+ROW_STEP unsigned carry_of(uint32_t type)
 {
     return type <= SNAP_ENT_SHOT ? 1u << type : 0u;
 }
 
 /* ---- the model -------------------------------------------------------------------------- */
 
-bool snap_ent_valid(const SnapEntity *e)
+ROW_STEP bool ent_valid(const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);
     if (e->id >= PROTO_MAX_ENTITIES || carry == 0)
@@ -216,19 +233,19 @@ bool snap_ent_valid(const SnapEntity *e)
     return true;
 }
 
+bool snap_ent_valid(const SnapEntity *e)
+{
+    return ent_valid(e);
+}
+
 bool snap_ent_ok_at(const Snapshot *s, uint16_t i)
 {
-    return snap_ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
+    return ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
 }
 
 bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b)
 {
-    if (a->id != b->id)
-        return false;
-    EACH_ROW(i)
-    if (!same(a, b, &FIELD[i]))
-        return false;
-    return true;
+    return memcmp(a, b, FIELD_BYTES) == 0;
 }
 
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e)
@@ -246,7 +263,7 @@ bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e)
 /* ---- changed entities ------------------------------------------------------------------- */
 
 /* A row with a change bit in b's deltas. */
-static bool in_delta(const Field *f, const SnapEntity *b)
+ROW_STEP bool in_delta(const Field *f, const SnapEntity *b)
 {
     return f->codec != FC_KEY && (f->carriers & carry_of(b->type));
 }
@@ -254,14 +271,14 @@ static bool in_delta(const Field *f, const SnapEntity *b)
 /* Where member c of position row f of b should be after dt ticks if its velocity changed evenly
  * from b's to e's (trapezoid rule); exact for shots, which fly straight. The division
  * truncates toward zero. */
-static int64_t predict(const SnapEntity *b, const SnapEntity *e, const Field *f, unsigned c,
-                       uint32_t dt)
+ROW_STEP int64_t predict(const SnapEntity *b, const SnapEntity *e, const Field *f, unsigned c,
+                         uint32_t dt)
 {
     const Field *v = &FIELD[f->rate];
     return (int64_t)get(b, f, c) + ((int64_t)get(b, v, c) + get(e, v, c)) * (int64_t)dt / 2;
 }
 
-static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f, uint32_t dt)
+ROW_STEP bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f, uint32_t dt)
 {
     if (f->codec != FC_POS)
         return !same(b, e, f);
@@ -271,50 +288,35 @@ static bool row_changed(const SnapEntity *b, const SnapEntity *e, const Field *f
     return false;
 }
 
-/* Change bits of e against b: bit i for row i. A position "changes" when it differs from the
- * prediction. */
-unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt)
+/* Equality first (all an unchanged entity costs), then b's validity, then one pass over the
+ * rows for the key rows and the mask. Rows a type does not carry hold 0 in both (valid) entities;
+ * the type is the first row and a key row, so past it b and e carry the same rows. */
+SnapDelta snap_delta_classify(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned *mask)
 {
+    if (snap_ent_equal(b, e))
+        return SNAP_DELTA_SAME;
+    if (!ent_valid(b))
+        return SNAP_DELTA_INVALID;
+    const unsigned carry = carry_of(e->type);
     unsigned m = 0;
-    EACH_ROW(i)
-    if (in_delta(&FIELD[i], b) && row_changed(b, e, &FIELD[i], dt))
-        m |= 1u << i;
-    return m;
-}
-
-static unsigned delta_member_bits(const SnapEntity *b, const SnapEntity *e, const Field *f,
-                                  unsigned c, uint32_t dt)
-{
-    switch (f->codec) {
-    case FC_VEL:
-        return snap_vel_code_bits(get(e, f, c) - get(b, f, c));
-    case FC_POS:
-        return snap_pos_code_bits(get(e, f, c) - predict(b, e, f, c, dt));
-    case FC_G3:
-        return snap_g3_bits(snap_zz32(get(e, f, c) - get(b, f, c)));
-    default:
-        return f->bits;
-    }
-}
-
-unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt, unsigned m)
-{
-    unsigned bits = 0;
     EACH_ROW(i)
     {
         const Field *f = &FIELD[i];
-        if (!in_delta(f, b))
+        if (!(f->carriers & carry))
             continue;
-        bits++;
-        if (m & (1u << i))
-            EACH_MEMBER(c, f)
-        bits += delta_member_bits(b, e, f, c, dt);
+        if (f->codec == FC_KEY) {
+            if (!same(b, e, f))
+                return SNAP_DELTA_READD;
+        } else if (row_changed(b, e, f, dt)) {
+            m |= 1u << i;
+        }
     }
-    return bits;
+    *mask = m;
+    return SNAP_DELTA_CHANGED;
 }
 
-static void delta_member_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e,
-                               const Field *f, unsigned c, uint32_t dt)
+ROW_STEP void delta_member_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e,
+                                 const Field *f, unsigned c, uint32_t dt)
 {
     switch (f->codec) {
     case FC_VEL:
@@ -327,12 +329,12 @@ static void delta_member_write(BsWriter *w, const SnapEntity *b, const SnapEntit
         snap_g3_write(w, snap_zz32(get(e, f, c) - get(b, f, c)));
         break;
     default:
-        bs_write_bits(w, (uint32_t)get(e, f, c), f->bits);
+        snap_bits_put(w, (uint32_t)get(e, f, c), f->bits);
         break;
     }
 }
 
-void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
                              unsigned m)
 {
     EACH_ROW(i)
@@ -341,48 +343,51 @@ void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity 
         if (!in_delta(f, b))
             continue;
         bool changed = m & (1u << i);
-        bs_write_bool(w, changed);
+        snap_bits_put(w, changed, 1);
         if (changed)
             EACH_MEMBER(c, f)
         delta_member_write(w, b, e, f, c, dt);
     }
 }
 
-/* Member c of a changed row into e (which starts as a copy of b). */
-static SnapError delta_member_read(BsReader *r, const SnapEntity *b, const Field *f, unsigned c,
-                                   uint32_t dt, SnapEntity *e)
+/* Member c of a changed row into e (which starts as a copy of b); sets *changed if it differs
+ * from b's (a position: from the prediction). */
+ROW_STEP SnapError delta_member_read(BsReader *r, const SnapEntity *b, const Field *f, unsigned c,
+                                     uint32_t dt, SnapEntity *e, bool *changed)
 {
     SnapError err;
-    int64_t v;
+    int64_t v, was = get(b, f, c);
     if (f->codec == FC_VEL) {
         int32_t vel;
-        if ((err = snap_vel_code_read(r, get(b, f, c), &vel)) != SNAP_OK)
+        if ((err = snap_vel_code_read(r, (int32_t)was, &vel)) != SNAP_OK)
             return err;
         v = vel;
     } else if (f->codec == FC_POS) {
         uint16_t pos;
-        if ((err = snap_pos_code_read(r, predict(b, e, f, c, dt), &pos)) != SNAP_OK)
+        was = predict(b, e, f, c, dt);
+        if ((err = snap_pos_code_read(r, was, &pos)) != SNAP_OK)
             return err;
         v = pos;
     } else if (f->codec == FC_G3) {
         uint32_t z;
         if ((err = snap_g3_read(r, &z)) != SNAP_OK)
             return err;
-        v = (int64_t)get(b, f, c) + snap_unzz32(z);
+        v = was + snap_unzz32(z);
     } else {
-        v = bs_read_bits(r, f->bits);
+        v = snap_read_bits(r, f->bits);
         if (r->error)
             return SNAP_ERR_TRUNCATED;
     }
     if (v < f->lo || v > f->hi)
         return SNAP_ERR_VALUE;
+    *changed = *changed || v != was;
     set(e, f, c, (int32_t)v);
     return SNAP_OK;
 }
 
 /* A position row with a clear change bit: as predicted, which must be a valid position. */
-static SnapError predicted_read(BsReader *r, const SnapEntity *b, const Field *f, uint32_t dt,
-                                SnapEntity *e)
+ROW_STEP SnapError predicted_read(BsReader *r, const SnapEntity *b, const Field *f, uint32_t dt,
+                                  SnapEntity *e)
 {
     int64_t p[2];
     EACH_MEMBER(c, f)
@@ -407,15 +412,16 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
         const Field *f = &FIELD[i];
         if (!in_delta(f, b))
             continue;
-        if (!bs_read_bool(r)) {
+        if (!snap_read_bool(r)) {
             if (f->codec == FC_POS && (err = predicted_read(r, b, f, dt, e)) != SNAP_OK)
                 return err;
             continue;
         }
+        bool changed = false;
         EACH_MEMBER(c, f)
-        if ((err = delta_member_read(r, b, f, c, dt, e)) != SNAP_OK)
+        if ((err = delta_member_read(r, b, f, c, dt, e, &changed)) != SNAP_OK)
             return err;
-        if (!row_changed(b, e, f, dt)) /* a set change bit must change something */
+        if (!changed) /* a set change bit must change something */
             return SNAP_ERR_VALUE;
     }
     if (r->error)
@@ -427,7 +433,7 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
 
 /* ---- added entities --------------------------------------------------------------------- */
 
-static bool moving(const SnapEntity *e, const Field *f)
+ROW_STEP bool moving(const SnapEntity *e, const Field *f)
 {
     EACH_MEMBER(c, f)
     if (get(e, f, c) != 0)
@@ -453,7 +459,7 @@ unsigned snap_added_body_bits(const SnapEntity *e)
     return bits;
 }
 
-void snap_added_body_write(BsWriter *w, const SnapEntity *e)
+void snap_added_body_write(SnapBits *w, const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);
     EACH_ROW(k)
@@ -462,8 +468,9 @@ void snap_added_body_write(BsWriter *w, const SnapEntity *e)
         if (!(f->carriers & carry))
             continue;
         if (f->codec == FC_VEL) {
-            bs_write_bool(w, moving(e, f));
-            if (!moving(e, f))
+            bool mv = moving(e, f);
+            snap_bits_put(w, mv, 1);
+            if (!mv)
                 continue;
         }
         EACH_MEMBER(c, f)
@@ -472,7 +479,7 @@ void snap_added_body_write(BsWriter *w, const SnapEntity *e)
             if (f->codec == FC_G3)
                 snap_g3_write(w, v);
             else
-                bs_write_bits(w, v & ((1u << f->bits) - 1u), f->bits);
+                snap_bits_put(w, v & ((1u << f->bits) - 1u), f->bits);
         }
     }
 }
@@ -487,7 +494,7 @@ static int32_t from_twos(uint32_t raw, unsigned bits)
  * is left in *pending (the first one) for the caller to report. */
 static SnapError added_row_read(BsReader *r, const Field *f, SnapEntity *e, SnapError *pending)
 {
-    bool skip = f->codec == FC_VEL && !bs_read_bool(r); /* not moving: stays 0 */
+    bool skip = f->codec == FC_VEL && !snap_read_bool(r); /* not moving: stays 0 */
     bool bad = false;
     EACH_MEMBER(c, f)
     {
@@ -501,7 +508,7 @@ static SnapError added_row_read(BsReader *r, const Field *f, SnapEntity *e, Snap
                 return err;
             v = u;
         } else {
-            uint32_t raw = bs_read_bits(r, f->bits);
+            uint32_t raw = snap_read_bits(r, f->bits);
             v = f->is_signed ? from_twos(raw, f->bits) : (int64_t)raw;
         }
         bad = bad || v < f->lo || v > f->hi;

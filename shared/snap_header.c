@@ -35,17 +35,17 @@ static int32_t wrap_add(int32_t a, int32_t d)
     return v;
 }
 
-static void self_write_raw(BsWriter *w, const SnapSelf *s)
+static void self_write_raw(SnapBits *w, const SnapSelf *s)
 {
-    bs_write_svarint(w, s->x);
-    bs_write_svarint(w, s->y);
-    bs_write_svarint(w, s->vx);
-    bs_write_svarint(w, s->vy);
-    bs_write_bits(w, s->aim, SNAP_SELF_AIM_BITS);
-    bs_write_uvarint(w, s->score);
-    bs_write_bits(w, s->flags, SNAP_FLAG_BITS);
-    bs_write_bits(w, s->cooldown, SNAP_BYTE_BITS);
-    bs_write_bits(w, s->respawn, SNAP_BYTE_BITS);
+    snap_bits_svarint(w, s->x);
+    snap_bits_svarint(w, s->y);
+    snap_bits_svarint(w, s->vx);
+    snap_bits_svarint(w, s->vy);
+    snap_bits_put(w, s->aim, SNAP_SELF_AIM_BITS);
+    snap_bits_uvarint(w, s->score);
+    snap_bits_put(w, s->flags, SNAP_FLAG_BITS);
+    snap_bits_put(w, s->cooldown, SNAP_BYTE_BITS);
+    snap_bits_put(w, s->respawn, SNAP_BYTE_BITS);
 }
 
 /* The self block's position prediction: the trapezoid rule like entities, in Q8, over at most
@@ -58,34 +58,34 @@ static int32_t self_predict(int32_t pos, int32_t base_vel, int32_t vel, uint32_t
 }
 
 /* Change bit, then svarint of (v - ref) wrapped to 32 bits. */
-static void self_write_q8_delta(BsWriter *w, int32_t v, int32_t ref)
+static void self_write_q8_delta(SnapBits *w, int32_t v, int32_t ref)
 {
-    bs_write_bool(w, v != ref);
+    snap_bits_put(w, v != ref, 1);
     if (v != ref)
-        bs_write_svarint(w, snap_as_i32(wrap_sub(v, ref)));
+        snap_bits_svarint(w, snap_as_i32(wrap_sub(v, ref)));
 }
 
-static void self_write_delta(BsWriter *w, const SnapSelf *s, const SnapSelf *o, uint32_t dt)
+static void self_write_delta(SnapBits *w, const SnapSelf *s, const SnapSelf *o, uint32_t dt)
 {
     self_write_q8_delta(w, s->vx, o->vx);
     self_write_q8_delta(w, s->vy, o->vy);
     self_write_q8_delta(w, s->x, self_predict(o->x, o->vx, s->vx, dt));
     self_write_q8_delta(w, s->y, self_predict(o->y, o->vy, s->vy, dt));
-    bs_write_bool(w, s->aim != o->aim);
+    snap_bits_put(w, s->aim != o->aim, 1);
     if (s->aim != o->aim)
-        bs_write_bits(w, s->aim, SNAP_SELF_AIM_BITS);
-    bs_write_bool(w, s->score != o->score);
+        snap_bits_put(w, s->aim, SNAP_SELF_AIM_BITS);
+    snap_bits_put(w, s->score != o->score, 1);
     if (s->score != o->score)
-        bs_write_uvarint(w, s->score);
-    bs_write_bool(w, s->flags != o->flags);
+        snap_bits_uvarint(w, s->score);
+    snap_bits_put(w, s->flags != o->flags, 1);
     if (s->flags != o->flags)
-        bs_write_bits(w, s->flags, SNAP_FLAG_BITS);
-    bs_write_bool(w, s->cooldown != o->cooldown);
+        snap_bits_put(w, s->flags, SNAP_FLAG_BITS);
+    snap_bits_put(w, s->cooldown != o->cooldown, 1);
     if (s->cooldown != o->cooldown)
-        bs_write_bits(w, s->cooldown, SNAP_BYTE_BITS);
-    bs_write_bool(w, s->respawn != o->respawn);
+        snap_bits_put(w, s->cooldown, SNAP_BYTE_BITS);
+    snap_bits_put(w, s->respawn != o->respawn, 1);
     if (s->respawn != o->respawn)
-        bs_write_bits(w, s->respawn, SNAP_BYTE_BITS);
+        snap_bits_put(w, s->respawn, SNAP_BYTE_BITS);
 }
 
 static SnapError self_check(BsReader *r, const SnapSelf *s)
@@ -179,22 +179,22 @@ static SnapError self_read_delta(BsReader *r, const SnapSelf *o, uint32_t dt, Sn
     return self_check(r, s);
 }
 
-void snap_header_write(BsWriter *w, const Snapshot *t, const Snapshot *base)
+void snap_header_write(SnapBits *w, const Snapshot *t, const Snapshot *base)
 {
-    bs_write_bits(w, PROTO_MSG_SNAPSHOT, SNAP_TYPE_BITS);
-    bs_write_bits(w, t->tick, SNAP_TICK_BITS);
-    bs_write_uvarint(w, base ? t->tick - base->tick : 0);
-    bs_write_bool(w, t->input_ack != 0);
+    snap_bits_put(w, PROTO_MSG_SNAPSHOT, SNAP_TYPE_BITS);
+    snap_bits_put(w, t->tick, SNAP_TICK_BITS);
+    snap_bits_uvarint(w, base ? t->tick - base->tick : 0);
+    snap_bits_put(w, t->input_ack != 0, 1);
     if (t->input_ack != 0)
-        bs_write_uvarint(w, t->tick - t->input_ack);
-    bs_write_bool(w, t->has_self);
+        snap_bits_uvarint(w, t->tick - t->input_ack);
+    snap_bits_put(w, t->has_self, 1);
     if (!t->has_self)
         return;
     bool same = base && base->has_self && base->self_id == t->self_id;
     if (base && base->has_self)
-        bs_write_bool(w, same);
+        snap_bits_put(w, same, 1);
     if (!same)
-        bs_write_bits(w, t->self_id, SNAP_ID_BITS);
+        snap_bits_put(w, t->self_id, SNAP_ID_BITS);
     if (same)
         self_write_delta(w, &t->self, &base->self, t->tick - base->tick);
     else

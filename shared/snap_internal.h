@@ -7,8 +7,10 @@
 #ifndef ARENA_SNAP_INTERNAL_H
 #define ARENA_SNAP_INTERNAL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "bitstream.h"
 #include "quant.h"
@@ -37,6 +39,102 @@ _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > PROTO_MAX_ENTITIES,
                "g3 holds an entity count");
 _Static_assert(PROTO_MAX_ENTITIES <= (1 << SNAP_ID_BITS), "entity ids fit their wire field");
 
+/* ---- the entity section's writer ---------------------------------------------------------- */
+
+/* The encoder writes the message while it classifies, and its cost is the bits it
+ * took; so this writer keeps counting past the end of the buffer (storing nothing there), and
+ * the caller compares the count with its budget. Fields are ORed into a 64-bit accumulator and
+ * whole 32-bit words reach the buffer: the bounds check runs once per word, not per field.
+ * Same bit order as BsWriter (bitstream.h): bit k of the stream is bit k % 8 of byte k / 8,
+ * values least significant bit first. Unused bits of the last byte are zero. */
+typedef struct SnapBits {
+    uint8_t *buf;
+    size_t cap;   /* bytes */
+    size_t pos;   /* bytes passed (stored only below cap) */
+    uint64_t acc; /* bits not stored yet, oldest lowest; nothing above bit n */
+    unsigned n;   /* bits in acc: < 32 between calls */
+} SnapBits;
+
+static inline void snap_bits_init(SnapBits *s, uint8_t *buf, size_t cap)
+{
+    s->buf = buf;
+    s->cap = cap;
+    s->pos = 0;
+    s->acc = 0;
+    s->n = 0;
+}
+
+/* Stores what is left and pads to a byte boundary. Returns the bytes, or 0 (storing nothing
+ * more) if the bits did not fit. */
+size_t snap_bits_end_aligned(SnapBits *s);
+
+/* Bits written so far, stored or not. */
+static inline size_t snap_bits_count(const SnapBits *s)
+{
+    return s->pos * 8 + s->n;
+}
+
+/* Writes the low n (0..32) bits of v; bits above n must be zero (asserted). */
+static inline void snap_bits_put(SnapBits *s, uint32_t v, unsigned n)
+{
+    assert(n <= 32 && (n == 32 || (v >> n) == 0));
+    s->acc |= (uint64_t)v << s->n;
+    s->n += n;
+    if (s->n < 32)
+        return;
+    if (s->pos + 4 <= s->cap)
+        for (unsigned i = 0; i < 4; i++)
+            s->buf[s->pos + i] = (uint8_t)(s->acc >> (8 * i));
+    s->pos += 4;
+    s->acc >>= 32;
+    s->n -= 32;
+}
+
+/* bitstream.h's uvarint, bit for bit: groups of 7 value bits, least significant first, each
+ * followed by a "more" bit. */
+static inline void snap_bits_uvarint(SnapBits *s, uint32_t v)
+{
+    while (v >= 0x80u) {
+        snap_bits_put(s, (v & 0x7Fu) | 0x80u, 8);
+        v >>= 7;
+    }
+    snap_bits_put(s, v, 8);
+}
+
+/* bitstream.h's svarint: zigzag, then uvarint. */
+static inline void snap_bits_svarint(SnapBits *s, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    snap_bits_uvarint(s, (u << 1) ^ (v < 0 ? 0xFFFFFFFFu : 0u));
+}
+
+/* ---- the entity section's reads ---------------------------------------------------------- */
+
+/* bs_read_bits (bitstream.h), bit for bit, the sticky error included; while 8 bytes remain
+ * from the read position it is one 64-bit little-endian gather and a shift. */
+static inline uint32_t snap_read_bits(BsReader *r, unsigned n)
+{
+    assert(n <= 32);
+    size_t byte = r->bitpos / 8;
+    if (r->error || r->len < 8 || byte > r->len - 8)
+        return bs_read_bits(r, n);
+    uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&v, r->buf + byte, sizeof v);
+#else
+    for (unsigned i = 0; i < 8; i++)
+        v |= (uint64_t)r->buf[byte + i] << (8 * i);
+#endif
+    v >>= r->bitpos % 8;
+    r->bitpos += n;
+    return (uint32_t)(v & ((UINT64_C(1) << n) - 1u));
+}
+
+static inline bool snap_read_bool(BsReader *r)
+{
+    return snap_read_bits(r, 1) != 0;
+}
+
 /* ---- small codes (snap_codes.c) --------------------------------------------------------- */
 
 uint32_t snap_zz32(int32_t v);
@@ -44,17 +142,15 @@ int32_t snap_unzz32(uint32_t z);
 int32_t snap_as_i32(uint32_t u);
 
 /* Position residual code: value against a prediction; the last bucket holds the raw value. */
-unsigned snap_pos_code_bits(int64_t residual);
-void snap_pos_code_write(BsWriter *w, uint16_t value, int64_t predicted);
+void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted);
 SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value);
 
 /* Velocity difference code: |d| <= 2 * Q_VEL_MAX. */
-unsigned snap_vel_code_bits(int32_t d);
-void snap_vel_code_write(BsWriter *w, int32_t d);
+void snap_vel_code_write(SnapBits *w, int32_t d);
 SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value);
 
 unsigned snap_g3_bits(uint32_t v);
-void snap_g3_write(BsWriter *w, uint32_t v);
+void snap_g3_write(SnapBits *w, uint32_t v);
 SnapError snap_g3_read(BsReader *r, uint32_t *out); /* minimal encodings only */
 
 /* ---- entity fields (snap_fields.c) -------------------------------------------------------- */
@@ -71,26 +167,35 @@ bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b);
  * baseline's is a new entity: removed in the baseline walk and added again. */
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e);
 
-/* A changed entity against its baseline entity b, dt ticks later: its change mask (bit i for
- * field row i; a position changes when it differs from the prediction), and the size and bits
- * of the change bits and values (without the 2-bit "10" walk code) for that mask. */
-unsigned snap_changed_mask(const SnapEntity *b, const SnapEntity *e, uint32_t dt);
-unsigned snap_changed_body_bits(const SnapEntity *b, const SnapEntity *e, uint32_t dt,
-                                unsigned mask);
-void snap_changed_body_write(BsWriter *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+typedef enum SnapDelta {
+    SNAP_DELTA_SAME,
+    SNAP_DELTA_CHANGED,
+    SNAP_DELTA_READD,
+    SNAP_DELTA_INVALID, /* b is not a valid entity */
+} SnapDelta;
+
+/* Valid entity e against baseline entity b (same id), dt ticks later: unchanged, a new entity
+ * under an old id (snap_needs_readd), changed, or b invalid (checked only when b differs from
+ * e: an equal b is as valid as e). For a changed one *mask gets its change bits (bit i for
+ * field row i; a position changes when it differs from the prediction). The size of a changed
+ * body is what writing it takes. */
+SnapDelta snap_delta_classify(const SnapEntity *b, const SnapEntity *e, uint32_t dt,
+                              unsigned *mask);
+/* A changed entity's change bits and values (without the 2-bit "10" walk code). */
+void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
                              unsigned mask);
 SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, SnapEntity *e);
 
 /* An added entity after its id code: the type and every field the type carries. */
 unsigned snap_added_body_bits(const SnapEntity *e);
-void snap_added_body_write(BsWriter *w, const SnapEntity *e);
+void snap_added_body_write(SnapBits *w, const SnapEntity *e);
 SnapError snap_added_body_read(BsReader *r, uint16_t id, SnapEntity *e);
 
 /* ---- header and self block (snap_header.c) ------------------------------------------------ */
 
 /* Everything but the entities follows the model's rules. */
 bool snap_header_valid(const Snapshot *s);
-void snap_header_write(BsWriter *w, const Snapshot *t, const Snapshot *base);
+void snap_header_write(SnapBits *w, const Snapshot *t, const Snapshot *base);
 /* Message type, tick and baseline distance dt (0: full). */
 SnapError snap_header_read_ticks(BsReader *r, uint32_t *tick, uint32_t *dt);
 /* The rest of the header after the ticks: input ack and self block, into out. base is the
