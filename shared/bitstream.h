@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <assert.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct BsWriter {
     uint8_t *buf;
@@ -102,6 +103,21 @@ static inline uint32_t bs_read_bits(BsReader *r, unsigned nbits)
     assert(nbits <= 32);
     if (r->error || nbits == 0)
         return 0;
+    size_t at = r->bitpos / 8;
+    if (r->len >= 8 && at <= r->len - 8) {
+        /* 8 bytes from the read position are inside the buffer (>= 57 bits, so nbits fit):
+         * one load and a shift. */
+        uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(&w, r->buf + at, sizeof w);
+#else
+        for (unsigned i = 0; i < 8; i++)
+            w |= (uint64_t)r->buf[at + i] << (8 * i);
+#endif
+        w >>= r->bitpos % 8;
+        r->bitpos += nbits;
+        return (uint32_t)(w & ((UINT64_C(1) << nbits) - 1u));
+    }
     if (nbits > bs_reader_remaining(r)) {
         r->error = true;
         return 0;

@@ -63,7 +63,7 @@ static void bucket_write(SnapBits *w, unsigned i, unsigned nbuckets, uint32_t pa
 static unsigned bucket_read_prefix(BsReader *r, unsigned nbuckets)
 {
     unsigned i = 0;
-    while (i + 1 < nbuckets && snap_read_bool(r))
+    while (i + 1 < nbuckets && bs_read_bool(r))
         i++;
     return i;
 }
@@ -88,7 +88,7 @@ void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted)
 SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value)
 {
     unsigned i = bucket_read_prefix(r, POS_BUCKETS);
-    uint32_t raw = snap_read_bits(r, POS_WIDTH[i]);
+    uint32_t raw = bs_read_bits(r, POS_WIDTH[i]);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
     int64_t v;
@@ -123,7 +123,7 @@ void snap_vel_code_write(SnapBits *w, int32_t d)
 SnapError snap_vel_code_read(BsReader *r, int32_t base, int32_t *value)
 {
     unsigned i = bucket_read_prefix(r, VEL_BUCKETS);
-    uint32_t raw = snap_read_bits(r, VEL_WIDTH[i]);
+    uint32_t raw = bs_read_bits(r, VEL_WIDTH[i]);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
     int32_t d = snap_unzz32(raw);
@@ -161,8 +161,8 @@ SnapError snap_g3_read(BsReader *r, uint32_t *out)
 {
     uint32_t v = 0;
     for (unsigned i = 0; i < SNAP_G3_MAX_GROUPS; i++) {
-        uint32_t group = snap_read_bits(r, SNAP_G3_BITS);
-        bool more = snap_read_bool(r);
+        uint32_t group = bs_read_bits(r, SNAP_G3_BITS);
+        bool more = bs_read_bool(r);
         if (r->error)
             return SNAP_ERR_TRUNCATED;
         if (i > 0 && group == 0 && !more)

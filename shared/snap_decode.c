@@ -21,8 +21,8 @@ static SnapError read_baseline_walk(BsReader *r, const Snapshot *base, uint32_t 
     uint16_t n = 0;
     for (uint16_t i = 0; i < base->count; i++) {
         const SnapEntity *b = &base->ents[i];
-        bool touched = snap_read_bool(r);
-        if (touched && snap_read_bool(r))
+        bool touched = bs_read_bool(r);
+        if (touched && bs_read_bool(r))
             continue; /* removed */
         if (r->error)
             return SNAP_ERR_TRUNCATED;
@@ -42,10 +42,10 @@ static SnapError read_baseline_walk(BsReader *r, const Snapshot *base, uint32_t 
  * previous + 1. */
 static SnapError read_added_id(BsReader *r, int prev, int *id)
 {
-    if (snap_read_bool(r)) {
+    if (bs_read_bool(r)) {
         *id = prev + 1;
     } else {
-        *id = (int)snap_read_bits(r, SNAP_ID_BITS);
+        *id = (int)bs_read_bits(r, SNAP_ID_BITS);
         if (r->error)
             return SNAP_ERR_TRUNCATED;
         if (*id <= prev + 1) /* not increasing, or "1" would have said it */

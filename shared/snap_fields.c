@@ -374,7 +374,7 @@ ROW_STEP SnapError delta_member_read(BsReader *r, const SnapEntity *b, const Fie
             return err;
         v = was + snap_unzz32(z);
     } else {
-        v = snap_read_bits(r, f->bits);
+        v = bs_read_bits(r, f->bits);
         if (r->error)
             return SNAP_ERR_TRUNCATED;
     }
@@ -412,7 +412,7 @@ SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, 
         const Field *f = &FIELD[i];
         if (!in_delta(f, b))
             continue;
-        if (!snap_read_bool(r)) {
+        if (!bs_read_bool(r)) {
             if (f->codec == FC_POS && (err = predicted_read(r, b, f, dt, e)) != SNAP_OK)
                 return err;
             continue;
@@ -494,7 +494,7 @@ static int32_t from_twos(uint32_t raw, unsigned bits)
  * is left in *pending (the first one) for the caller to report. */
 static SnapError added_row_read(BsReader *r, const Field *f, SnapEntity *e, SnapError *pending)
 {
-    bool skip = f->codec == FC_VEL && !snap_read_bool(r); /* not moving: stays 0 */
+    bool skip = f->codec == FC_VEL && !bs_read_bool(r); /* not moving: stays 0 */
     bool bad = false;
     EACH_MEMBER(c, f)
     {
@@ -508,7 +508,7 @@ static SnapError added_row_read(BsReader *r, const Field *f, SnapEntity *e, Snap
                 return err;
             v = u;
         } else {
-            uint32_t raw = snap_read_bits(r, f->bits);
+            uint32_t raw = bs_read_bits(r, f->bits);
             v = f->is_signed ? from_twos(raw, f->bits) : (int64_t)raw;
         }
         bad = bad || v < f->lo || v > f->hi;

@@ -108,33 +108,6 @@ static inline void snap_bits_svarint(SnapBits *s, int32_t v)
     snap_bits_uvarint(s, (u << 1) ^ (v < 0 ? 0xFFFFFFFFu : 0u));
 }
 
-/* ---- the entity section's reads ---------------------------------------------------------- */
-
-/* bs_read_bits (bitstream.h), bit for bit, the sticky error included; while 8 bytes remain
- * from the read position it is one 64-bit little-endian gather and a shift. */
-static inline uint32_t snap_read_bits(BsReader *r, unsigned n)
-{
-    assert(n <= 32);
-    size_t byte = r->bitpos / 8;
-    if (r->error || r->len < 8 || byte > r->len - 8)
-        return bs_read_bits(r, n);
-    uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&v, r->buf + byte, sizeof v);
-#else
-    for (unsigned i = 0; i < 8; i++)
-        v |= (uint64_t)r->buf[byte + i] << (8 * i);
-#endif
-    v >>= r->bitpos % 8;
-    r->bitpos += n;
-    return (uint32_t)(v & ((UINT64_C(1) << n) - 1u));
-}
-
-static inline bool snap_read_bool(BsReader *r)
-{
-    return snap_read_bits(r, 1) != 0;
-}
-
 /* ---- small codes (snap_codes.c) --------------------------------------------------------- */
 
 uint32_t snap_zz32(int32_t v);
