@@ -114,13 +114,13 @@ static const Field FIELD[F_COUNT] = {SNAP_FIELDS(ROW)};
 SNAP_FIELDS(ROW_ASSERTS)
 _Static_assert(COMPS(x, y) == COMPS(vx, vy), "a position has one velocity per axis");
 
-/* The table covers the struct: the id plus every row's members are all of SnapEntity but its
- * alignment padding. A member missing from the table fails here (one that only fills the
- * trailing padding byte does not: keep members in the table, and this file says so). */
+/* The table covers the struct: the id plus every row's members are all of SnapEntity before
+ * its explicit padding byte `unused_`, and the struct has no implicit padding (snapshot.h
+ * makes that an error). A member missing from the table fails here. */
 #define ROW_BYTES(row, a, b, ...) +COMPS(a, b) * sizeof MEMBER(a)
 enum { FIELD_BYTES = sizeof MEMBER(id) SNAP_FIELDS(ROW_BYTES) };
-_Static_assert(sizeof(SnapEntity) == (FIELD_BYTES + _Alignof(SnapEntity) - 1) /
-                                         _Alignof(SnapEntity) * _Alignof(SnapEntity),
+_Static_assert(offsetof(SnapEntity, unused_) == FIELD_BYTES &&
+                   sizeof(SnapEntity) == FIELD_BYTES + sizeof MEMBER(unused_),
                "SNAP_FIELDS covers every member of SnapEntity");
 /* ...and the members fill the first FIELD_BYTES bytes: each ends inside them and together they
  * are that many bytes, so they do not overlap and leave no hole. Equality is then one memcmp

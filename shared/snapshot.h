@@ -27,16 +27,24 @@ enum SnapFlag {
     SNAP_FLAG_BITS = 3,       /* bit 2 reserved, must be 0 */
 };
 
+/* Every member but `unused_` is a row of the field table (snap_fields.c SNAP_FIELDS), which
+ * asserts that the rows cover all bytes before `unused_`. The struct may not be padded (an
+ * error, below): a new member either takes the place of `unused_` (then the table's asserts
+ * fail until it has a row) or makes the struct grow, which the padding error catches. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wpadded"
 typedef struct SnapEntity {
-    uint16_t id;    /* < PROTO_MAX_ENTITIES */
-    uint8_t type;   /* SnapEntityType */
-    uint8_t flags;  /* SNAP_FLAG_*, players only (0 for shots) */
-    uint16_t x, y;  /* quant.h q_pos */
-    int8_t vx, vy;  /* quant.h q_vel, in [-127, 127] */
-    uint16_t aim;   /* players: 10-bit (quant.h q_aim); shots: 0 */
-    uint16_t score; /* players; shots: 0 */
-    uint8_t owner;  /* shots: owner player slot; players: 0 */
+    uint16_t id;     /* < PROTO_MAX_ENTITIES */
+    uint8_t type;    /* SnapEntityType */
+    uint8_t flags;   /* SNAP_FLAG_*, players only (0 for shots) */
+    uint16_t x, y;   /* quant.h q_pos */
+    int8_t vx, vy;   /* quant.h q_vel, in [-127, 127] */
+    uint16_t aim;    /* players: 10-bit (quant.h q_aim); shots: 0 */
+    uint16_t score;  /* players; shots: 0 */
+    uint8_t owner;   /* shots: owner player slot; players: 0 */
+    uint8_t unused_; /* explicit padding: never on the wire, never compared */
 } SnapEntity;
+#pragma GCC diagnostic pop
 
 /* The viewer's own player, at simulation precision (mirrors SimPlayer). */
 typedef struct SnapSelf {
