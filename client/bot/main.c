@@ -138,11 +138,11 @@ static bool start_bot(Bot *b, unsigned index, Options *o, uint64_t now)
     cfg.user = b;
     cfg.on_claim = on_claim;
     cfg.on_bad_input = on_bad_input;
-    snprintf(cfg.host, sizeof cfg.host, "%s", o->host);
+    snprintf(cfg.host, sizeof cfg.host, "%.*s", (int)sizeof o->host - 1, o->host);
     cfg.login_port = o->port;
     /* --name-prefix is at most PROTO_NAME_MAX - 4 bytes and --count at most 4000. */
     char name[64];
-    snprintf(name, sizeof name, "%s%u", o->prefix, index);
+    snprintf(name, sizeof name, "%.*s%u", (int)sizeof o->prefix - 1, o->prefix, index);
     memcpy(b->name, name, sizeof b->name - 1);
     memcpy(cfg.name, b->name, sizeof cfg.name);
     const char *claim = o->claims ? cli_claims_find(o->claims, o->server_key, b->name) : NULL;
