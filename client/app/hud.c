@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "chatlog.h"
+#include "cli_chat.h"
 #include "menu.h"
 
 #define HUD_REFRESH_US 250000 /* numbers change four times a second */
@@ -402,10 +403,11 @@ static void draw_chat(App *app)
                      app_color(APP_COL_ACCENT));
         gfx_flush(g);
         SDL_RenderSetClipRect(g->ren, &clip);
-        app_text_draw(tx, APP_FONT_SMALL,
-                      "Enter sends   Esc cancels   /me TEXT   /w NAME TEXT   /who   /help",
-                      app_color(APP_COL_TEXT_DIM), MARGIN, g->h - MARGIN - 16, APP_ALIGN_LEFT,
-                      false);
+        char hint[128] = "Enter sends   Esc cancels   ";
+        size_t used = strlen(hint);
+        cli_chat_hint("   ", hint + used, sizeof hint - used);
+        app_text_draw(tx, APP_FONT_SMALL, hint, app_color(APP_COL_TEXT_DIM), MARGIN,
+                      g->h - MARGIN - 16, APP_ALIGN_LEFT, false);
     }
     gfx_flush(g);
     SDL_RenderSetClipRect(g->ren, NULL);

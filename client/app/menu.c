@@ -2,12 +2,13 @@
 #include "menu.h"
 
 #include "app.h"
+#include "cli_chat.h"
 #include "layout.h"
 
 /* The controls: key, what it does. */
 static const char *const controls[][2] = {
     {"WASD / arrows", "move"},      {"mouse", "aim"},
-    {"left button", "fire (hold)"}, {"Enter", "chat: /me, /w NAME TEXT, /who, /help"},
+    {"left button", "fire (hold)"}, {"Enter", NULL /* chat: the hint from cli_chat.c */},
     {"Tab (hold)", "scoreboard"},   {"F3", "net graph"},
     {"wheel, + / -, 0", "zoom"},    {"M", "whole map"},
 };
@@ -119,8 +120,11 @@ void menu_draw(App *app)
     for (unsigned i = 0; i < n && y + lh <= l.panel.y + l.panel.h; i++) {
         app_text_draw(tx, APP_FONT_SMALL, controls[i][0], app_color(APP_COL_TEXT), l.help.x, y,
                       APP_ALIGN_LEFT, false);
-        app_text_draw(tx, APP_FONT_SMALL, controls[i][1], app_color(APP_COL_TEXT_DIM),
-                      l.help.x + 130, y, APP_ALIGN_LEFT, false);
+        char chat[128] = "chat: ";
+        if (controls[i][1] == NULL)
+            cli_chat_hint(", ", chat + 6, sizeof chat - 6);
+        app_text_draw(tx, APP_FONT_SMALL, controls[i][1] != NULL ? controls[i][1] : chat,
+                      app_color(APP_COL_TEXT_DIM), l.help.x + 130, y, APP_ALIGN_LEFT, false);
         y += lh;
     }
 }

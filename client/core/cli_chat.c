@@ -260,16 +260,17 @@ typedef struct ChatCommand {
     CmdArgs args;
     bool chat;         /* a chat line (flood control, CliStats.chat_sent) */
     const char *usage; /* after the word, "" for none */
+    bool hint;         /* in the short hint (cli_chat_hint) the HUD and the menu show */
 } ChatCommand;
 
 static const ChatCommand commands[] = {
-    {{"me"}, "ME", ARGS_TEXT, true, " TEXT"},
-    {{"w", "whisper", "msg"}, "WHISPER", ARGS_NAME_TEXT, true, " NAME TEXT"},
-    {{"who"}, "WHO", ARGS_NONE, false, ""},
-    {{"fame"}, "FAME", ARGS_NONE, false, ""},
-    {{"help"}, "HELP", ARGS_NONE, false, ""},
-    {{"ping"}, "PING", ARGS_OPT_TEXT, false, " [TEXT]"},
-    {{"quit"}, "QUIT", ARGS_OPT_TEXT, false, " [REASON]"},
+    {{"me"}, "ME", ARGS_TEXT, true, " TEXT", true},
+    {{"w", "whisper", "msg"}, "WHISPER", ARGS_NAME_TEXT, true, " NAME TEXT", true},
+    {{"who"}, "WHO", ARGS_NONE, false, "", true},
+    {{"fame"}, "FAME", ARGS_NONE, false, "", false},
+    {{"help"}, "HELP", ARGS_NONE, false, "", true},
+    {{"ping"}, "PING", ARGS_OPT_TEXT, false, " [TEXT]", false},
+    {{"quit"}, "QUIT", ARGS_OPT_TEXT, false, " [REASON]", false},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -379,6 +380,23 @@ size_t cli_chat_usage(const char *typed, char *out, size_t cap)
         append(out, cap, &n, i == 0 ? " /%s%s" : ", /%s%s", commands[i].words[0],
                commands[i].usage);
     append(out, cap, &n, "; //TEXT says /TEXT%s%s", "", "");
+    return n;
+}
+
+size_t cli_chat_hint(const char *sep, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    size_t n = 0;
+    const char *before = "";
+    for (unsigned i = 0; i < N_COMMANDS; i++) {
+        if (!commands[i].hint)
+            continue;
+        append(out, cap, &n, "%s/%s", before, commands[i].words[0]);
+        append(out, cap, &n, "%s%s", commands[i].usage, "");
+        before = sep;
+    }
     return n;
 }
 

@@ -90,5 +90,8 @@ const char *cli_chat_cmd_str(CliChatCmd r);
  * ("usage: /w NAME TEXT (also /whisper, /msg)"); otherwise every command ("commands: /me TEXT,
  * /w NAME TEXT, ..."). Returns strlen(out) (truncated to cap - 1). */
 size_t cli_chat_usage(const char *typed, char *out, size_t cap);
+/* The short hint from the same table: the everyday commands with their arguments, joined by
+ * sep ("/me TEXT, /w NAME TEXT, /who, /help" for ", "). Returns strlen(out). */
+size_t cli_chat_hint(const char *sep, char *out, size_t cap);
 
 #endif

@@ -316,6 +316,19 @@ static void test_usage_from_the_table(void **state)
     /* Truncation keeps the string terminated. */
     assert_int_equal(cli_chat_usage(NULL, one, 8), 7);
     assert_int_equal(strlen(one), 7);
+    /* The short hint (HUD, menu) comes from the table too, and each word in it dispatches. */
+    size_t hn = cli_chat_hint(", ", one, sizeof one);
+    assert_int_equal(hn, strlen(one));
+    assert_string_equal(one, "/me TEXT, /w NAME TEXT, /who, /help");
+    char line[PROTO_LINE_MAX + 1];
+    for (char *w = strtok(one, ","); w != NULL; w = strtok(NULL, ",")) {
+        char typed[64];
+        snprintf(typed, sizeof typed, "%s x y", w[0] == ' ' ? w + 1 : w);
+        typed[strcspn(typed, " ")] = '\0'; /* the command word alone, then arguments */
+        strcat(typed, " bob hi");
+        assert_int_equal(cli_chat_command(typed, line, sizeof line, NULL), CLI_CMD_SEND);
+    }
+    assert_int_equal(cli_chat_hint("   ", one, 6), 5); /* truncated, terminated */
 }
 
 int main(void)
