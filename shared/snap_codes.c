@@ -68,13 +68,19 @@ static unsigned bucket_read_prefix(BsReader *r, unsigned nbuckets)
     return i;
 }
 
+/* The smallest of the first n - 1 zigzag buckets (widths) that holds v, else the last. */
+static unsigned smallest_bucket(int64_t v, const uint8_t *widths, unsigned n)
+{
+    for (unsigned i = 0; i + 1 < n; i++)
+        if (fits_zz(v, widths[i]))
+            return i;
+    return n - 1;
+}
+
 /* Position residual: smallest zigzag bucket that holds r, else the raw absolute value. */
 static unsigned pos_bucket(int64_t r)
 {
-    for (unsigned i = 0; i + 1 < POS_BUCKETS; i++)
-        if (fits_zz(r, POS_WIDTH[i]))
-            return i;
-    return POS_BUCKETS - 1;
+    return smallest_bucket(r, POS_WIDTH, POS_BUCKETS);
 }
 
 void snap_pos_code_write(SnapBits *w, uint16_t value, int64_t predicted)
@@ -107,10 +113,7 @@ SnapError snap_pos_code_read(BsReader *r, int64_t predicted, uint16_t *value)
 
 static unsigned vel_bucket(int32_t d)
 {
-    for (unsigned i = 0; i + 1 < VEL_BUCKETS; i++)
-        if (fits_zz(d, VEL_WIDTH[i]))
-            return i;
-    return VEL_BUCKETS - 1;
+    return smallest_bucket(d, VEL_WIDTH, VEL_BUCKETS);
 }
 
 void snap_vel_code_write(SnapBits *w, int32_t d)
