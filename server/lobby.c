@@ -27,9 +27,24 @@ enum {
     UNKNOWN_ECHO_MAX = 32, /* bytes of an unknown command echoed back */
 };
 
+/* What a command's arguments are; lobby_line checks them before the command runs. */
+typedef enum CmdArgKind {
+    ARGS_FREE,      /* anything or nothing (PING's token, QUIT's reason), or ignored */
+    ARGS_LOGIN,     /* LOGIN's own grammar, checked by login_args */
+    ARGS_CHAT,      /* chat text: passes chat_allowed (mutes, length, safe text) */
+    ARGS_NAME_CHAT, /* a name, a space, chat text (WHISPER) */
+} CmdArgKind;
+
+/* A command's arguments once checked. */
+typedef struct CmdArgv {
+    char *text; /* the arguments (ARGS_FREE, ARGS_LOGIN, ARGS_CHAT: may be NULL for FREE) */
+    char *name; /* ARGS_NAME_CHAT: the name; text is then the chat text */
+} CmdArgv;
+
 typedef struct Cmd {
     const char *name;
-    void (*run)(Server *s, int ci, char *args, uint64_t now_ms);
+    void (*run)(Server *s, int ci, const CmdArgv *a, uint64_t now_ms);
+    CmdArgKind args;
     bool needs_login;
     bool chat;          /* counts as chat for flood control */
     const char *syntax; /* "NAME <args>": HELP and the `ERR args usage:` answers */
@@ -39,10 +54,9 @@ typedef struct Cmd {
 static const Cmd *find_cmd(const char *name);
 
 /* `ERR args usage: <syntax>`, the syntax from the command table. */
-static void usage_error(Server *s, int ci, const char *name)
+static void usage_error(Server *s, int ci, const Cmd *cmd)
 {
-    const Cmd *cmd = find_cmd(name);
-    tcp_send(s, ci, "ERR args usage: %s", cmd != NULL ? cmd->syntax : name);
+    tcp_send(s, ci, "ERR args usage: %s", cmd->syntax);
 }
 
 /* ---- helpers --------------------------------------------------------------------------- */
@@ -129,7 +143,7 @@ static bool login_args(Server *s, int ci, char *args, LoginArgs *la)
     if (claim != NULL)
         *claim++ = '\0';
     if (args == NULL || *args == '\0') {
-        usage_error(s, ci, "LOGIN");
+        usage_error(s, ci, find_cmd("LOGIN"));
         return false;
     }
     if (ver != NULL) {
@@ -211,8 +225,9 @@ static bool login_name(Server *s, int ci, const LoginArgs *la, NameInfo *info, b
     return true;
 }
 
-static void cmd_login(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
+    char *args = a->text;
     SrvConn *c = &s->conns[ci];
     if (c->player >= 0) {
         tcp_send(s, ci, "ERR state already logged in as %s", s->players[c->player].name);
@@ -320,34 +335,28 @@ static bool chat_allowed(Server *s, int ci, const char *text, uint64_t now_ms)
     return true;
 }
 
-static void cmd_say(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_say(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
+    (void)now_ms;
     SrvConn *c = &s->conns[ci];
-    if (!chat_allowed(s, ci, args, now_ms))
-        return;
+    const char *args = a->text;
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "CHAT %s %s", s->players[c->player].name, args);
     if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
         hunt_legend(s, (unsigned)c->player);
 }
 
-static void cmd_me(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_me(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    if (!chat_allowed(s, ci, args, now_ms))
-        return;
+    (void)now_ms;
     s->stats.chat_lines++;
-    tcp_broadcast(s, -1, "ACTION %s %s", s->players[s->conns[ci].player].name, args);
+    tcp_broadcast(s, -1, "ACTION %s %s", s->players[s->conns[ci].player].name, a->text);
 }
 
-static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_whisper(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    char *to = NULL, *text = NULL;
-    if (!split_target(args, &to, &text)) {
-        usage_error(s, ci, "WHISPER");
-        return;
-    }
-    if (!chat_allowed(s, ci, text, now_ms))
-        return;
+    (void)now_ms;
+    const char *to = a->name, *text = a->text;
     char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
     int target =
         names_keys(s->names, to, key, alt, sizeof key) ? find_player_by_keys(s, key, alt) : -1;
@@ -366,9 +375,9 @@ static void cmd_whisper(Server *s, int ci, char *args, uint64_t now_ms)
 
 /* ---- other commands -------------------------------------------------------------------- */
 
-static void cmd_who(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_who(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    (void)args;
+    (void)a;
     (void)now_ms;
     unsigned count = 0;
     for (unsigned i = 0; i < s->cfg.max_players; i++)
@@ -387,9 +396,9 @@ static void cmd_who(Server *s, int ci, char *args, uint64_t now_ms)
 }
 
 /* The hall of fame: `FAME <rank> <name> <UTC time> <map>` lines, then `FAME END <total>`. */
-static void cmd_fame(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_fame(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    (void)args;
+    (void)a;
     (void)now_ms;
     enum { FAME_SHOWN = 20 };
     FameEntry e[FAME_SHOWN];
@@ -408,35 +417,36 @@ static void cmd_fame(Server *s, int ci, char *args, uint64_t now_ms)
     tcp_send(s, ci, "FAME END %d", total);
 }
 
-static void cmd_ping(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_ping(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
     (void)now_ms;
-    if (args != NULL)
-        tcp_send(s, ci, "PONG %s", args);
+    if (a->text != NULL)
+        tcp_send(s, ci, "PONG %s", a->text);
     else
         tcp_send(s, ci, "PONG");
 }
 
-static void cmd_quit(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_quit(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    (void)args;
+    (void)a;
     (void)now_ms;
     tcp_send(s, ci, "BYE");
     tcp_end(s, ci, "quit", PROTO_DISCONNECT_LOGOUT);
 }
 
-static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms);
+static void cmd_help(Server *s, int ci, const CmdArgv *a, uint64_t now_ms);
 
 static const Cmd commands[] = {
-    {"LOGIN", cmd_login, false, false, "LOGIN <name> [<version> [<claim>]]", "log in"},
-    {"SAY", cmd_say, true, true, "SAY <text>", "chat to everyone"},
-    {"ME", cmd_me, true, true, "ME <text>", "an action (/me)"},
-    {"WHISPER", cmd_whisper, true, true, "WHISPER <name> <text>", "private message"},
-    {"WHO", cmd_who, true, false, "WHO", "who is online"},
-    {"PING", cmd_ping, false, false, "PING [<text>]", "keep-alive, answers PONG"},
-    {"HELP", cmd_help, false, false, "HELP", NULL},
-    {"FAME", cmd_fame, true, false, "FAME", NULL}, /* not listed: part of the hunt */
-    {"QUIT", cmd_quit, false, false, "QUIT [<reason>]", "leave"},
+    {"LOGIN", cmd_login, ARGS_LOGIN, false, false, "LOGIN <name> [<version> [<claim>]]", "log in"},
+    {"SAY", cmd_say, ARGS_CHAT, true, true, "SAY <text>", "chat to everyone"},
+    {"ME", cmd_me, ARGS_CHAT, true, true, "ME <text>", "an action (/me)"},
+    {"WHISPER", cmd_whisper, ARGS_NAME_CHAT, true, true, "WHISPER <name> <text>",
+     "private message"},
+    {"WHO", cmd_who, ARGS_FREE, true, false, "WHO", "who is online"},
+    {"PING", cmd_ping, ARGS_FREE, false, false, "PING [<text>]", "keep-alive, answers PONG"},
+    {"HELP", cmd_help, ARGS_FREE, false, false, "HELP", NULL},
+    {"FAME", cmd_fame, ARGS_FREE, true, false, "FAME", NULL}, /* not listed: part of the hunt */
+    {"QUIT", cmd_quit, ARGS_FREE, false, false, "QUIT [<reason>]", "leave"},
 };
 
 static const Cmd *find_cmd(const char *name)
@@ -447,14 +457,34 @@ static const Cmd *find_cmd(const char *name)
     return NULL;
 }
 
-static void cmd_help(Server *s, int ci, char *args, uint64_t now_ms)
+static void cmd_help(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    (void)args;
+    (void)a;
     (void)now_ms;
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (commands[i].help != NULL)
             tcp_send(s, ci, "HELP %-24s   %s", commands[i].syntax, commands[i].help);
     tcp_send(s, ci, "HELP END");
+}
+
+/* The table's argument check: the chat commands' text through chat_allowed, WHISPER's name
+ * split off first (a missing one is a usage error). LOGIN checks its own grammar. */
+static bool check_args(Server *s, int ci, const Cmd *cmd, CmdArgv *a, uint64_t now_ms)
+{
+    switch (cmd->args) {
+    case ARGS_FREE:
+    case ARGS_LOGIN:
+        return true;
+    case ARGS_NAME_CHAT:
+        if (!split_target(a->text, &a->name, &a->text)) {
+            usage_error(s, ci, cmd);
+            return false;
+        }
+        return chat_allowed(s, ci, a->text, now_ms);
+    case ARGS_CHAT:
+        return chat_allowed(s, ci, a->text, now_ms);
+    }
+    return false;
 }
 
 void lobby_line(Server *s, int ci, char *line, uint64_t now_ms)
@@ -479,5 +509,7 @@ void lobby_line(Server *s, int ci, char *line, uint64_t now_ms)
         tcp_send(s, ci, "ERR auth log in first: LOGIN <name>");
         return;
     }
-    cmd->run(s, ci, args, now_ms);
+    CmdArgv a = {.text = args};
+    if (check_args(s, ci, cmd, &a, now_ms))
+        cmd->run(s, ci, &a, now_ms);
 }

@@ -151,6 +151,11 @@ class TcpProtocol(unittest.TestCase):
         a.login("Gamer")
         a.cmd("LOGIN again")
         a.expect(r"^ERR state ")
+        # The command table checks arguments before a command runs.
+        a.cmd("WHISPER nobody")
+        a.expect(r"^ERR args usage: WHISPER <name> <text>$")
+        a.cmd("SAY")
+        a.expect(r"^ERR args chat text must be 1-200 bytes$")
         b = Client()
         b.cmd("LOGIN gamer")
         b.expect(r"^ERR taken ")
