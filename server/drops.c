@@ -18,6 +18,7 @@ static const char *const keys[DROP_COUNT] = {
     [DROP_ENET_BACKLOG] = "enet_backlog_dropped",
     [DROP_BAD_PACKET] = "bad_packets",
     [DROP_SNAPSHOT_ENCODE] = "snapshots_not_encoded",
+    [DROP_UNRELIABLE_OVERSIZE] = "unreliable_oversize",
     [DROP_TCP_ADDR_LIMIT] = "tcp_addr_limit",
     [DROP_TCP_PRELOGIN_LIMIT] = "tcp_prelogin_limit",
     [DROP_TCP_EVICTED] = "tcp_evicted",

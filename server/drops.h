@@ -26,6 +26,7 @@ typedef enum SrvDrop {
     DROP_ENET_BACKLOG,        /* a player whose outgoing reliable queue passed the cap */
     DROP_BAD_PACKET,          /* an ENet message that does not decode or is not expected */
     DROP_SNAPSHOT_ENCODE,     /* a client's snapshot that could not be encoded (not sent) */
+    DROP_UNRELIABLE_OVERSIZE, /* an unreliable message ENet would have fragmented reliably */
     /* TCP login port (tcp.c, lobby.c) */
     DROP_TCP_ADDR_LIMIT,     /* refused at accept: per-address connection limit */
     DROP_TCP_PRELOGIN_LIMIT, /* refused at accept: per-address limit of connections not

@@ -125,6 +125,15 @@ void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, b
         enet_packet_destroy(pk);
 }
 
+void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len)
+{
+    if (enet_guard_send(peer, channel, buf, len, 0, &s->stats.enet_guard) == ENET_GUARD_OVERSIZE)
+        drop_note(&s->stats.drops, s->log, DROP_UNRELIABLE_OVERSIZE, s->now_ms,
+                  "unreliable message of %zu bytes not sent: over %zu it would be fragmented "
+                  "reliably",
+                  len, enet_guard_max_unreliable(peer));
+}
+
 void net_send_event(ENetPeer *peer, const MsgEvent *ev)
 {
     uint8_t buf[MSG_EVENT_MAX_BYTES];

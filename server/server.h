@@ -15,6 +15,7 @@
 #include "bans.h"
 #include "config.h"
 #include "drops.h"
+#include "enet_guard.h"
 #include "egg.h"
 #include "fame.h"
 #include "line.h"
@@ -34,9 +35,11 @@ enum {
     SRV_INPUT_RING = 64,     /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
     SRV_SNAP_POOL_SNAPS = 6, /* entity pool per player: this many worst-case views (about 20
                                 real ones at 256 players; older acks get a full snapshot) */
-    SRV_SNAP_BUDGET = PROTO_MAX_DATAGRAM - 32, /* snapshot payload; ENet headers fit the rest */
-    SRV_OUT_LINE_MAX = 1024,                   /* longest line the server sends */
-    SRV_TCP_CHUNK = 4096, /* bytes read from one connection per wake-up at most */
+    /* Snapshot payload: the largest message ENet sends unfragmented within the MTU (1164;
+     * enet_guard.h says why that is less than the datagram budget minus ENet's headers). */
+    SRV_SNAP_BUDGET = PROTO_ENET_MTU - ENET_GUARD_FRAGMENT_OVERHEAD,
+    SRV_OUT_LINE_MAX = 1024, /* longest line the server sends */
+    SRV_TCP_CHUNK = 4096,    /* bytes read from one connection per wake-up at most */
 };
 
 typedef struct Ctl Ctl;
@@ -236,6 +239,10 @@ int net_peer_slot(const ENetPeer *peer);
 void net_peer_set_slot(ENetPeer *peer, int slot);
 SrvPeer *net_peer_state(Server *s, const ENetPeer *peer);
 void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, bool reliable);
+/* An unreliable message through enet_guard (never throttled away or fragmented unseen: a
+ * message too big for one datagram is a counted drop). */
+void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf,
+                         size_t len);
 void net_send_event(ENetPeer *peer, const MsgEvent *ev);
 /* To every bound player but `except` (-1: all). */
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except);

@@ -279,10 +279,8 @@ static void on_connect(Server *s, ENetPeer *peer, uint64_t now_ms)
     /* No ENet packet throttle: it drops unreliable messages (snapshots here, INPUTs on the
      * client, which this also tells) whenever the RTT rises, e.g. while many players join at
      * once. Snapshots have their own budget and deltas; dropping some at random only makes
-     * the client fall back to older baselines. */
-    enet_peer_throttle_configure(peer, ENET_PEER_PACKET_THROTTLE_INTERVAL,
-                                 ENET_PEER_PACKET_THROTTLE_ACCELERATION, 0);
-    peer->packetThrottle = ENET_PEER_PACKET_THROTTLE_SCALE;
+     * the client fall back to older baselines. net_send_unreliable keeps it off. */
+    enet_guard_configure(peer);
     sp->half_open = false;
     sp->connected_ms = now_ms;
 }

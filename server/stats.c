@@ -124,6 +124,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "disc_answered", s->disc_answered);
     jkey(&j, "disc_dropped", s->disc_dropped);
     jkey(&j, "enet_allocs_in_tick", s->enet_allocs_in_tick);
+    jkey(&j, "enet_throttle_releases", s->enet_guard.throttle_releases);
+    jkey(&j, "enet_unsent_unreliable", s->enet_guard.unsent);
     for (unsigned k = 0; k < DROP_COUNT; k++)
         jkey(&j, drop_key((SrvDrop)k), s->drops.count[k]);
     long peak = stats_rss_peak_kb(), now = stats_rss_now_kb();

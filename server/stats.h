@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "drops.h"
+#include "enet_guard.h"
 
 enum { STATS_HIST_US = 16384 }; /* 1 us buckets; longer ticks land in the last one */
 
@@ -40,6 +41,7 @@ typedef struct SrvStats {
     uint64_t stalls;               /* times the loop found more than a burst of ticks due */
     uint64_t ticks_fast_forwarded; /* ticks simulated without snapshots to catch up */
     uint64_t ticks_skipped;        /* ticks not simulated (a stall beyond the catch-up cap) */
+    EnetGuardStats enet_guard;     /* ENet throttle releases, snapshots it destroyed unsent */
     DropLog drops;                 /* counted drops and refusals, by kind (drops.h) */
 } SrvStats;
 

@@ -16,16 +16,10 @@
 #include "snap_store.h"
 #include "snap_world.h"
 
-enum {
-    /* What ENet wraps around a snapshot payload: its header (peer id and sent time), the
-     * checksum, the unreliable send command's header. Acks may share the datagram, within
-     * the host MTU (which leaves room for the checksum). */
-    TICK_ENET_OVERHEAD = (int)(sizeof(ENetProtocolHeader) + sizeof(enet_uint32) +
-                               sizeof(ENetProtocolSendUnreliable)),
-};
-
-_Static_assert(SRV_SNAP_BUDGET + TICK_ENET_OVERHEAD <= PROTO_ENET_MTU,
-               "a snapshot and ENet's headers fit the host MTU");
+/* A snapshot never meets ENet's fragmentation (enet_guard.h); what ENet wraps around it on
+ * the wire (ENET_GUARD_WIRE_OVERHEAD) then fits the host MTU with room to spare. */
+_Static_assert(SRV_SNAP_BUDGET + ENET_GUARD_FRAGMENT_OVERHEAD <= PROTO_ENET_MTU,
+               "a snapshot is never fragmented");
 
 /* The client's acknowledged snapshot, if it is still remembered and delta is on. */
 static const Snapshot *baseline_of(const Server *s, const SrvPlayer *p)
@@ -69,7 +63,7 @@ static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
     s->stats.snapshot_bytes += bytes;
     s->stats.full_snapshots += full;
     s->stats.entities_omitted += omitted;
-    uint32_t dgram = (uint32_t)bytes + TICK_ENET_OVERHEAD;
+    uint32_t dgram = (uint32_t)bytes + ENET_GUARD_WIRE_OVERHEAD;
     if (dgram > s->stats.max_snapshot_wire_bytes)
         s->stats.max_snapshot_wire_bytes = dgram;
 }
@@ -111,7 +105,7 @@ static void send_snapshot(Server *s, unsigned slot)
     forget_same_phase(&p->sent, sent.tick);
     (void)snap_store_commit(&p->sent, &sent);
 
-    net_send(p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes, false);
+    net_send_unreliable(s, p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes);
     count_sent(s, rep.bytes, baseline == NULL, rep.omitted);
 }
 

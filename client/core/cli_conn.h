@@ -24,6 +24,7 @@
 #include "cli_clock.h"
 #include "cli_interp.h"
 #include "cli_predict.h"
+#include "enet_guard.h"
 #include "map.h"
 #include "msg.h"
 #include "protocol.h"
@@ -129,6 +130,7 @@ typedef struct CliStats {
     uint32_t max_snapshot_datagram_bytes; /* largest one carrying snapshot-channel data */
     uint32_t max_snapshot_payload_bytes;  /* largest SNAPSHOT message (ENet payload) */
     uint64_t inputs_sent;                 /* INPUT messages */
+    EnetGuardStats enet_guard;            /* INPUTs ENet destroyed unsent, throttle releases */
     uint64_t input_ticks;                 /* ticks of input produced */
     uint64_t rtt_samples;
     uint32_t rtt_hist[CLI_CONN_RTT_BUCKETS]; /* ENet RTT samples, 1 ms buckets */

@@ -84,12 +84,19 @@ bool cli_enet_send(CliConn *c, uint8_t channel, const uint8_t *buf, size_t len, 
 {
     if (c->peer == NULL || !c->enet_connected)
         return false;
-    ENetPacket *pk = enet_packet_create(buf, len, flags);
-    if (pk == NULL)
-        return false;
-    if (enet_peer_send(c->peer, channel, pk) != 0) {
-        enet_packet_destroy(pk);
-        return false;
+    if (!(flags & ENET_PACKET_FLAG_RELIABLE)) {
+        /* INPUTs: never throttled away or fragmented unseen (enet_guard.h). */
+        if (enet_guard_send(c->peer, channel, buf, len, flags, &c->stats.enet_guard) !=
+            ENET_GUARD_QUEUED)
+            return false;
+    } else {
+        ENetPacket *pk = enet_packet_create(buf, len, flags);
+        if (pk == NULL)
+            return false;
+        if (enet_peer_send(c->peer, channel, pk) != 0) {
+            enet_packet_destroy(pk);
+            return false;
+        }
     }
     c->stats.messages_up++;
     c->stats.payload_up += len;
@@ -101,8 +108,7 @@ static void on_enet_connect(CliConn *c, uint64_t now_us)
     c->enet_connected = true;
     /* INPUTs are never throttled away by ENet (the server asks the same of us, and does it
      * for its snapshots): the 32-input window, not ENet, deals with loss. */
-    c->peer->packetThrottleDeceleration = 0;
-    c->peer->packetThrottle = ENET_PEER_PACKET_THROTTLE_SCALE;
+    enet_guard_configure(c->peer);
     MsgBind b = {.version = PROTO_VERSION};
     memcpy(b.token, c->token, sizeof b.token);
     uint8_t buf[MSG_BIND_BYTES];
