@@ -99,6 +99,9 @@ typedef struct Report {
     uint64_t gaps_250ms; /* gaps over 250 ms, all bots */
     uint32_t max_snapshot_datagram, max_datagram, max_snapshot_payload;
     double pred_err_sum, pred_err_max;
+    uint64_t pred_hist[CLI_PREDICT_ERR_BUCKETS]; /* every reconciliation's error, 1/8 unit */
+    uint64_t pred_visible;                       /* corrections over 1 unit */
+    uint64_t full_snapshots, inputs_sent, inputs_unsent, throttle_releases;
     uint64_t rtt_hist[CLI_CONN_RTT_BUCKETS];
     uint64_t rtt_n;
     double delay_sum;

@@ -23,6 +23,35 @@ static unsigned rtt_percentile(const Report *r, double q)
     return CLI_CONN_RTT_BUCKETS - 1;
 }
 
+/* Smallest error e (world units, 1/8 resolution) such that a share q of the reconciliations
+ * were off by at most e. */
+static double pred_percentile(const Report *r, double q)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < CLI_PREDICT_ERR_BUCKETS; i++)
+        n += r->pred_hist[i];
+    uint64_t want = (uint64_t)ceil(q * (double)n), seen = 0;
+    for (unsigned i = 0; i < CLI_PREDICT_ERR_BUCKETS && n > 0; i++) {
+        seen += r->pred_hist[i];
+        if (seen >= want)
+            return (i + 1) / 8.0;
+    }
+    return 0.0;
+}
+
+/* What the netcode did under a bad network (docs/operations.md, the soak tests). */
+static void write_netcode_keys(FILE *f, const Report *r)
+{
+    fprintf(f, "  \"prediction_error_p99_units\": %.3f,\n", pred_percentile(r, 0.99));
+    fprintf(f, "  \"prediction_error_mean_all_units\": %.3f,\n",
+            r->reconciliations ? r->pred_err_sum / (double)r->reconciliations : 0.0);
+    fprintf(f, "  \"visible_corrections\": %llu,\n", (unsigned long long)r->pred_visible);
+    fprintf(f, "  \"full_snapshots\": %llu,\n", (unsigned long long)r->full_snapshots);
+    fprintf(f, "  \"inputs_sent\": %llu,\n", (unsigned long long)r->inputs_sent);
+    fprintf(f, "  \"enet_unsent_inputs\": %llu,\n", (unsigned long long)r->inputs_unsent);
+    fprintf(f, "  \"enet_throttle_releases\": %llu,\n", (unsigned long long)r->throttle_releases);
+}
+
 void bot_report_collect(const Bot *b, Report *r)
 {
     r->bots++;
@@ -39,6 +68,13 @@ void bot_report_collect(const Bot *b, Report *r)
     r->reconciliations += p->reconciliations;
     r->snaps += p->snaps;
     r->pred_err_sum += p->error_sum_units;
+    for (unsigned i = 0; i < CLI_PREDICT_ERR_BUCKETS; i++)
+        r->pred_hist[i] += p->error_hist[i];
+    r->pred_visible += p->visible;
+    r->full_snapshots += st->full_snapshots;
+    r->inputs_sent += st->inputs_sent;
+    r->inputs_unsent += st->enet_guard.unsent;
+    r->throttle_releases += st->enet_guard.throttle_releases;
     if (p->error_max_units > r->pred_err_max)
         r->pred_err_max = p->error_max_units;
     r->chat_sent += st->chat_sent;
@@ -108,6 +144,7 @@ bool bot_report_write_json(const char *path, const Report *r, const Options *o)
             r->prediction_errors ? r->pred_err_sum / (double)r->prediction_errors : 0.0);
     fprintf(f, "  \"prediction_error_max_units\": %.3f,\n", r->pred_err_max);
     fprintf(f, "  \"prediction_snaps\": %llu,\n", (unsigned long long)r->snaps);
+    write_netcode_keys(f, r);
     fprintf(f, "  \"interp_delay_ms_mean\": %.1f,\n", r->delay_n ? r->delay_sum / r->delay_n : 0.0);
     fprintf(f, "  \"hits\": %llu,\n", (unsigned long long)r->hits);
     fprintf(f, "  \"legends\": %u,\n", r->legends);

@@ -129,6 +129,14 @@ double cli_predict_reconcile(CliPredict *p, uint32_t server_tick, const SnapSelf
         if (iabs32(dvy) > worst)
             worst = iabs32(dvy);
         /* Deaths and respawns are the server's call, not mispredictions: they snap below. */
+        if (both_alive) {
+            double b = dist * 8.0;
+            unsigned bucket =
+                b >= CLI_PREDICT_ERR_BUCKETS - 1 ? CLI_PREDICT_ERR_BUCKETS - 1 : (unsigned)b;
+            p->error_hist[bucket]++;
+            if (dist > CLI_PREDICT_VISIBLE_UNITS)
+                p->visible++;
+        }
         if (both_alive && worst > 1) {
             p->errors++;
             p->error_sum_units += dist;

@@ -18,11 +18,13 @@
 #include "sim.h"
 #include "snapshot.h"
 
-#define CLI_PREDICT_SNAP_UNITS 64.0 /* corrections larger than this are not smoothed */
-#define CLI_PREDICT_SMOOTH_S   0.1  /* time constant of the render offset decay, seconds */
+#define CLI_PREDICT_SNAP_UNITS    64.0 /* corrections larger than this are not smoothed */
+#define CLI_PREDICT_VISIBLE_UNITS 1.0  /* a correction a player can see (a pixel or more) */
+#define CLI_PREDICT_SMOOTH_S      0.1  /* time constant of the render offset decay, seconds */
 
 enum {
-    CLI_PREDICT_HISTORY = 64, /* ticks of inputs remembered; > 2 * PROTO_INPUT_WINDOW */
+    CLI_PREDICT_ERR_BUCKETS = 256, /* error histogram: 1/8 unit buckets, the last "or more" */
+    CLI_PREDICT_HISTORY = 64,      /* ticks of inputs remembered; > 2 * PROTO_INPUT_WINDOW */
 };
 
 typedef struct CliPredict {
@@ -42,6 +44,9 @@ typedef struct CliPredict {
     uint64_t errors;          /* ... where they differed by more than 1 Q8 unit */
     uint64_t snaps;           /* corrections shown at once (large, or death/respawn) */
     double error_sum_units, error_max_units;
+    uint64_t visible; /* ... corrections of more than CLI_PREDICT_VISIBLE_UNITS */
+    /* Position error of every reconciliation (0 included), 1/8 unit buckets. */
+    uint32_t error_hist[CLI_PREDICT_ERR_BUCKETS];
 } CliPredict;
 
 void cli_predict_init(CliPredict *p, const Map *map);

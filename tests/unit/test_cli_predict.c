@@ -148,6 +148,8 @@ static void run_stream(uint32_t seed, uint32_t lead)
     assert_same_player(&p.player, &s->world.players[0]);
     assert_true(p.reconciliations > 500);
     assert_int_equal(p.errors, 0);
+    assert_int_equal(p.visible, 0);
+    assert_int_equal(p.error_hist[0], p.reconciliations);
     assert_true(p.error_max_units == 0.0);
     assert_true(p.offset_x == 0.0f && p.offset_y == 0.0f);
     /* The player did move around (the test is not vacuous). */
@@ -190,6 +192,9 @@ static void test_small_correction_is_smoothed(void **state)
     assert_int_equal(p.errors, 1);
     assert_int_equal(p.snaps, 0);
     assert_true(fabs(p.error_max_units - 10.0) < 1e-9);
+    /* Counted as a visible correction, in the 10-unit bucket of the histogram (1/8 units). */
+    assert_int_equal(p.visible, 1);
+    assert_int_equal(p.error_hist[80], 1);
     cli_predict_render(&p, 1.0, &x1, &y1);
     assert_true(fabsf(x1 - x0) < 1e-3f && fabsf(y1 - y0) < 1e-3f); /* no visible jump */
     assert_true(fabsf(p.offset_x + 10.0f) < 1e-3f);
