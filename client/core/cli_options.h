@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 enum {
-    CLI_OPT_MAX = 40,      /* rows per table */
+    CLI_OPT_MAX = 64,      /* rows per table */
     CLI_OPT_WHY_MAX = 256, /* a setter's explanation, bytes */
 };
 

@@ -181,7 +181,11 @@ size_t ns_link_pop(NsLink *l, uint64_t now_us, uint8_t *out, size_t cap)
     const NsPending *p = &l->slots[0];
     size_t len = p->len;
     memcpy(out, p->data, len);
-    uint64_t bucket = (p->due_us - p->sent_us) / NS_DELAY_BUCKET_US;
+    uint64_t delay = p->due_us - p->sent_us;
+    uint64_t bucket = delay / NS_DELAY_BUCKET_US;
+    l->stats.delay_us_sum += delay;
+    if (delay > l->stats.delay_us_max)
+        l->stats.delay_us_max = delay;
     l->stats.delay_hist[bucket < NS_DELAY_BUCKETS ? bucket : NS_DELAY_BUCKETS - 1]++;
     l->stats.out++;
     l->stats.out_bytes += len;

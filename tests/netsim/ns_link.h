@@ -64,6 +64,7 @@ typedef struct NsLinkStats {
     uint64_t dropped_queue; /* the bandwidth queue was full, or the link's storage */
     uint64_t duplicated;
     uint64_t delay_hist[NS_DELAY_BUCKETS]; /* of delivered datagrams; the last is "or more" */
+    uint64_t delay_us_sum, delay_us_max;   /* of delivered datagrams (mean = sum / out) */
 } NsLinkStats;
 
 typedef struct NsLink {

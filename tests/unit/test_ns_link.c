@@ -100,6 +100,8 @@ static void test_latency_exact(void **state)
     assert_memory_equal(out, d, sizeof d);
     assert_int_equal(ns_link_next_due(&f->link), UINT64_MAX);
     assert_int_equal(f->link.stats.delay_hist[1], 1); /* 75 ms: the 50-100 ms bucket */
+    assert_int_equal(f->link.stats.delay_us_sum, 75000);
+    assert_int_equal(f->link.stats.delay_us_max, 75000);
     free(f);
 }
 
@@ -127,6 +129,11 @@ static void test_jitter_with_and_without_reorder(void **state)
     assert_true(in_order);
     for (unsigned b = 2; b < NS_DELAY_BUCKETS; b++)
         assert_int_equal(f->link.stats.delay_hist[b], 0); /* nothing at 100 ms or more */
+    /* The mean delay the stats report: latency + about half the jitter (waiting for the one
+     * before only adds). */
+    double mean = (double)f->link.stats.delay_us_sum / (double)f->link.stats.out;
+    assert_true(mean >= 20000 + 15000 - 2000 && mean <= 20000 + 30000);
+    assert_true(f->link.stats.delay_us_max <= 50000 && f->link.stats.delay_us_max >= 45000);
     free(f);
     c.reorder = true;
     f = fx_new(&c, 3);
