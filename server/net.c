@@ -28,6 +28,8 @@ static unsigned max_view(const Server *s)
 static bool alloc_players(Server *s)
 {
     unsigned pool_cap = max_view(s) * SRV_SNAP_POOL_SNAPS;
+    if (pool_cap < SRV_SNAP_POOL_MIN)
+        pool_cap = SRV_SNAP_POOL_MIN;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
         p->pool = calloc(pool_cap, sizeof *p->pool);

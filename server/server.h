@@ -33,6 +33,10 @@
 
 enum {
     SRV_INPUT_RING = 64,     /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
+    /* Entity pool per player: at least SRV_SNAP_POOL_MIN entities (the 64 snapshots the
+     * retention rule keeps at 30 Hz, of 32 entities each: small games keep every baseline
+     * 2.1 s) and SRV_SNAP_POOL_SNAPS worst-case views. */
+    SRV_SNAP_POOL_MIN = 2 * PROTO_MAX_ENTITIES,
     SRV_SNAP_POOL_SNAPS = 6, /* entity pool per player: this many worst-case views (about 20
                                 real ones at 256 players; older acks get a full snapshot) */
     /* Snapshot payload: the largest message ENet sends unfragmented within the MTU (1164;

@@ -8,8 +8,9 @@
 
 enum {
     /* Bumped on any incompatible wire change. Carried in BIND, WELCOME, discovery and LOGIN.
-     * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims. */
-    PROTO_VERSION = 2,
+     * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims.
+     * 3: baselines kept 128 ticks (was 32). */
+    PROTO_VERSION = 3,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */
@@ -37,8 +38,10 @@ enum {
     PROTO_INPUT_WINDOW = 32, /* most inputs carried by one INPUT message */
     /* Delta baselines: the server remembers a snapshot it sent to a client until it sends one
      * whose tick is the same modulo this (docs/protocol.md §2.4); a client that keeps its last
-     * this many decoded snapshots always has the baseline the server picks. */
-    PROTO_SNAP_BASELINES = 32,
+     * this many decoded snapshots always has the baseline the server picks. 128 ticks is
+     * 2.1 s: an acknowledgement that took a 1 s round trip with jitter still finds its
+     * snapshot (at 32, 533 ms, every snapshot on a 250 ms + 250 ms jitter link was full). */
+    PROTO_SNAP_BASELINES = 128,
 
     PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
     PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */

@@ -10,7 +10,9 @@
 #include "cli_conn_int.h"
 
 enum {
-    DEFAULT_STEP_MS = 5000,
+    /* Each join step (TCP connect, LOGIN, ENet connect, WELCOME, MAP) may take a few ENet
+     * retransmissions on a bad link: 10 s covers a 750 ms round trip with 5 % loss. */
+    DEFAULT_STEP_MS = 10000,
     DEFAULT_SILENCE_MS = 5000,
     DEFAULT_QUIT_MS = 2000,
     DEFAULT_KEEPALIVE_MS = 60000,

@@ -154,10 +154,8 @@ def main():
 
 
 def direction(ns, key):
-    """The relay's stats for one direction, whatever the exact layout: 'up'/'down' objects
-    at the top or under 'udp'."""
-    d = ns.get("udp", ns)
-    return d.get(key, {})
+    """The relay's stats for one direction ('up' or 'down')."""
+    return ns.get(key, {})
 
 
 def measure(a, bots, ns, srv):
@@ -194,11 +192,14 @@ def measure(a, bots, ns, srv):
         "max_datagram_down": bots["max_datagram_bytes"],
         "max_snapshot_wire": srv.get("max_snapshot_wire_bytes", 0),
         "max_datagram_up": up.get("max_bytes", 0),
-        "relay_up": {k: up.get(k) for k in ("in", "out", "lost", "duplicated")},
-        "relay_down": {k: down.get(k) for k in ("in", "out", "lost", "duplicated")},
+        "relay_up": {k: up.get(k) for k in ("datagrams_in", "datagrams_out", "lost", "duplicated")},
+        "relay_down": {k: down.get(k) for k in ("datagrams_in", "datagrams_out", "lost",
+                                                  "duplicated")},
         "enet_unsent": srv.get("enet_unsent_unreliable", 0) + bots.get("enet_unsent_inputs", 0),
         "unreliable_oversize": srv.get("unreliable_oversize", 0),
-        "loss_pct": 100.0 * (down.get("lost", 0) or 0) / max(1, down.get("in", 0) or 0),
+        "loss_pct": 100.0 * max(
+            up.get("lost", 0) / max(1, up.get("datagrams_in", 0)),
+            down.get("lost", 0) / max(1, down.get("datagrams_in", 0))),
     }
 
 

@@ -17,7 +17,9 @@
 
 enum {
     HX_MAX_CLIENTS = 8,
-    HX_KEPT = 64, /* decoded snapshots a client remembers (its baselines) */
+    /* Decoded snapshots a client remembers (its baselines), by tick modulo this: twice the
+     * retention, so the last delta against a baseline does not land on its slot. */
+    HX_KEPT = 2 * PROTO_SNAP_BASELINES,
     HX_LINES = 64,
 };
 

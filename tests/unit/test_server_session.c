@@ -109,7 +109,7 @@ static void test_baseline_kept_until_same_phase(void **state)
     const HxClient *ca = &h->clients[a];
     uint32_t t = next_snapshot(h, a, first), last_delta = 0;
     unsigned deltas = 0;
-    for (int i = 0; i < 40 && ca->last_baseline == first; i++) {
+    for (int i = 0; i < PROTO_SNAP_BASELINES && ca->last_baseline == first; i++) {
         deltas++;
         last_delta = t;
         t = next_snapshot(h, a, t);
