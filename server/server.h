@@ -32,7 +32,7 @@
 #include "stats.h"
 
 enum {
-    SRV_INPUT_RING = 64,     /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
+    SRV_INPUT_RING = 64, /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
     /* Entity pool per player: at least SRV_SNAP_POOL_MIN entities (the 64 snapshots the
      * retention rule keeps at 30 Hz, of 32 entities each: small games keep every baseline
      * 2.1 s) and SRV_SNAP_POOL_SNAPS worst-case views. */
@@ -113,6 +113,7 @@ typedef struct SrvPlayer {
     SnapStore sent;
     float *prio;         /* priority accumulator per entity id */
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
+    bool acked_once;     /* has acknowledged a snapshot: a full one now means a lost baseline */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */
     bool legend;         /* found what is hidden, this session */
 } SrvPlayer;

@@ -101,6 +101,7 @@ static void reset_player_net(SrvPlayer *p)
     p->input_ack = 0;
     snap_store_clear(&p->sent);
     p->acked_tick = 0;
+    p->acked_once = false;
     memset(p->prio, 0, PROTO_MAX_ENTITIES * sizeof *p->prio);
 }
 
@@ -243,8 +244,10 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
     }
     /* The ack names a snapshot we sent and still remember; anything else is ignored. */
     uint32_t ack = m.snapshot_ack;
-    if (ack > p->acked_tick && ack <= now_tick && snap_store_find(&p->sent, ack) != NULL)
+    if (ack > p->acked_tick && ack <= now_tick && snap_store_find(&p->sent, ack) != NULL) {
         p->acked_tick = ack;
+        p->acked_once = true;
+    }
 }
 
 /* ---- the ENet event pump --------------------------------------------------------------- */

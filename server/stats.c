@@ -109,6 +109,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "snapshots_sent", s->snapshots_sent);
     jkey(&j, "snapshot_bytes", s->snapshot_bytes);
     jkey(&j, "full_snapshots", s->full_snapshots);
+    jkey(&j, "full_snapshots_lost_baseline", s->full_snapshots_lost_baseline);
     jkey(&j, "entities_omitted", s->entities_omitted);
     jkey(&j, "inputs_late", s->inputs_late);
     jkey(&j, "inputs_early", s->inputs_early);

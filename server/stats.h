@@ -30,8 +30,10 @@ typedef struct SrvStats {
     uint64_t window_bytes_out;
     uint32_t max_snapshot_wire_bytes; /* largest snapshot payload plus the ENet framing it needs */
     uint64_t snapshots_sent, snapshot_bytes, full_snapshots;
-    uint64_t entities_omitted;          /* left out of snapshots for the budget */
-    uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
+    uint64_t full_snapshots_lost_baseline; /* full ones to a client that had acknowledged one: its
+                                       baseline was lost (a long burst, or the pool ran out) */
+    uint64_t entities_omitted;             /* left out of snapshots for the budget */
+    uint64_t inputs_late, inputs_early;    /* inputs for past ticks / too far ahead, dropped */
     uint64_t inputs_missing; /* ticks where a player's input had not arrived (repeated last) */
     uint64_t bind_failures;
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;

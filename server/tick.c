@@ -107,6 +107,7 @@ static void send_snapshot(Server *s, unsigned slot)
 
     net_send_unreliable(s, p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes);
     count_sent(s, rep.bytes, baseline == NULL, rep.omitted);
+    s->stats.full_snapshots_lost_baseline += baseline == NULL && p->acked_once;
 }
 
 static void announce_events(Server *s)

@@ -171,6 +171,7 @@ def measure(a, bots, ns, srv):
         "snapshots_received": bots["snapshots_received"],
         "delivered_pct": 100.0 * bots["snapshots_received"] / sent if sent else 0.0,
         "full_snapshots": srv.get("full_snapshots", 0),
+        "full_lost_baseline": srv.get("full_snapshots_lost_baseline", 0),
         "delta_snapshots": sent - srv.get("full_snapshots", 0),
         "inputs_missing": srv.get("inputs_missing", 0),
         "inputs_late": srv.get("inputs_late", 0),
@@ -219,11 +220,11 @@ def check(a, row, bots):
             p.append(f"{k} {row[k]} over the 1200-byte budget")
     if row["inputs_missing"] != 0 and row["loss_pct"] <= 10.0:
         p.append(f"inputs_missing {row['inputs_missing']} at {row['loss_pct']:.1f} % loss")
-    # Full snapshots: one per join, plus one after each burst longer than the baseline ring;
-    # on these profiles that is a small share.
-    if row["full_snapshots"] > n + row["snapshots_sent"] // 50:
-        p.append(f"full_snapshots {row['full_snapshots']} of {row['snapshots_sent']}: deltas "
-                 "do not keep flowing")
+    # Full snapshots only at join (until the first acknowledgement is back) and after a loss
+    # burst longer than the baseline ring (128 ticks): none on these profiles.
+    if row["full_lost_baseline"] != 0:
+        p.append(f"full_snapshots_lost_baseline {row['full_lost_baseline']} (of "
+                 f"{row['full_snapshots']} full): deltas do not keep flowing")
     if row["enet_unsent"] != 0 or row["unreliable_oversize"] != 0:
         p.append(f"ENet dropped {row['enet_unsent']} unsent, {row['unreliable_oversize']} oversize")
     return p
