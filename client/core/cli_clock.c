@@ -68,9 +68,30 @@ void cli_clock_observe(CliClock *c, uint32_t server_tick, uint64_t arrival_us, d
         return;
     }
     double d = sample - c->offset;
-    if (fabs(d) > CLI_CLOCK_RESYNC_TICKS) {
-        c->offset = sample;
+    if (d < -CLI_CLOCK_RESYNC_TICKS) {
+        /* Far behind: stale messages (we were paused and read a queue of them at once) unless
+         * it lasts. Only samples that keep saying so for CLI_CLOCK_BEHIND_US move us back. */
+        if (!c->behind) {
+            c->behind = true;
+            c->behind_since_us = arrival_us;
+        } else if (arrival_us - c->behind_since_us >= CLI_CLOCK_BEHIND_US) {
+            c->offset = sample;
+            c->behind = false;
+            c->resyncs++;
+        }
+        return;
+    }
+    c->behind = false;
+    if (d > CLI_CLOCK_RESYNC_TICKS) {
+        c->offset = sample; /* far ahead: only a server that moved on while we did not */
         c->resyncs++;
+        return;
+    }
+    if (c->running && arrival_us > c->last_us + CLI_CLOCK_PAUSE_US) {
+        /* We have not run for a while (paused, swapped out): this message may have waited in
+         * our own queue. Its lateness says nothing about the network. */
+        if (d > 0)
+            c->offset += d * OFFSET_UP;
         return;
     }
     double late = d < 0 ? -d : 0.0;
@@ -108,8 +129,10 @@ void cli_clock_feedback(CliClock *c, bool has_lead, int lead_eighths, unsigned l
         else if (lead > high)
             step = (high - lead) * CLI_CLOCK_TRIM_GAIN;
     }
-    if (late > 0)
-        step = CLI_CLOCK_TRIM_STEP; /* inputs repeated at the server: as fast as allowed */
+    /* Inputs repeated at the server while others arrive: as fast as allowed. With none
+     * arriving at all (we were paused, or the path is down) running faster would not help. */
+    if (late > 0 && has_lead)
+        step = CLI_CLOCK_TRIM_STEP;
     step = clampd(step, -CLI_CLOCK_TRIM_STEP, CLI_CLOCK_TRIM_STEP);
     c->trim = clampd(c->trim + step, -CLI_CLOCK_TRIM_MAX, CLI_CLOCK_TRIM_MAX);
 }

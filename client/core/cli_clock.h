@@ -12,7 +12,8 @@
  * nothing). The trim moves at most CLI_CLOCK_TRIM_STEP ticks per report, so it never outruns
  * the clock it steers (the Overwatch approach: dilate the clock, don't drop the inputs). The
  * client tick is steered by running up to CLI_CLOCK_MAX_SKEW faster or slower than real time;
- * it jumps only when the estimate moved more than CLI_CLOCK_RESYNC_TICKS. It never hands out
+ * it jumps only when the estimate moved more than CLI_CLOCK_RESYNC_TICKS (backwards only when
+ * that lasted CLI_CLOCK_BEHIND_US: a message can be late, never early). It never hands out
  * the same tick twice. Pure logic: the caller passes every time (microseconds, any monotonic
  * origin) and the RTT.
  *
@@ -43,22 +44,26 @@
 #define CLI_CLOCK_RESYNC_TICKS       30.0
 
 enum {
-    CLI_CLOCK_MAX_BURST = 15,    /* most ticks handed out by one advance after a stall */
-    CLI_CLOCK_RTT_WINDOW_S = 10, /* the RTT used is the lowest over this many seconds */
+    CLI_CLOCK_MAX_BURST = 15,      /* most ticks handed out by one advance after a stall */
+    CLI_CLOCK_RTT_WINDOW_S = 10,   /* the RTT used is the lowest over this many seconds */
+    CLI_CLOCK_BEHIND_US = 1000000, /* samples far behind must last this long to move us back */
+    CLI_CLOCK_PAUSE_US = 250000,   /* no advance for this long: we were paused */
 };
 
 typedef struct CliClock {
-    bool synced;        /* has a server tick estimate */
-    bool running;       /* the client tick has started */
-    double offset;      /* estimated server tick minus local ticks (now_us * 60 / 1e6) */
-    double tick;        /* client tick position, fractional */
-    double rate;        /* current client tick speed, 1 = real time */
-    uint32_t last_tick; /* newest tick handed out; 0 = none yet */
-    uint64_t last_us;   /* time of the last advance */
-    uint32_t resyncs;   /* jumps of the estimate or the client tick */
-    uint32_t skipped;   /* ticks never handed out (stalls, forward jumps) */
-    double jitter;      /* smoothed lateness of arrivals against the estimate, ticks */
-    double trim;        /* lead correction from the server's feedback, ticks */
+    bool synced;              /* has a server tick estimate */
+    bool running;             /* the client tick has started */
+    double offset;            /* estimated server tick minus local ticks (now_us * 60 / 1e6) */
+    double tick;              /* client tick position, fractional */
+    double rate;              /* current client tick speed, 1 = real time */
+    uint32_t last_tick;       /* newest tick handed out; 0 = none yet */
+    uint64_t last_us;         /* time of the last advance */
+    uint32_t resyncs;         /* jumps of the estimate or the client tick */
+    uint32_t skipped;         /* ticks never handed out (stalls, forward jumps) */
+    bool behind;              /* samples far behind the estimate since behind_since_us */
+    uint64_t behind_since_us; /* (a queue read after a pause is ignored; a lasting one not) */
+    double jitter;            /* smoothed lateness of arrivals against the estimate, ticks */
+    double trim;              /* lead correction from the server's feedback, ticks */
     /* The server's latest report (cli_clock_feedback). */
     bool lead_known;     /* a report with a lead has arrived */
     double server_lead;  /* its least lead of our inputs, ticks */

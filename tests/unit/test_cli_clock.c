@@ -417,9 +417,12 @@ static void test_feedback_bounds(void **state)
     cli_clock_feedback(&c, true, 1023, 0);
     assert_true(fabs(c.trim) < 1e-9);
     for (int i = 0; i < 1000; i++)
-        cli_clock_feedback(&c, false, 0, 3); /* no lead, inputs late */
+        cli_clock_feedback(&c, true, 16, 3); /* a fine lead, but inputs late */
     assert_true(fabs(c.trim - CLI_CLOCK_TRIM_MAX) < 1e-9);
-    assert_int_equal(c.late_total, 3 + 15 + 3000 - 3);
+    assert_int_equal(c.late_total, 15 + 3000);
+    double trim = c.trim;
+    cli_clock_feedback(&c, false, 0, 15); /* nothing arrived: our silence, not lateness */
+    assert_true(c.trim == trim);
     for (int i = 0; i < 1000; i++)
         cli_clock_feedback(&c, true, 1023, 0);
     assert_true(fabs(c.trim + CLI_CLOCK_TRIM_MAX) < 1e-9);
@@ -433,6 +436,41 @@ static void test_feedback_bounds(void **state)
     assert_true(c.lead_known && c.server_lead == 2.0);
 }
 
+/* Paused for 3 s, we read the 90 snapshots that queued up meanwhile all at once: they are not
+ * taken for a late network (no jitter, no step back), the pause's ticks are skipped, not
+ * replayed, and none is handed out twice. */
+static void test_own_pause_reads_a_queue(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    FbNet net = {10000.0, 10000.0, 20.0, 0, 2, true};
+    uint32_t last = 0;
+    (void)run_fb(&c, &net, 600, 3.0, 1.0, &last);
+    double margin = cli_clock_margin_ticks(&c), offset = c.offset;
+    uint64_t resume = tick_time_us(780 + 180) + 10000;
+    for (uint32_t t = 780; t <= 960; t += 2)
+        cli_clock_observe(&c, t, resume, 20.0);
+    assert_true(c.jitter < 0.1);
+    assert_true(fabs(cli_clock_margin_ticks(&c) - margin) < 0.1);
+    assert_true(fabs(c.offset - offset) < 1.0);
+    assert_int_equal(c.resyncs, 0);
+    uint32_t first = 0, handed = last;
+    unsigned n = cli_clock_advance(&c, resume, 20.0, &first);
+    assert_true(n == CLI_CLOCK_MAX_BURST && first > handed);
+    assert_true(c.skipped > 100);
+    last = first + n - 1;
+    FbResult r = run_fb(&c, &net, 962, 3.0, 1.0, &last);
+    assert_int_equal(r.late, 0);
+    /* But a server whose ticks really fell back (it restarted its clock) is followed once
+     * that has lasted CLI_CLOCK_BEHIND_US. */
+    uint64_t now = tick_time_us(1200);
+    for (unsigned i = 0; i < 40; i++, now += 33334)
+        cli_clock_observe(&c, 100 + 2 * i, now, 20.0);
+    assert_int_equal(c.resyncs, 1);
+    assert_true(fabs(cli_clock_server_tick(&c, now) - (100 + 80)) < 3.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_server_says_late),
         cmocka_unit_test(test_server_says_early),
         cmocka_unit_test(test_feedback_bounds),
+        cmocka_unit_test(test_own_pause_reads_a_queue),
         cmocka_unit_test(test_inputs_arrive_in_time),
         cmocka_unit_test(test_jitter_and_rtt_change),
         cmocka_unit_test(test_resync_never_repeats_a_tick),
