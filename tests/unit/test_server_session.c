@@ -331,7 +331,7 @@ static const Snapshot *await_snapshot(Hx *h, int c, uint32_t after)
 }
 
 /* An input 6 ticks early, then none (every tick after it counted late, exactly once), then
- * one for a tick already simulated. */
+ * one for a tick already simulated, then ticks no honest client sends. */
 static void test_input_timing_reported(void **state)
 {
     (void)state;
@@ -367,6 +367,18 @@ static void test_input_timing_reported(void **state)
     s = await_snapshot(h, a, last);
     assert_true(s->has_lead);
     assert_in_range(s->input_lead, (uint64_t)-34, (uint64_t)-32);
+    /* A hostile client's ticks: the report saturates (and the inputs are dropped as early or
+     * late as before). */
+    uint64_t early = h->s->stats.inputs_early;
+    hx_send_input_at(h, a, s->tick, UINT32_MAX);
+    s = await_snapshot(h, a, s->tick);
+    assert_true(s->has_lead);
+    assert_int_equal(s->input_lead, SNAP_LEAD_MAX);
+    assert_int_equal(h->s->stats.inputs_early, early + 1);
+    hx_ticks(h, 150); /* so that tick 1 is more than 128 ticks ago */
+    hx_send_input_at(h, a, h->clients[a].last_tick, 1);
+    s = await_snapshot(h, a, h->clients[a].last_tick);
+    assert_int_equal(s->input_lead, SNAP_LEAD_MIN);
     hx_stop(h);
 }
 
