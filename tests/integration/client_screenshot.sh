@@ -87,7 +87,7 @@ PY
 }
 
 # ---- 1. the arena, with bots --------------------------------------------------------------
-"$bot" --server "$ARENA_HOST:$ARENA_PORT" --count 6 --seconds 20 --behaviour wander \
+"$bot" --server "$ARENA_HOST:$ARENA_PORT" --count 6 --seconds 45 --behaviour wander \
     --seed 7 >"$out/bot.log" 2>&1 &
 bot_pid=$!
 for _ in $(seq 1 150); do
