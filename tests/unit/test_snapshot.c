@@ -832,7 +832,7 @@ static size_t craft_full(uint8_t *buf, size_t cap, uint32_t type, uint32_t id, u
     bs_writer_init(&w, buf, cap);
     bs_write_bits(&w, type, 8);
     bs_write_bits(&w, 1234, 32);
-    bs_write_uvarint(&w, 0); /* full */
+    bs_write_uvarint(&w, 0);  /* full */
     bs_write_bits(&w, 0, 16); /* input timing: none */
     bs_write_bool(&w, false);
     bs_write_bool(&w, false);
