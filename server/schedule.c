@@ -49,6 +49,11 @@ SchedPlan sched_plan(Sched *s, uint64_t now_us)
     return p;
 }
 
+uint64_t sched_next_due_us(const Sched *s)
+{
+    return due_at(s, s->ticks + 1);
+}
+
 int sched_wait_ms(const Sched *s, uint64_t now_us)
 {
     uint64_t next = due_at(s, s->ticks + 1);

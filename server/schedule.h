@@ -41,6 +41,8 @@ uint64_t sched_due(const Sched *s, uint64_t now_us);
  * fast_forward + run ticks). Skipped ticks shift start_us, so later ticks keep the 60 Hz
  * spacing from the moment the server resumed. */
 SchedPlan sched_plan(Sched *s, uint64_t now_us);
+/* When the next tick not yet accounted for is due (microseconds). */
+uint64_t sched_next_due_us(const Sched *s);
 /* Milliseconds until the next tick is due (0 if due), at most SCHED_MAX_WAIT_MS. */
 int sched_wait_ms(const Sched *s, uint64_t now_us);
 

@@ -289,6 +289,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
 {
     uint64_t now_ms = now_us / 1000u;
     s->now_ms = now_ms;
+    s->now_us = now_us;
     struct pollfd *fds = s->pfds;
     unsigned first_ctl = s->pfd_first_ctl, first_tcp = s->pfd_first_tcp;
     /* Decide the due ticks first: after a stall the inputs that waited in the socket are for
@@ -296,6 +297,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     SchedPlan plan = sched_plan(&s->sched, now_us);
     note_stall(s, &plan);
     s->input_horizon = s->world.tick + (uint32_t)plan.skipped + plan.fast_forward + plan.run;
+    s->next_due_us = sched_next_due_us(&s->sched);
     session_service(s, now_ms);
     tcp_service(s, fds + first_tcp, nfds - first_tcp, s->pfd_conn + first_tcp, now_ms);
     disc_service(s, now_ms);

@@ -106,6 +106,12 @@ typedef struct SrvPlayer {
     uint32_t input_tick[SRV_INPUT_RING];
     SimInput last_input;
     uint32_t input_ack; /* newest input tick applied */
+    /* Input timing since this player's previous snapshot (SNAPSHOT's input_lead, inputs_late;
+     * docs/protocol.md §2.3 "Input timing"): the least lead of an INPUT's newest tick, in
+     * 1/8 tick, and the ticks simulated without its input. */
+    bool lead_seen;
+    int16_t lead_min;
+    uint8_t late_ticks;
     /* Snapshots sent (the client's view at each tick), remembered as delta baselines: the
      * store's slots and its entity pool. */
     Snapshot sent_slots[PROTO_SNAP_BASELINES];
@@ -161,7 +167,9 @@ struct Server {
     ENetHost *host;
     int tcp_fd;
     int disc_fd;
-    uint64_t now_ms; /* this loop iteration's time (the ENet intercept has no time argument) */
+    uint64_t now_ms;      /* this loop iteration's time (the ENet intercept has no time argument) */
+    uint64_t now_us;      /* the same, microseconds */
+    uint64_t next_due_us; /* when the first tick after this iteration's ones is due */
     uint64_t gate_backlog_epoch; /* second of the last reliable-backlog check */
     /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
     RlTable disc_sources;

@@ -99,6 +99,9 @@ static void reset_player_net(SrvPlayer *p)
     memset(p->input_tick, 0, sizeof p->input_tick);
     memset(&p->last_input, 0, sizeof p->last_input);
     p->input_ack = 0;
+    p->lead_seen = false;
+    p->lead_min = 0;
+    p->late_ticks = 0;
     snap_store_clear(&p->sent);
     p->acked_tick = 0;
     p->acked_once = false;
@@ -210,6 +213,27 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
 
 /* ---- INPUT ----------------------------------------------------------------------------- */
 
+/* How long before it is simulated the input for tick t arrived (now), in 1/8 tick, floored and
+ * saturated to the wire's range: tick input_horizon + 1 falls due at next_due_us, each later
+ * one 1/60 s after the one before. Negative: it came after its tick had fallen due. */
+static int16_t input_lead(const Server *s, uint32_t t)
+{
+    int64_t whole = (int64_t)t - (int64_t)s->input_horizon - 1; /* ticks after the next one */
+    int64_t frac_us = (int64_t)s->next_due_us - (int64_t)s->now_us;
+    /* (whole + frac_us * 60 / 1e6) * 8, floored, in integers */
+    int64_t num = (whole * 1000000 + frac_us * PROTO_TICK_HZ) * SNAP_LEAD_PER_TICK;
+    int64_t q = num / 1000000 - (num % 1000000 < 0);
+    return (int16_t)(q < SNAP_LEAD_MIN ? SNAP_LEAD_MIN : q > SNAP_LEAD_MAX ? SNAP_LEAD_MAX : q);
+}
+
+static void note_input_lead(Server *s, SrvPlayer *p, uint32_t newest_tick)
+{
+    int16_t lead = input_lead(s, newest_tick);
+    if (!p->lead_seen || lead < p->lead_min)
+        p->lead_min = lead;
+    p->lead_seen = true;
+}
+
 static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     MsgInput m;
@@ -219,6 +243,7 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
         return;
     }
     SrvPlayer *p = &s->players[slot];
+    note_input_lead(s, p, m.newest_tick);
     uint32_t now_tick = s->world.tick;
     /* Inputs fit from the next tick to the newest one due this iteration (more than one
      * after a stall, when the missed ticks are caught up) plus half the ring. */

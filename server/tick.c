@@ -74,6 +74,13 @@ static void send_snapshot(Server *s, unsigned slot)
     Snapshot *target = &s->scratch_target;
     if (!snap_view_for(&s->world_view, &s->world, (int)slot, p->input_ack, target))
         return;
+    /* How early its inputs came since its previous snapshot; counted afresh from here. */
+    target->has_lead = p->lead_seen;
+    target->input_lead = p->lead_seen ? p->lead_min : 0;
+    target->inputs_late = p->late_ticks;
+    p->lead_seen = false;
+    p->lead_min = 0;
+    p->late_ticks = 0;
     const Snapshot *baseline = baseline_of(s, p);
     Snapshot sent;
     if (!reserve_sent(s, p, &baseline, &sent))
@@ -138,6 +145,8 @@ static void gather_inputs(Server *s, uint32_t t)
             p->input_ack = t;
         } else if (p->input_ack != 0) {
             s->stats.inputs_missing++; /* repeat the last input: the best guess */
+            if (p->late_ticks < SNAP_LATE_MAX)
+                p->late_ticks++;
         }
         s->tick_inputs[i] = p->last_input;
     }

@@ -134,6 +134,9 @@ SnapError snap_decode(const uint8_t *buf, size_t len, const Snapshot *baseline, 
     bs_reader_init(&r, buf, len);
     out->tick = 0;
     out->input_ack = 0;
+    out->has_lead = false;
+    out->input_lead = 0;
+    out->inputs_late = 0;
     out->has_self = false;
     out->self_id = 0;
     memset(&out->self, 0, sizeof out->self);

@@ -290,6 +290,9 @@ static void sent_header(Snapshot *sent, const Snapshot *target)
 {
     sent->tick = target->tick;
     sent->input_ack = target->input_ack;
+    sent->has_lead = target->has_lead;
+    sent->input_lead = target->input_lead;
+    sent->inputs_late = target->inputs_late;
     sent->has_self = target->has_self;
     sent->self_id = target->has_self ? target->self_id : 0;
     if (target->has_self)

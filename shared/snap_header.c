@@ -1,7 +1,7 @@
 /* snap_header.c — a SNAPSHOT's header and the viewer's self block (docs/protocol.md "SNAPSHOT").
  *
- * Owns the message type, tick, baseline distance, input ack and the self block: the viewer's
- * own player at simulation precision, raw or as a delta against the baseline's self block.
+ * Owns the message type, tick, baseline distance, input timing, input ack and the self block: the
+ * viewer's own player at simulation precision, raw or as a delta against the baseline's self block.
  * The self block is not quantized and not table-driven: it mirrors SimPlayer, one field each.
  * Readers never read past the BsReader's end and accept only canonical encodings. */
 #include <string.h>
@@ -13,6 +13,9 @@ enum { SELF_PREDICT_DT_MAX = 64 }; /* ticks */
 bool snap_header_valid(const Snapshot *s)
 {
     if (s->tick == 0 || s->count > s->capacity || (s->count > 0 && s->ents == NULL))
+        return false;
+    if (s->input_lead < SNAP_LEAD_MIN || s->input_lead > SNAP_LEAD_MAX ||
+        (!s->has_lead && s->input_lead != 0) || s->inputs_late > SNAP_LATE_MAX)
         return false;
     if (s->has_self) {
         if (s->self_id >= PROTO_MAX_PLAYERS || s->self.aim >= (1u << SNAP_SELF_AIM_BITS) ||
@@ -184,6 +187,10 @@ void snap_header_write(SnapBits *w, const Snapshot *t, const Snapshot *base)
     snap_bits_put(w, PROTO_MSG_SNAPSHOT, SNAP_TYPE_BITS);
     snap_bits_put(w, t->tick, SNAP_TICK_BITS);
     snap_bits_uvarint(w, base ? t->tick - base->tick : 0);
+    /* Input timing: 16 bits, so what follows keeps its alignment. */
+    snap_bits_put(w, t->has_lead, 1);
+    snap_bits_put(w, snap_zz32(t->input_lead), SNAP_LEAD_BITS);
+    snap_bits_put(w, t->inputs_late, SNAP_LATE_BITS);
     snap_bits_put(w, t->input_ack != 0, 1);
     if (t->input_ack != 0)
         snap_bits_uvarint(w, t->tick - t->input_ack);
@@ -234,6 +241,14 @@ SnapError snap_peek(const uint8_t *buf, size_t len, uint32_t *tick, uint32_t *ba
 SnapError snap_header_read_rest(BsReader *r, const Snapshot *base, uint32_t dt, Snapshot *out)
 {
     const uint32_t tick = out->tick;
+    out->has_lead = bs_read_bool(r);
+    int32_t lead = snap_unzz32(bs_read_bits(r, SNAP_LEAD_BITS));
+    out->inputs_late = (uint8_t)bs_read_bits(r, SNAP_LATE_BITS);
+    if (r->error)
+        return SNAP_ERR_TRUNCATED;
+    if (!out->has_lead && lead != 0)
+        return SNAP_ERR_VALUE; /* "no lead" has one spelling */
+    out->input_lead = (int16_t)lead;
     if (bs_read_bool(r)) {
         uint32_t back = bs_read_uvarint(r);
         if (r->error)

@@ -17,6 +17,9 @@ static bool view_header(const SimWorld *w, int viewer, uint32_t input_ack, Snaps
 {
     out->tick = w->tick;
     out->input_ack = input_ack;
+    out->has_lead = false; /* the server's session knows the timing, not the world */
+    out->input_lead = 0;
+    out->inputs_late = 0;
     out->has_self = viewer >= 0 && viewer < PROTO_MAX_PLAYERS && w->players[viewer].active;
     out->self_id = out->has_self ? (uint16_t)viewer : 0;
     if (out->has_self)

@@ -21,6 +21,9 @@ bool snap_copy(Snapshot *dst, const Snapshot *src)
         return false;
     dst->tick = src->tick;
     dst->input_ack = src->input_ack;
+    dst->has_lead = src->has_lead;
+    dst->input_lead = src->input_lead;
+    dst->inputs_late = src->inputs_late;
     dst->has_self = src->has_self;
     dst->self_id = src->self_id;
     dst->self = src->self;
@@ -50,7 +53,8 @@ static bool self_equal(const SnapSelf *a, const SnapSelf *b)
 bool snap_equal(const Snapshot *a, const Snapshot *b)
 {
     if (a->tick != b->tick || a->input_ack != b->input_ack || a->has_self != b->has_self ||
-        a->count != b->count)
+        a->count != b->count || a->has_lead != b->has_lead || a->input_lead != b->input_lead ||
+        a->inputs_late != b->inputs_late)
         return false;
     if (a->has_self && (a->self_id != b->self_id || !self_equal(&a->self, &b->self)))
         return false;

@@ -56,11 +56,26 @@ typedef struct SnapSelf {
     uint8_t respawn;  /* ticks */
 } SnapSelf;
 
+/* Input timing (docs/protocol.md §2.3 "Input timing"): how early the viewer's inputs reached
+ * the server over the snapshot interval, so that its clock can keep a small buffer. */
+enum SnapTiming {
+    SNAP_LEAD_PER_TICK = 8, /* input_lead unit: 1/8 tick */
+    SNAP_LEAD_BITS = 11,    /* zigzag field */
+    SNAP_LEAD_MIN = -1024,  /* -128 ticks; lower values saturate here */
+    SNAP_LEAD_MAX = 1023,   /* 127.875 ticks; higher values saturate here */
+    SNAP_LATE_BITS = 4,
+    SNAP_LATE_MAX = 15, /* inputs_late saturates here */
+};
+
 typedef struct Snapshot {
-    uint32_t tick;      /* server tick this snapshot shows; never 0 */
-    uint32_t input_ack; /* newest input tick the server has applied for the viewer; 0 = none */
-    bool has_self;      /* false for a viewer with no live slot */
-    uint16_t self_id;   /* viewer's player id when has_self */
+    uint32_t tick;       /* server tick this snapshot shows; never 0 */
+    uint32_t input_ack;  /* newest input tick the server has applied for the viewer; 0 = none */
+    bool has_lead;       /* an INPUT of the viewer arrived since its previous snapshot */
+    int16_t input_lead;  /* if has_lead: least lead of those INPUTs, 1/8 tick; else 0 */
+    uint8_t inputs_late; /* ticks since the previous snapshot simulated without the viewer's
+                            input (SNAP_LATE_MAX or more: SNAP_LATE_MAX) */
+    bool has_self;       /* false for a viewer with no live slot */
+    uint16_t self_id;    /* viewer's player id when has_self */
     SnapSelf self;
     uint16_t count;    /* entities in ents, strictly increasing id */
     uint16_t capacity; /* size of ents */

@@ -113,6 +113,40 @@ static void draw_score(App *app)
                   APP_ALIGN_CENTER, true);
 }
 
+/* ---- connection warnings (top centre, lagwarn.h decides) -------------------------------- */
+
+static void draw_lag_warnings(App *app)
+{
+    AppSession *s = app->session;
+    CliConn *c = s->conn;
+    const CliClock *clock = cli_conn_clock(c);
+    AppLagInput in = {.now_us = app->now_us,
+                      .last_snapshot_us = cli_conn_stats(c)->last_snapshot_us,
+                      .loss_percent = app_ng_loss_percent(&s->ng, app->now_us, 3000000),
+                      .rtt_ms = cli_conn_rtt_ms(c),
+                      .resyncs = clock->resyncs + cli_conn_interp(c)->resyncs,
+                      .inputs_late = clock->late_total};
+    if (app_lag_update(&s->lag, &in) == 0)
+        return;
+    char lines[APP_LAG_FLAGS][APP_LAG_LINE_MAX];
+    unsigned n = app_lag_lines(&s->lag, lines, APP_LAG_FLAGS);
+    Gfx *g = &app->gfx;
+    int y = MARGIN + 96; /* below the score and the first seconds' key hint */
+    for (unsigned i = 0; i < n; i++) {
+        bool first = i == 0;
+        AppFont font = first ? APP_FONT_BIG : APP_FONT_NORMAL;
+        int w = 0, h = 0;
+        app_text_size(app->text, font, lines[i], &w, &h);
+        gfx_rect_r(g, (AppRect){(g->w - w) / 2 - 10, y - 3, w + 20, h + 6},
+                   (AppColor){0, 0, 0, 150});
+        app_text_draw(
+            app->text, font, lines[i],
+            app_color(first && (s->lag.active & APP_LAG_STALL) ? APP_COL_BAD : APP_COL_WARN),
+            g->w / 2, y, APP_ALIGN_CENTER, true);
+        y += h + 8;
+    }
+}
+
 /* ---- minimap (top right) ---------------------------------------------------------------- */
 
 static void build_minimap(App *app, const Map *m)
@@ -310,8 +344,19 @@ static void draw_ng_text(App *app, const NgBox *b, int title_y, uint32_t top, Ng
              (unsigned long long)s->ng.late);
     app_text_draw(tx, APP_FONT_SMALL, buf, dim, b->x, y, APP_ALIGN_LEFT, false);
     y += lh + 2;
-    snprintf(buf, sizeof buf, "interp delay %.0f ms  jitter %.1f ms  interval %.1f ms",
-             cli_interp_delay_ms(ip), cli_interp_jitter_ms(ip), cli_interp_interval_ms(ip));
+    snprintf(buf, sizeof buf, "interp %.0f ms (max %.0f)  jitter %.1f ms  starved %u / %.0f ms",
+             cli_interp_delay_ms(ip), cli_interp_delay_max_ms(ip), cli_interp_jitter_ms(ip),
+             cli_interp_starvations(ip), cli_interp_starved_ms(ip));
+    app_text_draw(tx, APP_FONT_SMALL, buf, dim, b->x, y, APP_ALIGN_LEFT, false);
+    y += lh + 2;
+    /* The tick clock: lead beyond RTT/2 (jitter margin + the server-steered trim), and the
+     * server's last word on how early our inputs arrive. */
+    const CliClock *ck = cli_conn_clock(s->conn);
+    char server[32] = "-";
+    if (ck->lead_known)
+        snprintf(server, sizeof server, "%.2f", ck->server_lead);
+    snprintf(buf, sizeof buf, "lead %+.1f ticks (trim %+.1f)  at server %s  late %u",
+             cli_clock_margin_ticks(ck), ck->trim, server, ck->late_total);
     app_text_draw(tx, APP_FONT_SMALL, buf, dim, b->x, y, APP_ALIGN_LEFT, false);
     y += lh + 2;
     int x = b->x;
@@ -326,8 +371,8 @@ static void draw_netgraph(App *app)
     Gfx *g = &app->gfx;
     int lh = app_text_height(app->text, APP_FONT_SMALL);
     NgBox b = {
-        .w = 300, .bars_h = 64, .late_h = 20, .window_us = (uint64_t)(APP_NETGRAPH_WINDOW_S * 1e6)};
-    int pw = b.w + 16, ph = 10 + lh + 4 + b.bars_h + 6 + b.late_h + 6 + 3 * (lh + 2) + 8;
+        .w = 340, .bars_h = 64, .late_h = 20, .window_us = (uint64_t)(APP_NETGRAPH_WINDOW_S * 1e6)};
+    int pw = b.w + 16, ph = 10 + lh + 4 + b.bars_h + 6 + b.late_h + 6 + 4 * (lh + 2) + 8;
     AppRect p = {g->w - MARGIN - pw, g->h - MARGIN - ph, pw, ph};
     panel(g, p);
     b.x = p.x + 8;
@@ -545,6 +590,7 @@ void hud_draw(App *app)
     draw_score(app);
     draw_death(app);
     draw_hint(app);
+    draw_lag_warnings(app);
     if (app->netgraph)
         draw_netgraph(app);
     draw_chat(app);

@@ -59,7 +59,8 @@ AppColor app_color_fade(AppColor c, float f);
 /* Squared RGB distance (0 .. 3 * 255^2), alpha ignored. */
 unsigned app_color_dist2(AppColor a, AppColor b);
 /* The colours a screenshot test looks for, one per line, "ROLE R G B" for the map's roles
- * (floor, wall) and "player ID R G B" for each palette entry (arena-client --print-palette):
+ * (floor, wall), the warnings' "bad" red (the HUD's CONNECTION PROBLEM) and "player ID R G B" for
+ * each palette entry (arena-client --print-palette):
  * tests read the palette from its owner instead of copying it. */
 void app_palette_print(FILE *out);
 

@@ -128,6 +128,7 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
     }
     snprintf(s->target, sizeof s->target, "%s:%u", host, port);
     app_ng_init(&s->ng, 0);
+    app_lag_init(&s->lag);
     app_scores_init(&s->scores);
     app_fx_init(&s->fx, now_us ^ 0x5DEECE66Dull);
     s->now_us = now_us;

@@ -15,6 +15,7 @@
 #include "cli_claims.h"
 #include "cli_conn.h"
 #include "effects.h"
+#include "lagwarn.h"
 #include "netgraph.h"
 #include "scores.h"
 
@@ -28,7 +29,8 @@ typedef struct AppSession {
     CliConn *conn;
     char target[APP_TARGET_MAX]; /* "host:port" as the player gave it, for messages */
     AppNetGraph ng;
-    bool ng_ready; /* initialised with the server's snapshot rate */
+    bool ng_ready;  /* initialised with the server's snapshot rate */
+    AppLagWarn lag; /* the HUD's connection warnings (lagwarn.h), updated per arena frame */
     AppScores scores;
     AppEffects fx;
     uint64_t now_us;         /* time of the current service call (callbacks use it) */

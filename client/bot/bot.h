@@ -106,6 +106,9 @@ typedef struct Report {
     uint64_t rtt_n;
     double delay_sum;
     unsigned delay_n;
+    double delay_max_ms;  /* largest interpolation delay of any bot */
+    uint64_t starvations; /* interpolation starvations, summed over the bots */
+    double starved_ms;    /* time spent starved, summed over the bots */
 } Report;
 
 /* bot_options.c: returns -1 to go on, else the exit status (0 after --help, 2 mistakes). */

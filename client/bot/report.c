@@ -107,6 +107,10 @@ void bot_report_collect(const Bot *b, Report *r)
         r->gaps_250ms += st->snapshot_gaps_250ms;
         r->delay_sum += cli_interp_delay_ms(cli_conn_interp(b->conn));
         r->delay_n++;
+        if (st->interp_delay_ms_max > r->delay_max_ms)
+            r->delay_max_ms = st->interp_delay_ms_max;
+        r->starvations += st->interp_starvations;
+        r->starved_ms += st->interp_starved_ms;
     }
 }
 
@@ -146,6 +150,9 @@ bool bot_report_write_json(const char *path, const Report *r, const Options *o)
     fprintf(f, "  \"prediction_snaps\": %llu,\n", (unsigned long long)r->snaps);
     write_netcode_keys(f, r);
     fprintf(f, "  \"interp_delay_ms_mean\": %.1f,\n", r->delay_n ? r->delay_sum / r->delay_n : 0.0);
+    fprintf(f, "  \"interp_delay_ms_max\": %.1f,\n", r->delay_max_ms);
+    fprintf(f, "  \"interp_starvations\": %llu,\n", (unsigned long long)r->starvations);
+    fprintf(f, "  \"interp_starved_ms\": %.1f,\n", r->starved_ms);
     fprintf(f, "  \"hits\": %llu,\n", (unsigned long long)r->hits);
     fprintf(f, "  \"legends\": %u,\n", r->legends);
     fprintf(f, "  \"chat_sent\": %llu,\n", (unsigned long long)r->chat_sent);

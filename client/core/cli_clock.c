@@ -68,12 +68,73 @@ void cli_clock_observe(CliClock *c, uint32_t server_tick, uint64_t arrival_us, d
         return;
     }
     double d = sample - c->offset;
-    if (fabs(d) > CLI_CLOCK_RESYNC_TICKS) {
-        c->offset = sample;
+    if (d < -CLI_CLOCK_RESYNC_TICKS) {
+        /* Far behind: stale messages (we were paused and read a queue of them at once) unless
+         * it lasts. Only samples that keep saying so for CLI_CLOCK_BEHIND_US move us back. */
+        if (!c->behind) {
+            c->behind = true;
+            c->behind_since_us = arrival_us;
+        } else if (arrival_us - c->behind_since_us >= CLI_CLOCK_BEHIND_US) {
+            c->offset = sample;
+            c->behind = false;
+            c->resyncs++;
+        }
+        return;
+    }
+    c->behind = false;
+    if (d > CLI_CLOCK_RESYNC_TICKS) {
+        c->offset = sample; /* far ahead: only a server that moved on while we did not */
         c->resyncs++;
         return;
     }
+    if (c->running && arrival_us > c->last_us + CLI_CLOCK_PAUSE_US) {
+        /* We have not run for a while (paused, swapped out): this message may have waited in
+         * our own queue. Its lateness says nothing about the network. */
+        if (d > 0)
+            c->offset += d * OFFSET_UP;
+        return;
+    }
+    double late = d < 0 ? -d : 0.0;
+    c->jitter += (late - c->jitter) * CLI_CLOCK_JITTER_GAIN;
     c->offset += d * (d > 0 ? OFFSET_UP : OFFSET_DOWN);
+}
+
+static double clampd(double v, double lo, double hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+double cli_clock_jitter_margin_ticks(const CliClock *c)
+{
+    return clampd(CLI_CLOCK_MARGIN_MIN_TICKS + CLI_CLOCK_JITTER_FACTOR * c->jitter,
+                  CLI_CLOCK_MARGIN_MIN_TICKS, CLI_CLOCK_MARGIN_MAX_TICKS);
+}
+
+double cli_clock_margin_ticks(const CliClock *c)
+{
+    return cli_clock_jitter_margin_ticks(c) + c->trim;
+}
+
+void cli_clock_feedback(CliClock *c, bool has_lead, int lead_eighths, unsigned late)
+{
+    c->late_total += late;
+    double step = 0.0;
+    if (has_lead) {
+        double lead = (double)lead_eighths / 8.0;
+        double high = cli_clock_jitter_margin_ticks(c) + CLI_CLOCK_BUFFER_SLACK_TICKS;
+        c->lead_known = true;
+        c->server_lead = lead;
+        if (lead < CLI_CLOCK_BUFFER_LOW_TICKS)
+            step = (CLI_CLOCK_BUFFER_LOW_TICKS - lead) * CLI_CLOCK_TRIM_GAIN;
+        else if (lead > high)
+            step = (high - lead) * CLI_CLOCK_TRIM_GAIN;
+    }
+    /* Inputs repeated at the server while others arrive: as fast as allowed. With none
+     * arriving at all (we were paused, or the path is down) running faster would not help. */
+    if (late > 0 && has_lead)
+        step = CLI_CLOCK_TRIM_STEP;
+    step = clampd(step, -CLI_CLOCK_TRIM_STEP, CLI_CLOCK_TRIM_STEP);
+    c->trim = clampd(c->trim + step, -CLI_CLOCK_TRIM_MAX, CLI_CLOCK_TRIM_MAX);
 }
 
 double cli_clock_server_tick(const CliClock *c, uint64_t now_us)
@@ -83,7 +144,9 @@ double cli_clock_server_tick(const CliClock *c, uint64_t now_us)
 
 double cli_clock_target(const CliClock *c, uint64_t now_us, double rtt_ms)
 {
-    return cli_clock_server_tick(c, now_us) + rtt_ticks(rtt_ms) / 2.0 + CLI_CLOCK_MARGIN_TICKS;
+    /* Never behind the server: a negative trim can only cancel an RTT that overstates. */
+    double lead = rtt_ticks(rtt_ms) / 2.0 + cli_clock_margin_ticks(c);
+    return cli_clock_server_tick(c, now_us) + (lead > 0.0 ? lead : 0.0);
 }
 
 unsigned cli_clock_advance(CliClock *c, uint64_t now_us, double rtt_ms, uint32_t *first)

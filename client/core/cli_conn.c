@@ -272,6 +272,7 @@ void cli_conn_service(CliConn *c, uint64_t now_us)
         cli_predict_decay(&c->predict, dt_s);
         cli_stats_rtt_sample(c, now_us);
     }
+    cli_stats_interp(&c->stats, &c->interp);
     cli_tcp_flush(c, now_us);
     if (c->host != NULL) {
         if (c->peer != NULL)

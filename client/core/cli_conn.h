@@ -145,6 +145,11 @@ typedef struct CliStats {
     uint64_t first_snapshot_us;
     uint64_t max_snapshot_gap_us; /* longest time between two decoded snapshots */
     uint64_t snapshot_gaps_250ms; /* gaps between decoded snapshots longer than 250 ms */
+    /* Interpolation (cli_interp.h), copied after every service: the delay now and its
+     * largest, renders that ran out of snapshots and the time they spent so. */
+    double interp_delay_ms, interp_delay_ms_max;
+    uint32_t interp_starvations;
+    double interp_starved_ms;
 } CliStats;
 
 typedef struct CliConn CliConn;

@@ -145,5 +145,6 @@ void cli_tick_run(CliConn *c, uint64_t now_us);
 void cli_stats_snapshot(CliStats *st, size_t len, bool full, uint64_t now_us);
 void cli_stats_rtt_sample(CliConn *c, uint64_t now_us);
 void cli_stats_take_host_counters(CliConn *c);
+void cli_stats_interp(CliStats *st, const CliInterp *ip);
 
 #endif

@@ -83,16 +83,29 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us)
     if (!ip->synced)
         return 0.0;
     double newest = local_ticks(now_us) + ip->offset;
+    double dt = 0.0;
     if (ip->last_render_us == 0) {
         ip->delay = ip->target_delay;
     } else {
-        double dt = now_us > ip->last_render_us ? local_ticks(now_us - ip->last_render_us) : 0;
+        dt = now_us > ip->last_render_us ? local_ticks(now_us - ip->last_render_us) : 0;
         double step = dt * CLI_INTERP_DELAY_SLEW;
         ip->delay += clampd(ip->target_delay - ip->delay, -step, step);
     }
     ip->last_render_us = now_us;
+    if (ip->delay > ip->delay_max)
+        ip->delay_max = ip->delay;
     double rt = newest - ip->delay;
-    return rt > 0.0 ? rt : 0.0;
+    if (rt < 0.0)
+        rt = 0.0;
+    /* Starvation: nothing newer than what we draw. The time since the last render counts
+     * as starved if that render was. */
+    bool starved = rt > (double)ip->newest_tick;
+    if (ip->starved)
+        ip->starved_ms += dt / TICKS_PER_MS;
+    if (starved && !ip->starved)
+        ip->starvations++;
+    ip->starved = starved;
+    return rt;
 }
 
 static float aim_radians(double aim10)
@@ -198,6 +211,21 @@ unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, u
 double cli_interp_delay_ms(const CliInterp *ip)
 {
     return ip->delay / TICKS_PER_MS;
+}
+
+double cli_interp_delay_max_ms(const CliInterp *ip)
+{
+    return ip->delay_max / TICKS_PER_MS;
+}
+
+uint32_t cli_interp_starvations(const CliInterp *ip)
+{
+    return ip->starvations;
+}
+
+double cli_interp_starved_ms(const CliInterp *ip)
+{
+    return ip->starved_ms;
 }
 
 double cli_interp_interval_ms(const CliInterp *ip)

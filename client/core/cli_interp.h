@@ -9,6 +9,9 @@
  * (aim the short way round), extrapolated with their velocity for at most
  * CLI_INTERP_EXTRAP_MS past the newest frame, appear when the render tick reaches the first
  * frame that has them and vanish when it reaches the first frame that lacks them.
+ * A render whose tick is past the newest frame (no snapshot to interpolate towards: it
+ * extrapolates or holds) is *starved*; entering that state counts one starvation, and the
+ * time spent in it is summed (cli_interp_starvations, cli_interp_starved_ms).
  * Pure logic: entity storage belongs to the caller; times are passed in (microseconds). */
 #ifndef ARENA_CLI_INTERP_H
 #define ARENA_CLI_INTERP_H
@@ -41,6 +44,10 @@ typedef struct CliInterp {
     uint32_t newest_tick;
     uint64_t last_render_us;
     uint32_t resyncs;
+    bool starved;         /* the last render tick was past the newest frame */
+    uint32_t starvations; /* renders that entered the starved state */
+    double starved_ms;    /* time between renders spent starved */
+    double delay_max;     /* the largest delay used by a render, ticks */
 } CliInterp;
 
 /* What to draw for one remote entity. */
@@ -69,6 +76,9 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us);
  * many. Ordered by id. */
 unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, unsigned cap);
 double cli_interp_delay_ms(const CliInterp *ip);
+double cli_interp_delay_max_ms(const CliInterp *ip);
+uint32_t cli_interp_starvations(const CliInterp *ip);
+double cli_interp_starved_ms(const CliInterp *ip);
 double cli_interp_interval_ms(const CliInterp *ip);
 double cli_interp_jitter_ms(const CliInterp *ip);
 

@@ -1,6 +1,6 @@
 /* cli_stats.c — the connection's statistics that take more than one increment: snapshot
- * arrivals (sizes, gaps), the RTT histogram, ENet's host counters. Part of CliConn
- * (cli_conn_int.h); CliStats is documented in cli_conn.h. */
+ * arrivals (sizes, gaps), the RTT histogram, ENet's host counters, the interpolation's. Part of
+ * CliConn (cli_conn_int.h); CliStats is documented in cli_conn.h. */
 #include "cli_conn_int.h"
 
 void cli_stats_snapshot(CliStats *st, size_t len, bool full, uint64_t now_us)
@@ -19,6 +19,14 @@ void cli_stats_snapshot(CliStats *st, size_t len, bool full, uint64_t now_us)
         st->snapshot_gaps_250ms += gap > 250000u;
     }
     st->last_snapshot_us = now_us;
+}
+
+void cli_stats_interp(CliStats *st, const CliInterp *ip)
+{
+    st->interp_delay_ms = cli_interp_delay_ms(ip);
+    st->interp_delay_ms_max = cli_interp_delay_max_ms(ip);
+    st->interp_starvations = cli_interp_starvations(ip);
+    st->interp_starved_ms = cli_interp_starved_ms(ip);
 }
 
 void cli_stats_rtt_sample(CliConn *c, uint64_t now_us)

@@ -9,7 +9,8 @@
 #      least two palette colours, one of them a whole player disc);
 #   2. against a port where nothing listens it exits non-zero quickly, saying why;
 #   3. a name already in use is refused in words, non-zero, quickly;
-#   4. the title screen finds the server by LAN discovery (sent to 127.0.0.1).
+#   4. the title screen finds the server by LAN discovery (sent to 127.0.0.1);
+#   5. with the server stopped (SIGSTOP) the HUD shows the CONNECTION PROBLEM warning.
 # Any sanitizer report from the client fails the test (LSan suppressions: third-party
 # libraries only, client_lsan.supp).
 set -euo pipefail
@@ -72,7 +73,7 @@ players_online() {
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.5)
-s.sendto(b"LHAQ" + bytes([2]) + struct.pack("<I", 0x5EED) + bytes(119), (sys.argv[1], int(sys.argv[2])))
+s.sendto(b"LHAQ" + bytes([3]) + struct.pack("<I", 0x5EED) + bytes(119), (sys.argv[1], int(sys.argv[2])))
 try:
     d, _ = s.recvfrom(512)
 except OSError:
@@ -86,7 +87,7 @@ PY
 }
 
 # ---- 1. the arena, with bots --------------------------------------------------------------
-"$bot" --server "$ARENA_HOST:$ARENA_PORT" --count 6 --seconds 20 --behaviour wander \
+"$bot" --server "$ARENA_HOST:$ARENA_PORT" --count 6 --seconds 45 --behaviour wander \
     --seed 7 >"$out/bot.log" 2>&1 &
 bot_pid=$!
 for _ in $(seq 1 150); do
@@ -164,6 +165,59 @@ if not shown or shown[0][0] < 150:
 for p in problems:
     print("client_screenshot:", p, file=sys.stderr)
 sys.exit(1 if problems else 0)
+PY
+
+# ---- 5. a stalled server: the HUD says so -------------------------------------------------
+# A second after the client logged in (7 players with the bots; joining the arena takes a
+# fraction of that), the server is stopped (SIGSTOP) for 4 s, the last ~2.5 s of the client's
+# 5: its screenshot must show the CONNECTION PROBLEM warning,
+# red text in the top centre, which the first screenshot (a healthy connection) must not.
+(
+    for _ in $(seq 1 100); do
+        [ "$(players_online)" -ge 7 ] && break
+        sleep 0.05
+    done
+    sleep 1.0
+    kill -STOP "$ARENA_SERVER_PID"
+    sleep 4
+    kill -CONT "$ARENA_SERVER_PID"
+) &
+stopper=$!
+run_client "$out/stall.log" --connect "$ARENA_HOST:$ARENA_PORT" --name staller --software \
+    --screenshot "$out/stall.bmp" --quit-after 5
+wait "$stopper" || true
+kill -CONT "$ARENA_SERVER_PID" 2>/dev/null || true
+[ "$rc" = 0 ] || fail "the stalled run exited with $rc (want 0)"
+no_sanitizer_report "$out/stall.log"
+[ -s "$out/stall.bmp" ] || fail "no screenshot of the stalled server"
+python3 - "$out/shot.bmp" "$out/stall.bmp" "$out/palette.txt" <<'PY' || fail "no CONNECTION PROBLEM warning on the HUD"
+import struct, sys
+def pixels(path, want, x0, y0, x1, y1):
+    """Pixels of exactly colour `want` in [x0, x1) x [y0, y1) (top-down) of a 24/32-bit BMP."""
+    d = open(path, "rb").read()
+    off, = struct.unpack_from("<I", d, 10)
+    hsz, w, h, planes, bpp, comp = struct.unpack_from("<IiiHHI", d, 14)
+    masks = (0xFF0000, 0xFF00, 0xFF)
+    if comp == 3:
+        masks = struct.unpack_from("<III", d, 14 + 40) if hsz >= 52 else struct.unpack_from("<III", d, 14 + hsz)
+    shifts = [next(s for s in range(32) if (m >> s) & 1) for m in masks]
+    stride, bpp_b, n = (w * bpp + 31) // 32 * 4, bpp // 8, 0
+    for y in range(y0, y1):
+        row = abs(h) - 1 - y if h > 0 else y
+        for x in range(x0, x1):
+            p = off + row * stride + x * bpp_b
+            if bpp == 24:
+                c = (d[p + 2], d[p + 1], d[p])
+            else:
+                v, = struct.unpack_from("<I", d, p)
+                c = tuple((v & m) >> s for m, s in zip(masks, shifts))
+            n += c == want
+    return n
+bad = next(tuple(int(x) for x in l.split()[1:4]) for l in open(sys.argv[3]) if l.startswith("bad "))
+region = (340, 102, 940, 160)  # the warnings' first line: hud.c draw_lag_warnings, 1280x720
+healthy, stalled = pixels(sys.argv[1], bad, *region), pixels(sys.argv[2], bad, *region)
+print(f"client_screenshot: warning-red pixels at the top centre: healthy {healthy}, stalled {stalled}")
+sys.exit(0 if stalled >= 60 and healthy < 20 else 1)
 PY
 
 # ---- 3. a name in use (the bots are still there) ----------------------------------------

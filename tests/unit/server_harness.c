@@ -327,8 +327,13 @@ int hx_join(Hx *h, const char *name)
 
 void hx_send_input(Hx *h, int ci, uint32_t ack)
 {
+    hx_send_input_at(h, ci, ack, h->s->world.tick + 1);
+}
+
+void hx_send_input_at(Hx *h, int ci, uint32_t ack, uint32_t tick)
+{
     HxClient *c = &h->clients[ci];
-    MsgInput m = {.snapshot_ack = ack, .newest_tick = h->s->world.tick + 1, .count = 1};
+    MsgInput m = {.snapshot_ack = ack, .newest_tick = tick, .count = 1};
     m.inputs[0] = (SimInput){.buttons = 0, .aim = 0};
     uint8_t buf[MSG_INPUT_MAX_BYTES];
     size_t n = msg_input_encode(&m, buf, sizeof buf);

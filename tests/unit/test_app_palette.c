@@ -80,14 +80,17 @@ static void test_printed_palette_is_the_palette(void **state)
             players++;
         } else {
             assert_int_equal(sscanf(line, "%15s %u %u %u", name, &r, &g, &b), 4);
-            AppColor c = app_color(strcmp(name, "floor") == 0 ? APP_COL_FLOOR : APP_COL_WALL);
-            assert_true(strcmp(name, "floor") == 0 || strcmp(name, "wall") == 0);
+            AppColor c = app_color(strcmp(name, "floor") == 0  ? APP_COL_FLOOR
+                                   : strcmp(name, "wall") == 0 ? APP_COL_WALL
+                                                               : APP_COL_BAD);
+            assert_true(strcmp(name, "floor") == 0 || strcmp(name, "wall") == 0 ||
+                        strcmp(name, "bad") == 0);
             assert_true(c.r == r && c.g == g && c.b == b);
             roles++;
         }
     }
     assert_int_equal(players, APP_PALETTE_SIZE);
-    assert_int_equal(roles, 2);
+    assert_int_equal(roles, 3);
 }
 
 int main(void)

@@ -122,7 +122,7 @@ static void test_inputs_arrive_in_time(void **state)
         assert_int_equal(r.late, 0);
         /* Ahead by the margin, not much more: inputs wait at most ~3 ticks. */
         assert_true(r.min_lead > 0.5);
-        assert_true(r.max_lead < CLI_CLOCK_MARGIN_TICKS + 1.5);
+        assert_true(r.max_lead < CLI_CLOCK_MARGIN_MIN_TICKS + 1.5);
         assert_int_equal(c.resyncs, 0);
     }
 }
@@ -219,7 +219,7 @@ static void test_rtt_window_ignores_a_stall(void **state)
     /* So the lead stays RTT/2 + margin of the real path, not of the stall. */
     cli_clock_observe(&c, 1000, t, cli_clock_rtt_ms(&c));
     double lead = cli_clock_target(&c, t, cli_clock_rtt_ms(&c)) - cli_clock_server_tick(&c, t);
-    assert_true(fabs(lead - (CLI_CLOCK_MARGIN_TICKS + 2.0 * 60.0 / 2000.0)) < 1e-9);
+    assert_true(fabs(lead - (CLI_CLOCK_MARGIN_MIN_TICKS + 2.0 * 60.0 / 2000.0)) < 1e-9);
     /* A path that really got slower: adopted once it has lasted the window. */
     for (int i = 0; i < (CLI_CLOCK_RTT_WINDOW_S + 1) * 10; i++, t += 100000)
         cli_clock_rtt_sample(&c, t, 80.0);
@@ -233,10 +233,253 @@ static void test_rtt_window_ignores_a_stall(void **state)
     assert_true(cli_clock_rtt_ms(&c) == 30.0);
 }
 
+/* ---- the adaptive lead: jitter and the server's feedback ---------------------------------- */
+
+/* A path whose two directions differ (snap_us server -> client with up to snap_jitter_us
+ * more, input_us client -> server): the client assumes RTT/2 each way, so it misjudges the
+ * input's trip by the difference, which only the server's feedback can reveal. The server
+ * reports, with each snapshot, the least lead (1/8 tick, floored) of the inputs that arrived
+ * since its previous snapshot and how many came after their tick. */
+typedef struct FbNet {
+    double snap_us, input_us;
+    double rtt_ms; /* what the clock is told: the true sum, or a stale or inflated one */
+    uint32_t snap_jitter_us;
+    uint32_t rng;
+    bool feedback; /* false: the reports are not passed to the clock */
+} FbNet;
+
+typedef struct FbResult {
+    unsigned late;     /* inputs after the first warmup_s that missed their tick */
+    double min_report; /* least lead reported after warm-up, ticks */
+    double max_report; /* greatest, ticks */
+    double max_rate, min_rate;
+    double last_report;
+} FbResult;
+
+enum { FB_INPUTS = 256 };
+
+static FbResult run_fb(CliClock *c, FbNet *net, uint32_t start_tick, double seconds,
+                       double warmup_s, uint32_t *last_handed)
+{
+    FbResult r = {0, 1e9, -1e9, 0.0, 2.0, 0.0};
+    uint64_t arrive_at[FB_INPUTS];
+    double lead_of[FB_INPUTS];
+    unsigned ninputs = 0;
+    uint32_t end_tick = start_tick + (uint32_t)(seconds * PROTO_TICK_HZ);
+    uint64_t warm_until = tick_time_us(start_tick) + (uint64_t)(warmup_s * 1e6);
+    double rtt_ms = net->rtt_ms;
+    uint32_t next_snap = start_tick;
+    uint64_t j = 0; /* the next snapshot's extra delay, drawn once per snapshot */
+    for (uint64_t now = tick_time_us(start_tick); now < tick_time_us(end_tick); now += 4000) {
+        while (true) {
+            uint64_t sent = tick_time_us(next_snap);
+            if (sent + (uint64_t)net->snap_us + j > now)
+                break;
+            /* The report: inputs that reached the server in (previous snapshot, this one]. */
+            bool has = false;
+            double least = 0.0;
+            unsigned late = 0;
+            for (unsigned i = 0; i < ninputs && i < FB_INPUTS; i++) {
+                if (arrive_at[i] > sent || arrive_at[i] + tick_time_us(2) <= sent)
+                    continue;
+                least = has && least < lead_of[i] ? least : lead_of[i];
+                has = true;
+                late += lead_of[i] < 0.0;
+            }
+            cli_clock_observe(c, next_snap, sent + (uint64_t)net->snap_us + j, rtt_ms);
+            int eighths = (int)floor(least * 8.0);
+            eighths = eighths < -1024 ? -1024 : eighths > 1023 ? 1023 : eighths;
+            if (net->feedback)
+                cli_clock_feedback(c, has, has ? eighths : 0, late);
+            if (has && sent >= warm_until) {
+                r.min_report = least < r.min_report ? least : r.min_report;
+                r.max_report = least > r.max_report ? least : r.max_report;
+                r.last_report = least;
+            }
+            next_snap += 2;
+            net->rng = net->rng * 1664525u + 1013904223u;
+            j = net->snap_jitter_us ? (net->rng >> 8) % net->snap_jitter_us : 0;
+        }
+        uint32_t first = 0;
+        unsigned n = cli_clock_advance(c, now, rtt_ms, &first);
+        for (unsigned i = 0; i < n; i++) {
+            uint32_t t = first + i;
+            assert_true(t > *last_handed); /* never a tick twice */
+            *last_handed = t;
+            uint64_t arrive = now + (uint64_t)net->input_us;
+            double lead = ((double)tick_time_us(t) - (double)arrive) * PROTO_TICK_HZ / 1e6;
+            arrive_at[ninputs % FB_INPUTS] = arrive;
+            lead_of[ninputs % FB_INPUTS] = lead;
+            ninputs++;
+            if (now >= warm_until && lead < 0.0)
+                r.late++;
+        }
+        if (c->running && now >= warm_until) {
+            r.max_rate = c->rate > r.max_rate ? c->rate : r.max_rate;
+            r.min_rate = c->rate < r.min_rate ? c->rate : r.min_rate;
+        }
+    }
+    return r;
+}
+
+/* Snapshots arriving up to 60 ms late: the margin grows with the measured lateness (within
+ * its bounds), the inputs stay in time, and once the path is calm again it shrinks back. */
+static void test_jitter_grows_the_lead(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    FbNet net = {20000.0, 20000.0, 40.0, 0, 9, false};
+    uint32_t last = 0;
+    FbResult calm = run_fb(&c, &net, 600, 5.0, 2.0, &last);
+    double m0 = cli_clock_margin_ticks(&c);
+    assert_true(fabs(m0 - CLI_CLOCK_MARGIN_MIN_TICKS) < 0.01);
+    net.snap_jitter_us = 60000;
+    FbResult rough = run_fb(&c, &net, 900, 5.0, 2.0, &last);
+    double m1 = cli_clock_margin_ticks(&c);
+    assert_true(m1 > m0 + 1.0);
+    assert_true(m1 <= CLI_CLOCK_MARGIN_MAX_TICKS);
+    /* The inputs did wait longer (the late snapshots also drag the estimate of the server's
+     * tick back, which the margin more than makes up for): measured 1.80..1.92 ticks calm,
+     * 1.96..2.68 rough. */
+    assert_true(rough.max_report > calm.max_report + 0.5);
+    assert_true(rough.min_report >= calm.min_report);
+    net.snap_jitter_us = 0;
+    (void)run_fb(&c, &net, 1200, 5.0, 2.0, &last);
+    assert_true(cli_clock_margin_ticks(&c) < m0 + 0.2);
+    /* A wildly late path is held at the bound. */
+    net.snap_jitter_us = 1000000;
+    (void)run_fb(&c, &net, 1500, 5.0, 2.0, &last);
+    assert_true(cli_clock_jitter_margin_ticks(&c) <= CLI_CLOCK_MARGIN_MAX_TICKS);
+}
+
+/* The inputs' path became 100 ms slower, but the RTT the clock uses is still the old 20 ms (the
+ * lowest over its window, cli_clock.h): by RTT/2 the client thinks they have a 2-tick margin,
+ * but they arrive 4 ticks after their tick. Without feedback they stay late; with it the
+ * server says "late", the clock runs fast, and the reported buffer comes back to the target
+ * and stays there. */
+static void test_server_says_late(void **state)
+{
+    (void)state;
+    uint32_t last = 0;
+    CliClock blind;
+    cli_clock_init(&blind);
+    FbNet net = {10000.0, 110000.0, 20.0, 0, 4, false};
+    FbResult r = run_fb(&blind, &net, 600, 6.0, 4.0, &last);
+    assert_true(r.late > 100); /* the failure the feedback exists for */
+
+    CliClock c;
+    cli_clock_init(&c);
+    net.feedback = true;
+    last = 0;
+    FbResult early = run_fb(&c, &net, 600, 1.0, 0.5, &last);
+    assert_true(early.min_report < 0.0); /* the server did say late */
+    FbResult later = run_fb(&c, &net, 660, 8.0, 4.0, &last);
+    assert_true(later.max_rate > 1.0 || c.trim > 2.0);
+    assert_int_equal(later.late, 0);
+    assert_true(later.min_report >= CLI_CLOCK_BUFFER_LOW_TICKS - 0.2);
+    assert_true(later.max_report <
+                cli_clock_jitter_margin_ticks(&c) + CLI_CLOCK_BUFFER_SLACK_TICKS + 0.5);
+    assert_true(c.trim > 4.0 && c.trim < 8.0);
+    assert_int_equal(c.resyncs, 0); /* dilated, never jumped */
+}
+
+/* The clock is told an RTT of 150 ms on a 20 ms path (an estimate inflated by a queue): the
+ * inputs wait ~10 ticks at the server, input lag for nothing. The server says so and the
+ * clock slows down until they wait no more than the margin plus the slack. */
+static void test_server_says_early(void **state)
+{
+    (void)state;
+    uint32_t last = 0;
+    CliClock c;
+    cli_clock_init(&c);
+    FbNet net = {10000.0, 10000.0, 150.0, 0, 6, true};
+    FbResult early = run_fb(&c, &net, 600, 1.5, 1.0, &last);
+    assert_true(early.max_report > 6.0);
+    FbResult later = run_fb(&c, &net, 690, 10.0, 6.0, &last);
+    assert_true(later.min_rate < 1.0 || c.trim < -2.0);
+    assert_int_equal(later.late, 0);
+    assert_true(later.max_report <=
+                cli_clock_jitter_margin_ticks(&c) + CLI_CLOCK_BUFFER_SLACK_TICKS + 0.2);
+    assert_true(later.min_report >= CLI_CLOCK_BUFFER_LOW_TICKS);
+    assert_true(c.trim < -2.0);
+    assert_int_equal(c.resyncs, 0);
+}
+
+/* The trim is bounded and one report moves it at most one step, whatever it says. */
+static void test_feedback_bounds(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    cli_clock_feedback(&c, true, -1024, 15);
+    assert_true(fabs(c.trim - CLI_CLOCK_TRIM_STEP) < 1e-9);
+    cli_clock_feedback(&c, true, 1023, 0);
+    assert_true(fabs(c.trim) < 1e-9);
+    for (int i = 0; i < 1000; i++)
+        cli_clock_feedback(&c, true, 16, 3); /* a fine lead, but inputs late */
+    assert_true(fabs(c.trim - CLI_CLOCK_TRIM_MAX) < 1e-9);
+    assert_int_equal(c.late_total, 15 + 3000);
+    double trim = c.trim;
+    cli_clock_feedback(&c, false, 0, 15); /* nothing arrived: our silence, not lateness */
+    assert_true(c.trim == trim);
+    for (int i = 0; i < 1000; i++)
+        cli_clock_feedback(&c, true, 1023, 0);
+    assert_true(fabs(c.trim + CLI_CLOCK_TRIM_MAX) < 1e-9);
+    cli_clock_observe(&c, 500, 1000000, 30.0);
+    assert_true(cli_clock_margin_ticks(&c) < 0.0);
+    assert_true(cli_clock_target(&c, 1000000, 30.0) == cli_clock_server_tick(&c, 1000000));
+    /* Inside the band nothing moves. */
+    cli_clock_init(&c);
+    cli_clock_feedback(&c, true, 16, 0);
+    assert_true(c.trim == 0.0);
+    assert_true(c.lead_known && c.server_lead == 2.0);
+}
+
+/* Paused for 3 s, we read the 90 snapshots that queued up meanwhile all at once: they are not
+ * taken for a late network (no jitter, no step back), the pause's ticks are skipped, not
+ * replayed, and none is handed out twice. */
+static void test_own_pause_reads_a_queue(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    FbNet net = {10000.0, 10000.0, 20.0, 0, 2, true};
+    uint32_t last = 0;
+    (void)run_fb(&c, &net, 600, 3.0, 1.0, &last);
+    double margin = cli_clock_margin_ticks(&c), offset = c.offset;
+    uint64_t resume = tick_time_us(780 + 180) + 10000;
+    for (uint32_t t = 780; t <= 960; t += 2)
+        cli_clock_observe(&c, t, resume, 20.0);
+    assert_true(c.jitter < 0.1);
+    assert_true(fabs(cli_clock_margin_ticks(&c) - margin) < 0.1);
+    assert_true(fabs(c.offset - offset) < 1.0);
+    assert_int_equal(c.resyncs, 0);
+    uint32_t first = 0, handed = last;
+    unsigned n = cli_clock_advance(&c, resume, 20.0, &first);
+    assert_true(n == CLI_CLOCK_MAX_BURST && first > handed);
+    assert_true(c.skipped > 100);
+    last = first + n - 1;
+    FbResult r = run_fb(&c, &net, 962, 3.0, 1.0, &last);
+    assert_int_equal(r.late, 0);
+    /* But a server whose ticks really fell back (it restarted its clock) is followed once
+     * that has lasted CLI_CLOCK_BEHIND_US. */
+    uint64_t now = tick_time_us(1200);
+    for (unsigned i = 0; i < 40; i++, now += 33334)
+        cli_clock_observe(&c, 100 + 2 * i, now, 20.0);
+    assert_int_equal(c.resyncs, 1);
+    assert_true(fabs(cli_clock_server_tick(&c, now) - (100 + 80)) < 3.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nothing_before_sync),
+        cmocka_unit_test(test_jitter_grows_the_lead),
+        cmocka_unit_test(test_server_says_late),
+        cmocka_unit_test(test_server_says_early),
+        cmocka_unit_test(test_feedback_bounds),
+        cmocka_unit_test(test_own_pause_reads_a_queue),
         cmocka_unit_test(test_inputs_arrive_in_time),
         cmocka_unit_test(test_jitter_and_rtt_change),
         cmocka_unit_test(test_resync_never_repeats_a_tick),

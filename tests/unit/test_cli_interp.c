@@ -293,6 +293,117 @@ static void test_pool_wraps(void **state)
     free(v);
 }
 
+/* ---- jitter, starvation -------------------------------------------------------------------- */
+
+/* A player moving 2 units per tick east, a snapshot every 2 ticks sent at tick / 60 s and
+ * arriving up to jitter_us late (drawn per snapshot; one that would arrive before the previous
+ * one waits for it, as the sequenced channel delivers); ticks in [gap_from, gap_to) are lost.
+ * Rendered at 60 fps from *now for `seconds`. Checks on every frame that extrapolation stays
+ * within CLI_INTERP_EXTRAP_MS of the newest frame. */
+typedef struct Stream {
+    uint32_t tick; /* next tick to send */
+    uint64_t last_arrival;
+    uint32_t rng;
+    uint32_t jitter_us;
+    uint32_t gap_from, gap_to;
+} Stream;
+
+static uint64_t tick_us(uint32_t t)
+{
+    return (uint64_t)t * 1000000u / 60u;
+}
+
+static void play(Fixture *f, Stream *st, uint64_t *now, double seconds)
+{
+    uint64_t end = *now + (uint64_t)(seconds * 1e6);
+    uint32_t newest = 0;
+    CliEntityView v[2];
+    for (; *now < end; *now += 16667) {
+        while (true) {
+            st->rng = st->rng * 1664525u + 1013904223u;
+            uint64_t late = st->jitter_us ? (st->rng >> 8) % st->jitter_us : 0;
+            uint64_t arrive = tick_us(st->tick) + late;
+            if (arrive < st->last_arrival)
+                arrive = st->last_arrival;
+            if (arrive > *now) {
+                st->rng = st->rng * 1103515245u + 12345u; /* not the same draw next frame */
+                break;
+            }
+            if (st->tick < st->gap_from || st->tick >= st->gap_to) {
+                SnapEntity e[1] = {
+                    player(9, (uint16_t)(800 + st->tick * 16 % 60000), 800, 16, 0, 0)};
+                push(f, st->tick, arrive, e, 1);
+                newest = st->tick;
+                st->last_arrival = arrive;
+            }
+            st->tick += 2;
+        }
+        double rt = cli_interp_render_tick(&f->ip, *now);
+        if (newest == 0 || cli_interp_sample(&f->ip, rt, v, 2) != 1)
+            continue;
+        if (v[0].extrapolated) {
+            /* At most 6 ticks (100 ms) past the newest frame's x, at 2 units per tick. */
+            double x_newest = (800 + newest * 16 % 60000) / 8.0;
+            assert_true(v[0].x - x_newest <= 2.0 * CLI_INTERP_EXTRAP_MS * 60.0 / 1000.0 + 1e-3);
+            assert_true(v[0].x >= x_newest - 1e-3);
+        }
+    }
+}
+
+/* Arrivals up to 80 ms late: the delay grows (within its bound) and starvation stays rare;
+ * once the path is clean again the delay shrinks back to the clean value. */
+static void test_delay_follows_jitter(void **state)
+{
+    Fixture *f = *state;
+    Stream st = {.tick = 600, .rng = 5, .gap_from = 0, .gap_to = 0};
+    uint64_t now = tick_us(600);
+    play(f, &st, &now, 4.0);
+    double clean = cli_interp_delay_ms(&f->ip);
+    assert_int_equal(cli_interp_starvations(&f->ip), 0);
+    st.jitter_us = 80000;
+    play(f, &st, &now, 4.0); /* adapting */
+    uint32_t starved_before = cli_interp_starvations(&f->ip);
+    play(f, &st, &now, 8.0);
+    double rough = cli_interp_delay_ms(&f->ip);
+    uint32_t starved_rough = cli_interp_starvations(&f->ip) - starved_before;
+    print_message("delay clean %.1f ms, 80 ms jitter %.1f ms (max %.1f), starvations %u while "
+                  "adapted, %u before\n",
+                  clean, rough, cli_interp_delay_max_ms(&f->ip), starved_rough, starved_before);
+    assert_true(rough > clean + 20.0); /* measured 66.7 -> 94.3 ms */
+    assert_true(cli_interp_delay_max_ms(&f->ip) <= CLI_INTERP_MAX_DELAY_MS);
+    assert_true(starved_rough <= 8); /* 240 snapshots: a few of the latest ones, at most */
+    st.jitter_us = 0;
+    play(f, &st, &now, 12.0);
+    double after = cli_interp_delay_ms(&f->ip);
+    print_message("delay clean again %.1f ms\n", after);
+    assert_true(after < clean + 5.0);
+}
+
+/* 13 snapshots lost in a row (900 .. 924; frames 898 and 926 467 ms apart): the render runs out
+ * once, extrapolates (capped) and holds; the starved time is the gap less the delay. Consecutive
+ * starved frames are one event; a second gap is a second one. */
+static void test_starvation_counted(void **state)
+{
+    Fixture *f = *state;
+    Stream st = {.tick = 600, .rng = 5, .gap_from = 900, .gap_to = 926};
+    uint64_t now = tick_us(600);
+    play(f, &st, &now, 4.0);
+    assert_int_equal(cli_interp_starvations(&f->ip), 0);
+    assert_true(cli_interp_starved_ms(&f->ip) == 0.0);
+    double delay = cli_interp_delay_ms(&f->ip);
+    play(f, &st, &now, 2.0); /* ticks 840 .. 960: the gap is inside */
+    assert_int_equal(cli_interp_starvations(&f->ip), 1);
+    double want = 28 * 1000.0 / 60.0 - delay; /* from tick 898 + delay to tick 926's arrival */
+    double got = cli_interp_starved_ms(&f->ip);
+    print_message("starved %.1f ms (frames 898 and 926 467 ms apart, delay %.1f ms)\n", got, delay);
+    assert_true(fabs(got - want) <= 2 * 16.7);
+    assert_false(f->ip.starved);
+    st.gap_from = 1200;
+    st.gap_to = 1220;
+    play(f, &st, &now, 6.0);
+    assert_int_equal(cli_interp_starvations(&f->ip), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +414,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_delay_adapts_to_rate, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_old_snapshots_ignored, fx_setup, fx_teardown),
         cmocka_unit_test(test_pool_wraps),
+        cmocka_unit_test_setup_teardown(test_delay_follows_jitter, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_starvation_counted, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

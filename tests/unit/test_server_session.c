@@ -9,9 +9,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_clock.h"
 #include "enet_alloc.h"
 #include "server_harness.h"
 #include "udp_gate.h"
@@ -319,6 +321,158 @@ static void test_stall_catch_up_and_skip(void **state)
     hx_stop(h);
 }
 
+/* ---- (e) SNAPSHOT's input timing (docs/protocol.md §2.3 "Input timing") ------------------ */
+
+static const Snapshot *await_snapshot(Hx *h, int c, uint32_t after)
+{
+    const Snapshot *s = hx_snapshot(&h->clients[c], next_snapshot(h, c, after));
+    assert_non_null(s);
+    return s;
+}
+
+/* An input 6 ticks early, then none (every tick after it counted late, exactly once), then
+ * one for a tick already simulated, then ticks no honest client sends. */
+static void test_input_timing_reported(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice");
+    assert_true(a >= 0);
+    const Snapshot *s = await_snapshot(h, a, 0);
+    assert_false(s->has_lead); /* no input yet, and none counted late before the first */
+    assert_int_equal(s->inputs_late, 0);
+    uint32_t w = h->s->world.tick;
+    /* Read in the iteration that simulates w + 1; w + 7 falls due 6 ticks later, less the
+     * microsecond the harness's rounding takes: 47/8. */
+    hx_send_input_at(h, a, s->tick, w + 7);
+    s = await_snapshot(h, a, s->tick);
+    assert_true(s->has_lead);
+    assert_in_range(s->input_lead, 46, 48);
+    assert_int_equal(s->inputs_late, 0);
+    /* No more inputs: ticks w + 8 on repeat the last one, each counted in one snapshot. */
+    unsigned late = 0;
+    uint32_t last = s->tick;
+    while (last < w + 30) {
+        s = await_snapshot(h, a, last);
+        assert_false(s->has_lead);
+        if (s->tick > w + 7)
+            late += s->inputs_late;
+        last = s->tick;
+    }
+    assert_int_equal(late, last - (w + 7));
+    /* An input for a tick simulated 3 ticks ago: read in the iteration that simulates
+     * W + 1, for W - 3: (W - 3 - (W + 1) - 1) ticks + 47/8 = -33/8. */
+    uint32_t ww = h->s->world.tick;
+    hx_send_input_at(h, a, last, ww - 3);
+    s = await_snapshot(h, a, last);
+    assert_true(s->has_lead);
+    assert_in_range(s->input_lead, (uint64_t)-34, (uint64_t)-32);
+    /* A hostile client's ticks: the report saturates (and the inputs are dropped as early or
+     * late as before). */
+    uint64_t early = h->s->stats.inputs_early;
+    hx_send_input_at(h, a, s->tick, UINT32_MAX);
+    s = await_snapshot(h, a, s->tick);
+    assert_true(s->has_lead);
+    assert_int_equal(s->input_lead, SNAP_LEAD_MAX);
+    assert_int_equal(h->s->stats.inputs_early, early + 1);
+    hx_ticks(h, 150); /* so that tick 1 is more than 128 ticks ago */
+    hx_send_input_at(h, a, h->clients[a].last_tick, 1);
+    s = await_snapshot(h, a, h->clients[a].last_tick);
+    assert_int_equal(s->input_lead, SNAP_LEAD_MIN);
+    hx_stop(h);
+}
+
+/* A client with the real tick clock (cli_clock.h), steered by the snapshots and their input
+ * timing, sending one input per tick it is handed. */
+typedef struct ClockClient {
+    int c;
+    CliClock clock;
+    unsigned seen;     /* snapshots of hx's client already observed */
+    uint32_t handed;   /* newest tick handed out */
+    double least_lead; /* least input_lead reported since reset, ticks */
+    uint64_t reports;
+} ClockClient;
+
+/* One tick of time: the server runs unless paused, the client unless paused. */
+static void clock_step(Hx *h, ClockClient *k, bool server_runs, bool client_runs)
+{
+    h->ticks++;
+    h->now_us = h->start_us + (h->ticks * 1000000u + PROTO_TICK_HZ - 1) / PROTO_TICK_HZ;
+    if (server_runs)
+        hx_round(h);
+    if (!client_runs)
+        return;
+    HxClient *hc = &h->clients[k->c];
+    for (; k->seen < hc->nticks && k->seen < sizeof hc->ticks_seen / sizeof hc->ticks_seen[0];
+         k->seen++) {
+        const Snapshot *s = hx_snapshot(hc, hc->ticks_seen[k->seen]);
+        if (s == NULL)
+            continue;
+        cli_clock_observe(&k->clock, s->tick, h->now_us, 0.0);
+        cli_clock_feedback(&k->clock, s->has_lead, s->input_lead, s->inputs_late);
+        if (s->has_lead) {
+            double lead = s->input_lead / 8.0;
+            k->least_lead = k->reports++ == 0 || lead < k->least_lead ? lead : k->least_lead;
+        }
+    }
+    uint32_t first = 0;
+    unsigned n = cli_clock_advance(&k->clock, h->now_us, 0.0, &first);
+    if (n == 0)
+        return;
+    assert_true(first > k->handed); /* never a tick twice */
+    k->handed = first + n - 1;
+    hx_send_input_at(h, k->c, hc->last_tick, k->handed);
+}
+
+/* Runs `ticks` normal ticks; true if, over the last half, no input was missing at the server
+ * and every report said the inputs came before their tick. */
+static bool clock_settles(Hx *h, ClockClient *k, unsigned ticks)
+{
+    for (unsigned i = 0; i < ticks / 2; i++)
+        clock_step(h, k, true, true);
+    uint64_t missing = h->s->stats.inputs_missing;
+    k->reports = 0;
+    for (unsigned i = 0; i < ticks - ticks / 2; i++)
+        clock_step(h, k, true, true);
+    print_message("  missing %llu, least lead %.3f ticks over %llu reports, trim %.2f\n",
+                  (unsigned long long)(h->s->stats.inputs_missing - missing), k->least_lead,
+                  (unsigned long long)k->reports, k->clock.trim);
+    return h->s->stats.inputs_missing == missing && k->reports > 0 && k->least_lead > -1.0;
+}
+
+/* After a stall of either side both resync: the server catches up (or skips) and keeps its
+ * ticks on time, the client's clock keeps or jumps to the server's tick, and within 1.5 s the
+ * inputs are in time again, none repeated. */
+static void test_stalls_resync_both_sides(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    ClockClient k;
+    memset(&k, 0, sizeof k);
+    k.c = hx_join(h, "alice");
+    assert_true(k.c >= 0);
+    cli_clock_init(&k.clock);
+    print_message("  steady\n");
+    assert_true(clock_settles(h, &k, 180));
+    static const unsigned server_stall_s[] = {2, 30};
+    for (unsigned i = 0; i < 2; i++) {
+        print_message("  server paused %u s\n", server_stall_s[i]);
+        for (unsigned t = 0; t < server_stall_s[i] * PROTO_TICK_HZ; t++)
+            clock_step(h, &k, false, true);
+        assert_true(clock_settles(h, &k, 180));
+    }
+    print_message("  client paused 5 s\n");
+    uint32_t skipped = k.clock.skipped;
+    for (unsigned t = 0; t < 5 * PROTO_TICK_HZ; t++)
+        clock_step(h, &k, true, false);
+    assert_true(clock_settles(h, &k, 180));
+    assert_true(k.clock.skipped > skipped); /* it jumped rather than replaying 5 s */
+    /* The stalls' late reports left no lasting extra lead behind (measured trim 0.1-0.4). */
+    assert_true(fabs(k.clock.trim) < 1.0);
+    assert_int_equal(h->clients[k.c].decode_errors, 0);
+    hx_stop(h);
+}
+
 int main(void)
 {
     if (enet_alloc_initialize() != 0)
@@ -336,6 +490,8 @@ int main(void)
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_release_shutdown),
         cmocka_unit_test(test_stall_catch_up_and_skip),
+        cmocka_unit_test(test_input_timing_reported),
+        cmocka_unit_test(test_stalls_resync_both_sides),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     enet_deinitialize();

@@ -619,11 +619,11 @@ static void test_priorities_pick_the_most_important(void **state)
         prio[i] = (float)((i * 37) % 100); /* a permutation of 0..99 */
     }
     t.s.count = 100;
-    /* header 50 bits + count 8 bits + k * 70 <= 1600 -> k = 22 */
+    /* header 66 bits (16 of them input timing) + count 8 bits + k * 70 <= 1616 -> k = 22 */
     SnapEncodeReport rep;
     assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &t.s,
                                                    .priority = prio,
-                                                   .budget = 200,
+                                                   .budget = 202,
                                                    .out = buf,
                                                    .sent = &sent.s,
                                                    .omitted_ids = omitted,
@@ -632,7 +632,7 @@ static void test_priorities_pick_the_most_important(void **state)
                      SNAP_OK);
     assert_int_equal(rep.included, 22);
     assert_int_equal(rep.omitted, 78);
-    assert_true(rep.bytes <= 200);
+    assert_true(rep.bytes <= 202);
     assert_int_equal(snap_decode(buf, rep.bytes, NULL, &out.s), SNAP_OK);
     assert_true(snap_equal(&out.s, &sent.s));
     assert_int_equal(out.s.count, 22);
@@ -647,7 +647,7 @@ static void test_priorities_pick_the_most_important(void **state)
 
     /* Without priorities the lowest ids go first; a NaN priority ranks last. */
     assert_int_equal(
-        snap_encode(&(SnapEncodeArgs){.target = &t.s, .budget = 200, .out = buf, .sent = &sent.s},
+        snap_encode(&(SnapEncodeArgs){.target = &t.s, .budget = 202, .out = buf, .sent = &sent.s},
                     &rep),
         SNAP_OK);
     assert_int_equal(sent.s.count, 22);
@@ -658,7 +658,7 @@ static void test_priorities_pick_the_most_important(void **state)
     assert_int_equal(
         snap_encode(
             &(SnapEncodeArgs){
-                .target = &t.s, .priority = prio, .budget = 200, .out = buf, .sent = &sent.s},
+                .target = &t.s, .priority = prio, .budget = 202, .out = buf, .sent = &sent.s},
             &rep),
         SNAP_OK);
     assert_null(snap_find(&sent.s, 300));
@@ -832,7 +832,8 @@ static size_t craft_full(uint8_t *buf, size_t cap, uint32_t type, uint32_t id, u
     bs_writer_init(&w, buf, cap);
     bs_write_bits(&w, type, 8);
     bs_write_bits(&w, 1234, 32);
-    bs_write_uvarint(&w, 0); /* full */
+    bs_write_uvarint(&w, 0);  /* full */
+    bs_write_bits(&w, 0, 16); /* input timing: none */
     bs_write_bool(&w, false);
     bs_write_bool(&w, false);
     put_g3(&w, 1);
@@ -922,6 +923,7 @@ static void test_decoder_rejects(void **state)
     bs_write_bits(&w, PROTO_MSG_SNAPSHOT, 8);
     bs_write_bits(&w, 99, 32);
     bs_write_uvarint(&w, 0);
+    bs_write_bits(&w, 0, 16); /* input timing: none */
     bs_write_bits(&w, 0, 2);
     put_g3(&w, 1000);
     bs_write_align(&w);
@@ -935,6 +937,7 @@ static void test_decoder_rejects(void **state)
     bs_write_bits(&w, PROTO_MSG_SNAPSHOT, 8);
     bs_write_bits(&w, 99, 32);
     bs_write_uvarint(&w, 9);
+    bs_write_bits(&w, 0, 16); /* input timing: none */
     bs_write_bits(&w, 0, 2);
     bs_write_bits(&w, 0, 1); /* entity 4 unchanged */
     put_g3(&w, 0);
@@ -965,6 +968,7 @@ static void test_decoder_rejects(void **state)
     bs_write_bits(&w, PROTO_MSG_SNAPSHOT, 8);
     bs_write_bits(&w, 99, 32);
     bs_write_uvarint(&w, 9);
+    bs_write_bits(&w, 0, 16); /* input timing: none */
     bs_write_bits(&w, 0, 2);
     bs_write_bits(&w, 1, 2); /* "10" */
     bs_write_bits(&w, 0, 5); /* all clear: x = 100 + 2 * 9 */
@@ -980,6 +984,7 @@ static void test_decoder_rejects(void **state)
     bs_write_bits(&w, PROTO_MSG_SNAPSHOT, 8);
     bs_write_bits(&w, 99, 32);
     bs_write_uvarint(&w, 9);
+    bs_write_bits(&w, 0, 16); /* input timing: none */
     bs_write_bits(&w, 0, 2);
     bs_write_bits(&w, 0, 1); /* entity 4 unchanged ... */
     put_g3(&w, 1);           /* ... and added again as a shot */
@@ -1338,20 +1343,21 @@ static void assert_codes_to(const Snapshot *target, const Snapshot *base, const 
 
 /* Golden bytes: a full snapshot and a delta (changed, unchanged, predicted, removed and added
  * entities, self block against the baseline's), as the hand-written codec wrote them before
- * the field table replaced it (issue 9). Any change to the wire format fails here. */
+ * the field table replaced it (issue 9), with version 3's 16 input-timing bits after `back`
+ * (issue 10). Any change to the wire format fails here. */
 static void test_golden_bytes(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x03, 0x0E, 0x00, 0xAA, 0x06,
-                                   0xDB, 0xC6, 0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00, 0x28, 0x01,
-                                   0x20, 0x36, 0x20, 0x37, 0x90, 0xA1, 0xDF, 0x3F, 0x49, 0x80, 0x0C,
-                                   0x20, 0x03, 0x50, 0x00, 0x81, 0x42, 0xD4, 0x0D, 0x1C, 0x0C, 0xB5,
-                                   0x00, 0x02, 0xAC, 0x00, 0xE8, 0x03, 0x01, 0x84, 0xFF, 0xB9, 0x69,
-                                   0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
-    static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x03, 0x4E, 0xE1,
-                                    0x4E, 0xF0, 0x01, 0x11, 0x04, 0xD0, 0x48, 0xFF, 0x10,
-                                    0x8B, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F, 0x37,
-                                    0x6D, 0xAA, 0x0F, 0x04, 0x10, 0xC1, 0x00, 0x56, 0x00};
+    static const uint8_t full[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x17, 0x20, 0x03, 0x0E, 0x00,
+                                   0xAA, 0x06, 0xDB, 0xC6, 0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00,
+                                   0x28, 0x01, 0x20, 0x36, 0x20, 0x37, 0x90, 0xA1, 0xDF, 0x3F, 0x49,
+                                   0x80, 0x0C, 0x20, 0x03, 0x50, 0x00, 0x81, 0x42, 0xD4, 0x0D, 0x1C,
+                                   0x0C, 0xB5, 0x00, 0x02, 0xAC, 0x00, 0xE8, 0x03, 0x01, 0x84, 0xFF,
+                                   0xB9, 0x69, 0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
+    static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x17, 0x20, 0x03, 0x4E,
+                                    0xE1, 0x4E, 0xF0, 0x01, 0x11, 0x04, 0xD0, 0x48, 0xFF, 0x10,
+                                    0x8B, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F, 0x37, 0x6D,
+                                    0xAA, 0x0F, 0x04, 0x10, 0xC1, 0x00, 0x56, 0x00};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);
@@ -1386,6 +1392,9 @@ static void test_golden_bytes(void **state)
     assert_true(snap_copy(&t.s, &b.s));
     t.s.tick = 106;
     t.s.input_ack = 105;
+    t.s.has_lead = true; /* timing: lead -6/8 tick (zigzag 11), 2 late: 17 20 */
+    t.s.input_lead = -6;
+    t.s.inputs_late = 2;
     t.s.self.x += 1800;
     t.s.self.vx = 310;
     t.s.self.score = 8;
@@ -1417,12 +1426,12 @@ static void test_golden_bytes(void **state)
 static void test_protocol_md_worked_example(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {0x04, 0xe8, 0x03, 0x00, 0x00, 0x00, 0x05, 0x0a, 0x00, 0x08, 0x39,
-                                   0x00, 0x88, 0x1c, 0x00, 0x48, 0x00, 0x00, 0x40, 0x03, 0x01, 0x00,
-                                   0x90, 0x80, 0x0c, 0x40, 0x06, 0x04, 0x01, 0x00, 0xa8, 0x02, 0xa0,
-                                   0xd0, 0x07, 0x20, 0x03, 0x82, 0x01, 0x00, 0x00};
-    static const uint8_t delta[] = {0x04, 0xee, 0x03, 0x00, 0x00, 0x06, 0x03, 0x86,
-                                    0x06, 0x04, 0x49, 0x90, 0x20, 0x22, 0x04, 0x14,
+    static const uint8_t full[] = {0x04, 0xe8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x0a, 0x00,
+                                   0x08, 0x39, 0x00, 0x88, 0x1c, 0x00, 0x48, 0x00, 0x00, 0x40, 0x03,
+                                   0x01, 0x00, 0x90, 0x80, 0x0c, 0x40, 0x06, 0x04, 0x01, 0x00, 0xa8,
+                                   0x02, 0xa0, 0xd0, 0x07, 0x20, 0x03, 0x82, 0x01, 0x00, 0x00};
+    static const uint8_t delta[] = {0x04, 0xee, 0x03, 0x00, 0x00, 0x06, 0x51, 0x00, 0x03,
+                                    0x86, 0x06, 0x04, 0x49, 0x90, 0x20, 0x22, 0x04, 0x14,
                                     0xe1, 0x00, 0xe1, 0x40, 0x00, 0x50, 0x00};
     Snap b, t;
     snap_new(&b, 8);
@@ -1449,6 +1458,8 @@ static void test_protocol_md_worked_example(void **state)
     assert_true(snap_copy(&t.s, &b.s));
     t.s.tick = 1006;
     t.s.input_ack = 1005;
+    t.s.has_lead = true; /* 2.5 ticks */
+    t.s.input_lead = 20;
     t.s.self.x += 6 * 256;
     t.s.self.aim = 1030;
     t.s.ents[0].x = 993;
@@ -1467,9 +1478,10 @@ static void test_protocol_md_worked_example(void **state)
 static void test_protocol_md_g3_example(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x44, 0x40,
-                                   0x06, 0x20, 0x03, 0x00, 0xc0, 0x4d, 0x01};
-    static const uint8_t delta[] = {0x04, 0x03, 0x00, 0x00, 0x00, 0x02, 0x84, 0x9d, 0x19, 0x00};
+    static const uint8_t full[] = {0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x44,
+                                   0x40, 0x06, 0x20, 0x03, 0x00, 0xc0, 0x4d, 0x01};
+    static const uint8_t delta[] = {0x04, 0x03, 0x00, 0x00, 0x00, 0x02,
+                                    0x00, 0x00, 0x84, 0x9d, 0x19, 0x00};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);
@@ -1490,6 +1502,48 @@ static void test_protocol_md_g3_example(void **state)
     snap_free(&t);
 }
 
+/* Input timing (protocol.md §2.3): the range holds both ends, values beyond are invalid (the
+ * server saturates them), "no lead" has a single spelling, and bytes round-trip. */
+static void test_input_timing(void **state)
+{
+    (void)state;
+    Snap a, out;
+    snap_new(&a, 1);
+    snap_new(&out, 1);
+    a.s.tick = 9;
+    const int16_t leads[] = {SNAP_LEAD_MIN, -1, 0, 1, 20, SNAP_LEAD_MAX};
+    for (unsigned i = 0; i < sizeof leads / sizeof leads[0]; i++) {
+        a.s.has_lead = true;
+        a.s.input_lead = leads[i];
+        a.s.inputs_late = (uint8_t)(i * 3);
+        assert_true(snap_valid(&a.s));
+        round_trip(&a.s, NULL);
+    }
+    a.s.input_lead = SNAP_LEAD_MAX + 1;
+    assert_false(snap_valid(&a.s));
+    a.s.input_lead = SNAP_LEAD_MIN - 1;
+    assert_false(snap_valid(&a.s));
+    a.s.input_lead = 0;
+    a.s.inputs_late = SNAP_LATE_MAX + 1;
+    assert_false(snap_valid(&a.s));
+    a.s.inputs_late = 0;
+    a.s.has_lead = false;
+    a.s.input_lead = 3;
+    assert_false(snap_valid(&a.s)); /* a lead without has_lead */
+    /* On the wire: type, tick 9, back 0, then has_lead 0 with lead zigzag 6 (3): rejected. */
+    const uint8_t bad[] = {0x04, 0x09, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x00, 0x00};
+    assert_int_equal(snap_decode(bad, sizeof bad, NULL, &out.s), SNAP_ERR_VALUE);
+    const uint8_t good[] = {0x04, 0x09, 0x00, 0x00, 0x00, 0x00, 0x0B, 0xF0, 0x00};
+    assert_int_equal(snap_decode(good, sizeof good, NULL, &out.s), SNAP_OK);
+    assert_true(out.s.has_lead);
+    assert_int_equal(out.s.input_lead, -3);
+    assert_int_equal(out.s.inputs_late, 15);
+    const uint8_t cut[] = {0x04, 0x09, 0x00, 0x00, 0x00, 0x00, 0x0B};
+    assert_int_equal(snap_decode(cut, sizeof cut, NULL, &out.s), SNAP_ERR_TRUNCATED);
+    snap_free(&a);
+    snap_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1506,6 +1560,7 @@ int main(void)
         cmocka_unit_test(test_golden_bytes),
         cmocka_unit_test(test_protocol_md_worked_example),
         cmocka_unit_test(test_protocol_md_g3_example),
+        cmocka_unit_test(test_input_timing),
         cmocka_unit_test(test_truncated_prefixes_fail),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_capture_world),
