@@ -32,6 +32,12 @@ void cli_clock_init(CliClock *c)
         c->rtt_min[i] = -1.0;
 }
 
+void cli_clock_init_cautious(CliClock *c)
+{
+    cli_clock_init(c);
+    c->jitter = CLI_CLOCK_JITTER_START;
+}
+
 void cli_clock_rtt_sample(CliClock *c, uint64_t now_us, double rtt_ms)
 {
     if (!(rtt_ms > 0.0))

@@ -135,7 +135,7 @@ CliConn *cli_conn_create(const CliConnConfig *cfg, uint64_t now_us, char *err, s
     c->last_service_us = now_us;
     c->last_tcp_send_us = now_us;
     line_reader_init(&c->reader);
-    cli_clock_init(&c->clock);
+    cli_clock_init_cautious(&c->clock);
     cli_chat_init(&c->chat);
     c->interp_pool = calloc(cfg->interp_pool_entities, sizeof *c->interp_pool);
     bool mem = cli_baselines_init(c) && c->interp_pool != NULL;

@@ -95,9 +95,9 @@ def main():
     ap.add_argument("--behaviour", default="wander")
     ap.add_argument("--json")
     ap.add_argument("--no-assert", action="store_true")
-    ap.add_argument("rest", nargs=argparse.REMAINDER)
-    a = ap.parse_args()
-    extra = a.rest[1:] if a.rest[:1] == ["--"] else a.rest
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     work = os.environ["ARENA_WORK"]
     name = f"soak[{a.profile}]"
     relay_port = free_port()

@@ -353,6 +353,22 @@ static void test_jitter_grows_the_lead(void **state)
     assert_true(cli_clock_jitter_margin_ticks(&c) <= CLI_CLOCK_MARGIN_MAX_TICKS);
 }
 
+/* A new connection's clock starts with the widest margin (it does not know the path yet) and
+ * narrows it on a calm path, losing no input on the way. */
+static void test_cautious_start_narrows(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init_cautious(&c);
+    assert_true(fabs(cli_clock_jitter_margin_ticks(&c) - CLI_CLOCK_MARGIN_MAX_TICKS) < 1e-9);
+    FbNet net = {20000.0, 20000.0, 40.0, 0, 9, false};
+    uint32_t last = 0;
+    FbResult r = run_fb(&c, &net, 600, 6.0, 0.0, &last);
+    assert_int_equal(r.late, 0);
+    assert_true(cli_clock_margin_ticks(&c) < CLI_CLOCK_MARGIN_MIN_TICKS + 0.2);
+    assert_int_equal(c.resyncs, 0);
+}
+
 /* The inputs' path became 100 ms slower, but the RTT the clock uses is still the old 20 ms (the
  * lowest over its window, cli_clock.h): by RTT/2 the client thinks they have a 2-tick margin,
  * but they arrive 4 ticks after their tick. Without feedback they stay late; with it the
@@ -476,6 +492,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nothing_before_sync),
         cmocka_unit_test(test_jitter_grows_the_lead),
+        cmocka_unit_test(test_cautious_start_narrows),
         cmocka_unit_test(test_server_says_late),
         cmocka_unit_test(test_server_says_early),
         cmocka_unit_test(test_feedback_bounds),
