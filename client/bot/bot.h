@@ -101,7 +101,9 @@ typedef struct Report {
     double pred_err_sum, pred_err_max;
     uint64_t pred_hist[CLI_PREDICT_ERR_BUCKETS]; /* every reconciliation's error, 1/8 unit */
     uint64_t pred_visible;                       /* corrections over 1 unit */
-    uint64_t full_snapshots, inputs_sent, inputs_unsent, throttle_releases;
+    uint64_t full_snapshots, inputs_sent, input_ticks, inputs_unsent, throttle_releases;
+    double trim_sum, margin_sum; /* the bots' clocks at the end (margin includes the trim) */
+    unsigned clock_n;
     uint64_t rtt_hist[CLI_CONN_RTT_BUCKETS];
     uint64_t rtt_n;
     double delay_sum;

@@ -48,6 +48,10 @@ static void write_netcode_keys(FILE *f, const Report *r)
     fprintf(f, "  \"visible_corrections\": %llu,\n", (unsigned long long)r->pred_visible);
     fprintf(f, "  \"full_snapshots\": %llu,\n", (unsigned long long)r->full_snapshots);
     fprintf(f, "  \"inputs_sent\": %llu,\n", (unsigned long long)r->inputs_sent);
+    fprintf(f, "  \"input_ticks\": %llu,\n", (unsigned long long)r->input_ticks);
+    fprintf(f, "  \"clock_margin_ticks_mean\": %.2f,\n",
+            r->clock_n ? r->margin_sum / r->clock_n : 0.0);
+    fprintf(f, "  \"clock_trim_ticks_mean\": %.2f,\n", r->clock_n ? r->trim_sum / r->clock_n : 0.0);
     fprintf(f, "  \"enet_unsent_inputs\": %llu,\n", (unsigned long long)r->inputs_unsent);
     fprintf(f, "  \"enet_throttle_releases\": %llu,\n", (unsigned long long)r->throttle_releases);
 }
@@ -73,6 +77,11 @@ void bot_report_collect(const Bot *b, Report *r)
     r->pred_visible += p->visible;
     r->full_snapshots += st->full_snapshots;
     r->inputs_sent += st->inputs_sent;
+    const CliClock *ck = cli_conn_clock(b->conn);
+    r->trim_sum += ck->trim;
+    r->margin_sum += cli_clock_margin_ticks(ck);
+    r->clock_n++;
+    r->input_ticks += st->input_ticks;
     r->inputs_unsent += st->enet_guard.unsent;
     r->throttle_releases += st->enet_guard.throttle_releases;
     if (p->error_max_units > r->pred_err_max)

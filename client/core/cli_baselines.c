@@ -102,6 +102,7 @@ void cli_baselines_on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint
     if (s == NULL)
         return;
     c->latest = s;
+    cli_clock_loss_observe(&c->clock, c->newest_tick, s->tick);
     c->newest_tick = s->tick;
     if (s->input_ack > c->input_ack)
         c->input_ack = s->input_ack;

@@ -110,15 +110,43 @@ static double clampd(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+void cli_clock_loss_observe(CliClock *c, uint32_t prev, uint32_t tick)
+{
+    if (prev == 0 || tick <= prev)
+        return;
+    uint32_t gap = tick - prev;
+    if (c->snap_period == 0 || gap < c->snap_period)
+        c->snap_period = gap;
+    uint32_t expected = gap / c->snap_period; /* 1: none lost */
+    if (expected > CLI_CLOCK_LOSS_GAP_MAX)
+        return;
+    for (uint32_t i = 0; i < expected; i++) {
+        double lost = i + 1 < expected ? 1.0 : 0.0; /* the last one is the one that came */
+        c->loss += (lost - c->loss) / CLI_CLOCK_LOSS_WINDOW;
+    }
+}
+
+double cli_clock_loss_margin_ticks(const CliClock *c)
+{
+    if (c->loss <= 0.0)
+        return CLI_CLOCK_MARGIN_MIN_TICKS;
+    double p = c->loss < CLI_CLOCK_LOSS_MAX ? c->loss : CLI_CLOCK_LOSS_MAX;
+    return clampd(ceil(log(CLI_CLOCK_LOSS_TARGET) / log(p)), CLI_CLOCK_MARGIN_MIN_TICKS,
+                  CLI_CLOCK_MARGIN_MAX_TICKS);
+}
+
 double cli_clock_jitter_margin_ticks(const CliClock *c)
 {
-    return clampd(CLI_CLOCK_MARGIN_MIN_TICKS + CLI_CLOCK_JITTER_FACTOR * c->jitter,
-                  CLI_CLOCK_MARGIN_MIN_TICKS, CLI_CLOCK_MARGIN_MAX_TICKS);
+    double jitter = clampd(CLI_CLOCK_MARGIN_MIN_TICKS + CLI_CLOCK_JITTER_FACTOR * c->jitter,
+                           CLI_CLOCK_MARGIN_MIN_TICKS, CLI_CLOCK_MARGIN_MAX_TICKS);
+    double loss = cli_clock_loss_margin_ticks(c);
+    return jitter > loss ? jitter : loss;
 }
 
 double cli_clock_margin_ticks(const CliClock *c)
 {
-    return cli_clock_jitter_margin_ticks(c) + c->trim;
+    double m = cli_clock_jitter_margin_ticks(c) + c->trim;
+    return m < CLI_CLOCK_MARGIN_CAP_TICKS ? m : CLI_CLOCK_MARGIN_CAP_TICKS;
 }
 
 void cli_clock_feedback(CliClock *c, bool has_lead, int lead_eighths, unsigned late)
@@ -130,9 +158,19 @@ void cli_clock_feedback(CliClock *c, bool has_lead, int lead_eighths, unsigned l
         double high = cli_clock_jitter_margin_ticks(c) + CLI_CLOCK_BUFFER_SLACK_TICKS;
         c->lead_known = true;
         c->server_lead = lead;
-        if (lead < CLI_CLOCK_BUFFER_LOW_TICKS)
-            step = (CLI_CLOCK_BUFFER_LOW_TICKS - lead) * CLI_CLOCK_TRIM_GAIN;
-        else if (lead > high)
+        /* Lossy: each INPUT that reaches the server before a tick carries its input, so the
+         * lead measured there must cover what the loss margin asks for; whatever our own
+         * estimate of the server's tick gets wrong (a late read of each snapshot makes it
+         * lag), the trim makes up. */
+        double low = cli_clock_loss_margin_ticks(c) - 1.5;
+        if (low < CLI_CLOCK_BUFFER_LOW_TICKS)
+            low = CLI_CLOCK_BUFFER_LOW_TICKS;
+        if (lead < low)
+            step = (low - lead) * CLI_CLOCK_TRIM_GAIN;
+        else if (lead > high && c->ahead < 1.0)
+            /* Early by a lot, and not because our clock is still slowing down to a lower
+             * target (a narrowing margin): that excess is already on its way out, and
+             * trimming it too would leave the lead short once the clock gets there. */
             step = (high - lead) * CLI_CLOCK_TRIM_GAIN;
     }
     /* Inputs repeated at the server while others arrive: as fast as allowed. With none
@@ -191,6 +229,7 @@ unsigned cli_clock_advance(CliClock *c, uint64_t now_us, double rtt_ms, uint32_t
         c->rate = 1.0 + skew;
         c->tick += dt * c->rate;
     }
+    c->ahead = c->tick - target;
     double newest_d = floor(c->tick);
     if (newest_d <= (double)c->last_tick)
         return 0;

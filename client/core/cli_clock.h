@@ -39,15 +39,30 @@
  * profile lost ~10 inputs per bot in the first 2 s starting from a calm 2-tick margin). */
 #define CLI_CLOCK_JITTER_START                                                                     \
     ((CLI_CLOCK_MARGIN_MAX_TICKS - CLI_CLOCK_MARGIN_MIN_TICKS) / CLI_CLOCK_JITTER_FACTOR)
+/* Loss: each tick of margin is one more INPUT carrying a tick's input before its deadline, so
+ * with a share p lost the margin is at least ln(CLI_CLOCK_LOSS_TARGET) / ln(p) ticks (p = 10 %:
+ * 5 ticks; at 2 ticks a LAN with 10 % loss lost 1 % of its inputs). Measured on the snapshot
+ * stream (the way up is assumed alike), smoothed over about CLI_CLOCK_LOSS_WINDOW snapshots;
+ * a gap of more than CLI_CLOCK_LOSS_GAP_MAX periods is a stall, not loss. */
+#define CLI_CLOCK_LOSS_TARGET  1e-5
+#define CLI_CLOCK_LOSS_WINDOW  64.0
+#define CLI_CLOCK_LOSS_GAP_MAX 16u
+/* The most loss the margin believes: snapshots are sequenced, so on a reordering path ENet
+ * drops the late ones and they look lost (54 % on the netcode profile) while INPUTs, which are
+ * not sequenced, still arrive; 25 % asks for 9 ticks. */
+#define CLI_CLOCK_LOSS_MAX 0.25
 /* Server feedback (SNAPSHOT input timing): least lead wanted / tolerated, ticks. */
 #define CLI_CLOCK_BUFFER_LOW_TICKS   0.5
 #define CLI_CLOCK_BUFFER_SLACK_TICKS 2.0  /* above margin + this: early by a lot */
 #define CLI_CLOCK_TRIM_GAIN          0.1  /* trim change per tick of buffer error, per report */
 #define CLI_CLOCK_TRIM_STEP          0.1  /* most the trim moves per report, ticks */
 #define CLI_CLOCK_TRIM_MAX           20.0 /* |trim| bound, ticks (< CLI_CLOCK_RESYNC_TICKS) */
-#define CLI_CLOCK_MAX_SKEW           0.10 /* client tick speed stays within 1 +- this */
-#define CLI_CLOCK_GAIN               0.05 /* speed change per tick of error (time constant 20 ticks) */
-#define CLI_CLOCK_RESYNC_TICKS       30.0
+/* The whole margin (jitter or loss margin plus trim) never passes this: the server drops
+ * inputs more than 32 ticks ahead of its next tick (docs/protocol.md §3.1, inputs_early). */
+#define CLI_CLOCK_MARGIN_CAP_TICKS 24.0
+#define CLI_CLOCK_MAX_SKEW         0.10 /* client tick speed stays within 1 +- this */
+#define CLI_CLOCK_GAIN             0.05 /* speed change per tick of error (time constant 20 ticks) */
+#define CLI_CLOCK_RESYNC_TICKS     30.0
 
 enum {
     CLI_CLOCK_MAX_BURST = 15,      /* most ticks handed out by one advance after a stall */
@@ -69,7 +84,10 @@ typedef struct CliClock {
     bool behind;              /* samples far behind the estimate since behind_since_us */
     uint64_t behind_since_us; /* (a queue read after a pause is ignored; a lasting one not) */
     double jitter;            /* smoothed lateness of arrivals against the estimate, ticks */
+    double loss;              /* smoothed share of snapshots that never arrived (0..1) */
+    uint32_t snap_period;     /* smallest gap between snapshot ticks seen: their period */
     double trim;              /* lead correction from the server's feedback, ticks */
+    double ahead;             /* client tick minus its target after the last advance, ticks */
     /* The server's latest report (cli_clock_feedback). */
     bool lead_known;     /* a report with a lead has arrived */
     double server_lead;  /* its least lead of our inputs, ticks */
@@ -80,6 +98,11 @@ typedef struct CliClock {
 } CliClock;
 
 void cli_clock_init(CliClock *c);
+/* A snapshot of tick `tick` arrived after one of tick `prev` (0: the first): the gap tells how
+ * many were lost in between. */
+void cli_clock_loss_observe(CliClock *c, uint32_t prev, uint32_t tick);
+/* The margin the measured loss asks for, ticks (CLI_CLOCK_MARGIN_MIN_TICKS with none). */
+double cli_clock_loss_margin_ticks(const CliClock *c);
 /* A new connection's clock: as cli_clock_init, but assuming CLI_CLOCK_JITTER_START until
  * arrivals measure the path, so it starts with the widest lead and narrows it. */
 void cli_clock_init_cautious(CliClock *c);

@@ -172,7 +172,15 @@ static void on_enet_disconnect(CliConn *c, enet_uint32 data)
 
 double cli_enet_rtt_ms(const CliConn *c)
 {
-    return c->peer != NULL && c->enet_connected ? (double)c->peer->roundTripTime : 0.0;
+    if (c->peer == NULL || !c->enet_connected)
+        return 0.0;
+    /* Until ENet has timed an acknowledgement its RTT is its 500 ms default (and the variance
+     * 0, which a measurement never leaves): no sample. Taken as one, it put a new client's
+     * clock 30 ticks ahead (RTT/2 counted in the estimate and in the lead) and its first
+     * inputs beyond what the server accepts (inputs_early). */
+    if (c->peer->roundTripTimeVariance == 0)
+        return 0.0;
+    return (double)c->peer->roundTripTime;
 }
 
 void cli_enet_drain(CliConn *c, uint64_t now_us)

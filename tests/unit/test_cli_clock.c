@@ -369,6 +369,51 @@ static void test_cautious_start_narrows(void **state)
     assert_int_equal(c.resyncs, 0);
 }
 
+/* Lost snapshots widen the margin: with 10 % of them missing, 5 ticks (an input then rides
+ * five INPUTs before its tick: 1e-5 of them lost at 10 % loss). A stall's gap is not loss. */
+static void test_loss_widens_the_margin(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    uint32_t t = 100;
+    for (int i = 0; i < 2000; i++) {
+        uint32_t next = t + ((i % 10) == 9 ? 4u : 2u); /* every tenth one lost */
+        cli_clock_loss_observe(&c, t, next);
+        t = next;
+    }
+    assert_int_equal(c.snap_period, 2);
+    assert_true(c.loss > 0.07 && c.loss < 0.13);
+    assert_true(fabs(cli_clock_loss_margin_ticks(&c) - 5.0) < 1e-9);
+    assert_true(cli_clock_jitter_margin_ticks(&c) >= 5.0);
+    for (int i = 0; i < 2000; i++, t += 2)
+        cli_clock_loss_observe(&c, t, t + 2); /* a clean path again */
+    assert_true(fabs(cli_clock_loss_margin_ticks(&c) - CLI_CLOCK_MARGIN_MIN_TICKS) < 1e-9);
+    double before = c.loss;
+    cli_clock_loss_observe(&c, t, t + 600); /* a 10 s stall */
+    assert_true(c.loss == before);
+}
+
+/* With loss the server-measured lead must cover the loss margin (less 1.5 ticks), not just
+ * 0.5: a 2-tick lead at 10 % loss grows the trim. And a report of "early by a lot" while our
+ * clock is still slowing down to its target does not cut the trim. */
+static void test_feedback_loss_and_slewing(void **state)
+{
+    (void)state;
+    CliClock c;
+    cli_clock_init(&c);
+    c.loss = 0.10;                       /* asks for 5 ticks: the lead must reach 3.5 */
+    cli_clock_feedback(&c, true, 16, 0); /* 2 ticks */
+    assert_true(c.trim > 0.0);
+    cli_clock_init(&c);
+    c.ahead = 5.0;
+    cli_clock_feedback(&c, true, 1023, 0);
+    assert_true(c.trim == 0.0);
+    c.ahead = 0.0;
+    cli_clock_feedback(&c, true, 1023, 0);
+    assert_true(c.trim < 0.0);
+}
+
 /* The inputs' path became 100 ms slower, but the RTT the clock uses is still the old 20 ms (the
  * lowest over its window, cli_clock.h): by RTT/2 the client thinks they have a 2-tick margin,
  * but they arrive 4 ticks after their tick. Without feedback they stay late; with it the
@@ -493,6 +538,8 @@ int main(void)
         cmocka_unit_test(test_nothing_before_sync),
         cmocka_unit_test(test_jitter_grows_the_lead),
         cmocka_unit_test(test_cautious_start_narrows),
+        cmocka_unit_test(test_loss_widens_the_margin),
+        cmocka_unit_test(test_feedback_loss_and_slewing),
         cmocka_unit_test(test_server_says_late),
         cmocka_unit_test(test_server_says_early),
         cmocka_unit_test(test_feedback_bounds),
