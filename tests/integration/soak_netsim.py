@@ -229,13 +229,15 @@ def check(a, row, bots):
     if row["bursty"]:
         if row["inputs_missing"] > 0.03 * ticks:
             p.append(f"inputs_missing {row['inputs_missing']} of {ticks} ticks in bursty loss")
-    elif row["inputs_missing"] != 0 and row["loss_pct"] <= 10.0:
+    elif row["inputs_missing"] != 0 and row["loss_pct"] <= 11.0:
         p.append(f"inputs_missing {row['inputs_missing']} at {row['loss_pct']:.1f} % loss")
     # Full snapshots only at join (until the first acknowledgement is back) and after a loss
     # burst longer than the baseline ring (128 ticks): none on these profiles.
     if row["full_lost_baseline"] != 0:
         p.append(f"full_snapshots_lost_baseline {row['full_lost_baseline']} (of "
                  f"{row['full_snapshots']} full): deltas do not keep flowing")
+    if row["inputs_early"] != 0:
+        p.append(f"inputs_early {row['inputs_early']}: the client ran too far ahead")
     if row["enet_unsent"] != 0 or row["unreliable_oversize"] != 0:
         p.append(f"ENet dropped {row['enet_unsent']} unsent, {row['unreliable_oversize']} oversize")
     return p
