@@ -5,7 +5,8 @@ Starts arena-netsim on free loopback ports in front of a small Python peer (a UD
 UDP echo, a TCP echo), pushes traffic through it and checks what a user of the relay relies
 on, against both what the peer received and the relay's own --stats-json:
   loss     10,000 datagrams through --loss 5: 95 % +- 1 % arrive; the relay's counts agree
-           with the receiver's to the datagram.
+           with the receiver's to the datagram; the same seed loses the same datagrams
+           again, another seed others.
   latency  --latency 40 --jitter 10 each way: no datagram comes back sooner than the two
            latencies; the mean one-way delay is within [latency, latency + jitter + slack].
   tcp      512 KiB through --tcp-latency 30 --tcp-rate 4000 and back (echo): bytes intact, the
@@ -103,8 +104,9 @@ def check(ok, what):
         problems.append(what)
 
 
-def test_loss(netsim):
-    n, seed = 10000, 7
+def lose_run(netsim, n, seed):
+    """n numbered datagrams from one client through --loss 5 --seed SEED to a sink: the set
+    of numbers that arrived, and the relay's stats."""
     sink = udp_socket()
     got = set()
     done = threading.Event()
@@ -135,7 +137,14 @@ def test_loss(netsim):
         last = len(got)
     done.set()
     th.join()
-    st = relay.stop()
+    sink.close()
+    c.close()
+    return got, relay.stop()
+
+
+def test_loss(netsim):
+    n, seed = 10000, 7
+    got, st = lose_run(netsim, n, seed)
     up = st["up"]
     pct = 100.0 * len(got) / n
     print(f"netsim loss: sent {n}, received {len(got)} ({pct:.2f} %), relay in "
@@ -148,6 +157,16 @@ def test_loss(netsim):
     check(up["dropped_mtu"] == 0 and up["dropped_queue"] == 0 and up["duplicated"] == 0,
           "drops or duplicates nobody asked for")
     check(st["udp"]["clients_seen"] == 1, f"clients_seen {st['udp']['clients_seen']}")
+    # Deterministic from --seed: the same datagrams lost again; another seed, others.
+    n2 = 2000
+    a, _ = lose_run(netsim, n2, seed)
+    b, _ = lose_run(netsim, n2, seed + 1)
+    same = a == {i for i in got if i < n2}
+    print(f"netsim loss: seed {seed} again: {'the same' if same else 'other'} "
+          f"{n2 - len(a)} of the first {n2} lost; seed {seed + 1}: {n2 - len(b)} lost, "
+          f"{len(a ^ b)} numbers differ")
+    check(same, "the same seed lost other datagrams")
+    check(a != b, "another seed lost the same datagrams")
 
 
 def test_latency(netsim):

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "mono_clock.h"
 #include "ns_relay.h"
@@ -40,6 +41,23 @@ static bool links_valid(const NsOptions *o)
         }
     }
     return true;
+}
+
+/* Room for every socket the relays may hold (a client's upstream socket, a connection's
+ * two), so a full table is a counted refusal, never a failing accept() that keeps the
+ * listening socket readable. False if the system will not give that many. */
+static bool raise_fd_limit(const NsOptions *o)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return false;
+    rlim_t want = (rlim_t)(ns_udp_poll_max(o) + ns_tcp_poll_max(o)) + 32;
+    if (rl.rlim_cur >= want)
+        return true;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+        return false;
+    rl.rlim_cur = want;
+    return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
 /* poll's timeout for a wake-up due at `due`: rounded up to the next millisecond, so a
@@ -90,6 +108,13 @@ int main(int argc, char **argv)
         return rc;
     if (!links_valid(&o))
         return 2;
+    if (!raise_fd_limit(&o)) {
+        fprintf(stderr,
+                "arena-netsim: the system allows too few open files for --max-clients "
+                "%u and --tcp-max %u (ulimit -n)\n",
+                o.max_clients, o.tcp_max);
+        return 1;
+    }
     stop_signals_install(on_signal);
     NsUdp u;
     NsTcp t;

@@ -253,8 +253,11 @@ static void accept_some(NsTcp *t)
 {
     for (int k = 0; k < ACCEPT_BUDGET; k++) {
         int fd = accept4(t->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                t->st.errors++;
             return;
+        }
         conn_start(t, fd);
     }
 }
