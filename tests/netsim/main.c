@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/resource.h>
 
 #include "mono_clock.h"
@@ -60,16 +61,16 @@ static bool raise_fd_limit(const NsOptions *o)
     return setrlimit(RLIMIT_NOFILE, &rl) == 0;
 }
 
-/* poll's timeout for a wake-up due at `due`: rounded up to the next millisecond, so a
- * datagram is never sent early (and at most 1 ms late). */
-static int timeout_ms(uint64_t now_us, uint64_t due_us)
+/* ppoll's timeout for a wake-up due at `due` (microsecond precision: a datagram leaves within
+ * the kernel's timer slack of its time, never before); at most a second, so the loop looks
+ * at the stop flag and the clock at least that often. */
+static struct timespec timeout_for(uint64_t now_us, uint64_t due_us)
 {
-    if (due_us == UINT64_MAX)
-        return 1000;
-    if (due_us <= now_us)
-        return 0;
-    uint64_t ms = (due_us - now_us + 999) / 1000;
-    return ms > 1000 ? 1000 : (int)ms;
+    uint64_t us = due_us <= now_us ? 0 : due_us - now_us;
+    if (us > 1000000)
+        us = 1000000;
+    return (struct timespec){.tv_sec = (time_t)(us / 1000000),
+                             .tv_nsec = (long)(us % 1000000) * 1000};
 }
 
 static int run(const NsOptions *o, NsUdp *u, NsTcp *t)
@@ -88,7 +89,8 @@ static int run(const NsOptions *o, NsUdp *u, NsTcp *t)
         p.n = 0;
         ns_udp_poll_add(u, &p);
         ns_tcp_poll_add(t, &p);
-        int r = poll(p.fds, p.n, timeout_ms(mono_now_us(), due));
+        struct timespec ts = timeout_for(mono_now_us(), due);
+        int r = ppoll(p.fds, p.n, &ts, NULL);
         now = mono_now_us();
         if (r > 0) {
             ns_udp_handle(u, &p, now);
