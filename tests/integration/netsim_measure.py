@@ -7,6 +7,8 @@ on, against both what the peer received and the relay's own --stats-json:
   loss     10,000 datagrams through --loss 5: 95 % +- 1 % arrive; the relay's counts agree
            with the receiver's to the datagram; the same seed loses the same datagrams
            again, another seed others.
+  shape    --dup 10 --mtu 600: 10 % +- 1.5 % duplicates, nothing over the MTU; --rate 800
+           --queue 20000: what passes is paced to the cap, the rest counted as queue drops.
   latency  --latency 40 --jitter 10 each way: no datagram comes back sooner than the two
            latencies; the mean one-way delay is within [latency, latency + jitter + slack].
   tcp      512 KiB through --tcp-latency 30 --tcp-rate 4000 and back (echo): bytes intact, the
@@ -169,6 +171,74 @@ def test_loss(netsim):
     check(a != b, "another seed lost the same datagrams")
 
 
+def test_shape(netsim):
+    """--dup 10 --mtu 600, then --rate 800 --queue 20000: what the receiver counts."""
+    sink = udp_socket()
+    got = []  # (time, number, length)
+    done = threading.Event()
+
+    def receive():
+        sink.settimeout(0.2)
+        while not done.is_set():
+            try:
+                d, _ = sink.recvfrom(4096)
+            except socket.timeout:
+                continue
+            got.append((time.monotonic(), int.from_bytes(d[:4], "big"), len(d)))
+
+    th = threading.Thread(target=receive)
+    th.start()
+
+    def push(relay, n, size_of, pace_every):
+        c = udp_socket()
+        for i in range(n):
+            c.sendto(i.to_bytes(4, "big") + bytes(size_of(i) - 4), (LOCAL, relay.port))
+            if i % pace_every == pace_every - 1:
+                time.sleep(0.01)
+        last, still = -1, 0
+        while still < 5:  # until the receiver's count stops moving
+            time.sleep(0.05)
+            still = still + 1 if len(got) == last else 0
+            last = len(got)
+        c.close()
+
+    # Duplicates and the MTU cap: every 4th datagram is 1000 bytes, over --mtu 600.
+    n = 4000
+    relay = Relay(netsim, sink.getsockname()[1], ["--dup", "10", "--mtu", "600", "--quiet"])
+    push(relay, n, lambda i: 1000 if i % 4 == 0 else 100, 50)
+    st = relay.stop()
+    small = n - n // 4
+    nums = [k for _, k, _ in got]
+    uniq = set(nums)
+    dups = len(nums) - len(uniq)
+    print(f"netsim shape: --dup 10 --mtu 600: {len(nums)} received, {len(uniq)} distinct of "
+          f"{small} under the MTU, {dups} duplicates ({100.0 * dups / small:.2f} %), relay "
+          f"dropped_mtu {st['up']['dropped_mtu']} duplicated {st['up']['duplicated']}")
+    check(all(k % 4 != 0 for k in uniq), "a datagram over the MTU got through")
+    check(len(uniq) == small, f"{len(uniq)} of {small} datagrams under the MTU arrived")
+    check(st["up"]["dropped_mtu"] == n // 4, f"dropped_mtu {st['up']['dropped_mtu']}")
+    check(abs(100.0 * dups / small - 10.0) <= 1.5, f"{dups} duplicates of {small}: not 10 +- 1.5 %")
+    check(st["up"]["duplicated"] == dups, f"relay duplicated {st['up']['duplicated']} != {dups}")
+
+    # The bandwidth cap: 1000 datagrams of 1000 bytes offered at ~1 MB/s to --rate 800
+    # (100,000 B/s) with a 20,000-byte queue: the rest is dropped, what passes is paced.
+    got.clear()
+    relay = Relay(netsim, sink.getsockname()[1], ["--rate", "800", "--queue", "20000", "--quiet"])
+    push(relay, 1000, lambda i: 1000, 10)
+    st = relay.stop()
+    done.set()
+    th.join()
+    up = st["up"]
+    span = got[-1][0] - got[0][0] if len(got) > 1 else 0
+    rate = (sum(l for _, _, l in got) - got[0][2]) / span if span > 0 else float("inf")
+    print(f"netsim shape: --rate 800 --queue 20000: {len(got)} of 1000 through at "
+          f"{rate / 1000:.1f} kB/s (cap 100.0), relay dropped_queue {up['dropped_queue']}")
+    check(rate <= 100000 * 1.05, f"{rate:.0f} B/s through a 100,000 B/s cap")
+    check(up["dropped_queue"] > 0 and up["dropped_queue"] + up["datagrams_out"] == 1000,
+          f"queue drops {up['dropped_queue']} + out {up['datagrams_out']} != 1000")
+    check(up["datagrams_out"] == len(got), f"relay out {up['datagrams_out']} != {len(got)}")
+
+
 def test_latency(netsim):
     lat, jit, n = 40.0, 10.0, 300
     echo = udp_socket()
@@ -308,7 +378,8 @@ def test_tcp(netsim):
 
 def main():
     netsim, what = sys.argv[1], sys.argv[2]
-    {"loss": test_loss, "latency": test_latency, "tcp": test_tcp}[what](netsim)
+    {"loss": test_loss, "latency": test_latency, "tcp": test_tcp, "shape": test_shape}[what](
+        netsim)
     for p in problems:
         print(f"netsim {what}: FAIL: {p}", file=sys.stderr)
     sys.exit(1 if problems else 0)
