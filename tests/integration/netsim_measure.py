@@ -9,6 +9,8 @@ on, against both what the peer received and the relay's own --stats-json:
            again, another seed others.
   shape    --dup 10 --mtu 600: 10 % +- 1.5 % duplicates, nothing over the MTU; --rate 800
            --queue 20000: what passes is paced to the cap, the rest counted as queue drops.
+  backpressure  a server that does not read: the client's sends stop within the relay's
+           bounded buffer plus the kernels'; then every byte arrives in order.
   latency  --latency 40 --jitter 10 each way: no datagram comes back sooner than the two
            latencies; the mean one-way delay is within [latency, latency + jitter + slack].
   tcp      512 KiB through --tcp-latency 30 --tcp-rate 4000 and back (echo): bytes intact, the
@@ -376,9 +378,75 @@ def test_tcp(netsim):
     check(st["tcp"]["connections"] == 2 and st["tcp"]["errors"] == 0, f"tcp {st['tcp']}")
 
 
+def test_backpressure(netsim):
+    """A server that does not read: the relay holds at most --tcp-buffer per direction, so
+    the client's sends stop (its kernel buffers fill) instead of the relay's memory growing;
+    once the server reads, every byte arrives in order."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.bind((LOCAL, 0))
+    srv.listen(4)
+    conns = []
+    accepted = threading.Event()
+
+    def accept():
+        srv.settimeout(30)
+        for _ in range(2):  # the readiness probe, then the test's connection
+            conns.append(srv.accept()[0])
+        accepted.set()
+
+    th = threading.Thread(target=accept)
+    th.start()
+    relay = Relay(netsim, srv.getsockname()[1], ["--tcp-buffer", "65536", "--quiet"])
+    c = socket.create_connection((LOCAL, relay.port), 5)
+    accepted.wait(10)
+    c.setblocking(False)
+    sent = 0
+    block = os.urandom(65536)
+    end = time.monotonic() + 30
+    stalled_since = None
+    while time.monotonic() < end:  # until the sends have stopped going anywhere for 0.5 s
+        try:
+            sent += c.send(block[sent % 65536:] if sent % 65536 else block)
+            stalled_since = None
+        except BlockingIOError:
+            stalled_since = stalled_since or time.monotonic()
+            if time.monotonic() - stalled_since > 0.5:
+                break
+            time.sleep(0.01)
+    rss_kb = 0
+    with open(f"/proc/{relay.proc.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss_kb = int(line.split()[1])
+    server_side = conns[-1]
+    server_side.settimeout(10)
+    c.shutdown(socket.SHUT_WR)
+    got = 0
+    ok = True
+    while True:
+        d = server_side.recv(65536)
+        if not d:
+            break
+        for k in range(0, len(d), 4096):  # in order: the stream is block repeated
+            chunk = d[k:k + 4096]
+            off = (got + k) % 65536
+            want = (block + block)[off:off + len(chunk)]
+            ok = ok and chunk == want
+        got += len(d)
+    th.join(5)
+    st = relay.stop()
+    print(f"netsim backpressure: the client could send {sent} bytes into a server that did "
+          f"not read (relay buffer 65536), relay RSS {rss_kb} kB; then {got} bytes arrived "
+          f"{'in order' if ok else 'CORRUPTED'}")
+    check(sent < 16 << 20, f"{sent} bytes accepted: the relay does not push back")
+    check(got == sent and ok, f"{got} of {sent} bytes arrived (in order: {ok})")
+    check(st["tcp"]["bytes_up"] == sent, f"relay counted {st['tcp']['bytes_up']} up")
+
+
 def main():
     netsim, what = sys.argv[1], sys.argv[2]
-    {"loss": test_loss, "latency": test_latency, "tcp": test_tcp, "shape": test_shape}[what](
+    {"loss": test_loss, "latency": test_latency, "tcp": test_tcp, "shape": test_shape,
+     "backpressure": test_backpressure}[what](
         netsim)
     for p in problems:
         print(f"netsim {what}: FAIL: {p}", file=sys.stderr)
