@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <sys/resource.h>
 
 #include "mono_clock.h"
 #include "ns_relay.h"
@@ -42,16 +44,33 @@ static bool links_valid(const NsOptions *o)
     return true;
 }
 
-/* poll's timeout for a wake-up due at `due`: rounded up to the next millisecond, so a
- * datagram is never sent early (and at most 1 ms late). */
-static int timeout_ms(uint64_t now_us, uint64_t due_us)
+/* Room for every socket the relays may hold (a client's upstream socket, a connection's
+ * two), so a full table is a counted refusal, never a failing accept() that keeps the
+ * listening socket readable. False if the system will not give that many. */
+static bool raise_fd_limit(const NsOptions *o)
 {
-    if (due_us == UINT64_MAX)
-        return 1000;
-    if (due_us <= now_us)
-        return 0;
-    uint64_t ms = (due_us - now_us + 999) / 1000;
-    return ms > 1000 ? 1000 : (int)ms;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return false;
+    rlim_t want = (rlim_t)(ns_udp_poll_max(o) + ns_tcp_poll_max(o)) + 32;
+    if (rl.rlim_cur >= want)
+        return true;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want)
+        return false;
+    rl.rlim_cur = want;
+    return setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
+
+/* ppoll's timeout for a wake-up due at `due` (microsecond precision: a datagram leaves within
+ * the kernel's timer slack of its time, never before); at most a second, so the loop looks
+ * at the stop flag and the clock at least that often. */
+static struct timespec timeout_for(uint64_t now_us, uint64_t due_us)
+{
+    uint64_t us = due_us <= now_us ? 0 : due_us - now_us;
+    if (us > 1000000)
+        us = 1000000;
+    return (struct timespec){.tv_sec = (time_t)(us / 1000000),
+                             .tv_nsec = (long)(us % 1000000) * 1000};
 }
 
 static int run(const NsOptions *o, NsUdp *u, NsTcp *t)
@@ -70,7 +89,8 @@ static int run(const NsOptions *o, NsUdp *u, NsTcp *t)
         p.n = 0;
         ns_udp_poll_add(u, &p);
         ns_tcp_poll_add(t, &p);
-        int r = poll(p.fds, p.n, timeout_ms(mono_now_us(), due));
+        struct timespec ts = timeout_for(mono_now_us(), due);
+        int r = ppoll(p.fds, p.n, &ts, NULL);
         now = mono_now_us();
         if (r > 0) {
             ns_udp_handle(u, &p, now);
@@ -90,6 +110,13 @@ int main(int argc, char **argv)
         return rc;
     if (!links_valid(&o))
         return 2;
+    if (!raise_fd_limit(&o)) {
+        fprintf(stderr,
+                "arena-netsim: the system allows too few open files for --max-clients "
+                "%u and --tcp-max %u (ulimit -n)\n",
+                o.max_clients, o.tcp_max);
+        return 1;
+    }
     stop_signals_install(on_signal);
     NsUdp u;
     NsTcp t;

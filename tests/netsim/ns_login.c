@@ -60,7 +60,7 @@ static size_t emit_line(NsLoginScan *s, uint8_t *out, size_t cap)
         out[k] = '\n';
         return k + 1;
     }
-    if (strncmp(s->line, "OK ", 3) == 0 || strncmp(s->line, "ERR ", 4) == 0)
+    if (strncmp(s->line, "OK ", 3) == 0)
         s->done = true; /* the answer, whatever it said */
     memcpy(out, s->line, s->held);
     return s->held;
@@ -70,13 +70,25 @@ size_t ns_login_feed(NsLoginScan *s, const uint8_t *in, size_t n, uint8_t *out, 
 {
     size_t w = 0, i = 0;
     while (i < n && !s->done) {
-        s->line[s->held++] = (char)in[i++];
-        s->seen++;
-        if (s->line[s->held - 1] == '\n') {
+        uint8_t ch = in[i++];
+        if (++s->seen >= NS_LOGIN_SCAN_MAX)
+            s->done = true; /* not our protocol, or not its login: hands off */
+        if (s->passing) {   /* a line that cannot be the answer: byte by byte */
+            out[w++] = ch;
+            s->passing = ch != '\n';
+            continue;
+        }
+        s->line[s->held++] = (char)ch;
+        if (ch == '\n') {
             w += emit_line(s, out + w, cap - w);
             s->held = 0;
-        } else if (s->held == sizeof s->line || s->seen >= NS_LOGIN_SCAN_MAX) {
-            s->done = true; /* not our protocol, or not its login: hands off */
+        } else if (s->held <= 3 && memcmp(s->line, "OK ", s->held) != 0) {
+            memcpy(out + w, s->line, s->held); /* held back only while it may be "OK ..." */
+            w += s->held;
+            s->held = 0;
+            s->passing = true;
+        } else if (s->held == sizeof s->line) {
+            s->done = true; /* longer than any line of the protocol */
         }
     }
     if (s->done && s->held > 0) {

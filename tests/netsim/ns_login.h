@@ -6,9 +6,11 @@
  * cli_transport.c). Relayed untouched, that port is the server's own, and the client's game
  * traffic would go round the relay. So the scanner follows the server-to-client bytes line by
  * line until the login answer, rewrites udp=<port> in an OK line to the relay's port, and
- * from then on (or after an ERR line, a line too long, or NS_LOGIN_SCAN_MAX bytes) passes
- * every byte through untouched. Pure: no sockets, no allocation; server bytes are trusted no
- * more than any others (bounded line buffer, no assumption about how they are split). */
+ * from then on (or after a line too long, or NS_LOGIN_SCAN_MAX bytes) passes every byte
+ * through untouched. Only a line that may still turn out to be "OK ..." is held back until
+ * its "\n"; any other byte passes at once (a stream that is not ours is never stalled). Pure: no
+ * sockets, no allocation; server bytes are trusted no more than any others (bounded line buffer, no
+ * assumption about how they are split). */
 #ifndef ARENA_NS_LOGIN_H
 #define ARENA_NS_LOGIN_H
 
@@ -27,6 +29,7 @@ enum {
 typedef struct NsLoginScan {
     uint16_t port;  /* the port the client should be told */
     bool done;      /* past the answer: pass-through */
+    bool passing;   /* the current line is not an OK line: its bytes pass at once */
     uint16_t found; /* the port the server announced (0: none yet) */
     unsigned rewritten;
     size_t held; /* bytes of an unfinished line in line[] */

@@ -253,8 +253,11 @@ static void accept_some(NsTcp *t)
 {
     for (int k = 0; k < ACCEPT_BUDGET; k++) {
         int fd = accept4(t->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+                t->st.errors++;
             return;
+        }
         conn_start(t, fd);
     }
 }
@@ -264,6 +267,8 @@ static bool revents(const NsPoll *p, int i, int fd, short mask)
     return i >= 0 && i < (int)p->n && p->fds[i].fd == fd && (p->fds[i].revents & mask) != 0;
 }
 
+/* False: the connection is over (an error on either side, or the upstream connect failed;
+ * each counted once). */
 static bool conn_handle(NsTcp *t, NsConn *c, const NsPoll *p, uint64_t now_us)
 {
     short any = POLLIN | POLLOUT | POLLERR | POLLHUP;
@@ -277,13 +282,17 @@ static bool conn_handle(NsTcp *t, NsConn *c, const NsPoll *p, uint64_t now_us)
         c->connected = true;
     } else if (revents(p, c->poll_s, c->sfd, any)) {
         c->pipe[NS_UP].blocked = false;
-        if (!pipe_read(t, c, NS_DOWN, now_us))
+        if (!pipe_read(t, c, NS_DOWN, now_us)) {
+            t->st.errors++;
             return false;
+        }
     }
     if (revents(p, c->poll_c, c->cfd, any)) {
         c->pipe[NS_DOWN].blocked = false;
-        if (!pipe_read(t, c, NS_UP, now_us))
+        if (!pipe_read(t, c, NS_UP, now_us)) {
+            t->st.errors++;
             return false;
+        }
     }
     return true;
 }
@@ -294,10 +303,8 @@ void ns_tcp_handle(NsTcp *t, const NsPoll *p, uint64_t now_us)
         accept_some(t);
     for (unsigned i = 0; i < t->o->tcp_max; i++) {
         NsConn *c = &t->conns[i];
-        if (c->used && (c->poll_c >= 0 || c->poll_s >= 0) && !conn_handle(t, c, p, now_us)) {
-            t->st.errors++;
+        if (c->used && (c->poll_c >= 0 || c->poll_s >= 0) && !conn_handle(t, c, p, now_us))
             conn_end(t, c);
-        }
     }
 }
 

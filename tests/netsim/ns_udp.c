@@ -21,6 +21,7 @@ enum {
     RECV_BUF = 65536,  /* any UDP datagram, so oversize ones are counted, not cut */
     READ_BUDGET = 256, /* datagrams per socket per wake-up */
     UNPROVEN_IDLE_US = 2000000,
+    SOCKET_BUFFER = 1 << 20, /* bytes asked of the kernel per socket, each way */
 };
 
 struct NsClient {
@@ -56,9 +57,17 @@ static uint64_t link_seed(uint64_t seed, uint64_t index, unsigned dir)
     return z ^ (z >> 31);
 }
 
+/* A non-blocking UDP socket with room for bursts (a swarm's snapshots arrive together; the
+ * kernel caps the size at net.core.rmem_max). */
 static int udp_socket(void)
 {
-    return socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int bytes = SOCKET_BUFFER;
+    if (fd >= 0) {
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+        (void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+    }
+    return fd;
 }
 
 bool ns_udp_open(NsUdp *u, const NsOptions *o)

@@ -58,7 +58,8 @@ static void test_feed_any_split(void **state)
     }
 }
 
-/* A refused login ends the scan; a line too long for the protocol hands off untouched. */
+/* An OK line without a port still ends the scan (it was the answer); other bytes are never
+ * held back waiting for a "\n" (a stream that is not the login protocol flows). */
 static void test_feed_gives_up(void **state)
 {
     (void)state;
@@ -68,14 +69,26 @@ static void test_feed_gives_up(void **state)
     const char *err = "ERR full server full\n";
     size_t w = ns_login_feed(&s, (const uint8_t *)err, strlen(err), out, sizeof out);
     assert_int_equal(w, strlen(err));
+    assert_memory_equal(out, err, w);
+    const char *bad_ok = "OK token=x\n";
+    w = ns_login_feed(&s, (const uint8_t *)bad_ok, strlen(bad_ok), out, sizeof out);
+    assert_memory_equal(out, bad_ok, w);
     assert_true(s.done);
     w = ns_login_feed(&s, (const uint8_t *)OK_LINE, strlen(OK_LINE), out, sizeof out);
     assert_memory_equal(out, OK_LINE, w); /* after the answer: untouched */
     assert_int_equal(s.rewritten, 0);
 
     ns_login_init(&s, 17800);
+    w = ns_login_feed(&s, (const uint8_t *)"ping", 4, out, sizeof out);
+    assert_int_equal(w, 4);
+    assert_memory_equal(out, "ping", 4);
+    w = ns_login_feed(&s, (const uint8_t *)"OK", 2, out, sizeof out);
+    assert_int_equal(w, 2); /* the same line, so not an answer */
+
+    ns_login_init(&s, 17800);
     uint8_t junk[NS_LOGIN_LINE_MAX + 100];
     memset(junk, 'x', sizeof junk);
+    memcpy(junk, "OK ", 3); /* a candidate answer longer than any line: handed off */
     w = ns_login_feed(&s, junk, sizeof junk, out, sizeof out);
     assert_int_equal(w, sizeof junk);
     assert_memory_equal(out, junk, w);
