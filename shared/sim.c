@@ -9,6 +9,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "lagcomp.h"
+
 enum {
     TILE_FP = MAP_TILE_UNITS * SIM_FP_ONE, /* Q8 units per tile edge */
     Q14_ONE = 1 << 14,
@@ -387,7 +389,7 @@ static void spawn_player(SimWorld *w, unsigned slot)
     push_event(w, SIM_EV_SPAWN, slot, 0);
 }
 
-static void spawn_shot(SimWorld *w, unsigned owner)
+static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)
 {
     const SimPlayer *p = &w->players[owner];
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
@@ -405,12 +407,15 @@ static void spawn_shot(SimWorld *w, unsigned owner)
         s->y = p->y + (int32_t)div_round(dy * muzzle, Q14_ONE);
         s->vx = (int32_t)div_round((int64_t)dx * SIM_SHOT_SPEED, Q14_ONE);
         s->vy = (int32_t)div_round((int64_t)dy * SIM_SHOT_SPEED, Q14_ONE);
+        s->lag = lag;
         return;
     }
 }
 
-/* Moves one shot; removes it on a wall, at the end of its life, or when it hits someone. */
-static void step_shot(SimWorld *w, SimShot *s)
+/* Moves one shot; removes it on a wall, at the end of its life, or when it hits someone. A shot
+ * with a view lag meets the others where they were that long before this tick (history, the
+ * present tick recorded); the walls and the shot itself are never rewound. */
+static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist)
 {
     const Map *m = w->map;
     int64_t nx = (int64_t)s->x + s->vx, ny = (int64_t)s->y + s->vy;
@@ -434,7 +439,11 @@ static void step_shot(SimWorld *w, SimShot *s)
         if (j == s->owner || !v->active || !v->alive) {
             continue;
         }
-        int64_t dx = (int64_t)v->x - s->x, dy = (int64_t)v->y - s->y;
+        int32_t vx = v->x, vy = v->y;
+        if (s->lag != 0 && hist != NULL && !lc_rewind(hist, j, w->tick + 1u, s->lag, &vx, &vy)) {
+            continue; /* not hittable at the rewound time */
+        }
+        int64_t dx = (int64_t)vx - s->x, dy = (int64_t)vy - s->y;
         if (dx * dx + dy * dy > r2) {
             continue;
         }
@@ -488,7 +497,13 @@ void sim_remove_player(SimWorld *w, unsigned slot)
 
 void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
 {
+    sim_step_lagcomp(w, inputs, NULL);
+}
+
+void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], const SimLagComp *lc)
+{
     assert(w != NULL && w->map != NULL && inputs != NULL);
+    assert(lc == NULL || (lc->history != NULL && lc->view_lag != NULL));
     w->event_count = 0;
     for (unsigned slot = 0; slot < PROTO_MAX_PLAYERS; slot++) {
         SimPlayer *p = &w->players[slot];
@@ -497,7 +512,7 @@ void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
         }
         if (p->alive) {
             if (sim_player_step(w->map, p, &inputs[slot])) {
-                spawn_shot(w, slot);
+                spawn_shot(w, slot, lc != NULL ? lc->view_lag[slot] : 0);
             }
         } else {
             p->fired = false;
@@ -509,9 +524,14 @@ void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
             }
         }
     }
+    const LcHistory *hist = NULL;
+    if (lc != NULL) {
+        lc_record(lc->history, w, w->tick + 1u); /* the players as they are at this tick */
+        hist = lc->history;
+    }
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
         if (w->shots[i].active) {
-            step_shot(w, &w->shots[i]);
+            step_shot(w, &w->shots[i], hist);
         }
     }
     w->tick++;
@@ -560,6 +580,10 @@ uint64_t sim_hash(const SimWorld *w)
         h = fnv_le(h, (uint32_t)s->y, 4);
         h = fnv_le(h, (uint32_t)s->vx, 4);
         h = fnv_le(h, (uint32_t)s->vy, 4);
+        if (s->lag != 0) {
+            /* Only when set: a world without lag compensation hashes as it always did. */
+            h = fnv_le(h, s->lag, 2);
+        }
     }
     return h;
 }
