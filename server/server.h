@@ -17,6 +17,7 @@
 #include "drops.h"
 #include "egg.h"
 #include "fame.h"
+#include "lagcomp.h"
 #include "line.h"
 #include "log.h"
 #include "msg.h"
@@ -97,7 +98,9 @@ typedef struct SrvPlayer {
     /* Inputs by tick: slot tick % SRV_INPUT_RING holds input_tick[] / inputs[]. */
     SimInput inputs[SRV_INPUT_RING];
     uint32_t input_tick[SRV_INPUT_RING];
+    uint16_t input_lag[SRV_INPUT_RING]; /* view lag of each, clamped to the cap (1/16 ticks) */
     SimInput last_input;
+    uint16_t last_lag;
     uint32_t input_ack; /* newest input tick applied */
     /* Snapshots sent (the client's view at each tick), remembered as delta baselines: the
      * store's slots and its entity pool. */
@@ -166,6 +169,12 @@ struct Server {
     SnapEntity *scratch_ents;
     float *scratch_prio;
     SimInput tick_inputs[PROTO_MAX_PLAYERS];
+    /* Lag compensation (lagcomp.h), when lagcomp_max_ms > 0: the players' history, sized for
+     * the cap at start, and each player's view lag this tick. */
+    LcHistory lagcomp;
+    LcSample *lagcomp_samples;
+    uint16_t lagcomp_max_lag; /* the cap, 1/16 ticks */
+    uint16_t tick_lags[PROTO_MAX_PLAYERS];
     /* The loop's poll set, sized at start-up for every socket the config allows; pfd_conn
      * maps a TCP entry to its connection (-1: the listener). */
     struct pollfd *pfds;

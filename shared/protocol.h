@@ -8,8 +8,9 @@
 
 enum {
     /* Bumped on any incompatible wire change. Carried in BIND, WELCOME, discovery and LOGIN.
-     * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims. */
-    PROTO_VERSION = 2,
+     * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims.
+     * 3: INPUT carries the view lag (lag compensation). */
+    PROTO_VERSION = 3,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */

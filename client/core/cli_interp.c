@@ -92,7 +92,13 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us)
     }
     ip->last_render_us = now_us;
     double rt = newest - ip->delay;
-    return rt > 0.0 ? rt : 0.0;
+    ip->last_render_tick = rt > 0.0 ? rt : 0.0;
+    return ip->last_render_tick;
+}
+
+double cli_interp_last_render_tick(const CliInterp *ip)
+{
+    return ip->last_render_tick;
 }
 
 static float aim_radians(double aim10)

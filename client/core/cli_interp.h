@@ -40,6 +40,7 @@ typedef struct CliInterp {
     double target_delay; /* where delay is heading, ticks */
     uint32_t newest_tick;
     uint64_t last_render_us;
+    double last_render_tick; /* what cli_interp_render_tick returned last (0: never) */
     uint32_t resyncs;
 } CliInterp;
 
@@ -68,6 +69,9 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us);
 /* Fills out[0..cap) with the entities at render tick rt (as returned above); returns how
  * many. Ordered by id. */
 unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, unsigned cap);
+/* The render tick last returned by cli_interp_render_tick: what the view showed when the
+ * controls were last chosen (INPUT's view lag). 0 if nothing was rendered yet. */
+double cli_interp_last_render_tick(const CliInterp *ip);
 double cli_interp_delay_ms(const CliInterp *ip);
 double cli_interp_interval_ms(const CliInterp *ip);
 double cli_interp_jitter_ms(const CliInterp *ip);

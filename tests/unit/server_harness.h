@@ -76,6 +76,8 @@ int hx_join(Hx *h, const char *name);
 void hx_send_line(Hx *h, int c, const char *line);
 /* Sends an INPUT for the next tick acknowledging `ack` (0: none). */
 void hx_send_input(Hx *h, int c, uint32_t ack);
+/* Sends this INPUT (which must encode). */
+void hx_send_msg_input(Hx *h, int c, const MsgInput *m);
 /* The first line received (so far) that starts with prefix, or NULL. */
 const char *hx_line(const HxClient *c, const char *prefix);
 /* The decoded snapshot of this tick, or NULL. */
