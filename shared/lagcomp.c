@@ -54,6 +54,11 @@ void lc_forget_player(LcHistory *h, unsigned slot)
         h->samples[(size_t)t * PROTO_MAX_PLAYERS + slot].life = 0;
 }
 
+int32_t lc_max_drift(uint16_t lag)
+{
+    return (int32_t)((lag + LC_SUBTICKS - 1) / LC_SUBTICKS) * SIM_MAX_SPEED;
+}
+
 uint16_t lc_clamp_lag(uint16_t lag, uint16_t max_lag, bool *clamped)
 {
     *clamped = lag > max_lag;

@@ -48,6 +48,9 @@ void lc_init(LcHistory *h, LcSample *storage, unsigned ticks);
 void lc_record(LcHistory *h, const SimWorld *w, uint32_t tick);
 /* A new player took the slot: the previous occupant's samples can never be hit. */
 void lc_forget_player(LcHistory *h, unsigned slot);
+/* Farthest a player's centre can be from where it was `lag` before (Q8): it moves at most
+ * SIM_MAX_SPEED a tick (a respawn jump is never rewound across: a different life). */
+int32_t lc_max_drift(uint16_t lag);
 /* min(lag, max_lag); *clamped tells whether it cut. */
 uint16_t lc_clamp_lag(uint16_t lag, uint16_t max_lag, bool *clamped);
 /* Where player `slot` was `lag` sixteenths of a tick before `now` (the newest recorded tick),

@@ -439,11 +439,19 @@ static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist)
         if (j == s->owner || !v->active || !v->alive) {
             continue;
         }
-        int32_t vx = v->x, vy = v->y;
-        if (s->lag != 0 && hist != NULL && !lc_rewind(hist, j, w->tick + 1u, s->lag, &vx, &vy)) {
-            continue; /* not hittable at the rewound time */
+        int64_t dx = (int64_t)v->x - s->x, dy = (int64_t)v->y - s->y;
+        if (s->lag != 0 && hist != NULL) {
+            /* Where it was is within what it can move in that time of where it is: most
+             * players are too far for the rewind to matter, and it is skipped for them. */
+            const int64_t reach = SIM_HIT_RADIUS + lc_max_drift(s->lag);
+            int32_t rx, ry;
+            if (dx * dx + dy * dy > reach * reach ||
+                !lc_rewind(hist, j, w->tick + 1u, s->lag, &rx, &ry)) {
+                continue; /* out of reach, or not hittable at the rewound time */
+            }
+            dx = (int64_t)rx - s->x;
+            dy = (int64_t)ry - s->y;
         }
-        int64_t dx = (int64_t)vx - s->x, dy = (int64_t)vy - s->y;
         if (dx * dx + dy * dy > r2) {
             continue;
         }

@@ -115,6 +115,10 @@ static void test_cap_units(void **state)
     assert_int_equal(lc_max_lag(0), 0);
     assert_int_equal(lc_max_lag(LC_MAX_MS_LIMIT), 960);
     assert_int_equal(lc_ring_ticks(200), 14); /* 12.5 ticks: both ticks around it */
+    /* How far a player can have moved: whole ticks, rounded up. */
+    assert_int_equal(lc_max_drift(0), 0);
+    assert_int_equal(lc_max_drift(192), 12 * SIM_MAX_SPEED);
+    assert_int_equal(lc_max_drift(193), 13 * SIM_MAX_SPEED);
     bool clamped;
     assert_int_equal(lc_clamp_lag(300, 192, &clamped), 192);
     assert_true(clamped);
