@@ -14,8 +14,7 @@
 enum {
     TILE_FP = MAP_TILE_UNITS * SIM_FP_ONE, /* Q8 units per tile edge */
     Q14_ONE = 1 << 14,
-    SHOT_MUZZLE_UNITS = 16, /* shots start this many world units from the player's centre */
-    DIAG_NUM = 181,         /* diagonal input scale 181/256 ~ 1/sqrt(2) */
+    DIAG_NUM = 181, /* diagonal input scale 181/256 ~ 1/sqrt(2) */
     /* Velocities are clamped to this before anything else; a no-op for any state the
      * simulation produces (|v| <= SIM_MAX_SPEED), it keeps garbage states from overflowing. */
     VEL_SANE = 1 << 20,
@@ -399,7 +398,7 @@ static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)
         }
         int32_t dx, dy;
         sim_angle_dir(p->aim, &dx, &dy);
-        const int64_t muzzle = SHOT_MUZZLE_UNITS * SIM_FP_ONE;
+        const int64_t muzzle = SIM_SHOT_MUZZLE_UNITS * SIM_FP_ONE;
         s->active = true;
         s->owner = (uint8_t)owner;
         s->ttl = SIM_SHOT_TTL;

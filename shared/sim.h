@@ -30,6 +30,7 @@ enum {
     SIM_MAX_SPEED = 4 * SIM_FP_ONE,    /* Q8 per tick (240 units/s) */
     SIM_SHOT_SPEED = 12 * SIM_FP_ONE,  /* Q8 per tick (720 units/s) */
     SIM_SHOT_TTL = 45,                 /* ticks */
+    SIM_SHOT_MUZZLE_UNITS = 16,        /* shots start this many world units from the centre */
     SIM_FIRE_COOLDOWN = 15,            /* ticks between shots */
     SIM_RESPAWN_TICKS = 60,            /* ticks dead before respawning */
     SIM_MAX_EVENTS = 256,              /* events recorded per step */
