@@ -206,8 +206,8 @@ void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsi
             b->next_turn_us = now_us + rng_range_us(&b->rng, 0.4, 1.0);
         }
         b->move = b->strafe_dir > 0 ? SIM_BTN_RIGHT : SIM_BTN_LEFT;
-        if (target)
-            b->aim = lead_aim(sx, sy, tv);
+        if (target) /* at the seen place: a strafer's target swings back and forth */
+            b->aim = atan2f(ty - sy, tx - sx);
         else
             b->aim += 1.5f * dt;
         maybe_fire(b, now_us, target ? 0.8 : 0.2);
