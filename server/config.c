@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lagcomp.h"
 #include "line.h"
 
 typedef enum KeyType { KEY_UINT, KEY_PORT, KEY_BOOL, KEY_STR } KeyType;
@@ -62,6 +63,8 @@ static const KeyDef keys[] = {
     U(tcp_max_conns, 1, 4096, "simultaneous TCP connections"),
     U(tcp_outbuf_bytes, 4096, 4194304, "unread TCP output per connection before it is dropped"),
     U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
+    U(lagcomp_max_ms, 0, LC_MAX_MS_LIMIT,
+      "ms a shooter's view is rewound at most for hits (lag compensation; 0 = off)"),
     B(delta, "delta-compress snapshots (false only to measure)"),
     B(debug, "verbose debug logging"),
 };
@@ -94,6 +97,7 @@ void srv_default_config(SrvConfig *c)
     c->tcp_max_conns = 512;
     c->tcp_outbuf_bytes = 65536;
     c->status_interval_s = 5;
+    c->lagcomp_max_ms = 200;
     c->delta = true;
     c->debug = false;
 }

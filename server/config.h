@@ -37,6 +37,7 @@ typedef struct SrvConfig {
     unsigned tcp_max_conns;               /* simultaneous TCP connections */
     unsigned tcp_outbuf_bytes;            /* unread output per connection before drop */
     unsigned status_interval_s;           /* one-line status every N s; 0 = off */
+    unsigned lagcomp_max_ms;              /* lag compensation's rewind cap, ms; 0 = off */
     bool delta;                           /* delta compression on (off only to measure) */
     bool debug;                           /* verbose, rate-limited debug logs */
 } SrvConfig;

@@ -112,6 +112,14 @@ static bool alloc_tables(Server *s)
     s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
     if (s->players == NULL || s->conns == NULL || s->pfds == NULL || s->pfd_conn == NULL)
         return false;
+    if (cfg->lagcomp_max_ms > 0) {
+        s->lagcomp_max_lag = lc_max_lag(cfg->lagcomp_max_ms);
+        unsigned ticks = lc_ring_ticks(s->lagcomp_max_lag);
+        s->lagcomp_samples = calloc((size_t)ticks * PROTO_MAX_PLAYERS, sizeof(LcSample));
+        if (s->lagcomp_samples == NULL)
+            return false;
+        lc_init(&s->lagcomp, s->lagcomp_samples, ticks);
+    }
     for (unsigned i = 0; i < cfg->max_players; i++)
         s->players[i].conn = -1;
     for (unsigned i = 0; i < cfg->tcp_max_conns; i++) {
@@ -181,6 +189,7 @@ void srv_destroy(Server *s)
     free(s->map_msg);
     free(s->pfds);
     free(s->pfd_conn);
+    free(s->lagcomp_samples);
     free(s);
 }
 

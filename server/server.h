@@ -18,6 +18,7 @@
 #include "enet_guard.h"
 #include "egg.h"
 #include "fame.h"
+#include "lagcomp.h"
 #include "line.h"
 #include "log.h"
 #include "msg.h"
@@ -104,7 +105,9 @@ typedef struct SrvPlayer {
     /* Inputs by tick: slot tick % SRV_INPUT_RING holds input_tick[] / inputs[]. */
     SimInput inputs[SRV_INPUT_RING];
     uint32_t input_tick[SRV_INPUT_RING];
+    uint16_t input_lag[SRV_INPUT_RING]; /* view lag of each, clamped to the cap (1/16 ticks) */
     SimInput last_input;
+    uint16_t last_lag;
     uint32_t input_ack; /* newest input tick applied */
     /* Input timing since this player's previous snapshot (SNAPSHOT's input_lead, inputs_late;
      * docs/protocol.md §2.3 "Input timing"): the least lead of an INPUT's newest tick, in
@@ -182,6 +185,12 @@ struct Server {
     SnapEntity *scratch_ents;
     float *scratch_prio;
     SimInput tick_inputs[PROTO_MAX_PLAYERS];
+    /* Lag compensation (lagcomp.h), when lagcomp_max_ms > 0: the players' history, sized for
+     * the cap at start, and each player's view lag this tick. */
+    LcHistory lagcomp;
+    LcSample *lagcomp_samples;
+    uint16_t lagcomp_max_lag; /* the cap, 1/16 ticks */
+    uint16_t tick_lags[PROTO_MAX_PLAYERS];
     /* The loop's poll set, sized at start-up for every socket the config allows; pfd_conn
      * maps a TCP entry to its connection (-1: the listener). */
     struct pollfd *pfds;

@@ -97,7 +97,9 @@ static void reset_player_net(SrvPlayer *p)
 {
     memset(p->inputs, 0, sizeof p->inputs);
     memset(p->input_tick, 0, sizeof p->input_tick);
+    memset(p->input_lag, 0, sizeof p->input_lag);
     memset(&p->last_input, 0, sizeof p->last_input);
+    p->last_lag = 0;
     p->input_ack = 0;
     p->lead_seen = false;
     p->lead_min = 0;
@@ -202,6 +204,8 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
     enet_peer_timeout(peer, 0, PEER_TIMEOUT_MIN_MS, PEER_TIMEOUT_MAX_MS);
     reset_player_net(p);
     sim_add_player(&s->world, slot);
+    if (s->lagcomp_samples != NULL)
+        lc_forget_player(&s->lagcomp, slot); /* the slot's last occupant is not this player */
     egg_reset(&s->egg, slot);
     greet(s, slot);
     s->players_now++;
@@ -245,6 +249,13 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
     SrvPlayer *p = &s->players[slot];
     note_input_lead(s, p, m.newest_tick);
     uint32_t now_tick = s->world.tick;
+    /* The view lag goes with the inputs this message is the first to deliver (for inputs[0],
+     * the usual case, it is exact). A client may claim more than it has: the cap is what
+     * bounds how far it can rewind the others. */
+    bool clamped;
+    uint16_t lag = lc_clamp_lag(m.view_lag, s->lagcomp_max_lag, &clamped);
+    if (clamped && s->lagcomp_samples != NULL)
+        s->stats.lagcomp_clamped++;
     /* Inputs fit from the next tick to the newest one due this iteration (more than one
      * after a stall, when the missed ticks are caught up) plus half the ring. */
     uint32_t horizon = s->input_horizon > now_tick ? s->input_horizon : now_tick + 1;
@@ -264,6 +275,8 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
             s->stats.inputs_early++;
             continue;
         }
+        if (p->input_tick[r] != t)
+            p->input_lag[r] = lag;
         p->input_tick[r] = t;
         p->inputs[r] = m.inputs[i];
     }

@@ -113,6 +113,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "entities_omitted", s->entities_omitted);
     jkey(&j, "inputs_late", s->inputs_late);
     jkey(&j, "inputs_early", s->inputs_early);
+    jkey(&j, "lagcomp_clamped", s->lagcomp_clamped);
     jkey(&j, "inputs_missing", s->inputs_missing);
     jkey(&j, "bind_failures", s->bind_failures);
     jkey(&j, "tcp_accepted", s->tcp_accepted);

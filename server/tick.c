@@ -137,11 +137,13 @@ static void gather_inputs(Server *s, uint32_t t)
         SrvPlayer *p = &s->players[i];
         if (p->state != SP_BOUND) {
             s->tick_inputs[i] = (SimInput){0, 0};
+            s->tick_lags[i] = 0;
             continue;
         }
         unsigned r = t % SRV_INPUT_RING;
         if (p->input_tick[r] == t) {
             p->last_input = p->inputs[r];
+            p->last_lag = p->input_lag[r];
             p->input_ack = t;
         } else if (p->input_ack != 0) {
             s->stats.inputs_missing++; /* repeat the last input: the best guess */
@@ -149,6 +151,7 @@ static void gather_inputs(Server *s, uint32_t t)
                 p->late_ticks++;
         }
         s->tick_inputs[i] = p->last_input;
+        s->tick_lags[i] = p->last_lag;
     }
 }
 
@@ -180,7 +183,12 @@ void tick_run(Server *s)
 {
     uint32_t t = s->world.tick + 1;
     gather_inputs(s, t);
-    sim_step(&s->world, s->tick_inputs);
+    if (s->lagcomp_samples != NULL) {
+        SimLagComp lc = {.history = &s->lagcomp, .view_lag = s->tick_lags};
+        sim_step_lagcomp(&s->world, s->tick_inputs, &lc);
+    } else {
+        sim_step(&s->world, s->tick_inputs); /* lagcomp_max_ms = 0: no history, no rewind */
+    }
     announce_events(s);
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state == SP_BOUND)

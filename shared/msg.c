@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bitstream.h"
+#include "lagcomp.h"
 #include "line.h"
 #include "map.h"
 
@@ -162,6 +163,8 @@ static bool msg_input_valid(const MsgInput *m)
         return false;
     if (m->newest_tick < m->count) /* the oldest input's tick must be >= 1 */
         return false;
+    if (m->view_lag > LC_VIEW_LAG_MAX)
+        return false;
     for (unsigned i = 0; i < m->count; i++)
         if (!input_valid(m->inputs[i]))
             return false;
@@ -179,6 +182,7 @@ size_t msg_input_encode(const MsgInput *m, uint8_t *out, size_t cap)
     bs_write_bits(&w, m->snapshot_ack, 32);
     bs_write_bits(&w, m->newest_tick, 32);
     bs_write_bits(&w, (uint32_t)m->count - 1u, MSG_INPUT_COUNT_BITS);
+    bs_write_bits(&w, m->view_lag, LC_VIEW_LAG_BITS);
     bs_write_bits(&w, m->inputs[0].buttons, SIM_BTN_BITS);
     bs_write_bits(&w, m->inputs[0].aim, SIM_ANGLE_BITS);
     for (unsigned i = 1; i < m->count; i++) {
@@ -209,6 +213,8 @@ static MsgError input_decode(BsReader *r, void *out)
     m->count = (uint8_t)(v + 1u); /* 1..32 by construction */
     if (m->newest_tick < m->count)
         return MSG_ERR_VALUE;
+    MSG_TRY(read_bits(r, LC_VIEW_LAG_BITS, &v));
+    m->view_lag = (uint16_t)v; /* every value is legal; the server clamps it to its cap */
     MSG_TRY(read_bits(r, SIM_BTN_BITS, &v));
     m->inputs[0].buttons = (uint8_t)v;
     MSG_TRY(read_bits(r, SIM_ANGLE_BITS, &v));

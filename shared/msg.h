@@ -15,8 +15,8 @@
 
 /* Encoded sizes in bytes, for sizing buffers. Every encoder's output is at most the *_MAX. */
 enum {
-    MSG_INPUT_MIN_BYTES = 12,   /* one input */
-    MSG_INPUT_MAX_BYTES = 90,   /* PROTO_INPUT_WINDOW inputs, every one different */
+    MSG_INPUT_MIN_BYTES = 13,   /* one input */
+    MSG_INPUT_MAX_BYTES = 91,   /* PROTO_INPUT_WINDOW inputs, every one different */
     MSG_BIND_BYTES = 18,        /* type, version, token */
     MSG_WELCOME_MAX_BYTES = 47, /* map name of PROTO_MAP_NAME_MAX bytes */
     MSG_MAP_MAX_BYTES = 5 + 3 + PROTO_MAP_TEXT_MAX,
@@ -39,6 +39,10 @@ typedef struct MsgInput {
     uint32_t snapshot_ack; /* tick of the newest snapshot the client decoded; 0 = none */
     uint32_t newest_tick;  /* tick of inputs[0]; input ticks are >= 1, so >= count */
     uint8_t count;         /* 1..PROTO_INPUT_WINDOW */
+    /* What the client's view showed when it chose inputs[0]: its render tick was
+     * newest_tick - 1 - view_lag / 16, view_lag / 16 ticks behind the world that input's
+     * step starts from (lag compensation, lagcomp.h). 0..LC_VIEW_LAG_MAX. */
+    uint16_t view_lag;
     SimInput inputs[PROTO_INPUT_WINDOW];
 } MsgInput;
 

@@ -9,11 +9,12 @@
 #include <assert.h>
 #include <string.h>
 
+#include "lagcomp.h"
+
 enum {
     TILE_FP = MAP_TILE_UNITS * SIM_FP_ONE, /* Q8 units per tile edge */
     Q14_ONE = 1 << 14,
-    SHOT_MUZZLE_UNITS = 16, /* shots start this many world units from the player's centre */
-    DIAG_NUM = 181,         /* diagonal input scale 181/256 ~ 1/sqrt(2) */
+    DIAG_NUM = 181, /* diagonal input scale 181/256 ~ 1/sqrt(2) */
     /* Velocities are clamped to this before anything else; a no-op for any state the
      * simulation produces (|v| <= SIM_MAX_SPEED), it keeps garbage states from overflowing. */
     VEL_SANE = 1 << 20,
@@ -387,7 +388,7 @@ static void spawn_player(SimWorld *w, unsigned slot)
     push_event(w, SIM_EV_SPAWN, slot, 0);
 }
 
-static void spawn_shot(SimWorld *w, unsigned owner)
+static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)
 {
     const SimPlayer *p = &w->players[owner];
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
@@ -397,7 +398,7 @@ static void spawn_shot(SimWorld *w, unsigned owner)
         }
         int32_t dx, dy;
         sim_angle_dir(p->aim, &dx, &dy);
-        const int64_t muzzle = SHOT_MUZZLE_UNITS * SIM_FP_ONE;
+        const int64_t muzzle = SIM_SHOT_MUZZLE_UNITS * SIM_FP_ONE;
         s->active = true;
         s->owner = (uint8_t)owner;
         s->ttl = SIM_SHOT_TTL;
@@ -405,12 +406,15 @@ static void spawn_shot(SimWorld *w, unsigned owner)
         s->y = p->y + (int32_t)div_round(dy * muzzle, Q14_ONE);
         s->vx = (int32_t)div_round((int64_t)dx * SIM_SHOT_SPEED, Q14_ONE);
         s->vy = (int32_t)div_round((int64_t)dy * SIM_SHOT_SPEED, Q14_ONE);
+        s->lag = lag;
         return;
     }
 }
 
-/* Moves one shot; removes it on a wall, at the end of its life, or when it hits someone. */
-static void step_shot(SimWorld *w, SimShot *s)
+/* Moves one shot; removes it on a wall, at the end of its life, or when it hits someone. A shot
+ * with a view lag meets the others where they were that long before this tick (history, the
+ * present tick recorded); the walls and the shot itself are never rewound. */
+static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist)
 {
     const Map *m = w->map;
     int64_t nx = (int64_t)s->x + s->vx, ny = (int64_t)s->y + s->vy;
@@ -435,6 +439,18 @@ static void step_shot(SimWorld *w, SimShot *s)
             continue;
         }
         int64_t dx = (int64_t)v->x - s->x, dy = (int64_t)v->y - s->y;
+        if (s->lag != 0 && hist != NULL) {
+            /* Where it was is within what it can move in that time of where it is: most
+             * players are too far for the rewind to matter, and it is skipped for them. */
+            const int64_t reach = SIM_HIT_RADIUS + lc_max_drift(s->lag);
+            int32_t rx, ry;
+            if (dx * dx + dy * dy > reach * reach ||
+                !lc_rewind(hist, j, w->tick + 1u, s->lag, &rx, &ry)) {
+                continue; /* out of reach, or not hittable at the rewound time */
+            }
+            dx = (int64_t)rx - s->x;
+            dy = (int64_t)ry - s->y;
+        }
         if (dx * dx + dy * dy > r2) {
             continue;
         }
@@ -488,7 +504,13 @@ void sim_remove_player(SimWorld *w, unsigned slot)
 
 void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
 {
+    sim_step_lagcomp(w, inputs, NULL);
+}
+
+void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], const SimLagComp *lc)
+{
     assert(w != NULL && w->map != NULL && inputs != NULL);
+    assert(lc == NULL || (lc->history != NULL && lc->view_lag != NULL));
     w->event_count = 0;
     for (unsigned slot = 0; slot < PROTO_MAX_PLAYERS; slot++) {
         SimPlayer *p = &w->players[slot];
@@ -497,7 +519,7 @@ void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
         }
         if (p->alive) {
             if (sim_player_step(w->map, p, &inputs[slot])) {
-                spawn_shot(w, slot);
+                spawn_shot(w, slot, lc != NULL ? lc->view_lag[slot] : 0);
             }
         } else {
             p->fired = false;
@@ -509,9 +531,14 @@ void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS])
             }
         }
     }
+    const LcHistory *hist = NULL;
+    if (lc != NULL) {
+        lc_record(lc->history, w, w->tick + 1u); /* the players as they are at this tick */
+        hist = lc->history;
+    }
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
         if (w->shots[i].active) {
-            step_shot(w, &w->shots[i]);
+            step_shot(w, &w->shots[i], hist);
         }
     }
     w->tick++;
@@ -560,6 +587,10 @@ uint64_t sim_hash(const SimWorld *w)
         h = fnv_le(h, (uint32_t)s->y, 4);
         h = fnv_le(h, (uint32_t)s->vx, 4);
         h = fnv_le(h, (uint32_t)s->vy, 4);
+        if (s->lag != 0) {
+            /* Only when set: a world without lag compensation hashes as it always did. */
+            h = fnv_le(h, s->lag, 2);
+        }
     }
     return h;
 }

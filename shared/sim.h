@@ -30,6 +30,7 @@ enum {
     SIM_MAX_SPEED = 4 * SIM_FP_ONE,    /* Q8 per tick (240 units/s) */
     SIM_SHOT_SPEED = 12 * SIM_FP_ONE,  /* Q8 per tick (720 units/s) */
     SIM_SHOT_TTL = 45,                 /* ticks */
+    SIM_SHOT_MUZZLE_UNITS = 16,        /* shots start this many world units from the centre */
     SIM_FIRE_COOLDOWN = 15,            /* ticks between shots */
     SIM_RESPAWN_TICKS = 60,            /* ticks dead before respawning */
     SIM_MAX_EVENTS = 256,              /* events recorded per step */
@@ -71,6 +72,7 @@ typedef struct SimShot {
     uint8_t ttl;   /* ticks left */
     int32_t x, y;  /* Q8 */
     int32_t vx, vy;
+    uint16_t lag; /* owner's view lag when it fired, 1/16 ticks (lagcomp.h); 0 = present */
 } SimShot;
 
 typedef enum SimEventType {
@@ -97,8 +99,20 @@ void sim_init(SimWorld *w, const Map *map);
  * or already active. */
 bool sim_add_player(SimWorld *w, unsigned slot);
 void sim_remove_player(SimWorld *w, unsigned slot); /* also removes the player's shots */
+/* Lag compensation for one step (lagcomp.h; docs/simulation.md "Lag compensation"). */
+typedef struct LcHistory LcHistory;
+typedef struct SimLagComp {
+    LcHistory *history;       /* the step records the players into it, then rewinds from it */
+    const uint16_t *view_lag; /* [PROTO_MAX_PLAYERS]: each player's view lag this tick, 1/16
+                                 ticks, already clamped to the cap by the caller */
+} SimLagComp;
+
 /* Advances one tick. inputs[slot] is used for every active slot. */
 void sim_step(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS]);
+/* The same with lag compensation: after the players move, the step records them in
+ * lc->history as this tick; a shot fired now carries its owner's view lag and meets the other
+ * players where they were that long ago (walls as they are). lc == NULL is sim_step. */
+void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], const SimLagComp *lc);
 /* Advances the tick counter by n without stepping: the server was stopped that long and
  * nothing moved (it skips only what is beyond its catch-up limit). */
 void sim_skip_ticks(SimWorld *w, uint32_t n);

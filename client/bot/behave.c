@@ -52,7 +52,7 @@ static bool line_of_sight(const Map *m, float x0, float y0, float x1, float y1)
 
 /* The nearest alive, visible other player from the interpolated view; false if none. */
 static bool nearest_target(const Map *m, const CliEntityView *v, unsigned n, float sx, float sy,
-                           float *tx, float *ty, float *dist)
+                           const CliEntityView **tv, float *dist)
 {
     bool found = false;
     float best = 0.0f;
@@ -65,11 +65,28 @@ static bool nearest_target(const Map *m, const CliEntityView *v, unsigned n, flo
             continue;
         found = true;
         best = d;
-        *tx = v[i].x;
-        *ty = v[i].y;
+        *tv = &v[i];
     }
     *dist = best;
     return found;
+}
+
+/* Where to aim a shot (it starts SIM_SHOT_MUZZLE_UNITS out and flies SIM_SHOT_SPEED a tick) to
+ * meet a target seen at its place moving with its velocity: the first t with |p + v t - s| =
+ * muzzle + speed t. As players lead projectiles; a target that turns is missed. */
+static float lead_aim(float sx, float sy, const CliEntityView *t)
+{
+    const float muzzle = SIM_SHOT_MUZZLE_UNITS, speed = (float)SIM_SHOT_SPEED / SIM_FP_ONE;
+    float px = t->x - sx, py = t->y - sy;
+    float a = t->vx * t->vx + t->vy * t->vy - speed * speed; /* < 0: targets are slower */
+    float b = 2.0f * (px * t->vx + py * t->vy) - 2.0f * muzzle * speed;
+    float c = px * px + py * py - muzzle * muzzle;
+    float disc = b * b - 4.0f * a * c, when = 0.0f;
+    if (disc >= 0.0f)
+        when = (-b - sqrtf(disc)) / (2.0f * a);
+    if (when < 0.0f)
+        when = 0.0f;
+    return atan2f(py + t->vy * when, px + t->vx * when);
 }
 
 static uint8_t buttons_towards(float dx, float dy, float deadzone)
@@ -146,8 +163,10 @@ void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsi
     float sx = (float)p->player.x / SIM_FP_ONE, sy = (float)p->player.y / SIM_FP_ONE;
     CliInterp *ip = cli_conn_interp(c);
     unsigned n = cli_interp_sample(ip, cli_interp_render_tick(ip, now_us), views, cap);
-    float tx = 0, ty = 0, dist = 0;
-    bool target = bh != BH_IDLE && nearest_target(m, views, n, sx, sy, &tx, &ty, &dist);
+    const CliEntityView *tv = NULL;
+    float dist = 0;
+    bool target = bh != BH_IDLE && nearest_target(m, views, n, sx, sy, &tv, &dist);
+    float tx = target ? tv->x : 0.0f, ty = target ? tv->y : 0.0f;
     bool stuck = p->player.vx == 0 && p->player.vy == 0 && b->move != 0;
 
     switch (bh) {
@@ -165,7 +184,7 @@ void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsi
     case BH_CHASE:
         if (target) {
             float dx = tx - sx, dy = ty - sy;
-            b->aim = atan2f(dy, dx);
+            b->aim = lead_aim(sx, sy, tv);
             /* Close in to mid range, back off when too near. */
             if (dist > 160.0f)
                 b->move = buttons_towards(dx, dy, 16.0f);
@@ -187,7 +206,7 @@ void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsi
             b->next_turn_us = now_us + rng_range_us(&b->rng, 0.4, 1.0);
         }
         b->move = b->strafe_dir > 0 ? SIM_BTN_RIGHT : SIM_BTN_LEFT;
-        if (target)
+        if (target) /* at the seen place: a strafer's target swings back and forth */
             b->aim = atan2f(ty - sy, tx - sx);
         else
             b->aim += 1.5f * dt;

@@ -89,6 +89,7 @@ void bot_report_collect(const Bot *b, Report *r)
     r->chat_sent += st->chat_sent;
     r->chat_received += st->chat_received;
     r->hits += st->hits_scored;
+    r->shots_fired += st->shots_fired;
     r->legends += b->legend;
     if (st->max_snapshot_datagram_bytes > r->max_snapshot_datagram)
         r->max_snapshot_datagram = st->max_snapshot_datagram_bytes;
@@ -163,6 +164,9 @@ bool bot_report_write_json(const char *path, const Report *r, const Options *o)
     fprintf(f, "  \"interp_starvations\": %llu,\n", (unsigned long long)r->starvations);
     fprintf(f, "  \"interp_starved_ms\": %.1f,\n", r->starved_ms);
     fprintf(f, "  \"hits\": %llu,\n", (unsigned long long)r->hits);
+    fprintf(f, "  \"shots_fired\": %llu,\n", (unsigned long long)r->shots_fired);
+    fprintf(f, "  \"hit_rate\": %.4f,\n",
+            r->shots_fired ? (double)r->hits / (double)r->shots_fired : 0.0);
     fprintf(f, "  \"legends\": %u,\n", r->legends);
     fprintf(f, "  \"chat_sent\": %llu,\n", (unsigned long long)r->chat_sent);
     fprintf(f, "  \"chat_received\": %llu\n", (unsigned long long)r->chat_received);

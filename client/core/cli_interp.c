@@ -95,8 +95,8 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us)
     if (ip->delay > ip->delay_max)
         ip->delay_max = ip->delay;
     double rt = newest - ip->delay;
-    if (rt < 0.0)
-        rt = 0.0;
+    ip->last_render_tick = rt > 0.0 ? rt : 0.0;
+    rt = ip->last_render_tick;
     /* Starvation: nothing newer than what we draw. The time since the last render counts
      * as starved if that render was. */
     bool starved = rt > (double)ip->newest_tick;
@@ -106,6 +106,11 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us)
         ip->starvations++;
     ip->starved = starved;
     return rt;
+}
+
+double cli_interp_last_render_tick(const CliInterp *ip)
+{
+    return ip->last_render_tick;
 }
 
 static float aim_radians(double aim10)

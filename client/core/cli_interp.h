@@ -43,6 +43,7 @@ typedef struct CliInterp {
     double target_delay; /* where delay is heading, ticks */
     uint32_t newest_tick;
     uint64_t last_render_us;
+    double last_render_tick; /* what cli_interp_render_tick returned last (0: never) */
     uint32_t resyncs;
     bool starved;         /* the last render tick was past the newest frame */
     uint32_t starvations; /* renders that entered the starved state */
@@ -75,6 +76,9 @@ double cli_interp_render_tick(CliInterp *ip, uint64_t now_us);
 /* Fills out[0..cap) with the entities at render tick rt (as returned above); returns how
  * many. Ordered by id. */
 unsigned cli_interp_sample(const CliInterp *ip, double rt, CliEntityView *out, unsigned cap);
+/* The render tick last returned by cli_interp_render_tick: what the view showed when the
+ * controls were last chosen (INPUT's view lag). 0 if nothing was rendered yet. */
+double cli_interp_last_render_tick(const CliInterp *ip);
 double cli_interp_delay_ms(const CliInterp *ip);
 double cli_interp_delay_max_ms(const CliInterp *ip);
 uint32_t cli_interp_starvations(const CliInterp *ip);

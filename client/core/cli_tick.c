@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_conn_int.h"
+#include "lagcomp.h"
 
 /* The RTT the tick clock works with: the lowest of ENet's estimates over the clock's window
  * (cli_clock.h: ENet's own stays inflated for seconds after a stall). */
@@ -13,12 +14,26 @@ double cli_tick_clock_rtt(CliConn *c, uint64_t now_us)
     return cli_clock_rtt_ms(&c->clock);
 }
 
+/* INPUT's view lag: how far the render tick the controls were chosen from (the view last drawn,
+ * cli_interp) is behind the world the newest input's step starts from (newest_tick - 1), in
+ * 1/16 ticks, within the field's range. 0 when nothing was rendered (nothing is rewound). */
+static uint16_t view_lag(const CliConn *c, uint32_t newest_tick)
+{
+    double rt = cli_interp_last_render_tick(&c->interp);
+    double base = (double)newest_tick - 1.0;
+    if (rt <= 0.0 || rt >= base)
+        return 0;
+    double lag = (base - rt) * LC_SUBTICKS + 0.5;
+    return lag >= LC_VIEW_LAG_MAX ? LC_VIEW_LAG_MAX : (uint16_t)lag;
+}
+
 static void send_input(CliConn *c)
 {
     MsgInput m;
     memset(&m, 0, sizeof m);
     m.snapshot_ack = c->newest_tick;
     m.newest_tick = c->clock.last_tick;
+    m.view_lag = view_lag(c, m.newest_tick);
     /* Every input the server has not applied, newest first, consecutive ticks. */
     for (uint32_t t = m.newest_tick; t > c->input_ack && t >= 1 && m.count < PROTO_INPUT_WINDOW;
          t--) {
@@ -45,6 +60,8 @@ void cli_tick_run(CliConn *c, uint64_t now_us)
     for (unsigned i = 0; i < n; i++) {
         cli_predict_step(&c->predict, first + i, &c->input);
         c->stats.input_ticks++;
+        if (c->predict.ready && c->predict.tick == first + i && c->predict.player.fired)
+            c->stats.shots_fired++;
     }
     if (n > 0)
         send_input(c);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lagcomp.h"
 #include "line.h"
 #include "map.h"
 #include "msg.h"
@@ -45,13 +46,14 @@ static void run(const uint8_t *data, size_t size)
     if (msg_input_decode(data, size, &a) != MSG_OK)
         return;
     CHECK(a.count >= 1 && a.count <= PROTO_INPUT_WINDOW && a.newest_tick >= a.count);
+    CHECK(a.view_lag <= LC_VIEW_LAG_MAX);
     for (unsigned i = 0; i < a.count; i++)
         CHECK(a.inputs[i].buttons <= SIM_BTN_MASK && a.inputs[i].aim < SIM_ANGLE_STEPS);
     size_t n = msg_input_encode(&a, out, sizeof out);
     check_same_bytes(data, size, n);
     CHECK(msg_input_decode(out, n, &b) == MSG_OK);
     CHECK(a.snapshot_ack == b.snapshot_ack && a.newest_tick == b.newest_tick);
-    CHECK(a.count == b.count);
+    CHECK(a.count == b.count && a.view_lag == b.view_lag);
     for (unsigned i = 0; i < a.count; i++)
         CHECK(a.inputs[i].buttons == b.inputs[i].buttons && a.inputs[i].aim == b.inputs[i].aim);
 }

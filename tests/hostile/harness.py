@@ -948,9 +948,19 @@ class RawPeer:
         self.sock.close()
 
 
-# INPUT example from docs/protocol.md §3.1 (ack 1000, newest 1234, three inputs): a valid
-# INPUT message, for floods that must look legitimate to the gate.
-VALID_INPUT = bytes.fromhex("03E8030000D20400002292810" "3")
+# INPUT example from docs/protocol.md §3.1 (ack 1000, newest 1234, view lag 224, three
+# inputs): a valid INPUT message (protocol 3), for floods that must look legitimate to the gate.
+VALID_INPUT = bytes.fromhex("03E8030000D2040000029C48060E00")
+
+
+def input_msg(newest, view_lag, ack=0, buttons=0, aim=0):
+    """An INPUT (protocol 3) of one input for tick `newest` carrying `view_lag` (0..1023)."""
+    bits, n = 0, 0
+    for v, w in ((3, 8), (ack, 32), (newest, 32), (0, 5), (view_lag, 10), (buttons, 5),
+                 (aim, 12)):
+        bits |= (v & ((1 << w) - 1)) << n
+        n += w
+    return bits.to_bytes((n + 7) // 8, "little")
 
 
 class Swarm:

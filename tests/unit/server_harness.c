@@ -335,8 +335,16 @@ void hx_send_input_at(Hx *h, int ci, uint32_t ack, uint32_t tick)
     HxClient *c = &h->clients[ci];
     MsgInput m = {.snapshot_ack = ack, .newest_tick = tick, .count = 1};
     m.inputs[0] = (SimInput){.buttons = 0, .aim = 0};
+    hx_send_msg_input(h, ci, &m);
+}
+
+void hx_send_msg_input(Hx *h, int ci, const MsgInput *m)
+{
+    HxClient *c = &h->clients[ci];
     uint8_t buf[MSG_INPUT_MAX_BYTES];
-    size_t n = msg_input_encode(&m, buf, sizeof buf);
+    size_t n = msg_input_encode(m, buf, sizeof buf);
+    if (n == 0)
+        abort(); /* the test built an INPUT that cannot be sent */
     enet_peer_send(c->peer, PROTO_CH_INPUT,
                    enet_packet_create(buf, n, ENET_PACKET_FLAG_UNSEQUENCED));
     enet_host_flush(c->host);

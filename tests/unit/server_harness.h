@@ -80,6 +80,8 @@ void hx_send_line(Hx *h, int c, const char *line);
 void hx_send_input(Hx *h, int c, uint32_t ack);
 /* The same for tick `tick` (one input, no buttons). */
 void hx_send_input_at(Hx *h, int c, uint32_t ack, uint32_t tick);
+/* Sends this INPUT (which must encode). */
+void hx_send_msg_input(Hx *h, int c, const MsgInput *m);
 /* The first line received (so far) that starts with prefix, or NULL. */
 const char *hx_line(const HxClient *c, const char *prefix);
 /* The decoded snapshot of this tick, or NULL. */

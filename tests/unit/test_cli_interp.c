@@ -239,6 +239,21 @@ static void test_delay_adapts_to_rate(void **state)
     assert_true(rt <= (double)tick);
 }
 
+/* The render tick the view last showed (INPUT's view lag is measured from it). */
+static void test_last_render_tick(void **state)
+{
+    Fixture *f = *state;
+    assert_true(cli_interp_last_render_tick(&f->ip) == 0.0);
+    SnapEntity a[1] = {player(1, 800, 800, 0, 0, 0)};
+    push(f, 600, 1000000, a, 1);
+    assert_true(cli_interp_last_render_tick(&f->ip) == 0.0); /* nothing drawn yet */
+    double rt = cli_interp_render_tick(&f->ip, 1050000);
+    assert_true(rt > 590.0 && rt < 600.0); /* about 4 ticks behind the newest (+3 ticks) */
+    assert_true(cli_interp_last_render_tick(&f->ip) == rt);
+    push(f, 602, 1080000, a, 1);
+    assert_true(cli_interp_last_render_tick(&f->ip) == rt); /* until the next frame */
+}
+
 static void test_old_snapshots_ignored(void **state)
 {
     Fixture *f = *state;
@@ -412,6 +427,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jump_is_not_interpolated, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_extrapolation_is_bounded, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_delay_adapts_to_rate, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_last_render_tick, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_old_snapshots_ignored, fx_setup, fx_teardown),
         cmocka_unit_test(test_pool_wraps),
         cmocka_unit_test_setup_teardown(test_delay_follows_jitter, fx_setup, fx_teardown),

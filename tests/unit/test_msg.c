@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bitstream.h"
+#include "lagcomp.h"
 #include "line.h"
 #include "map.h"
 #include "msg.h"
@@ -39,6 +40,7 @@ static MsgInput sample_input(void)
     m.snapshot_ack = 1000;
     m.newest_tick = 1234;
     m.count = 5;
+    m.view_lag = 224; /* 14 ticks */
     const SimInput in[5] = {{SIM_BTN_UP | SIM_BTN_FIRE, 100},
                             {SIM_BTN_UP | SIM_BTN_FIRE, 100}, /* same */
                             {SIM_BTN_UP, 100},                /* buttons changed */
@@ -82,6 +84,7 @@ static void assert_input_equal(const MsgInput *a, const MsgInput *b)
     assert_int_equal(a->snapshot_ack, b->snapshot_ack);
     assert_int_equal(a->newest_tick, b->newest_tick);
     assert_int_equal(a->count, b->count);
+    assert_int_equal(a->view_lag, b->view_lag);
     for (unsigned i = 0; i < a->count; i++) {
         assert_int_equal(a->inputs[i].buttons, b->inputs[i].buttons);
         assert_int_equal(a->inputs[i].aim, b->inputs[i].aim);
@@ -318,7 +321,8 @@ static void test_input_exact_layout(void **state)
     bs_write_bits(&w, PROTO_MSG_INPUT, 8);
     bs_write_bits(&w, 1000, 32);
     bs_write_bits(&w, 1234, 32);
-    bs_write_bits(&w, 4, 5); /* count - 1 */
+    bs_write_bits(&w, 4, 5);    /* count - 1 */
+    bs_write_bits(&w, 224, 10); /* view_lag */
     bs_write_bits(&w, SIM_BTN_UP | SIM_BTN_FIRE, 5);
     bs_write_bits(&w, 100, 12);
     bs_write_bits(&w, 0, 1); /* [1] same */
@@ -366,7 +370,9 @@ static void test_input_sizes_and_edges(void **state)
     for (unsigned i = 0; i < PROTO_INPUT_WINDOW; i++)
         m.inputs[i] = (SimInput){SIM_BTN_LEFT, 2048};
     n = msg_input_encode(&m, buf_a, sizeof buf_a);
-    assert_int_equal(n, (77 + 17 + 31 + 7) / 8); /* header, first input, 31 flags */
+    m.view_lag = LC_VIEW_LAG_MAX;
+    n = msg_input_encode(&m, buf_a, sizeof buf_a);
+    assert_int_equal(n, (87 + 17 + 31 + 7) / 8); /* header, first input, 31 flags */
     assert_int_equal(msg_input_decode(buf_a, n, &d), MSG_OK);
     assert_input_equal(&m, &d);
     expect_prefixes_truncated(rt_input, buf_a, n);
@@ -405,6 +411,31 @@ static void test_input_encoder_rejects_invalid(void **state)
     m = sample_input();
     m.inputs[0].aim = SIM_ANGLE_STEPS;
     assert_int_equal(msg_input_encode(&m, buf_a, sizeof buf_a), 0);
+    m = sample_input();
+    m.view_lag = LC_VIEW_LAG_MAX + 1; /* does not fit its 10 bits */
+    assert_int_equal(msg_input_encode(&m, buf_a, sizeof buf_a), 0);
+}
+
+/* The example of docs/protocol.md §3.1, byte for byte, both ways. */
+static void test_input_protocol_example(void **state)
+{
+    (void)state;
+    static const uint8_t bytes[] = {0x03, 0xE8, 0x03, 0x00, 0x00, 0xD2, 0x04, 0x00,
+                                    0x00, 0x02, 0x9C, 0x48, 0x06, 0x0E, 0x00};
+    MsgInput m;
+    memset(&m, 0, sizeof m);
+    m.snapshot_ack = 1000;
+    m.newest_tick = 1234;
+    m.count = 3;
+    m.view_lag = 224;
+    m.inputs[0] = m.inputs[1] = (SimInput){17, 100};
+    m.inputs[2] = (SimInput){1, 100};
+    size_t n = msg_input_encode(&m, buf_a, sizeof buf_a);
+    assert_int_equal(n, sizeof bytes);
+    assert_memory_equal(buf_a, bytes, n);
+    MsgInput d;
+    assert_int_equal(msg_input_decode(bytes, sizeof bytes, &d), MSG_OK);
+    assert_input_equal(&m, &d);
 }
 
 /* Builds an INPUT by hand: header, then raw bits from `body` (pairs of value, width). */
@@ -417,6 +448,7 @@ static size_t handmade_input(uint32_t newest, unsigned count, const uint32_t *bo
     bs_write_bits(&w, 0, 32);
     bs_write_bits(&w, newest, 32);
     bs_write_bits(&w, count - 1, 5);
+    bs_write_bits(&w, 0, 10); /* view_lag */
     for (size_t i = 0; i < pairs; i++)
         bs_write_bits(&w, body[2 * i], (unsigned)body[2 * i + 1]);
     for (size_t i = 0; i < extra_bytes; i++)
@@ -1173,6 +1205,7 @@ int main(void)
         cmocka_unit_test(test_input_exact_layout),
         cmocka_unit_test(test_input_sizes_and_edges),
         cmocka_unit_test(test_input_encoder_rejects_invalid),
+        cmocka_unit_test(test_input_protocol_example),
         cmocka_unit_test(test_input_decoder_rejects),
         cmocka_unit_test(test_bind_round_trip_and_layout),
         cmocka_unit_test(test_welcome_round_trip_and_layout),

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lagcomp.h"
 #include "sim.h"
 
 enum {
@@ -653,10 +654,11 @@ static void test_no_free_shot_slot(void **state)
 }
 
 /* A fixed scenario whose hash is pinned: if this fails, the rules changed. Update the constant
- * only on purpose, together with the protocol version and the docs. */
-static void test_golden_hash(void **state)
+ * only on purpose, together with the protocol version and the docs. lc: the same through
+ * sim_step_lagcomp (every view lag 0: what a server with lagcomp_max_ms = 0 or a client with
+ * no lag gets must be exactly the old world). */
+static void golden_run(const SimLagComp *lc)
 {
-    (void)state;
     enum { PLAYERS = 8, TICKS = 900 };
     static InputGen gen;
     gen_init(&gen, 2024u);
@@ -672,7 +674,11 @@ static void test_golden_hash(void **state)
         for (unsigned s = 0; s < PLAYERS; s++) {
             g_in[s * 7] = some[s];
         }
-        sim_step(&g_w1, g_in);
+        if (lc != NULL) {
+            sim_step_lagcomp(&g_w1, g_in, lc);
+        } else {
+            sim_step(&g_w1, g_in);
+        }
         for (unsigned i = 0; i < g_w1.event_count; i++) {
             hits += g_w1.events[i].type == SIM_EV_HIT;
             spawns += g_w1.events[i].type == SIM_EV_SPAWN;
@@ -686,6 +692,23 @@ static void test_golden_hash(void **state)
         print_error("golden hash is 0x%016llx (%u hits)\n", (unsigned long long)h, hits);
     }
     assert_true(h == UINT64_C(0xd854a30ccfe77a48));
+}
+
+static void test_golden_hash(void **state)
+{
+    (void)state;
+    golden_run(NULL);
+}
+
+static void test_golden_hash_lagcomp_zero(void **state)
+{
+    (void)state;
+    static LcSample samples[16 * PROTO_MAX_PLAYERS];
+    static LcHistory hist;
+    static const uint16_t lags[PROTO_MAX_PLAYERS]; /* all 0 */
+    lc_init(&hist, samples, 16);
+    SimLagComp lc = {.history = &hist, .view_lag = lags};
+    golden_run(&lc);
 }
 
 int main(void)
@@ -705,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_remove_player_removes_shots),
         cmocka_unit_test(test_no_free_shot_slot),
         cmocka_unit_test(test_golden_hash),
+        cmocka_unit_test(test_golden_hash_lagcomp_zero),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
