@@ -332,7 +332,6 @@ void hx_send_input(Hx *h, int ci, uint32_t ack)
 
 void hx_send_input_at(Hx *h, int ci, uint32_t ack, uint32_t tick)
 {
-    HxClient *c = &h->clients[ci];
     MsgInput m = {.snapshot_ack = ack, .newest_tick = tick, .count = 1};
     m.inputs[0] = (SimInput){.buttons = 0, .aim = 0};
     hx_send_msg_input(h, ci, &m);
