@@ -34,7 +34,7 @@ typedef struct SrvStats {
                                        baseline was lost (a long burst, or the pool ran out) */
     uint64_t entities_omitted;             /* left out of snapshots for the budget */
     uint64_t inputs_late, inputs_early;    /* inputs for past ticks / too far ahead, dropped */
-    uint64_t inputs_missing; /* ticks where a player's input had not arrived (repeated last) */
+    uint64_t inputs_missing;  /* ticks where a player's input had not arrived (repeated last) */
     uint64_t lagcomp_clamped; /* INPUTs whose view lag was over lagcomp_max_ms (cut to it) */
     uint64_t bind_failures;
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;

@@ -82,7 +82,7 @@ static void test_view_lag_clamped_counted_carried(void **state)
     const SimShot *sh = shot_of(h->s, slot);
     assert_non_null(sh);
     assert_int_equal(sh->lag, 192); /* 200 ms */
-    send_input(h, a, 0, 0, 0); /* let go (a missing input repeats the last one) */
+    send_input(h, a, 0, 0, 0);      /* let go (a missing input repeats the last one) */
     hx_ticks(h, SIM_FIRE_COOLDOWN);
     send_input(h, a, SIM_BTN_FIRE, 0, 100); /* within the cap: taken as it is */
     hx_ticks(h, 1);
