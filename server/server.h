@@ -33,7 +33,9 @@
 #include "stats.h"
 
 enum {
-    SRV_INPUT_RING = 64, /* inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW */
+    /* Inputs buffered per player, by tick; > 2 * PROTO_INPUT_WINDOW. A client may lead by half
+     * of it (64 ticks, 1.07 s): on a 250 ms + 250 ms jitter path its lead reaches ~35 ticks. */
+    SRV_INPUT_RING = 128,
     /* Entity pool per player: at least SRV_SNAP_POOL_MIN entities (the 64 snapshots the
      * retention rule keeps at 30 Hz, of 32 entities each: small games keep every baseline
      * 2.1 s) and SRV_SNAP_POOL_SNAPS worst-case views. */

@@ -58,7 +58,8 @@
 #define CLI_CLOCK_TRIM_STEP          0.1  /* most the trim moves per report, ticks */
 #define CLI_CLOCK_TRIM_MAX           20.0 /* |trim| bound, ticks (< CLI_CLOCK_RESYNC_TICKS) */
 /* The whole margin (jitter or loss margin plus trim) never passes this: the server drops
- * inputs more than 32 ticks ahead of its next tick (docs/protocol.md §3.1, inputs_early). */
+ * inputs more than 64 ticks ahead of its next tick (docs/protocol.md §3.1, inputs_early),
+ * and RTT/2 comes on top. */
 #define CLI_CLOCK_MARGIN_CAP_TICKS 24.0
 #define CLI_CLOCK_MAX_SKEW         0.10 /* client tick speed stays within 1 +- this */
 #define CLI_CLOCK_GAIN             0.05 /* speed change per tick of error (time constant 20 ticks) */

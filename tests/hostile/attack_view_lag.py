@@ -6,7 +6,9 @@ claiming a view lag over the server's cap (193..1023 sixteenths of a tick, up to
 where the cap of lagcomp_max_ms = 200 is 192), to make the server check its shots against
 where the others were long ago.
 
-The server must clamp every one to the cap and count it (lagcomp_clamped), keep the player
+The server must clamp every one to the cap and count it (lagcomp_clamped: at least the lies;
+the legitimate bots add their own first seconds, when a new client's cautious lead puts its
+view more than 200 ms behind), keep the player
 (nothing malformed: bad_packets unchanged, no disconnect), and the legitimate players must
 not notice (the common checks: rates, gaps, chat, RSS, no sanitizer report)."""
 import random
@@ -65,7 +67,7 @@ def body(ctx):
     p.close()
     d = H.stat_delta(st0, final, "lagcomp_clamped")
     ctx.check("every lie clamped and counted (lagcomp_clamped)",
-              d is not None and 0.9 * sent <= d <= sent, "+%s of %d INPUTs" % (d, sent))
+              d is not None and d >= 0.9 * sent, "+%s of %d INPUTs" % (d, sent))
     d1 = H.stat_delta(st0, st1, "lagcomp_clamped") if st1 else None
     ctx.check("counted while it happened (arena-ctl status)", d1 is not None and d1 > 0,
               "+%s" % d1)
