@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,15 +91,71 @@ static uint32_t next_nonce(CliDiscover *d)
     return (uint32_t)(z ^ (z >> 31));
 }
 
+static bool add_dest(uint32_t a, uint32_t *out, unsigned *n, unsigned cap)
+{
+    for (unsigned i = 0; i < *n; i++)
+        if (out[i] == a)
+            return true;
+    if (*n >= cap)
+        return false;
+    out[(*n)++] = a;
+    return true;
+}
+
+unsigned cli_discover_dests(uint32_t configured, const struct ifaddrs *ifs, uint32_t *out,
+                            unsigned cap)
+{
+    unsigned n = 0;
+    (void)add_dest(configured, out, &n, cap);
+    if (configured != htonl(INADDR_BROADCAST))
+        return n;
+    for (const struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
+        unsigned f = i->ifa_flags;
+        if (!(f & IFF_UP) || !(f & IFF_BROADCAST) || (f & IFF_LOOPBACK) || i->ifa_addr == NULL ||
+            i->ifa_addr->sa_family != AF_INET || i->ifa_broadaddr == NULL ||
+            i->ifa_broadaddr->sa_family != AF_INET)
+            continue;
+        uint32_t b = ((const struct sockaddr_in *)(const void *)i->ifa_broadaddr)->sin_addr.s_addr;
+        if (b != 0)
+            (void)add_dest(b, out, &n, cap);
+    }
+    return n;
+}
+
+/* Sends the query to every destination; true if at least one send went out (errno is the
+ * last failure's otherwise). */
+static bool send_all(CliDiscover *d, const uint8_t *buf, size_t n)
+{
+    uint32_t dests[CLI_DISCOVER_MAX_DESTS];
+    struct ifaddrs *ifs = NULL;
+    bool limited = d->dst.sin_addr.s_addr == htonl(INADDR_BROADCAST);
+    if (limited && getifaddrs(&ifs) != 0)
+        ifs = NULL; /* then only the configured address */
+    unsigned nd = cli_discover_dests(d->dst.sin_addr.s_addr, ifs, dests, CLI_DISCOVER_MAX_DESTS);
+    if (ifs != NULL)
+        freeifaddrs(ifs);
+    bool any = false;
+    int err = 0;
+    for (unsigned i = 0; i < nd; i++) {
+        struct sockaddr_in to = d->dst;
+        to.sin_addr.s_addr = dests[i];
+        ssize_t w = sendto(d->fd, buf, n, 0, (const struct sockaddr *)&to, sizeof to);
+        if (w == (ssize_t)n)
+            any = true;
+        else
+            err = errno;
+    }
+    if (!any)
+        errno = err;
+    return any;
+}
+
 bool cli_discover_query(CliDiscover *d, uint64_t now_us)
 {
     MsgDiscoveryQuery q = {.version = PROTO_VERSION, .nonce = next_nonce(d)};
     uint8_t buf[PROTO_DISCOVERY_QUERY_BYTES];
     size_t n = msg_discovery_query_encode(&q, buf, sizeof buf);
-    if (n == 0)
-        return false;
-    ssize_t w = sendto(d->fd, buf, n, 0, (const struct sockaddr *)&d->dst, sizeof d->dst);
-    if (w != (ssize_t)n)
+    if (n == 0 || !send_all(d, buf, n))
         return false;
     d->sent[d->sent_next].used = true;
     d->sent[d->sent_next].nonce = q.nonce;

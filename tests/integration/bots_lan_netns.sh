@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bots_lan_netns.sh — LAN discovery across a real (virtual) LAN: two network namespaces joined
-# by a bridge, the server in one, arena-bot --discover in the other.
+# by a bridge, the server in one, arena-bot --discover in the other. Neither has a default
+# route (a switch and static addresses, as at many LAN parties): the default query to
+# 255.255.255.255 must still find the server, then a swarm joins through --broadcast.
 #
 # usage: bots_lan_netns.sh ARENA_SERVER ARENA_BOT MAP_FILE
 # Exits 77 (skipped) when not root or when network namespaces cannot be used. The bridge and
@@ -111,6 +113,21 @@ if [ "$have_ping" = 0 ]; then
     done
     [ "$reachable" = 1 ] || fail "the bot namespace cannot reach $subnet.1:7777 over the bridge"
 fi
+
+# A LAN with no router: neither namespace has a default route, so the kernel refuses
+# 255.255.255.255 ("Network is unreachable"). The default query must still find the server
+# (it also goes to each interface's broadcast address).
+if ip -n "$ns_bot" route show default | grep -q .; then
+    fail "the bot namespace has a default route; this test needs none"
+fi
+set +e
+timeout -k 5 30 ip netns exec "$ns_bot" "$bot_bin" --discover --count 1 --seconds 1 \
+    --seed 3 >"$work/bot.log" 2>&1
+bot_rc=$?
+set -e
+[ "$bot_rc" = 0 ] || fail "arena-bot --discover (default broadcast, no default route) exited with $bot_rc"
+grep -q "discovered 'netns-$tag' at $subnet.1:7777" "$work/bot.log" ||
+    fail "arena-bot --discover without a default route did not find the server"
 
 set +e
 timeout -k 5 60 ip netns exec "$ns_bot" "$bot_bin" --discover --broadcast "$subnet.255" \
