@@ -20,7 +20,11 @@
 enum {
     RECV_BUF = 65536,  /* any UDP datagram, so oversize ones are counted, not cut */
     READ_BUDGET = 256, /* datagrams per socket per wake-up */
-    UNPROVEN_IDLE_US = 2000000,
+    /* An unanswered client's silence before it is forgotten: longer than the gaps between
+     * ENet's CONNECT retries (0.5, 1, 2, 4 s). At 2 s a client whose first CONNECTs were lost
+     * on the netcode profile got a new upstream port mid-handshake, and the server's WELCOME
+     * went to the old one (a soak bot never joined). */
+    UNPROVEN_IDLE_US = 5000000,
     SOCKET_BUFFER = 1 << 20, /* bytes asked of the kernel per socket, each way */
 };
 
