@@ -1,14 +1,11 @@
 /* cli_claims.c — see cli_claims.h. */
 #include "cli_claims.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "cli_files.h"
 #include "line.h"
 
 /* A claim line: "<server> <name> <32 hex digits>". */
@@ -144,22 +141,12 @@ size_t cli_claims_format(const CliClaims *c, char *out, size_t cap)
 bool cli_claims_load(CliClaims *c, const char *path, char *err, size_t errlen)
 {
     c->count = 0;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        if (errno == ENOENT)
-            return true;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    char *text;
+    size_t n;
+    if (!cli_files_read(path, CLI_CLAIMS_FILE_MAX, &text, &n, err, errlen))
         return false;
-    }
-    char *text = malloc(CLI_CLAIMS_FILE_MAX + 1);
-    size_t n = text ? fread(text, 1, CLI_CLAIMS_FILE_MAX + 1, f) : 0;
-    bool bad = text == NULL || ferror(f);
-    fclose(f);
-    if (bad || n > CLI_CLAIMS_FILE_MAX) {
-        snprintf(err, errlen, "%s: %s", path, bad ? "cannot read" : "too large");
-        free(text);
-        return false;
-    }
+    if (text == NULL)
+        return true;
     char inner[128];
     bool ok = cli_claims_parse(c, text, n, inner, sizeof inner);
     free(text);
@@ -168,66 +155,22 @@ bool cli_claims_load(CliClaims *c, const char *path, char *err, size_t errlen)
     return ok;
 }
 
-/* mkdir -p for the file's directory, 0700. */
-static bool make_parent(const char *path)
-{
-    char dir[CLI_CLAIMS_PATH_MAX];
-    int n = snprintf(dir, sizeof dir, "%s", path);
-    if (n < 0 || (size_t)n >= sizeof dir)
-        return false;
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL || slash == dir)
-        return true;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-            return false;
-        *p = '/';
-    }
-    return mkdir(dir, 0700) == 0 || errno == EEXIST;
-}
-
 bool cli_claims_save(const CliClaims *c, const char *path, char *err, size_t errlen)
 {
     static const size_t cap = CLI_CLAIMS_MAX * (CLI_CLAIMS_SERVER_MAX + 64) + 128;
     char *text = malloc(cap);
     size_t len = text ? cli_claims_format(c, text, cap) : 0;
-    char tmp[CLI_CLAIMS_PATH_MAX + 8];
-    int tn = snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (len == 0 || tn < 0 || (size_t)tn >= sizeof tmp || !make_parent(path)) {
-        snprintf(err, errlen, "%s: cannot write (%s)", path,
-                 len == 0 ? "out of memory" : strerror(errno));
+    if (len == 0) {
+        snprintf(err, errlen, "%s: cannot write (out of memory)", path);
         free(text);
         return false;
     }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    /* fchmod too: a stale temporary file keeps its own mode through O_CREAT. */
-    bool ok =
-        fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-    if (fd >= 0)
-        ok = close(fd) == 0 && ok;
-    ok = ok && rename(tmp, path) == 0;
-    if (!ok) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
+    bool ok = cli_files_replace(path, text, len, err, errlen);
     free(text);
     return ok;
 }
 
 bool cli_claims_default_path(char *out, size_t cap)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    int n;
-    if (xdg != NULL && xdg[0] == '/')
-        n = snprintf(out, cap, "%s/localhost-arena/claims", xdg);
-    else if (home != NULL && home[0] == '/')
-        n = snprintf(out, cap, "%s/.config/localhost-arena/claims", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < cap;
+    return cli_files_path(CLI_FILE_CONFIG, "claims", out, cap);
 }
