@@ -340,10 +340,16 @@ static void cmd_say(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     (void)now_ms;
     SrvConn *c = &s->conns[ci];
     const char *args = a->text;
+    const char *name = s->players[c->player].name;
     s->stats.chat_lines++;
-    tcp_broadcast(s, -1, "CHAT %s %s", s->players[c->player].name, args);
-    if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
+    /* The line that completes the hunt stays between the finder and the server: the room
+     * reads only the announcement, never the word (docs/SPOILER-easter-egg.md). */
+    if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick)) {
+        tcp_send(s, ci, "CHAT %s %s", name, args);
         hunt_legend(s, (unsigned)c->player);
+        return;
+    }
+    tcp_broadcast(s, -1, "CHAT %s %s", name, args);
 }
 
 static void cmd_me(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)

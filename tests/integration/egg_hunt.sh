@@ -4,7 +4,8 @@
 # On one server, at the same time:
 #   - a hunter bot finds the hidden road through the network protocol alone;
 #   - eight bound cheater bots wander while saying the word every half second;
-#   - a plain TCP client (never in the arena) says the word too.
+#   - a plain TCP client (never in the arena) says the word too;
+#   - a TCP bystander reads the room: it gets the announcement but never the finder's word.
 # Then: only the hunter was announced and only the hunter is in the hall of fame, and the hunter
 # got its name's claim secret (kept in its --claims file); the server is stopped and started
 # again on the same data directory, and the hall of fame (FAME over TCP, and --hall-of-fame for
@@ -60,11 +61,34 @@ PY
 tcp_cheater=$!
 pids+=("$tcp_cheater")
 
+# A bystander on TCP reads the room until the announcement: it must never see the finder's
+# word as chat (the line that completes the hunt is not broadcast).
+python3 - "$port" >"$work/bystander.log" 2>&1 <<'PY' &
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=120)
+s.sendall(b"LOGIN bystander\n")
+buf = b""
+while b"found the Road" not in buf:
+    chunk = s.recv(4096)
+    if not chunk:
+        sys.exit("bystander: the server closed before the announcement")
+    buf += chunk
+for line in buf.decode(errors="replace").splitlines():
+    print(line)
+    if line.startswith("CHAT Hunter0 ") and "pyhtonista" in line.lower():
+        sys.exit("bystander read the finder's word: " + line)
+PY
+bystander=$!
+pids+=("$bystander")
+
 "$bot" --server "127.0.0.1:$port" --count 1 --seconds 90 --behaviour hunt --name-prefix Hunter \
     --claims "$work/claims" --json "$work/hunter.json" >"$work/hunter.log" 2>&1 ||
     fail "hunter bot failed"
 wait "$cheaters" || true
 wait "$tcp_cheater" || true
+wait "$bystander" || fail "the finder's word reached the room as chat"
+grep -q "^NOTICE Hunter0 found the Road to Localhost! Hall of fame #1" "$work/bystander.log" ||
+    fail "the bystander did not read the announcement"
 
 python3 - "$work/hunter.json" <<'PY' || fail "the hunter was not announced"
 import json, sys
