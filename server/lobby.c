@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "demo_srv.h"
 #include "hunt.h"
 #include "msg.h"
 #include "server.h"
@@ -342,6 +343,7 @@ static void cmd_say(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     const char *args = a->text;
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "CHAT %s %s", s->players[c->player].name, args);
+    srv_demo_chat(s, DEMO_CHAT_SAY, (unsigned)c->player, args);
     if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick))
         hunt_legend(s, (unsigned)c->player);
 }
@@ -351,6 +353,7 @@ static void cmd_me(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     (void)now_ms;
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "ACTION %s %s", s->players[s->conns[ci].player].name, a->text);
+    srv_demo_chat(s, DEMO_CHAT_ACTION, (unsigned)s->conns[ci].player, a->text);
 }
 
 static void cmd_whisper(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
