@@ -48,7 +48,7 @@ const char *demo_error_str(DemoError e)
     case DEMO_ERR_VERSION:
         return "unknown demo format version";
     case DEMO_ERR_TRUNCATED:
-        return "the file ends inside a record (truncated)";
+        return "the file ends early, inside the header or a record (truncated)";
     case DEMO_ERR_HEADER:
         return "header field out of range";
     case DEMO_ERR_RECORD:

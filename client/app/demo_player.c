@@ -322,6 +322,8 @@ static void draw_timeline(Player *p)
 {
     Gfx *g = &p->app->gfx;
     AppRect bar = app_demo_timeline_rect(g->w, g->h);
+    gfx_rect(g, (float)bar.x, (float)bar.y, (float)bar.w, (float)bar.h,
+             app_color(APP_COL_BACKGROUND)); /* opaque: the map does not show through */
     gfx_rect(g, (float)bar.x, (float)bar.y, (float)bar.w, (float)bar.h, app_color(APP_COL_PANEL));
     double span = p->ctl.last - p->ctl.first;
     double f = span > 0 ? (p->ctl.tick - p->ctl.first) / span : 1.0;
