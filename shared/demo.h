@@ -92,6 +92,7 @@ typedef enum DemoError {
     DEMO_ERR_CHAT,      /* a malformed CHAT */
     DEMO_ERR_EVENT,     /* an EVENT that msg_event_decode rejects */
     DEMO_ERR_SPACE,     /* writer: the buffer is too small */
+    DEMO_ERR_PROTOCOL,  /* recorded with another protocol version (another snapshot codec) */
 } DemoError;
 
 const char *demo_error_str(DemoError e);

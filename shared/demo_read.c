@@ -63,6 +63,8 @@ const char *demo_error_str(DemoError e)
         return "corrupt event record";
     case DEMO_ERR_SPACE:
         return "buffer too small";
+    case DEMO_ERR_PROTOCOL:
+        return "recorded with another protocol version than this program's";
     }
     return "unknown error";
 }
@@ -94,6 +96,8 @@ DemoError demo_reader_open(DemoReader *r, const uint8_t *buf, size_t len, DemoHe
         h->snapshot_hz > PROTO_SNAPSHOT_HZ_MAX || name_len == 0 || name_len > PROTO_MAP_NAME_MAX ||
         !line_text_valid(name, name_len) || h->map_len == 0 || h->map_len > PROTO_MAP_TEXT_MAX)
         return DEMO_ERR_HEADER;
+    if (h->protocol != PROTO_VERSION)
+        return DEMO_ERR_PROTOCOL; /* its frames and events are another codec's */
     memcpy(h->map_name, name, name_len);
     h->map_name[name_len] = '\0';
     h->map_text = cur_take(&c, h->map_len);

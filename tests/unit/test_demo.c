@@ -265,6 +265,9 @@ static void test_crafted(void **state)
     c[8] = 2; /* format version 2 */
     assert_int_equal(open_err(c, b.len), DEMO_ERR_VERSION);
     memcpy(c, b.buf, b.len);
+    c[10] = (uint8_t)(PROTO_VERSION + 1); /* another protocol's codec */
+    assert_int_equal(open_err(c, b.len), DEMO_ERR_PROTOCOL);
+    memcpy(c, b.buf, b.len);
     c[28] = 0; /* empty map name */
     assert_int_equal(open_err(c, b.len), DEMO_ERR_HEADER);
     memcpy(c, b.buf, b.len);
