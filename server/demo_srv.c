@@ -37,9 +37,12 @@ bool srv_demo_open(Server *s)
     if (s->cfg.record_dir[0] == '\0')
         return true;
     struct stat st;
-    if (stat(s->cfg.record_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        log_info(s->log, "demo", "--record %s: not a directory (%s)", s->cfg.record_dir,
-                 errno != 0 ? strerror(errno) : "exists");
+    if (stat(s->cfg.record_dir, &st) != 0) {
+        log_info(s->log, "demo", "cannot record to %s: %s", s->cfg.record_dir, strerror(errno));
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        log_info(s->log, "demo", "cannot record to %s: not a directory", s->cfg.record_dir);
         return false;
     }
     DemoRecConfig rc = {.dir = s->cfg.record_dir,
