@@ -65,6 +65,8 @@ static const KeyDef keys[] = {
     U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
     U(lagcomp_max_ms, 0, LC_MAX_MS_LIMIT,
       "ms a shooter's view is rewound at most for hits (lag compensation; 0 = off)"),
+    S(record_dir, "record each match as a demo file in this directory (unset = off)"),
+    S(demo_truth, "tests: with record_dir, write true positions per demo frame to this file"),
     B(delta, "delta-compress snapshots (false only to measure)"),
     B(debug, "verbose debug logging"),
 };

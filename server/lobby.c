@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "demo_srv.h"
 #include "hunt.h"
 #include "msg.h"
 #include "server.h"
@@ -343,13 +344,15 @@ static void cmd_say(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     const char *name = s->players[c->player].name;
     s->stats.chat_lines++;
     /* The line that completes the hunt stays between the finder and the server: the room
-     * reads only the announcement, never the word (docs/SPOILER-easter-egg.md). */
+     * (and any demo of the match) reads only the announcement, never the word
+     * (docs/SPOILER-easter-egg.md). */
     if (egg_say(&s->egg, (unsigned)c->player, args, s->world.tick)) {
         tcp_send(s, ci, "CHAT %s %s", name, args);
         hunt_legend(s, (unsigned)c->player);
         return;
     }
     tcp_broadcast(s, -1, "CHAT %s %s", name, args);
+    srv_demo_chat(s, DEMO_CHAT_SAY, (unsigned)c->player, args);
 }
 
 static void cmd_me(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
@@ -357,6 +360,7 @@ static void cmd_me(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     (void)now_ms;
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "ACTION %s %s", s->players[s->conns[ci].player].name, a->text);
+    srv_demo_chat(s, DEMO_CHAT_ACTION, (unsigned)s->conns[ci].player, a->text);
 }
 
 static void cmd_whisper(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)

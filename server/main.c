@@ -44,6 +44,8 @@ static void usage(FILE *out, const SrvConfig *d)
             "      --max-players N    players at once (1-256)\n"
             "      --stats-json FILE  write run statistics to FILE on exit\n"
             "      --hall-of-fame     print the hall of fame (in the data directory) and exit\n"
+            "      --record DIR       record each match as a demo file in DIR (docs/demo.md)\n"
+            "      --demo-truth FILE  tests: with --record, write the true positions per frame\n"
             "      --debug            verbose logs\n"
             "  -h, --help             this help\n"
             "  -V, --version          version\n"
@@ -102,7 +104,7 @@ static int print_fame(const SrvConfig *cfg)
     return 0;
 }
 
-enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG, OPT_FAME };
+enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG, OPT_FAME, OPT_RECORD, OPT_DEMO_TRUTH };
 
 static const struct option opts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -115,6 +117,8 @@ static const struct option opts[] = {
     {"stats-json", required_argument, NULL, OPT_STATS},
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"hall-of-fame", no_argument, NULL, OPT_FAME},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"demo-truth", required_argument, NULL, OPT_DEMO_TRUTH},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -184,6 +188,10 @@ static bool apply_option(int c, SrvConfig *cfg, Cmdline *cl, char *err, size_t e
     case OPT_FAME:
         cl->show_fame = true;
         return true;
+    case OPT_RECORD:
+        return srv_config_set(cfg, "record_dir", optarg, err, errlen);
+    case OPT_DEMO_TRUTH:
+        return srv_config_set(cfg, "demo_truth", optarg, err, errlen);
     default:
         return true;
     }

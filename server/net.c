@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "demo_srv.h"
 #include "msg.h"
 #include "server.h"
 
@@ -146,6 +147,7 @@ void net_send_event(ENetPeer *peer, const MsgEvent *ev)
 
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except)
 {
+    srv_demo_event(s, ev);
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state == SP_BOUND && (int)i != except)
             net_send_event(s->players[i].peer, ev);

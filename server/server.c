@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "demo_srv.h"
 #include "enet_alloc.h"
 #include "msg.h"
 #include "server.h"
@@ -152,7 +153,7 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
         log_info(log, "names", "%s", err);
         goto fail;
     }
-    if (!load_map(s) || !open_stores(s) || !alloc_tables(s))
+    if (!load_map(s) || !open_stores(s) || !alloc_tables(s) || !srv_demo_open(s))
         goto fail;
     if (!net_open(s))
         goto fail;
@@ -175,6 +176,7 @@ void srv_destroy(Server *s)
     if (s == NULL)
         return;
     ctl_close(s->ctl);
+    srv_demo_close(s);
     if (s->conns != NULL)
         tcp_close_all(s, "server shutting down");
     net_close(s);

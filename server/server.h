@@ -50,6 +50,7 @@ enum {
 };
 
 typedef struct Ctl Ctl;
+typedef struct DemoRec DemoRec;
 
 typedef enum SrvPlayerState {
     SP_FREE = 0,
@@ -166,6 +167,7 @@ struct Server {
     Bans *bans;         /* banned addresses and names in data_dir */
     Names *names;       /* name rules (ICU) */
     Ctl *ctl;           /* operator control socket */
+    DemoRec *demo;      /* demo recording (demo_srv.h), NULL when off */
     SrvPlayer *players; /* cfg.max_players */
     SrvConn *conns;     /* cfg.tcp_max_conns */
     SrvPeer *peers;     /* per ENet peer index */

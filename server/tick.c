@@ -10,6 +10,7 @@
  * allocations go through enet_alloc.c's pools). */
 #include <string.h>
 
+#include "demo_srv.h"
 #include "hunt.h"
 #include "priority.h"
 #include "server.h"
@@ -193,6 +194,7 @@ void tick_run(Server *s)
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state == SP_BOUND)
             hunt_step(s, i);
+    srv_demo_tick(s);
     if (s->fast_forward)
         return; /* catching up after a stall: only the newest tick is worth a snapshot */
     send_snapshots(s, t);

@@ -145,6 +145,16 @@ static bool set_claims(void *p, const char *v, char *why, size_t n)
     return true;
 }
 
+static bool set_demo(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (!copy_path(o->demo, sizeof o->demo, v)) {
+        snprintf(why, n, "--demo wants a demo file");
+        return false;
+    }
+    return true;
+}
+
 /* Flags: one setter each, no value. */
 #define APP_FLAG_SETTER(fn, field, value)                                                          \
     static bool fn(void *p, const char *v, char *why, size_t n)                                    \
@@ -158,12 +168,17 @@ APP_FLAG_SETTER(set_no_vsync, vsync, false)
 APP_FLAG_SETTER(set_netgraph, netgraph, true)
 APP_FLAG_SETTER(set_overview, overview, true)
 APP_FLAG_SETTER(set_autoplay, autoplay, true)
+APP_FLAG_SETTER(set_dump_positions, dump_positions, true)
 
 static bool check(void *p, char *why, size_t n)
 {
     const AppOptions *o = p;
     if (o->screenshot[0] != '\0' && o->quit_after <= 0.0) {
         snprintf(why, n, "--screenshot needs --quit-after SECONDS (when to take it)");
+        return false;
+    }
+    if (o->dump_positions && o->demo[0] == '\0') {
+        snprintf(why, n, "--dump-positions needs --demo FILE");
         return false;
     }
     return true;
@@ -208,6 +223,13 @@ static const CliOpt options[] = {
     {"claims", 0, CLI_OPT_VALUE, "FILE|none",
      "where legend claim secrets are kept (default\n$XDG_CONFIG_HOME/localhost-arena/claims)",
      set_claims, NULL},
+    {"demo", 0, CLI_OPT_VALUE, "FILE",
+     "play a demo file recorded by arena-server --record\n(keys below; docs/demo.md)", set_demo,
+     NULL},
+    {"dump-positions", 0, CLI_OPT_FLAG, NULL,
+     "with --demo: print every frame's entity positions\n(tick id x y, 1/8 units) and exit, no "
+     "window",
+     set_dump_positions, NULL},
     {"print-palette", 0, CLI_OPT_PRINT, NULL, "print the colours the client draws with (for tests)",
      NULL, print_palette},
     {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
@@ -221,11 +243,16 @@ static const CliOptProgram program = {
              "The Localhost Arena game client. Without --connect it opens the title screen:\n"
              "type your name, pick a server found on your network or type an address.\n"
              "\n",
-    .outro = "\n"
-             "In the arena: WASD or arrows move, the mouse aims, the left button fires, Enter\n"
-             "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
-             "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
-             "Environment: ARENA_FONT=FILE.ttf replaces the DejaVu Sans font.\n",
+    .outro =
+        "\n"
+        "In the arena: WASD or arrows move, the mouse aims, the left button fires, Enter\n"
+        "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
+        "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
+        "Playing a demo (--demo): Space pauses, Left/Right seek 5 s (or click the\n"
+        "timeline), Up/Down or [/] change the speed (0.25x-4x), Tab/PageDown and\n"
+        "Shift+Tab/PageUp follow the next/previous player (or click a name on the\n"
+        "scoreboard), F or WASD free camera, +/- or the wheel zoom, M the whole map, Esc quits.\n"
+        "Environment: ARENA_FONT=FILE.ttf replaces the DejaVu Sans font.\n",
     .help_col = 29,
     .opts = options,
     .count = sizeof options / sizeof options[0],

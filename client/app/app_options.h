@@ -45,6 +45,8 @@ typedef struct AppOptions {
     double max_fps;                /* frame cap without vsync; 0 = uncapped */
     bool autoplay;             /* the local player moves, aims and fires by itself (measurements) */
     char claims[APP_PATH_MAX]; /* legend claim secrets file; "" = none (--claims none) */
+    char demo[APP_PATH_MAX];   /* --demo: play this demo file instead of joining; "" = none */
+    bool dump_positions;       /* --dump-positions: with --demo, print every frame, no window */
 } AppOptions;
 
 /* Fills defaults (default_name is used unless --name is given), parses argv. Returns -1 to go

@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "demo_file.h"
+#include "demo_player.h"
 #include "timing.h"
 #include "mono_clock.h"
 
@@ -402,6 +404,11 @@ int main(int argc, char **argv)
         free(app);
         return rc;
     }
+    if (app->opt.demo[0] != '\0' && app->opt.dump_positions) {
+        rc = app_demo_dump(app->opt.demo, stdout, stderr); /* headless: no SDL at all */
+        free(app);
+        return rc;
+    }
     signal(SIGPIPE, SIG_IGN);
     snprintf(app->name, sizeof app->name, "%s", app->opt.name);
     app_frame_stats_init(&app->frames);
@@ -451,6 +458,11 @@ int main(int argc, char **argv)
 
     app->running = true;
     app->start_us = app->now_us = mono_now_us();
+    if (app->opt.demo[0] != '\0') {
+        status = demo_player_run(app); /* its own loop: no session, no title screen */
+        arena_free(app);
+        goto out_text;
+    }
     if (app->opt.connect)
         app_join(app, app->opt.host, app->opt.port);
     else

@@ -12,7 +12,9 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "demo_rec.h"
 #include "enet_alloc.h"
 #include "server_harness.h"
 
@@ -65,12 +67,13 @@ static void play(Hx *h, const int *c, unsigned ticks)
     }
 }
 
-static void test_no_allocation_in_warm_ticks(void **state)
+/* record_dir: "" or a directory for demo files (recording must not allocate either). */
+static void no_allocation_in_warm_ticks(const char *record_dir)
 {
-    (void)state;
     SrvConfig cfg;
     srv_default_config(&cfg);
     cfg.max_players = 16;
+    snprintf(cfg.record_dir, sizeof cfg.record_dir, "%s", record_dir);
     Hx *h = hx_start(&cfg);
     assert_non_null(h);
     int c[PLAYERS];
@@ -91,7 +94,27 @@ static void test_no_allocation_in_warm_ticks(void **state)
     for (unsigned i = 0; i < PLAYERS; i++)
         assert_int_equal(h->clients[c[i]].decode_errors, 0);
     assert_int_equal(tick_allocs, 0);
+    if (record_dir[0] != '\0') /* the recorder did record the ticks */
+        assert_true(demo_rec_bytes(h->s->demo) > 1000);
     hx_stop(h);
+}
+
+static void test_no_allocation_in_warm_ticks(void **state)
+{
+    (void)state;
+    no_allocation_in_warm_ticks("");
+}
+
+/* With --record: every tick's frame, the buffer's flushes, the chat and event hooks. */
+static void test_no_allocation_while_recording(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_server_alloc.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    no_allocation_in_warm_ticks(dir);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* The counter itself: an allocation inside a warm tick is seen. */
@@ -113,6 +136,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counter_sees_an_allocation),
         cmocka_unit_test(test_no_allocation_in_warm_ticks),
+        cmocka_unit_test(test_no_allocation_while_recording),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     enet_deinitialize();
