@@ -45,6 +45,7 @@ typedef struct AppOptions {
     double max_fps;                /* frame cap without vsync; 0 = uncapped */
     bool autoplay;             /* the local player moves, aims and fires by itself (measurements) */
     char claims[APP_PATH_MAX]; /* legend claim secrets file; "" = none (--claims none) */
+    bool no_audio;             /* --no-audio: no sound device is opened */
 } AppOptions;
 
 /* Fills defaults (default_name is used unless --name is given), parses argv. Returns -1 to go
