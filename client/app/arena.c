@@ -294,8 +294,8 @@ static void sample_world(App *app)
         double alpha = app_tick_alpha(cli_conn_clock(c), app->now_us);
         cli_predict_render(p, alpha, &a->self_x, &a->self_y);
         a->self_alive = p->player.alive;
-        app_sfx_self(&a->sfx, p->player.alive, p->player.fired, p->tick, a->self_x, a->self_y,
-                     &a->sfx_out);
+        app_sfx_self(&a->sfx, p->player.alive, p->player.fired, p->player.cooldown, p->tick,
+                     a->self_x, a->self_y, &a->sfx_out);
         /* A shot of our own: flash the muzzle at once (the shot itself comes with the
          * snapshots). */
         if (p->player.fired && p->tick != a->fired_tick && p->player.alive) {

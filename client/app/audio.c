@@ -14,6 +14,8 @@ struct AppAudio {
     float lx, ly;
     int volume;
     bool muted;
+    FILE *log;
+    uint64_t cues[APP_CUE_COUNT]; /* started, by cue (the summary on destroy) */
 };
 
 static void callback(void *user, Uint8 *stream, int len)
@@ -65,6 +67,7 @@ AppAudio *app_audio_create(bool enabled, FILE *log)
     if (a == NULL)
         return NULL;
     app_mix_init(&a->mix);
+    a->log = log;
     a->volume = APP_AUDIO_DEFAULT_VOLUME;
     app_mix_set_volume(&a->mix, a->volume);
     if (!enabled) {
@@ -84,6 +87,17 @@ void app_audio_destroy(AppAudio *a)
 {
     if (a == NULL)
         return;
+    if (a->dev != 0 && a->log != NULL) {
+        uint64_t total = 0;
+        for (unsigned c = 0; c < APP_CUE_COUNT; c++)
+            total += a->cues[c];
+        fprintf(a->log, "arena-client: sound: %llu cues", (unsigned long long)total);
+        for (unsigned c = 0; c < APP_CUE_COUNT; c++)
+            if (a->cues[c] > 0)
+                fprintf(a->log, " %s=%llu", app_cue_name((AppCue)c),
+                        (unsigned long long)a->cues[c]);
+        fprintf(a->log, "\n");
+    }
     if (a->dev != 0)
         SDL_CloseAudioDevice(a->dev);
     if (a->subsystem)
@@ -101,6 +115,7 @@ static void start(AppAudio *a, AppCue cue, float gl, float gr)
 {
     if (!app_audio_live(a) || (unsigned)cue >= APP_CUE_COUNT)
         return;
+    a->cues[cue]++;
     SDL_LockAudioDevice(a->dev);
     app_mix_play(&a->mix, a->bank.pcm[cue], a->bank.frames[cue], gl, gr);
     SDL_UnlockAudioDevice(a->dev);

@@ -42,16 +42,19 @@ void app_sfx_shots(AppSfx *s, const CliEntityView *views, unsigned n, int self, 
     s->shots_primed = true;
 }
 
-void app_sfx_self(AppSfx *s, bool alive, bool fired, uint32_t tick, float x, float y, AppSfxOut *o)
+void app_sfx_self(AppSfx *s, bool alive, bool fired, uint8_t cooldown, uint32_t tick, float x,
+                  float y, AppSfxOut *o)
 {
     if (s->self_known && alive && !s->self_alive)
         app_sfx_add(o, APP_CUE_RESPAWN, false, x, y);
-    if (alive && fired && tick != s->fired_tick) {
-        s->fired_tick = tick;
+    bool shot = (fired && tick != s->fired_tick) || (s->self_known && cooldown > s->cooldown);
+    if (alive && shot) {
+        s->fired_tick = fired ? tick : s->fired_tick;
         app_sfx_add(o, APP_CUE_SHOT, false, x, y);
     }
     s->self_known = true;
     s->self_alive = alive;
+    s->cooldown = cooldown;
 }
 
 static AppCue chat_cue(const CliChatEntry *e, const char *self_name, bool *sound)

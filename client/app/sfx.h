@@ -48,6 +48,7 @@ typedef struct AppSfx {
     uint64_t chat_total; /* chat entries ever added, when last looked at */
     bool self_known, self_alive;
     uint32_t fired_tick; /* prediction tick of the last own shot heard */
+    uint8_t cooldown;    /* the local player's fire cooldown last frame */
 } AppSfx;
 
 /* chat_total: the chat history's total now (lines already there make no sound). */
@@ -58,9 +59,11 @@ void app_sfx_add(AppSfxOut *o, AppCue cue, bool ui, float x, float y);
 /* Shots in views[0..n) that were not there last frame and are not self's: SHOT_OTHER where
  * the shot is. self: the local player's id (-1 unknown). */
 void app_sfx_shots(AppSfx *s, const CliEntityView *views, unsigned n, int self, AppSfxOut *o);
-/* The predicted local player at (x, y): a shot (fired this prediction tick, once) and a
- * respawn (alive again after being dead). */
-void app_sfx_self(AppSfx *s, bool alive, bool fired, uint32_t tick, float x, float y, AppSfxOut *o);
+/* The predicted local player at (x, y) at prediction tick `tick`: a shot (fired this tick,
+ * once; or its fire cooldown went up since the last frame: a shot between two frames, when
+ * a frame runs several ticks) and a respawn (alive again after being dead). */
+void app_sfx_self(AppSfx *s, bool alive, bool fired, uint8_t cooldown, uint32_t tick, float x,
+                  float y, AppSfxOut *o);
 /* New chat lines: CHAT for SAY/ACTION from others, WHISPER for a whisper from someone else,
  * JOIN / LEAVE for other players (self_name: ours, "" unknown). */
 void app_sfx_chat(AppSfx *s, const CliChat *chat, const char *self_name, AppSfxOut *o);

@@ -52,19 +52,26 @@ static void test_self_shot_and_respawn(void **state)
     AppSfxOut o;
     app_sfx_init(&s, 0);
     app_sfx_out_clear(&o);
-    app_sfx_self(&s, true, false, 10, 0, 0, &o);
-    assert_int_equal(o.n, 0); /* alive at the start is no respawn */
-    app_sfx_self(&s, true, true, 11, 1, 2, &o);
-    app_sfx_self(&s, true, true, 11, 1, 2, &o); /* the same tick again: once */
+    app_sfx_self(&s, true, false, 3, 10, 0, 0, &o);
+    assert_int_equal(o.n, 0); /* alive at the start is no respawn, a cooldown no shot */
+    app_sfx_self(&s, true, false, 0, 13, 0, 0, &o);
+    app_sfx_self(&s, true, true, 15, 14, 1, 2, &o);
+    app_sfx_self(&s, true, true, 15, 14, 1, 2, &o); /* the same tick again: once */
+    app_sfx_self(&s, true, false, 14, 15, 1, 2, &o);
     assert_int_equal(o.n, 1);
     assert_int_equal(o.c[0].cue, APP_CUE_SHOT);
-    app_sfx_self(&s, false, false, 12, 0, 0, &o);
-    app_sfx_self(&s, false, true, 13, 0, 0, &o); /* dead: no shot */
-    assert_int_equal(o.n, 1);
-    app_sfx_self(&s, true, false, 80, 7, 8, &o);
+    /* A frame that ran several ticks: the fired tick was not seen, the cooldown went up. */
+    app_sfx_self(&s, true, false, 0, 29, 1, 2, &o);
+    app_sfx_self(&s, true, false, 13, 32, 1, 2, &o);
     assert_int_equal(o.n, 2);
-    assert_int_equal(o.c[1].cue, APP_CUE_RESPAWN);
-    assert_true(o.c[1].x == 7 && o.c[1].y == 8);
+    assert_int_equal(o.c[1].cue, APP_CUE_SHOT);
+    app_sfx_self(&s, false, false, 12, 33, 0, 0, &o);
+    app_sfx_self(&s, false, true, 15, 34, 0, 0, &o); /* dead: no shot */
+    assert_int_equal(o.n, 2);
+    app_sfx_self(&s, true, false, 0, 80, 7, 8, &o);
+    assert_int_equal(o.n, 3);
+    assert_int_equal(o.c[2].cue, APP_CUE_RESPAWN);
+    assert_true(o.c[2].x == 7 && o.c[2].y == 8);
 }
 
 static void test_chat_pings(void **state)
