@@ -11,6 +11,7 @@
 
 #include "app_options.h"
 #include "arena.h"
+#include "audio.h"
 #include "frame_stats.h"
 #include "gfx.h"
 #include "session.h"
@@ -51,6 +52,7 @@ typedef struct App {
     double frame_dt;               /* seconds since the previous frame (clamped) */
     char name[PROTO_NAME_MAX + 1]; /* the name used to join */
     AppSession *session;
+    AppAudio *audio; /* never NULL after start-up; silent without a device (audio.h) */
     uint64_t leave_deadline_us;
     bool exit_after_leave;
     bool reached_arena;          /* the arena was on screen during this run */

@@ -169,6 +169,7 @@ APP_FLAG_SETTER(set_netgraph, netgraph, true)
 APP_FLAG_SETTER(set_overview, overview, true)
 APP_FLAG_SETTER(set_autoplay, autoplay, true)
 APP_FLAG_SETTER(set_dump_positions, dump_positions, true)
+APP_FLAG_SETTER(set_no_audio, no_audio, true)
 
 static bool check(void *p, char *why, size_t n)
 {
@@ -200,6 +201,7 @@ static const CliOpt options[] = {
     {"software", 's', CLI_OPT_FLAG, NULL, "use the software renderer", set_software, NULL},
     {"no-vsync", 0, CLI_OPT_FLAG, NULL, "do not wait for the display's refresh", set_no_vsync,
      NULL},
+    {"no-audio", 0, CLI_OPT_FLAG, NULL, "no sound (no audio device is opened)", set_no_audio, NULL},
     {"window", 'w', CLI_OPT_VALUE, "WxH", "window size in pixels (default 1280x720)", set_window,
      NULL},
     {"max-fps", 0, CLI_OPT_VALUE, "N", "frame cap without vsync (default 144; 0 = none)",

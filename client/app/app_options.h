@@ -47,6 +47,7 @@ typedef struct AppOptions {
     char claims[APP_PATH_MAX]; /* legend claim secrets file; "" = none (--claims none) */
     char demo[APP_PATH_MAX];   /* --demo: play this demo file instead of joining; "" = none */
     bool dump_positions;       /* --dump-positions: with --demo, print every frame, no window */
+    bool no_audio;             /* --no-audio: no sound device is opened */
 } AppOptions;
 
 /* Fills defaults (default_name is used unless --name is given), parses argv. Returns -1 to go

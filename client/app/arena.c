@@ -49,6 +49,8 @@ void arena_enter(App *app)
     a->fired_tick = 0;
     a->hud_next_us = 0;
     a->last_attacker = -1;
+    app_sfx_init(&a->sfx, cli_conn_chat_history(app->session->conn)->total);
+    app_sfx_out_clear(&a->sfx_out);
     app->screen = APP_SCREEN_ARENA;
     SDL_StopTextInput();
 }
@@ -292,6 +294,8 @@ static void sample_world(App *app)
         double alpha = app_tick_alpha(cli_conn_clock(c), app->now_us);
         cli_predict_render(p, alpha, &a->self_x, &a->self_y);
         a->self_alive = p->player.alive;
+        app_sfx_self(&a->sfx, p->player.alive, p->player.fired, p->player.cooldown, p->tick,
+                     a->self_x, a->self_y, &a->sfx_out);
         /* A shot of our own: flash the muzzle at once (the shot itself comes with the
          * snapshots). */
         if (p->player.fired && p->tick != a->fired_tick && p->player.alive) {
@@ -303,6 +307,7 @@ static void sample_world(App *app)
                           app_player_color(id >= 0 ? (unsigned)id : 0));
         }
     }
+    app_sfx_shots(&a->sfx, a->views, a->nviews, cli_conn_player_id(c), &a->sfx_out);
 }
 
 /* Hits whose time has come: a burst where the victim is drawn. */
@@ -335,7 +340,34 @@ static void show_hits(App *app)
             app_fx_legend(&s->fx, x, y);
         else if (found)
             app_fx_hit(&s->fx, x, y, app_player_color(due[i].victim));
+        if (due[i].legend)
+            app_sfx_legend(&a->sfx_out);
+        else if (found)
+            app_sfx_hit(self, due[i].shooter, due[i].victim, x, y, &a->sfx_out);
     }
+}
+
+/* This frame's sounds: new chat lines, then everything queued, heard from the local player
+ * (or the camera's centre in whole-map view, or before the player is known). */
+static void play_sounds(App *app)
+{
+    ArenaState *a = &app->arena;
+    CliConn *c = app->session->conn;
+    int self = cli_conn_player_id(c);
+    const char *me = self >= 0 ? cli_conn_player_name(c, (unsigned)self) : NULL;
+    app_sfx_chat(&a->sfx, cli_conn_chat_history(c), me != NULL ? me : app->name, &a->sfx_out);
+    if (a->self_ready && !a->overview)
+        app_audio_set_listener(app->audio, a->self_x, a->self_y);
+    else
+        app_audio_set_listener(app->audio, a->cam.x, a->cam.y);
+    for (unsigned i = 0; i < a->sfx_out.n; i++) {
+        const AppSfxCue *q = &a->sfx_out.c[i];
+        if (q->ui)
+            app_audio_play_ui(app->audio, q->cue);
+        else
+            app_audio_play(app->audio, q->cue, q->x, q->y);
+    }
+    app_sfx_out_clear(&a->sfx_out);
 }
 
 static void update_camera(App *app)
@@ -366,6 +398,7 @@ void arena_draw(App *app)
     show_hits(app);
     app_fx_update(&app->session->fx, app->frame_dt);
     update_camera(app);
+    play_sounds(app);
     app_session_arena_frame(app->session, app->now_us);
     game_view_draw(app);
     hud_draw(app);

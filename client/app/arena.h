@@ -16,6 +16,7 @@
 #include "cli_interp.h"
 #include "field.h"
 #include "map.h"
+#include "sfx.h"
 
 #define APP_HINT_S 12.0 /* the controls hint shows this long after entering */
 
@@ -49,6 +50,8 @@ typedef struct ArenaState {
         hud_fps[32];
     int hud_ping_level, hud_loss_level; /* 0 good, 1 warn, 2 bad */
     int last_attacker;                  /* who hit us last (-1 none) */
+    AppSfx sfx;                         /* which events made which sound (sfx.h) */
+    AppSfxOut sfx_out;                  /* this frame's cues, played at its end */
     /* --autoplay: a wandering, sweeping, bursting player. */
     uint64_t auto_rng;
     uint64_t auto_turn_us, auto_fire_us, auto_fire_until_us;

@@ -452,6 +452,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "arena-client: out of memory\n");
         goto out_text;
     }
+    app->audio = app_audio_create(!app->opt.no_audio, stderr); /* silent without a device */
+    if (app->audio == NULL) {
+        fprintf(stderr, "arena-client: out of memory\n");
+        goto out_arena;
+    }
     printf("arena-client: %s renderer%s, %dx%d\n", app->gfx.renderer_name,
            app->gfx.vsync ? " with vsync" : "", app->gfx.w, app->gfx.h);
     fflush(stdout);
@@ -474,6 +479,8 @@ int main(int argc, char **argv)
     status = app->exit_code;
     if (app->opt.stats_json[0] != '\0' && !write_stats_json(app, app->opt.stats_json))
         status = 1;
+    app_audio_destroy(app->audio);
+out_arena:
     arena_free(app);
 out_text:
     app_text_destroy(app->text);
