@@ -465,8 +465,7 @@ int main(int argc, char **argv)
     app->start_us = app->now_us = mono_now_us();
     if (app->opt.demo[0] != '\0') {
         status = demo_player_run(app); /* its own loop: no session, no title screen */
-        arena_free(app);
-        goto out_text;
+        goto out_audio;
     }
     if (app->opt.connect)
         app_join(app, app->opt.host, app->opt.port);
@@ -479,6 +478,7 @@ int main(int argc, char **argv)
     status = app->exit_code;
     if (app->opt.stats_json[0] != '\0' && !write_stats_json(app, app->opt.stats_json))
         status = 1;
+out_audio:
     app_audio_destroy(app->audio);
 out_arena:
     arena_free(app);
