@@ -12,6 +12,7 @@
 #include "cli_options.h"
 #include "field.h"
 #include "palette.h"
+#include "settings_store.h"
 
 #ifndef ARENA_VERSION
 #define ARENA_VERSION "0.0.0"
@@ -145,6 +146,18 @@ static bool set_claims(void *p, const char *v, char *why, size_t n)
     return true;
 }
 
+static bool set_settings(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (strcmp(v, "none") == 0)
+        o->settings[0] = '\0';
+    else if (!copy_path(o->settings, sizeof o->settings, v)) {
+        snprintf(why, n, "--settings wants a file name or none");
+        return false;
+    }
+    return true;
+}
+
 /* Flags: one setter each, no value. */
 #define APP_FLAG_SETTER(fn, field, value)                                                          \
     static bool fn(void *p, const char *v, char *why, size_t n)                                    \
@@ -158,6 +171,25 @@ APP_FLAG_SETTER(set_no_vsync, vsync, false)
 APP_FLAG_SETTER(set_netgraph, netgraph, true)
 APP_FLAG_SETTER(set_overview, overview, true)
 APP_FLAG_SETTER(set_autoplay, autoplay, true)
+APP_FLAG_SETTER(set_settings_screen, settings_screen, true)
+
+static bool set_fullscreen(void *p, const char *v, char *why, size_t n)
+{
+    (void)v, (void)why, (void)n;
+    AppOptions *o = p;
+    o->fullscreen_given = true;
+    o->fullscreen = true;
+    return true;
+}
+
+static bool set_windowed(void *p, const char *v, char *why, size_t n)
+{
+    (void)v, (void)why, (void)n;
+    AppOptions *o = p;
+    o->fullscreen_given = true;
+    o->fullscreen = false;
+    return true;
+}
 
 static bool check(void *p, char *why, size_t n)
 {
@@ -208,6 +240,15 @@ static const CliOpt options[] = {
     {"claims", 0, CLI_OPT_VALUE, "FILE|none",
      "where legend claim secrets are kept (default\n$XDG_CONFIG_HOME/localhost-arena/claims)",
      set_claims, NULL},
+    {"settings", 0, CLI_OPT_VALUE, "FILE|none",
+     "settings file (default $XDG_CONFIG_HOME/localhost-\narena/settings); flags given here win "
+     "over it",
+     set_settings, NULL},
+    {"fullscreen", 0, CLI_OPT_FLAG, NULL, "start full screen (F11 or Alt+Enter toggles)",
+     set_fullscreen, NULL},
+    {"windowed", 0, CLI_OPT_FLAG, NULL, "start in a window", set_windowed, NULL},
+    {"settings-screen", 0, CLI_OPT_FLAG, NULL, "open the settings screen at start",
+     set_settings_screen, NULL},
     {"print-palette", 0, CLI_OPT_PRINT, NULL, "print the colours the client draws with (for tests)",
      NULL, print_palette},
     {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
@@ -224,7 +265,7 @@ static const CliOptProgram program = {
     .outro = "\n"
              "In the arena: WASD or arrows move, the mouse aims, the left button fires, Enter\n"
              "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
-             "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
+             "mouse wheel or +/- zoom, M the whole map, Esc the menu (Settings: keys and more).\n"
              "Environment: ARENA_FONT=FILE.ttf replaces the DejaVu Sans font.\n",
     .help_col = 29,
     .opts = options,
@@ -251,5 +292,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
     app_name_sanitize(default_name != NULL ? default_name : "", o->name, sizeof o->name);
     if (!cli_claims_default_path(o->claims, sizeof o->claims))
         o->claims[0] = '\0';
+    if (!app_settings_default_path(o->settings, sizeof o->settings))
+        o->settings[0] = '\0';
     return cli_options_parse(&program, o, argc, argv, out, err);
 }

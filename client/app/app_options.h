@@ -45,6 +45,10 @@ typedef struct AppOptions {
     double max_fps;                /* frame cap without vsync; 0 = uncapped */
     bool autoplay;             /* the local player moves, aims and fires by itself (measurements) */
     char claims[APP_PATH_MAX]; /* legend claim secrets file; "" = none (--claims none) */
+    char settings[APP_PATH_MAX]; /* settings file; "" = none (--settings none) */
+    bool fullscreen_given;       /* --fullscreen / --windowed: overrides the file */
+    bool fullscreen;
+    bool settings_screen; /* open the settings screen at start (screenshots) */
 } AppOptions;
 
 /* Fills defaults (default_name is used unless --name is given), parses argv. Returns -1 to go

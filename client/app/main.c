@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "settings_store.h"
 #include "timing.h"
 #include "mono_clock.h"
 
@@ -190,6 +191,16 @@ static void handle_event(App *app, const SDL_Event *ev)
                                         ev->window.event == SDL_WINDOWEVENT_RESIZED)) {
         gfx_update_size(&app->gfx);
     }
+    if (ev->type == SDL_KEYDOWN && !ev->key.repeat &&
+        (ev->key.keysym.sym == SDLK_F11 ||
+         (ev->key.keysym.sym == SDLK_RETURN && (ev->key.keysym.mod & KMOD_ALT)))) {
+        settings_toggle_fullscreen(app);
+        return;
+    }
+    if (app->setui.open) {
+        settings_event(app, ev);
+        return;
+    }
     switch (app->screen) {
     case APP_SCREEN_TITLE:
         title_event(app, ev);
@@ -237,6 +248,8 @@ static void draw(App *app)
         title_draw_busy(app, "Leaving", detail);
         break;
     }
+    if (app->setui.open)
+        settings_draw(app);
 }
 
 /* Waits (poll) until `until` or until a socket has something; never longer than MAX_POLL_MS
@@ -273,6 +286,20 @@ static void service_network(App *app)
         app_session_service(app->session, app->now_us);
     if (app->screen == APP_SCREEN_TITLE)
         title_update(app);
+}
+
+/* The settings file, then the command line over it (for this run). */
+static void load_settings(App *app)
+{
+    char msg[APP_PATH_MAX + 256];
+    if (!app_settings_load(app->opt.settings, &app->settings, msg, sizeof msg) || msg[0] != '\0') {
+        fprintf(stderr, "arena-client: settings: %s\n", msg);
+        app_set_status(app, true, "Settings: %s", msg);
+    }
+    if (!app->opt.name_given && app->settings.name[0] != '\0')
+        snprintf(app->opt.name, sizeof app->opt.name, "%s", app->settings.name);
+    if (app->opt.fullscreen_given)
+        app->settings.fullscreen = app->opt.fullscreen;
 }
 
 static bool write_stats_json(const App *app, const char *path)
@@ -403,6 +430,7 @@ int main(int argc, char **argv)
         return rc;
     }
     signal(SIGPIPE, SIG_IGN);
+    load_settings(app);
     snprintf(app->name, sizeof app->name, "%s", app->opt.name);
     app_frame_stats_init(&app->frames);
     app_frame_stats_init(&app->arena_frames);
@@ -445,6 +473,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "arena-client: out of memory\n");
         goto out_text;
     }
+    settings_apply(app); /* full screen, volume */
     printf("arena-client: %s renderer%s, %dx%d\n", app->gfx.renderer_name,
            app->gfx.vsync ? " with vsync" : "", app->gfx.w, app->gfx.h);
     fflush(stdout);
@@ -455,6 +484,8 @@ int main(int argc, char **argv)
         app_join(app, app->opt.host, app->opt.port);
     else
         title_open(app);
+    if (app->opt.settings_screen)
+        settings_open(app);
     run(app);
 
     end_session(app);
