@@ -331,7 +331,7 @@ static void sample_world(App *app)
             int id = cli_conn_player_id(c);
             app_fx_muzzle(&app->session->fx, a->self_x + 16.0f * cosf(ang),
                           a->self_y + 16.0f * sinf(ang), ang,
-                          app_player_color(id >= 0 ? (unsigned)id : 0));
+                          app_session_player_color(app->session, id >= 0 ? (unsigned)id : 0));
         }
     }
 }
@@ -365,7 +365,7 @@ static void show_hits(App *app)
         if (found && due[i].legend)
             app_fx_legend(&s->fx, x, y);
         else if (found)
-            app_fx_hit(&s->fx, x, y, app_player_color(due[i].victim));
+            app_fx_hit(&s->fx, x, y, app_session_player_color(app->session, due[i].victim));
     }
 }
 

@@ -75,8 +75,8 @@ void app_join(App *app, const char *host, uint16_t port)
 {
     char err[256];
     app->status[0] = '\0';
-    app->session =
-        app_session_create(host, port, app->name, app->opt.claims, app->now_us, err, sizeof err);
+    app->session = app_session_create(host, port, app->name, app->settings.colour, app->opt.claims,
+                                      app->now_us, err, sizeof err);
     if (app->session == NULL) {
         fprintf(stderr, "arena-client: cannot join %s:%u: %s\n", host, port, err);
         app_set_status(app, true, "Cannot join %s:%u: %s", host, port, err);

@@ -22,7 +22,7 @@ static void test_login_ok(void **state)
     (void)state;
     CliLoginOk ok;
     assert_true(cli_parse_login_ok("token=00112233445566778899aabbccddeeff id=12 udp=7777 "
-                                   "version=3 tick=60 snap=30",
+                                   "version=4 tick=60 snap=30 colour=9",
                                    &ok));
     static const uint8_t want[PROTO_TOKEN_BYTES] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
                                                     0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
