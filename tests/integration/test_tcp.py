@@ -23,7 +23,7 @@ class Client:
         self.s.connect((HOST, PORT))
         self.buf = b""
         hello = self.line()
-        assert hello.startswith("HELLO 3 "), hello
+        assert hello.startswith("HELLO 4 "), hello
 
     def send(self, text):
         self.s.sendall(text.encode() if isinstance(text, str) else text)
