@@ -83,6 +83,12 @@ void app_join(App *app, const char *host, uint16_t port)
         title_open(app);
         return;
     }
+    if (app->title.name.max_bytes != 0 && !app->opt.name_given &&
+        strcmp(app->settings.name, app->name) != 0) {
+        /* The name typed on the title screen is kept for next time (not --connect runs). */
+        memcpy(app->settings.name, app->name, sizeof app->settings.name);
+        settings_save(app);
+    }
     printf("arena-client: joining %s as %s\n", app->session->target, app->name);
     fflush(stdout);
     app->screen = APP_SCREEN_JOINING;

@@ -29,7 +29,7 @@ void settings_apply(App *app)
     settings_apply_audio(app);
 }
 
-static void save(App *app)
+void settings_save(App *app)
 {
     char err[CLI_FILES_PATH_MAX + 128];
     if (!app_settings_save(app->opt.settings, &app->settings, err, sizeof err)) {
@@ -43,7 +43,7 @@ void settings_toggle_fullscreen(App *app)
 {
     app->settings.fullscreen = !app->settings.fullscreen;
     settings_apply(app);
-    save(app);
+    settings_save(app);
 }
 
 void settings_open(App *app)
@@ -73,7 +73,7 @@ void settings_close(App *app)
     }
     u->open = false;
     u->capturing = false;
-    save(app);
+    settings_save(app);
     if (app->screen != APP_SCREEN_TITLE)
         SDL_StopTextInput();
 }

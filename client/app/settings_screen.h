@@ -58,6 +58,8 @@ void settings_draw(struct App *app);
 /* Makes the current settings take effect: fullscreen and the audio volume. Called at
  * start-up and after every change. */
 void settings_apply(struct App *app);
+/* Writes the settings file now (a failure is said on stderr and the screen). */
+void settings_save(struct App *app);
 /* F11 / Alt+Enter: flips fullscreen and saves. */
 void settings_toggle_fullscreen(struct App *app);
 /* The title screen's way in: a Settings button in its corner (title.c calls both). */
