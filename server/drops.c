@@ -30,6 +30,7 @@ static const char *const keys[DROP_COUNT] = {
     [DROP_LOGIN_NAME] = "login_bad_name",
     [DROP_LOGIN_TAKEN] = "login_taken",
     [DROP_LOGIN_BANNED] = "login_banned",
+    [DROP_LOGIN_COLOUR] = "login_bad_colour",
     [DROP_CHAT_UNSAFE] = "chat_unsafe",
     [DROP_DISC_VERSION] = "disc_wrong_version",
     [DROP_DISC_SOURCE] = "disc_source_limited",

@@ -40,6 +40,7 @@ typedef enum SrvDrop {
     DROP_LOGIN_NAME,         /* LOGIN refused: the name breaks the rules */
     DROP_LOGIN_TAKEN,        /* LOGIN refused: the name (or a confusable one) is taken */
     DROP_LOGIN_BANNED,       /* LOGIN refused: banned name */
+    DROP_LOGIN_COLOUR,       /* LOGIN refused: a malformed colour=N */
     DROP_CHAT_UNSAFE,        /* chat text with line separators or bidi controls */
     /* LAN discovery (discovery.c) */
     DROP_DISC_VERSION, /* a query of another protocol version */

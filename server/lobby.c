@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "demo_srv.h"
+#include "colours.h"
 #include "hunt.h"
 #include "msg.h"
 #include "server.h"
@@ -129,14 +130,35 @@ void lobby_bad_line(Server *s, int ci, LineStatus st, uint64_t now_ms)
 
 typedef struct LoginArgs {
     char *name;
+    int colour; /* SRV_COLOUR_ANY unless colour=N was given */
     bool has_claim;
     uint8_t claim[FAME_SECRET_BYTES];
 } LoginArgs;
 
-/* "LOGIN <name> [<version> [<claim>]]": false (answer sent) if malformed. */
+/* A last argument colour=N (protocol 4) is taken off args into la->colour; false (answer
+ * sent) if it is malformed. */
+static bool login_colour(Server *s, int ci, char *args, LoginArgs *la)
+{
+    la->colour = SRV_COLOUR_ANY;
+    char *last = args != NULL ? strrchr(args, ' ') : NULL;
+    if (last == NULL || strncmp(last + 1, "colour=", 7) != 0)
+        return true;
+    if (!srv_colour_parse(last + 1, &la->colour)) {
+        drop_note(&s->stats.drops, s->log, DROP_LOGIN_COLOUR, s->now_ms, "%s: bad colour",
+                  s->conns[ci].addr);
+        tcp_send(s, ci, "ERR args colour=N wants a palette colour 0-%d", SRV_COLOURS - 1);
+        return false;
+    }
+    *last = '\0';
+    return true;
+}
+
+/* "LOGIN <name> [<version> [<claim>]] [colour=<n>]": false (answer sent) if malformed. */
 static bool login_args(Server *s, int ci, char *args, LoginArgs *la)
 {
     memset(la, 0, sizeof *la);
+    if (!login_colour(s, ci, args, la))
+        return false;
     char *ver = args ? strchr(args, ' ') : NULL;
     if (ver != NULL)
         *ver++ = '\0';
@@ -263,6 +285,12 @@ static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
         log_info(s->log, "tcp", "getrandom failed: %s", strerror(errno));
         return;
     }
+    bool taken[SRV_COLOURS] = {false};
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        if (s->players[i].state != SP_FREE)
+            taken[s->players[i].colour] = true;
+    int colour = srv_colour_pick(taken, la.colour);
+    p->colour = (uint8_t)(colour >= 0 ? colour : 0); /* never -1: at most 256 players */
     p->state = SP_LOBBY;
     memcpy(p->name, info.name, sizeof p->name);
     memcpy(p->key, info.key, sizeof p->key);
@@ -280,8 +308,11 @@ static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     c->player = slot;
     char hex[2 * PROTO_TOKEN_BYTES + 1];
     sodium_bin2hex(hex, sizeof hex, p->token, sizeof p->token);
-    tcp_send(s, ci, "OK token=%s id=%d udp=%u version=%d tick=%d snap=%u", hex, slot,
-             s->cfg.game_port, PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz);
+    tcp_send(s, ci, "OK token=%s id=%d udp=%u version=%d tick=%d snap=%u colour=%u", hex, slot,
+             s->cfg.game_port, PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz, p->colour);
+    if (la.colour != SRV_COLOUR_ANY && la.colour != p->colour)
+        tcp_send(s, ci, "NOTICE colour %d is taken: you have colour %u, the nearest free one",
+                 la.colour, p->colour);
     tcp_broadcast(s, ci, "JOIN %d %s", slot, p->name);
     tcp_send(s, ci, "NOTICE Welcome to %s. Road to Localhost - vocês repararam algum easter egg?",
              s->cfg.name);
@@ -447,7 +478,8 @@ static void cmd_quit(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 static void cmd_help(Server *s, int ci, const CmdArgv *a, uint64_t now_ms);
 
 static const Cmd commands[] = {
-    {"LOGIN", cmd_login, ARGS_LOGIN, false, false, "LOGIN <name> [<version> [<claim>]]", "log in"},
+    {"LOGIN", cmd_login, ARGS_LOGIN, false, false,
+     "LOGIN <name> [<version> [<claim>]] [colour=<n>]", "log in"},
     {"SAY", cmd_say, ARGS_CHAT, true, true, "SAY <text>", "chat to everyone"},
     {"ME", cmd_me, ARGS_CHAT, true, true, "ME <text>", "an action (/me)"},
     {"WHISPER", cmd_whisper, ARGS_NAME_CHAT, true, true, "WHISPER <name> <text>",

@@ -102,6 +102,7 @@ typedef struct SrvPlayer {
     uint16_t admit_port;
     uint8_t admits;          /* CONNECTs let in for this login (re-admission after a failed try) */
     bool crowned;            /* a hall-of-fame name, its claim presented: wears the crown */
+    uint8_t colour;          /* palette colour, distinct among players (colours.h) */
     uint64_t muted_until_ms; /* muted by the operator (arena-ctl mute) */
     ENetPeer *peer;
     uint64_t bound_ms;

@@ -154,7 +154,7 @@ static void greet(Server *s, unsigned slot)
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         if (s->players[i].state != SP_BOUND)
             continue;
-        MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)i};
+        MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)i, .colour = s->players[i].colour};
         snprintf(ev.name, sizeof ev.name, "%s", s->players[i].name);
         net_send_event(peer, &ev);
     }
@@ -166,7 +166,7 @@ static void greet(Server *s, unsigned slot)
             net_send_event(peer, &lev);
         }
     }
-    MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)slot};
+    MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)slot, .colour = p->colour};
     snprintf(ev.name, sizeof ev.name, "%s", p->name);
     net_broadcast_event(s, &ev, (int)slot);
     if (p->legend) {

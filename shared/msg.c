@@ -526,6 +526,7 @@ size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap)
         if (!text_field_valid(m->name, sizeof m->name, PROTO_NAME_MAX, true))
             return 0;
         bs_write_string(&w, m->name, PROTO_NAME_MAX);
+        bs_write_bits(&w, m->colour, 8);
         break;
     case MSG_EV_LEFT:
     case MSG_EV_LEGEND:
@@ -556,6 +557,8 @@ static MsgError event_decode(BsReader *r, void *out)
     m->a = (uint16_t)v;
     if (m->kind == MSG_EV_PLAYER) {
         MSG_TRY(read_text(r, m->name, PROTO_NAME_MAX, true));
+        MSG_TRY(read_bits(r, 8, &v));
+        m->colour = (uint8_t)v;
     } else if (m->kind == MSG_EV_HIT) {
         MSG_TRY(read_bits(r, MSG_PLAYER_ID_BITS, &v));
         if (v >= PROTO_MAX_PLAYERS)

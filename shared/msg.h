@@ -21,7 +21,7 @@ enum {
     MSG_WELCOME_MAX_BYTES = 47, /* map name of PROTO_MAP_NAME_MAX bytes */
     MSG_MAP_MAX_BYTES = 5 + 3 + PROTO_MAP_TEXT_MAX,
     MSG_DISCOVERY_REPLY_MAX_BYTES = 83, /* both names at their maximum */
-    MSG_EVENT_MAX_BYTES = 22,           /* PLAYER with a name of PROTO_NAME_MAX bytes */
+    MSG_EVENT_MAX_BYTES = 23,           /* PLAYER with a name of PROTO_NAME_MAX bytes */
 };
 
 typedef enum MsgError {
@@ -84,6 +84,7 @@ typedef struct MsgEvent {
     uint8_t kind;                  /* MsgEventKind */
     uint16_t a, b;                 /* player ids < PROTO_MAX_PLAYERS; b only for HIT */
     char name[PROTO_NAME_MAX + 1]; /* PLAYER only: non-empty, line_text_valid */
+    uint8_t colour;                /* PLAYER only: palette colour 0..255, distinct per player */
 } MsgEvent;
 
 /* LAN discovery, byte aligned. A query is exactly PROTO_DISCOVERY_QUERY_BYTES long (zero padded) so

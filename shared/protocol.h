@@ -10,8 +10,9 @@ enum {
     /* Bumped on any incompatible wire change. Carried in BIND, WELCOME, discovery and LOGIN.
      * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims.
      * 3: baselines kept 128 ticks (was 32); SNAPSHOT's input timing (how early the viewer's
-     *    inputs arrive); INPUT carries the view lag (lag compensation). */
-    PROTO_VERSION = 3,
+     *    inputs arrive); INPUT carries the view lag (lag compensation).
+     * 4: EVENT PLAYER carries the player's colour; LOGIN may ask for one (colour=N). */
+    PROTO_VERSION = 4,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */

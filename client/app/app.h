@@ -15,6 +15,8 @@
 #include "frame_stats.h"
 #include "gfx.h"
 #include "session.h"
+#include "settings.h"
+#include "settings_screen.h"
 #include "text.h"
 #include "title.h"
 
@@ -65,6 +67,8 @@ typedef struct App {
     bool netgraph;
     uint64_t players_in_view_sum, view_samples; /* for --stats-json */
     AppRunStats run;
+    AppSettings settings; /* the file's, with the command line's overrides */
+    SettingsUi setui;     /* the settings screen (an overlay) */
 } App;
 
 /* Starts joining host:port with app->name; shows the joining screen. */

@@ -12,6 +12,7 @@
 #include "cli_options.h"
 #include "field.h"
 #include "palette.h"
+#include "settings_store.h"
 
 #ifndef ARENA_VERSION
 #define ARENA_VERSION "0.0.0"
@@ -155,6 +156,18 @@ static bool set_demo(void *p, const char *v, char *why, size_t n)
     return true;
 }
 
+static bool set_settings(void *p, const char *v, char *why, size_t n)
+{
+    AppOptions *o = p;
+    if (strcmp(v, "none") == 0)
+        o->settings[0] = '\0';
+    else if (!copy_path(o->settings, sizeof o->settings, v)) {
+        snprintf(why, n, "--settings wants a file name or none");
+        return false;
+    }
+    return true;
+}
+
 /* Flags: one setter each, no value. */
 #define APP_FLAG_SETTER(fn, field, value)                                                          \
     static bool fn(void *p, const char *v, char *why, size_t n)                                    \
@@ -170,6 +183,25 @@ APP_FLAG_SETTER(set_overview, overview, true)
 APP_FLAG_SETTER(set_autoplay, autoplay, true)
 APP_FLAG_SETTER(set_dump_positions, dump_positions, true)
 APP_FLAG_SETTER(set_no_audio, no_audio, true)
+APP_FLAG_SETTER(set_settings_screen, settings_screen, true)
+
+static bool set_fullscreen(void *p, const char *v, char *why, size_t n)
+{
+    (void)v, (void)why, (void)n;
+    AppOptions *o = p;
+    o->fullscreen_given = true;
+    o->fullscreen = true;
+    return true;
+}
+
+static bool set_windowed(void *p, const char *v, char *why, size_t n)
+{
+    (void)v, (void)why, (void)n;
+    AppOptions *o = p;
+    o->fullscreen_given = true;
+    o->fullscreen = false;
+    return true;
+}
 
 static bool check(void *p, char *why, size_t n)
 {
@@ -232,6 +264,15 @@ static const CliOpt options[] = {
      "with --demo: print every frame's entity positions\n(tick id x y, 1/8 units) and exit, no "
      "window",
      set_dump_positions, NULL},
+    {"settings", 0, CLI_OPT_VALUE, "FILE|none",
+     "settings file (default $XDG_CONFIG_HOME/localhost-\narena/settings); flags given here win "
+     "over it",
+     set_settings, NULL},
+    {"fullscreen", 0, CLI_OPT_FLAG, NULL, "start full screen (F11 or Alt+Enter toggles)",
+     set_fullscreen, NULL},
+    {"windowed", 0, CLI_OPT_FLAG, NULL, "start in a window", set_windowed, NULL},
+    {"settings-screen", 0, CLI_OPT_FLAG, NULL, "open the settings screen at start",
+     set_settings_screen, NULL},
     {"print-palette", 0, CLI_OPT_PRINT, NULL, "print the colours the client draws with (for tests)",
      NULL, print_palette},
     {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
@@ -249,7 +290,7 @@ static const CliOptProgram program = {
         "\n"
         "In the arena: WASD or arrows move, the mouse aims, the left button fires, Enter\n"
         "chats (/me, /w NAME TEXT, /who, /help), Tab shows the scores, F3 the net graph,\n"
-        "mouse wheel or +/- zoom, M the whole map, Esc the menu.\n"
+        "mouse wheel or +/- zoom, M the whole map, Esc the menu (Settings: keys and more).\n"
         "Playing a demo (--demo): Space pauses, Left/Right seek 5 s (or click the\n"
         "timeline), Up/Down or [/] change the speed (0.25x-4x), Tab/PageDown and\n"
         "Shift+Tab/PageUp follow the next/previous player (or click a name on the\n"
@@ -280,5 +321,7 @@ int app_options_parse(AppOptions *o, int argc, char **argv, const char *default_
     app_name_sanitize(default_name != NULL ? default_name : "", o->name, sizeof o->name);
     if (!cli_claims_default_path(o->claims, sizeof o->claims))
         o->claims[0] = '\0';
+    if (!app_settings_default_path(o->settings, sizeof o->settings))
+        o->settings[0] = '\0';
     return cli_options_parse(&program, o, argc, argv, out, err);
 }

@@ -48,6 +48,10 @@ typedef struct AppOptions {
     char demo[APP_PATH_MAX];   /* --demo: play this demo file instead of joining; "" = none */
     bool dump_positions;       /* --dump-positions: with --demo, print every frame, no window */
     bool no_audio;             /* --no-audio: no sound device is opened */
+    char settings[APP_PATH_MAX]; /* settings file; "" = none (--settings none) */
+    bool fullscreen_given;       /* --fullscreen / --windowed: overrides the file */
+    bool fullscreen;
+    bool settings_screen; /* open the settings screen at start (screenshots) */
 } AppOptions;
 
 /* Fills defaults (default_name is used unless --name is given), parses argv. Returns -1 to go

@@ -139,6 +139,39 @@ static void chat_key(App *app, const SDL_KeyboardEvent *k)
     }
 }
 
+/* A pressed input (key or mouse button) that is bound to an action. */
+static void press(App *app, int input)
+{
+    ArenaState *a = &app->arena;
+    switch (app_settings_action_of(&app->settings, input)) {
+    case APP_ACT_CHAT:
+        open_chat(app);
+        break;
+    case APP_ACT_SCORES:
+        a->scores_held = true;
+        app_session_want_scores(app->session, app->now_us);
+        break;
+    case APP_ACT_NETGRAPH:
+        app->netgraph = !app->netgraph;
+        break;
+    case APP_ACT_OVERVIEW:
+        a->overview = !a->overview;
+        break;
+    case APP_ACT_ZOOM_IN:
+        zoom_by(a, 1.15f);
+        break;
+    case APP_ACT_ZOOM_OUT:
+        zoom_by(a, 1.0f / 1.15f);
+        break;
+    case APP_ACT_ZOOM_RESET:
+        a->overview = false;
+        a->zoom = 1.0f;
+        break;
+    default: /* movement and fire are held, read each frame by arena_input */
+        break;
+    }
+}
+
 void arena_event(App *app, const SDL_Event *ev)
 {
     ArenaState *a = &app->arena;
@@ -146,13 +179,14 @@ void arena_event(App *app, const SDL_Event *ev)
         menu_event(app, ev);
         return;
     }
+    int sc = ev->type == SDL_KEYDOWN || ev->type == SDL_KEYUP ? (int)ev->key.keysym.scancode : 0;
     switch (ev->type) {
     case SDL_TEXTINPUT:
         if (a->chat_open)
             (void)app_field_insert(&a->chat, ev->text.text);
         break;
     case SDL_KEYDOWN:
-        if (ev->key.keysym.sym == SDLK_F3) {
+        if (app_settings_is(&app->settings, APP_ACT_NETGRAPH, sc)) {
             app->netgraph = !app->netgraph;
             break;
         }
@@ -160,46 +194,26 @@ void arena_event(App *app, const SDL_Event *ev)
             chat_key(app, &ev->key);
             break;
         }
-        switch (ev->key.keysym.sym) {
-        case SDLK_RETURN:
-        case SDLK_KP_ENTER:
-            open_chat(app);
-            break;
-        case SDLK_ESCAPE:
+        if (ev->key.keysym.sym == SDLK_ESCAPE)
             menu_open(app);
-            break;
-        case SDLK_TAB:
-            a->scores_held = true;
-            app_session_want_scores(app->session, app->now_us);
-            break;
-        case SDLK_m:
-            a->overview = !a->overview;
-            break;
-        case SDLK_PLUS:
-        case SDLK_EQUALS:
-        case SDLK_KP_PLUS:
-            zoom_by(a, 1.15f);
-            break;
-        case SDLK_MINUS:
-        case SDLK_KP_MINUS:
-            zoom_by(a, 1.0f / 1.15f);
-            break;
-        case SDLK_0:
-            a->overview = false;
-            a->zoom = 1.0f;
-            break;
-        default:
-            break;
-        }
+        else
+            press(app, sc);
         break;
     case SDL_KEYUP:
-        if (ev->key.keysym.sym == SDLK_TAB)
+        if (app_settings_is(&app->settings, APP_ACT_SCORES, sc))
             a->scores_held = false;
         break;
-    case SDL_MOUSEWHEEL:
-        if (ev->wheel.y != 0)
-            zoom_by(a, ev->wheel.y > 0 ? 1.1f : 1.0f / 1.1f);
+    case SDL_MOUSEBUTTONDOWN:
+        if (!a->chat_open)
+            press(app, APP_INPUT_MOUSE + ev->button.button);
         break;
+    case SDL_MOUSEWHEEL: {
+        /* Mouse sensitivity scales the wheel's zoom step (aim follows the pointer itself). */
+        float step = 0.1f * (float)app->settings.sensitivity / 100.0f;
+        if (ev->wheel.y != 0)
+            zoom_by(a, ev->wheel.y > 0 ? 1.0f + step : 1.0f / (1.0f + step));
+        break;
+    }
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_FOCUS_LOST)
             a->scores_held = false;
@@ -245,6 +259,21 @@ static void autoplay(App *app, SimInput *in)
     in->aim = a->aim;
 }
 
+/* Is one of action's inputs held down now? */
+static bool held(const AppSettings *s, AppAction action, const Uint8 *keys, Uint32 mouse)
+{
+    const int in[2] = {s->bind[action], s->bind2[action]};
+    for (int i = 0; i < 2; i++) {
+        if (in[i] > APP_INPUT_MOUSE && in[i] <= APP_INPUT_MOUSE + APP_INPUT_MOUSE_MAX) {
+            if (mouse & SDL_BUTTON((Uint32)(in[i] - APP_INPUT_MOUSE)))
+                return true;
+        } else if (in[i] > 0 && in[i] < SDL_NUM_SCANCODES && keys[in[i]]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void arena_input(App *app)
 {
     ArenaState *a = &app->arena;
@@ -253,22 +282,24 @@ void arena_input(App *app)
     bool focus = (SDL_GetWindowFlags(app->gfx.win) & SDL_WINDOW_INPUT_FOCUS) != 0;
     if (app->opt.autoplay) {
         autoplay(app, &in);
-    } else if (!a->chat_open && !a->menu_open && focus) {
+    } else if (!a->chat_open && !a->menu_open && !app->setui.open && focus) {
         const Uint8 *k = SDL_GetKeyboardState(NULL);
-        if (k[SDL_SCANCODE_W] || k[SDL_SCANCODE_UP])
-            in.buttons |= SIM_BTN_UP;
-        if (k[SDL_SCANCODE_S] || k[SDL_SCANCODE_DOWN])
-            in.buttons |= SIM_BTN_DOWN;
-        if (k[SDL_SCANCODE_A] || k[SDL_SCANCODE_LEFT])
-            in.buttons |= SIM_BTN_LEFT;
-        if (k[SDL_SCANCODE_D] || k[SDL_SCANCODE_RIGHT])
-            in.buttons |= SIM_BTN_RIGHT;
-        a->scores_held = k[SDL_SCANCODE_TAB] != 0;
-        int mx, my;
         Uint32 mb = SDL_GetMouseState(NULL, NULL);
+        const AppSettings *s = &app->settings;
+        static const struct {
+            AppAction act;
+            uint8_t button;
+        } held_buttons[] = {{APP_ACT_UP, SIM_BTN_UP},
+                            {APP_ACT_DOWN, SIM_BTN_DOWN},
+                            {APP_ACT_LEFT, SIM_BTN_LEFT},
+                            {APP_ACT_RIGHT, SIM_BTN_RIGHT},
+                            {APP_ACT_FIRE, SIM_BTN_FIRE}};
+        for (unsigned i = 0; i < sizeof held_buttons / sizeof held_buttons[0]; i++)
+            if (held(s, held_buttons[i].act, k, mb))
+                in.buttons |= held_buttons[i].button;
+        a->scores_held = held(s, APP_ACT_SCORES, k, mb);
+        int mx, my;
         gfx_mouse(&app->gfx, &mx, &my);
-        if (mb & SDL_BUTTON_LMASK)
-            in.buttons |= SIM_BTN_FIRE;
         if (a->self_ready) {
             float px, py;
             app_camera_to_screen(&a->cam, a->self_x, a->self_y, &px, &py);
@@ -304,7 +335,7 @@ static void sample_world(App *app)
             int id = cli_conn_player_id(c);
             app_fx_muzzle(&app->session->fx, a->self_x + 16.0f * cosf(ang),
                           a->self_y + 16.0f * sinf(ang), ang,
-                          app_player_color(id >= 0 ? (unsigned)id : 0));
+                          app_session_player_color(app->session, id >= 0 ? (unsigned)id : 0));
         }
     }
     app_sfx_shots(&a->sfx, a->views, a->nviews, cli_conn_player_id(c), &a->sfx_out);
@@ -339,7 +370,7 @@ static void show_hits(App *app)
         if (found && due[i].legend)
             app_fx_legend(&s->fx, x, y);
         else if (found)
-            app_fx_hit(&s->fx, x, y, app_player_color(due[i].victim));
+            app_fx_hit(&s->fx, x, y, app_session_player_color(app->session, due[i].victim));
         if (due[i].legend)
             app_sfx_legend(&a->sfx_out);
         else if (found)

@@ -239,14 +239,14 @@ static void draw_player(Gfx *g, float sx, float sy, float r, float aim, AppColor
     }
 }
 
-static void draw_shot(Gfx *g, const AppCamera *c, const CliEntityView *v)
+static void draw_shot(Gfx *g, const AppCamera *c, const CliEntityView *v, AppColor pc)
 {
     float s = c->scale;
     float hx, hy, tx, ty;
     app_camera_to_screen(c, v->x, v->y, &hx, &hy);
     app_camera_to_screen(c, v->x - v->vx * 2.5f, v->y - v->vy * 2.5f, &tx, &ty);
-    AppColor head = app_color_mix(app_player_color(v->owner), WHITE, 0.55f);
-    AppColor tail = app_color_fade(app_player_color(v->owner), 0.0f);
+    AppColor head = app_color_mix(pc, WHITE, 0.55f);
+    AppColor tail = app_color_fade(pc, 0.0f);
     gfx_line(g, tx, ty, hx, hy, maxf(3.0f * s, 2.0f), tail, head);
     gfx_circle_grad(g, hx, hy, maxf(4.5f * s, 2.5f), WHITE, app_color_fade(head, 0.0f));
 }
@@ -314,7 +314,8 @@ static unsigned draw_remote_players(App *app, float r, float margin, Labels *lb)
             if (off_screen(g, sx, sy, margin))
                 continue;
             in_view++;
-            draw_player(g, sx, sy, r, v->aim, app_player_color(v->id), alive, false, s);
+            draw_player(g, sx, sy, r, v->aim, app_session_player_color(app->session, v->id), alive,
+                        false, s);
             bool legend = cli_conn_is_legend(conn, v->id);
             if (legend)
                 draw_legend_mark(g, sx, sy, r, s, alive);
@@ -344,8 +345,8 @@ static unsigned draw_self(App *app, float r, Labels *lb)
         return 0;
     float sx, sy;
     app_camera_to_screen(&a->cam, a->self_x, a->self_y, &sx, &sy);
-    draw_player(&app->gfx, sx, sy, r, q_aim12_to_radians(a->aim), app_player_color((unsigned)self),
-                a->self_alive, true, s);
+    draw_player(&app->gfx, sx, sy, r, q_aim12_to_radians(a->aim),
+                app_session_player_color(app->session, (unsigned)self), a->self_alive, true, s);
     bool legend = cli_conn_is_legend(conn, (unsigned)self);
     if (legend)
         draw_legend_mark(&app->gfx, sx, sy, r, s, a->self_alive);
@@ -366,7 +367,7 @@ static void draw_shots(App *app, float margin)
         float sx, sy;
         app_camera_to_screen(&a->cam, v->x, v->y, &sx, &sy);
         if (!off_screen(&app->gfx, sx, sy, margin))
-            draw_shot(&app->gfx, &a->cam, v);
+            draw_shot(&app->gfx, &a->cam, v, app_session_player_color(app->session, v->owner));
     }
 }
 

@@ -216,7 +216,8 @@ static void draw_minimap(App *app)
         if (v->type != SNAP_ENT_PLAYER)
             continue;
         bool alive = (v->flags & SNAP_FLAG_ALIVE) != 0;
-        AppColor col = app_color_fade(app_player_color(v->id), alive ? 1.0f : 0.35f);
+        AppColor col =
+            app_color_fade(app_session_player_color(app->session, v->id), alive ? 1.0f : 0.35f);
         gfx_rect(g, x0 + v->x * unit - dot / 2, y0 + v->y * unit - dot / 2, dot, dot, col);
     }
     int self = cli_conn_player_id(c);
@@ -224,7 +225,8 @@ static void draw_minimap(App *app)
         float sx = x0 + a->self_x * unit, sy = y0 + a->self_y * unit;
         float d = dot + 2.0f;
         gfx_rect(g, sx - d / 2 - 1, sy - d / 2 - 1, d + 2, d + 2, WHITE);
-        gfx_rect(g, sx - d / 2, sy - d / 2, d, d, app_player_color((unsigned)self));
+        gfx_rect(g, sx - d / 2, sy - d / 2, d, d,
+                 app_session_player_color(app->session, (unsigned)self));
     }
     /* What the main view shows. */
     float vx0, vy0, vx1, vy1;
@@ -520,7 +522,8 @@ static void draw_scoreboard(App *app)
                      (AppColor){255, 255, 255, 8});
         if (r->playing)
             gfx_circle(g, (float)(p.x + 30), (float)(y + lh / 2 - 2), 7.0f,
-                       app_color_fade(app_player_color((unsigned)r->id), r->alive ? 1.0f : 0.4f));
+                       app_color_fade(app_session_player_color(app->session, (unsigned)r->id),
+                                      r->alive ? 1.0f : 0.4f));
         AppColor nc = r->self      ? app_color(APP_COL_ACCENT)
                       : r->playing ? app_color(APP_COL_TEXT)
                                    : dim;

@@ -87,6 +87,7 @@ void app_title_scroll(AppTitleNav *n, int rows, unsigned servers, unsigned rows_
 
 typedef enum AppMenuItem {
     APP_MENU_RESUME = 0,
+    APP_MENU_SETTINGS,
     APP_MENU_DISCONNECT,
     APP_MENU_QUIT,
     APP_MENU_COUNT,

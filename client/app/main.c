@@ -24,6 +24,7 @@
 #include "app.h"
 #include "demo_file.h"
 #include "demo_player.h"
+#include "settings_store.h"
 #include "timing.h"
 #include "mono_clock.h"
 
@@ -76,13 +77,19 @@ void app_join(App *app, const char *host, uint16_t port)
 {
     char err[256];
     app->status[0] = '\0';
-    app->session =
-        app_session_create(host, port, app->name, app->opt.claims, app->now_us, err, sizeof err);
+    app->session = app_session_create(host, port, app->name, app->settings.colour, app->opt.claims,
+                                      app->now_us, err, sizeof err);
     if (app->session == NULL) {
         fprintf(stderr, "arena-client: cannot join %s:%u: %s\n", host, port, err);
         app_set_status(app, true, "Cannot join %s:%u: %s", host, port, err);
         title_open(app);
         return;
+    }
+    if (app->title.name.max_bytes != 0 && !app->opt.name_given &&
+        strcmp(app->settings.name, app->name) != 0) {
+        /* The name typed on the title screen is kept for next time (not --connect runs). */
+        memcpy(app->settings.name, app->name, sizeof app->settings.name);
+        settings_save(app);
     }
     printf("arena-client: joining %s as %s\n", app->session->target, app->name);
     fflush(stdout);
@@ -192,6 +199,16 @@ static void handle_event(App *app, const SDL_Event *ev)
                                         ev->window.event == SDL_WINDOWEVENT_RESIZED)) {
         gfx_update_size(&app->gfx);
     }
+    if (ev->type == SDL_KEYDOWN && !ev->key.repeat &&
+        (ev->key.keysym.sym == SDLK_F11 ||
+         (ev->key.keysym.sym == SDLK_RETURN && (ev->key.keysym.mod & KMOD_ALT)))) {
+        settings_toggle_fullscreen(app);
+        return;
+    }
+    if (app->setui.open) {
+        settings_event(app, ev);
+        return;
+    }
     switch (app->screen) {
     case APP_SCREEN_TITLE:
         title_event(app, ev);
@@ -239,6 +256,8 @@ static void draw(App *app)
         title_draw_busy(app, "Leaving", detail);
         break;
     }
+    if (app->setui.open)
+        settings_draw(app);
 }
 
 /* Waits (poll) until `until` or until a socket has something; never longer than MAX_POLL_MS
@@ -275,6 +294,20 @@ static void service_network(App *app)
         app_session_service(app->session, app->now_us);
     if (app->screen == APP_SCREEN_TITLE)
         title_update(app);
+}
+
+/* The settings file, then the command line over it (for this run). */
+static void load_settings(App *app)
+{
+    char msg[APP_PATH_MAX + 256];
+    if (!app_settings_load(app->opt.settings, &app->settings, msg, sizeof msg) || msg[0] != '\0') {
+        fprintf(stderr, "arena-client: settings: %s\n", msg);
+        app_set_status(app, true, "Settings: %s", msg);
+    }
+    if (!app->opt.name_given && app->settings.name[0] != '\0')
+        snprintf(app->opt.name, sizeof app->opt.name, "%s", app->settings.name);
+    if (app->opt.fullscreen_given)
+        app->settings.fullscreen = app->opt.fullscreen;
 }
 
 static bool write_stats_json(const App *app, const char *path)
@@ -410,6 +443,7 @@ int main(int argc, char **argv)
         return rc;
     }
     signal(SIGPIPE, SIG_IGN);
+    load_settings(app);
     snprintf(app->name, sizeof app->name, "%s", app->opt.name);
     app_frame_stats_init(&app->frames);
     app_frame_stats_init(&app->arena_frames);
@@ -457,6 +491,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "arena-client: out of memory\n");
         goto out_arena;
     }
+    settings_apply(app); /* full screen, volume */
     printf("arena-client: %s renderer%s, %dx%d\n", app->gfx.renderer_name,
            app->gfx.vsync ? " with vsync" : "", app->gfx.w, app->gfx.h);
     fflush(stdout);
@@ -471,6 +506,8 @@ int main(int argc, char **argv)
         app_join(app, app->opt.host, app->opt.port);
     else
         title_open(app);
+    if (app->opt.settings_screen)
+        settings_open(app);
     run(app);
 
     end_session(app);

@@ -4,6 +4,7 @@
 #include "app.h"
 #include "cli_chat.h"
 #include "layout.h"
+#include "settings_screen.h"
 
 /* The controls: key, what it does. */
 static const char *const controls[][2] = {
@@ -13,7 +14,7 @@ static const char *const controls[][2] = {
     {"wheel, + / -, 0", "zoom"},    {"M", "whole map"},
 };
 
-static const char *const items[APP_MENU_COUNT] = {"Resume", "Disconnect", "Quit"};
+static const char *const items[APP_MENU_COUNT] = {"Resume", "Settings", "Disconnect", "Quit"};
 
 void menu_open(App *app)
 {
@@ -26,6 +27,9 @@ static void activate(App *app, int item)
     app->arena.menu_open = false;
     switch (item) {
     case APP_MENU_RESUME:
+        break;
+    case APP_MENU_SETTINGS:
+        settings_open(app);
         break;
     case APP_MENU_DISCONNECT:
         app_leave(app, false);

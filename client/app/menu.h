@@ -1,4 +1,4 @@
-/* menu.h — the in-game menu (Esc): Resume, Disconnect, Quit, and the controls.
+/* menu.h — the in-game menu (Esc): Resume, Settings, Disconnect, Quit, and the controls.
  *
  * Owns the menu's keyboard and mouse handling and drawing; the game keeps running behind it
  * (a network game does not pause). Disconnect leaves politely and returns to the title

@@ -44,9 +44,51 @@ AppColor app_color(AppColorRole role)
     return roles[role];
 }
 
+/* HSL (h in turns, s and l 0..1) to an opaque colour. */
+static AppColor hsl(float h, float s, float l)
+{
+    float c = (1.0f - (2.0f * l - 1.0f < 0 ? 1.0f - 2.0f * l : 2.0f * l - 1.0f)) * s;
+    float hp = (h - (float)(int)h) * 6.0f;
+    float m2 = hp - 2.0f * (float)(int)(hp / 2.0f);
+    float x = c * (1.0f - (m2 - 1.0f < 0 ? 1.0f - m2 : m2 - 1.0f));
+    float r = 0, g = 0, b = 0;
+    switch ((int)hp) {
+    case 0:
+        r = c, g = x;
+        break;
+    case 1:
+        r = x, g = c;
+        break;
+    case 2:
+        g = c, b = x;
+        break;
+    case 3:
+        g = x, b = c;
+        break;
+    case 4:
+        r = x, b = c;
+        break;
+    default:
+        r = c, b = x;
+        break;
+    }
+    float m = l - c / 2.0f;
+    return (AppColor){(uint8_t)((r + m) * 255.0f + 0.5f), (uint8_t)((g + m) * 255.0f + 0.5f),
+                      (uint8_t)((b + m) * 255.0f + 0.5f), 255};
+}
+
 AppColor app_player_color(unsigned id)
 {
-    return player_palette[id % APP_PALETTE_SIZE];
+    id %= APP_PLAYER_COLOURS;
+    if (id < APP_PALETTE_SIZE)
+        return player_palette[id];
+    /* 240 more: 48 hues at five lightness / saturation levels, odd levels' hues half a step
+     * round (every pair at least 7 RGB units apart; test_app_palette). */
+    static const float light[5] = {0.60f, 0.45f, 0.75f, 0.55f, 0.68f};
+    static const float sat[5] = {0.85f, 0.75f, 0.80f, 0.45f, 0.50f};
+    unsigned k = id - APP_PALETTE_SIZE, level = k / 48;
+    float h = ((float)(k % 48) + 0.5f * (float)(level % 2)) / 48.0f;
+    return hsl(h, sat[level], light[level]);
 }
 
 static uint8_t lerp8(uint8_t a, uint8_t b, float t)

@@ -16,7 +16,8 @@ typedef struct AppColor {
 } AppColor;
 
 enum {
-    APP_PALETTE_SIZE = 16, /* player colours; id i gets colour i % APP_PALETTE_SIZE */
+    APP_PALETTE_SIZE = 16,    /* the named player colours (the first ones given out) */
+    APP_PLAYER_COLOURS = 256, /* all player colours: the named ones, then generated hues */
 };
 
 typedef enum AppColorRole {
@@ -50,7 +51,9 @@ typedef enum AppColorRole {
 } AppColorRole;
 
 AppColor app_color(AppColorRole role);
-/* The palette colour of player id (opaque). */
+/* Player colour number id % APP_PLAYER_COLOURS (opaque): 0..15 the named set, then hues
+ * around the circle by the golden angle at three lightness levels, never the map's grey
+ * blues. The one palette function everything that draws a player uses. */
 AppColor app_player_color(unsigned id);
 /* Linear mix: t = 0 gives a, t = 1 gives b (t is clamped); alpha is mixed too. */
 AppColor app_color_mix(AppColor a, AppColor b, float t);

@@ -118,7 +118,7 @@ static void on_snapshot(void *user, const CliSnapInfo *info)
     }
 }
 
-AppSession *app_session_create(const char *host, uint16_t port, const char *name,
+AppSession *app_session_create(const char *host, uint16_t port, const char *name, int colour,
                                const char *claims_path, uint64_t now_us, char *err, size_t errlen)
 {
     AppSession *s = calloc(1, sizeof *s);
@@ -143,6 +143,7 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
     snprintf(cfg.host, sizeof cfg.host, "%s", host);
     snprintf(cfg.name, sizeof cfg.name, "%s", name);
     cfg.login_port = port;
+    cfg.colour = colour;
     cfg.on_event = on_event;
     cfg.on_line = on_line;
     cfg.on_snapshot = on_snapshot;
@@ -173,6 +174,11 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
         s->claims_path[0] = '\0'; /* never overwrite a file we could not read */
     }
     return s;
+}
+
+AppColor app_session_player_color(const AppSession *s, unsigned id)
+{
+    return app_player_color(s != NULL ? cli_conn_player_colour(s->conn, id) : id);
 }
 
 void app_session_destroy(AppSession *s)

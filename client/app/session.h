@@ -49,13 +49,16 @@ typedef struct AppSession {
     char claims_path[CLI_CLAIMS_PATH_MAX]; /* "" = not kept */
 } AppSession;
 
-/* Starts joining host:port as name, presenting the name's claim secret from the claims file
- * at claims_path if it holds one ("" or NULL: no claims file). NULL only for a bad name/host
- * or no memory (err says why); an unreachable server gives a session that fails with a
- * reason. */
-AppSession *app_session_create(const char *host, uint16_t port, const char *name,
+/* Starts joining host:port as name (asking for palette colour `colour`, -1: any), presenting the
+ * name's claim secret from the claims file at claims_path if it holds one ("" or NULL: no claims
+ * file). NULL only for a bad name/host or no memory (err says why); an unreachable server gives a
+ * session that fails with a reason. */
+AppSession *app_session_create(const char *host, uint16_t port, const char *name, int colour,
                                const char *claims_path, uint64_t now_us, char *err, size_t errlen);
 void app_session_destroy(AppSession *s);
+/* The colour player id is drawn in: its palette colour from the server's EVENT PLAYER
+ * (cli_conn_player_colour), through the one palette function. */
+AppColor app_session_player_color(const AppSession *s, unsigned id);
 /* Runs the core (never blocks) and samples the traffic counters. */
 void app_session_service(AppSession *s, uint64_t now_us);
 /* Typed chat: sends it, or explains the mistake in the chat as a note. /quit is the caller's

@@ -205,6 +205,8 @@ static bool edit_key(AppField *f, SDL_Keycode k, Uint16 mod)
 
 void title_event(App *app, const SDL_Event *ev)
 {
+    if (settings_title_event(app, ev))
+        return;
     TitleState *t = &app->title;
     unsigned servers = t->visible_count;
     bool addr_empty = t->address.len == 0;
@@ -497,6 +499,7 @@ void title_draw(App *app)
         hint = "Tab / arrows move   Enter joins";
     app_text_draw_in(tx, APP_FONT_SMALL, hint, dim, l->hint, APP_ALIGN_LEFT, false);
     draw_button(app, l->quit, "Quit", t->nav.focus == APP_TF_QUIT, true);
+    settings_title_draw(app);
 }
 
 void title_draw_busy(App *app, const char *heading, const char *detail)

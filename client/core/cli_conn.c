@@ -31,6 +31,7 @@ void cli_conn_default_config(CliConnConfig *cfg)
     cfg->keepalive_ms = DEFAULT_KEEPALIVE_MS;
     cfg->baseline_pool_entities = DEFAULT_POOL;
     cfg->interp_pool_entities = DEFAULT_POOL;
+    cfg->colour = -1;
 }
 
 const char *cli_state_str(CliState s)
@@ -395,6 +396,13 @@ const MsgWelcome *cli_conn_welcome(const CliConn *c)
 bool cli_conn_is_legend(const CliConn *c, unsigned id)
 {
     return id < PROTO_MAX_PLAYERS && c->legend[id];
+}
+
+unsigned cli_conn_player_colour(const CliConn *c, unsigned id)
+{
+    if (id >= PROTO_MAX_PLAYERS)
+        return 0;
+    return c->colour_known[id] ? c->colour[id] : id;
 }
 
 const char *cli_conn_player_name(const CliConn *c, unsigned id)

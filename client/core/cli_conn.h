@@ -75,6 +75,8 @@ typedef struct CliConnConfig {
     /* A legend's claim secret for this name on this server (32 hex digits, "" = none): sent
      * in LOGIN so the name's crown is ours (docs/protocol.md §5.2). */
     char claim[2 * PROTO_CLAIM_BYTES + 1];
+    /* The palette colour to ask for at LOGIN (colour=N, 0..255), or -1 (default): none. */
+    int colour;
     /* Optional: the server gave us a claim secret (CLAIM line) to keep for next time. */
     void (*on_claim)(void *user, const char *name, const char *claim_hex);
     /* Optional: something malformed or unexpected from the server was dropped (counted in
@@ -201,6 +203,9 @@ const Map *cli_conn_map(const CliConn *c);            /* NULL before MAP */
 const MsgWelcome *cli_conn_welcome(const CliConn *c); /* NULL before WELCOME */
 /* Name of player id from EVENTs ("" if unknown). */
 const char *cli_conn_player_name(const CliConn *c, unsigned id);
+/* Palette colour of player id from EVENT PLAYER (distinct per player; the id itself until
+ * the server has said, e.g. from a protocol 3 server). */
+unsigned cli_conn_player_colour(const CliConn *c, unsigned id);
 /* True if the server has marked player `id` a legend (EVENT LEGEND) this session. */
 bool cli_conn_is_legend(const CliConn *c, unsigned id);
 const CliStats *cli_conn_stats(const CliConn *c);

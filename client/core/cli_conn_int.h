@@ -100,7 +100,9 @@ struct CliConn {
     uint64_t last_service_us;
     uint64_t last_rtt_sample_us;
     char names[PROTO_MAX_PLAYERS][PROTO_NAME_MAX + 1];
-    bool legend[PROTO_MAX_PLAYERS]; /* EVENT LEGEND marks, by player id */
+    bool legend[PROTO_MAX_PLAYERS];    /* EVENT LEGEND marks, by player id */
+    uint8_t colour[PROTO_MAX_PLAYERS]; /* EVENT PLAYER colours, by player id */
+    bool colour_known[PROTO_MAX_PLAYERS];
     CliChat chat;
     CliStats stats;
     CliRateLog bad_log; /* malformed server input: counted, logged a few times a second */

@@ -14,8 +14,8 @@
 #include "cli_conn_int.h"
 #include "cli_parse.h"
 
-/* The LOGIN line: "LOGIN " name " " version [" " claim]. */
-_Static_assert(6 + PROTO_NAME_MAX + 1 + 10 + 1 + 2 * PROTO_CLAIM_BYTES < PROTO_LINE_MAX,
+/* The LOGIN line: "LOGIN " name " " version [" " claim] [" colour=" N]. */
+_Static_assert(6 + PROTO_NAME_MAX + 1 + 10 + 1 + 2 * PROTO_CLAIM_BYTES + 11 < PROTO_LINE_MAX,
                "a LOGIN line fits a protocol line");
 
 void cli_tcp_close(CliConn *c)
@@ -239,10 +239,13 @@ void cli_tcp_read(CliConn *c, uint64_t now_us)
 static void tcp_connected(CliConn *c, uint64_t now_us)
 {
     char line[PROTO_LINE_MAX];
+    int n;
     if (c->cfg.claim[0] != '\0')
-        snprintf(line, sizeof line, "LOGIN %s %d %s", c->cfg.name, PROTO_VERSION, c->cfg.claim);
+        n = snprintf(line, sizeof line, "LOGIN %s %d %s", c->cfg.name, PROTO_VERSION, c->cfg.claim);
     else
-        snprintf(line, sizeof line, "LOGIN %s %d", c->cfg.name, PROTO_VERSION);
+        n = snprintf(line, sizeof line, "LOGIN %s %d", c->cfg.name, PROTO_VERSION);
+    if (c->cfg.colour >= 0 && c->cfg.colour < PROTO_MAX_PLAYERS && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, " colour=%d", c->cfg.colour);
     c->state = CLI_LOGGING_IN;
     c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
     cli_tcp_queue_line(c, line);

@@ -83,10 +83,13 @@ static void on_event(CliConn *c, const uint8_t *data, size_t len, uint64_t now_u
     case MSG_EV_PLAYER:
         snprintf(c->names[ev.a], sizeof c->names[ev.a], "%s", ev.name);
         c->legend[ev.a] = false; /* a new player in that slot; LEGEND follows if earned */
+        c->colour[ev.a] = ev.colour;
+        c->colour_known[ev.a] = true;
         break;
     case MSG_EV_LEFT:
         c->names[ev.a][0] = '\0';
         c->legend[ev.a] = false;
+        c->colour_known[ev.a] = false;
         break;
     case MSG_EV_LEGEND:
         c->legend[ev.a] = true;

@@ -145,6 +145,7 @@ static void run(const uint8_t *data, size_t size)
     check_same_bytes(data, size, n);
     CHECK(msg_event_decode(out, n, &b) == MSG_OK);
     CHECK(a.kind == b.kind && a.a == b.a && a.b == b.b && strcmp(a.name, b.name) == 0);
+    CHECK(a.kind != MSG_EV_PLAYER || a.colour == b.colour);
 }
 #else
 #error "define one of FUZZ_MSG_INPUT, _BIND, _WELCOME, _MAP, _DISC_QUERY, _DISC_REPLY"

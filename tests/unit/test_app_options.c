@@ -63,6 +63,7 @@ static void test_defaults(void **state)
     assert_false(r.o.autoplay);
     assert_false(r.o.netgraph);
     assert_string_equal(r.o.screenshot, "");
+    assert_false(r.o.fullscreen_given);
     assert_string_equal(r.err, "");
     done(&r);
     /* A user name that is not a valid player name is cleaned up, or replaced. */
@@ -100,6 +101,20 @@ static void test_connect_and_friends(void **state)
     assert_true(r.o.overview);
     assert_false(r.o.vsync);
     assert_true(r.o.autoplay);
+    done(&r);
+    /* The settings file and the flags that win over it. */
+    r = PARSE("x", "--settings", "/tmp/my-settings", "--fullscreen", "--settings-screen");
+    assert_int_equal(r.rc, -1);
+    assert_string_equal(r.o.settings, "/tmp/my-settings");
+    assert_true(r.o.fullscreen_given && r.o.fullscreen && r.o.settings_screen);
+    done(&r);
+    r = PARSE("x", "--fullscreen", "--windowed", "--settings", "none");
+    assert_true(r.o.fullscreen_given && !r.o.fullscreen);
+    assert_string_equal(r.o.settings, "");
+    done(&r);
+    r = PARSE("x", "--settings", "");
+    assert_int_equal(r.rc, 2);
+    assert_non_null(strstr(r.err, "--settings wants a file name or none"));
     done(&r);
     r = PARSE("x", "-c", "arena.local");
     assert_int_equal(r.rc, -1);
@@ -155,7 +170,7 @@ static void test_help_and_version(void **state)
     r = PARSE("x", "-V");
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "arena-client"));
-    assert_non_null(strstr(r.out, "protocol 3"));
+    assert_non_null(strstr(r.out, "protocol 4"));
     done(&r);
 }
 

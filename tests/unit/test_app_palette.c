@@ -37,7 +37,7 @@ static void test_players_stand_out_from_the_map(void **state)
 static void test_same_id_same_colour(void **state)
 {
     (void)state;
-    AppColor a = app_player_color(3), b = app_player_color(3 + APP_PALETTE_SIZE);
+    AppColor a = app_player_color(3), b = app_player_color(3 + APP_PLAYER_COLOURS);
     assert_int_equal(app_color_dist2(a, b), 0);
     assert_true(app_color_dist2(app_player_color(0), app_player_color(1)) > 0);
 }
@@ -58,6 +58,25 @@ static void test_mix_and_fade(void **state)
     assert_int_equal(app_color_fade(a, 2.0f).a, 255);
     assert_int_equal(app_color_fade(a, -1.0f).a, 0);
     assert_int_equal(app_color(APP_COL_COUNT).r, app_color(APP_COL_TEXT).r); /* out of range */
+}
+
+/* Beyond the named set: 256 colours, each told apart from every other (less than the named
+ * ones, but visibly), none dark enough to vanish on the floor. */
+static void test_generated_colours(void **state)
+{
+    (void)state;
+    unsigned worst = ~0u;
+    for (unsigned i = 0; i < APP_PLAYER_COLOURS; i++) {
+        AppColor a = app_player_color(i);
+        assert_int_equal(a.a, 255);
+        assert_true(app_color_dist2(a, app_color(APP_COL_FLOOR)) >= 70u * 70u);
+        for (unsigned j = i + 1; j < APP_PLAYER_COLOURS; j++) {
+            unsigned d = app_color_dist2(a, app_player_color(j));
+            worst = d < worst ? d : worst;
+        }
+    }
+    assert_true(worst >= 7u * 7u);
+    assert_int_equal(app_player_color(APP_PLAYER_COLOURS + 5).r, app_player_color(5).r);
 }
 
 /* --print-palette (what client_screenshot.sh reads) is the palette the client draws with. */
@@ -97,6 +116,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_player_colours_are_distinct),
+        cmocka_unit_test(test_generated_colours),
         cmocka_unit_test(test_players_stand_out_from_the_map),
         cmocka_unit_test(test_same_id_same_colour),
         cmocka_unit_test(test_mix_and_fade),

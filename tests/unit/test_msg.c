@@ -1105,16 +1105,23 @@ static void test_event_round_trip_and_rejects(void **state)
     (void)state;
     static uint8_t buf[64];
     MsgEvent out;
-    MsgEvent join = {.kind = MSG_EV_PLAYER, .a = 255};
+    MsgEvent join = {.kind = MSG_EV_PLAYER, .a = 255, .colour = 201};
     strcpy(join.name, "Pythonista");
     size_t n = msg_event_encode(&join, buf, sizeof buf);
-    /* type 8, kind 8, id 10, uvarint length 8, 10 name bytes = 114 bits -> 15 bytes */
-    assert_int_equal(n, 15);
+    /* type 8, kind 8, id 10, uvarint length 8, 10 name bytes, colour 8 = 122 bits -> 16 bytes */
+    assert_int_equal(n, 16);
     assert_int_equal(buf[0], PROTO_MSG_EVENT);
     assert_int_equal(buf[1], MSG_EV_PLAYER);
+    /* Golden bytes (docs/protocol.md §3.6): id 255 in bits 16..25, length 10 from bit 26,
+     * "Pythonista" from bit 34, then the colour 201 in bits 114..121. */
+    static const uint8_t golden[16] = {0x06, 0x01, 0xFF, 0x28, 0x40, 0xE5, 0xD1, 0xA1,
+                                       0xBD, 0xB9, 0xA5, 0xCD, 0xD1, 0x85, 0x25, 0x03};
+    assert_memory_equal(buf, golden, sizeof golden);
+    assert_int_equal((buf[14] >> 2) | ((buf[15] << 6) & 0xFF), 201);
     assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
     assert_string_equal(out.name, "Pythonista");
     assert_int_equal(out.a, 255);
+    assert_int_equal(out.colour, 201);
     expect_canonical(rt_event, buf, n);
     expect_prefixes_truncated(rt_event, buf, n);
 
@@ -1174,7 +1181,7 @@ static void test_mutations_event(void **state)
 {
     (void)state;
     static uint8_t s0[MSG_EVENT_MAX_BYTES], s1[MSG_EVENT_MAX_BYTES], s2[MSG_EVENT_MAX_BYTES];
-    MsgEvent join = {.kind = MSG_EV_PLAYER, .a = 12};
+    MsgEvent join = {.kind = MSG_EV_PLAYER, .a = 12, .colour = 7};
     strcpy(join.name, "gamer");
     MsgEvent hit = {.kind = MSG_EV_HIT, .a = 1, .b = 2};
     MsgEvent left = {.kind = MSG_EV_LEFT, .a = 40};
