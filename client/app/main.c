@@ -23,6 +23,7 @@
 
 #include "app.h"
 #include "rejoin.h"
+#include "title_recent.h"
 #include "timing.h"
 #include "mono_clock.h"
 
@@ -170,6 +171,7 @@ static void check_transitions(App *app)
             fflush(stdout);
             app->reached_arena = true;
             app_rejoin_done(app);
+            title_recent_joined(app, app->join_host, app->join_port, app->title.joined_name);
             arena_enter(app);
         } else if (cli_conn_done(c)) {
             connection_lost(app, false);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # client_rejoin.sh ARENA_SERVER ARENA_CLIENT ARENA_CTL MAP — the client rejoins a restarted
-# server by itself, and does not rejoin after a kick.
+# server by itself, and does not rejoin after a kick; the server it joined is remembered in
+# the recent-servers file ($XDG_STATE_HOME/localhost-arena/servers, mode 600).
 #
 # arena-client (offscreen SDL driver, software renderer) joins a server as "rejoiner". The
 # server is stopped with SIGTERM (its SHUTDOWN disconnect and BYE shutdown) and started again
@@ -24,6 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy
+export XDG_STATE_HOME="$out/state" XDG_CONFIG_HOME="$out/config" # the recent-servers file
 export LSAN_OPTIONS="suppressions=$here/client_lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 fail() {
     echo "client_rejoin: FAIL: $*" >&2
@@ -79,6 +81,11 @@ wait_for "$out/server2.log" "'rejoiner' entered the arena" 30 ||
 wait_for "$out/client.log" "rejoined 127\.0\.0\.1:$port after [0-9]+ attempt" 5 ||
     fail "the client did not say it rejoined"
 grep -E "connection lost|rejoin" "$out/client.log" | sed 's/^/client_rejoin: /'
+# The server it joined is remembered for the title screen (docs/client.md "Recent servers").
+servers="$out/state/localhost-arena/servers"
+grep -qE "^server 127\.0\.0\.1 $port 0 [0-9]+$" "$servers" 2>/dev/null ||
+    fail "the joined server is not in $servers"
+[ "$(stat -c %a "$servers")" = 600 ] || fail "$servers is not mode 600"
 
 # 2. A kick is not retried.
 "$ctl" --data-dir "$out/data" kick rejoiner "testing" >"$out/ctl.log" 2>&1 || fail "arena-ctl kick failed"
