@@ -301,6 +301,7 @@ static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     p->connect_tag = msg_connect_tag(p->token);
     p->admitted = false;
     p->admits = 0;
+    p->join_refused = false;
     p->ip = c->ip;
     p->peer = NULL;
     p->crowned = crowned;

@@ -101,6 +101,7 @@ typedef struct SrvPlayer {
     uint32_t admit_connect_id;
     uint16_t admit_port;
     uint8_t admits;          /* CONNECTs let in for this login (re-admission after a failed try) */
+    bool join_refused;       /* a refused game join was told (ERR) and logged for this login */
     bool crowned;            /* a hall-of-fame name, its claim presented: wears the crown */
     uint8_t colour;          /* palette colour, distinct among players (colours.h) */
     uint64_t muted_until_ms; /* muted by the operator (arena-ctl mute) */

@@ -177,16 +177,20 @@ static void greet(Server *s, unsigned slot)
 
 static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t len, uint64_t now_ms)
 {
+    int admit = net_peer_state(s, peer)->admit_slot; /* the login whose CONNECT let it in */
     MsgBind b;
     if (msg_bind_decode(data, len, &b) != MSG_OK) {
         drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms, "peer %u: malformed BIND",
                   (unsigned)peer->incomingPeerID);
         s->stats.bind_failures++;
+        gate_refuse_join(s, admit, "join", "protocol error: malformed BIND");
         enet_peer_disconnect(peer, PROTO_DISCONNECT_PROTOCOL);
         return;
     }
     if (b.version != PROTO_VERSION) {
         s->stats.bind_failures++;
+        gate_refuse_join(s, admit, "version", "BIND speaks protocol %u, this server %d",
+                         (unsigned)b.version, PROTO_VERSION);
         enet_peer_disconnect(peer, PROTO_DISCONNECT_VERSION);
         return;
     }
@@ -194,6 +198,8 @@ static void handle_bind(Server *s, ENetPeer *peer, const uint8_t *data, size_t l
     if (found < 0) {
         s->stats.bind_failures++;
         log_debug(s->log, now_ms, "game", "peer %u: bad token", (unsigned)peer->incomingPeerID);
+        gate_refuse_join(s, admit, "join",
+                         "BIND token refused (expired, already used or not this login's)");
         enet_peer_disconnect(peer, PROTO_DISCONNECT_BAD_TOKEN);
         return;
     }
@@ -306,6 +312,8 @@ static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
         drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
                   "peer %u: message type %d before BIND", (unsigned)ev->peer->incomingPeerID, type);
         s->stats.bind_failures++;
+        gate_refuse_join(s, net_peer_state(s, ev->peer)->admit_slot, "join",
+                         "protocol error: message type %d before BIND", type);
         enet_peer_disconnect(ev->peer, PROTO_DISCONNECT_PROTOCOL);
     } else if (type == PROTO_MSG_INPUT) {
         handle_input(s, (unsigned)slot, data, len, now_ms);
@@ -393,12 +401,19 @@ void session_housekeeping(Server *s, uint64_t now_ms)
         if (peer->state == ENET_PEER_STATE_CONNECTED && net_peer_slot(peer) < 0 &&
             now_ms - s->peers[i].connected_ms > s->cfg.bind_timeout_ms) {
             s->stats.bind_failures++;
+            gate_refuse_join(s, s->peers[i].admit_slot, "join",
+                             "no BIND within %u ms of the game connection",
+                             (unsigned)s->cfg.bind_timeout_ms);
             enet_peer_disconnect_now(peer, PROTO_DISCONNECT_BIND_TIMEOUT);
         }
     }
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
         if (p->state == SP_LOBBY && p->token_live && now_ms > p->token_expires_ms) {
+            log_info(s->log, "game",
+                     "'%s' (slot %u) has not joined the game: its token expired "
+                     "(chat only)",
+                     p->name, i);
             p->token_live = false; /* chat-only from now on */
             memset(p->token, 0, sizeof p->token);
         }

@@ -9,6 +9,7 @@
 #include "udp_gate.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -77,14 +78,46 @@ static ENetPeer *admitted_peer(Server *s, int slot)
     return NULL;
 }
 
-static int login_with_tag(const Server *s, uint32_t ip, uint32_t tag)
+/* The login from ip whose connect tag is tag (with a live token if live), or -1. */
+static int login_with_tag(const Server *s, uint32_t ip, uint32_t tag, bool live)
 {
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         const SrvPlayer *p = &s->players[i];
-        if (p->state == SP_LOBBY && p->token_live && p->ip == ip && p->connect_tag == tag)
+        if (p->state == SP_LOBBY && (p->token_live || !live) && p->ip == ip &&
+            p->connect_tag == tag)
             return (int)i;
     }
     return -1;
+}
+
+void gate_refuse_join(Server *s, int slot, const char *code, const char *fmt, ...)
+{
+    if (slot < 0 || (unsigned)slot >= s->cfg.max_players)
+        return;
+    SrvPlayer *p = &s->players[slot];
+    if (p->state != SP_LOBBY || p->join_refused)
+        return;
+    p->join_refused = true;
+    char text[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    char a[32];
+    addr_text(p->ip, 0, a);
+    a[strcspn(a, ":")] = '\0';
+    log_info(s->log, "game", "%s: game join of '%s' (slot %d) refused: %s", a, p->name, slot, text);
+    if (p->conn >= 0)
+        tcp_send(s, p->conn, "ERR %s %s", code, text);
+}
+
+/* A CONNECT no live login admits: told to the login it names, if one (its token expired or
+ * was used). */
+static void refuse_stale(Server *s, const ENetAddress *from, uint32_t tag)
+{
+    drop(s, DROP_UDP_CONNECT_REFUSED, from, "CONNECT without a live login from this address");
+    gate_refuse_join(s, login_with_tag(s, from->host, tag, false), "join",
+                     "login token expired or already used: log in again");
 }
 
 /* A CONNECT. True to let ENet create the peer. */
@@ -105,9 +138,9 @@ static bool judge_connect(Server *s, uint8_t *d, size_t len, const EwHeader *h,
         drop(s, DROP_UDP_CONNECT_BANNED, from, why);
         return false;
     }
-    int slot = login_with_tag(s, from->host, c.connect_data);
+    int slot = login_with_tag(s, from->host, c.connect_data, true);
     if (slot < 0) {
-        drop(s, DROP_UDP_CONNECT_REFUSED, from, "CONNECT without a live login from this address");
+        refuse_stale(s, from, c.connect_data);
         return false;
     }
     SrvPlayer *p = &s->players[slot];
@@ -126,16 +159,16 @@ static bool judge_connect(Server *s, uint8_t *d, size_t len, const EwHeader *h,
         }
         if (p->admits >= GATE_ADMITS_PER_LOGIN) {
             drop(s, DROP_UDP_CONNECT_REFUSED, from, "too many CONNECT attempts for one login");
+            gate_refuse_join(s, slot, "join",
+                             "too many game connection attempts for one login: log in again");
             return false;
         }
     }
     if (peers_from(s->host, from->host) >= s->cfg.ip_max_peers) {
         drop(s, DROP_UDP_CONNECT_LIMIT, from, "per-address peer limit");
-        if (p->conn >= 0)
-            tcp_send(s, p->conn,
-                     "ERR full too many game connections from your address (per-address limit "
-                     "%u)",
-                     s->cfg.ip_max_peers);
+        gate_refuse_join(s, slot, "full",
+                         "too many game connections from your address (per-address limit %u)",
+                         s->cfg.ip_max_peers);
         return false;
     }
     /* ENet gives a CONNECT the first disconnected peer: that one becomes ours. */
@@ -144,6 +177,7 @@ static bool judge_connect(Server *s, uint8_t *d, size_t len, const EwHeader *h,
         idx++;
     if (idx == s->host->peerCount) {
         drop(s, DROP_UDP_CONNECT_LIMIT, from, "peer table full");
+        gate_refuse_join(s, slot, "full", "server busy: no free game connection");
         return false;
     }
     SrvPeer *sp = &s->peers[idx];
@@ -342,6 +376,10 @@ void gate_housekeeping(Server *s, uint64_t now_ms)
         } else if (peer->state == ENET_PEER_STATE_ACKNOWLEDGING_CONNECT &&
                    now_ms - sp->admitted_ms > GATE_HALF_OPEN_MS) {
             drop(s, DROP_UDP_HALF_OPEN, &peer->address, "handshake never completed");
+            gate_refuse_join(s, sp->admit_slot, "join",
+                             "the game connection (UDP) never completed its handshake within "
+                             "%d s",
+                             GATE_HALF_OPEN_MS / 1000);
             enet_peer_reset(peer); /* silently: nothing more goes to that address */
             sp->half_open = false;
             sp->admit_slot = -1;

@@ -30,6 +30,11 @@ enum {
     GATE_BACKLOG_COMMANDS = 1024, /* outgoing reliable commands queued for one peer, at most */
 };
 
+/* A game join of the login in slot failed or was refused: logged (address, name, reason) and
+ * told to the login's TCP session as "ERR <code> <text>" (docs/protocol.md §6), once per
+ * login. code is "full", "version" or "join". Does nothing unless slot is a login (SP_LOBBY). */
+void gate_refuse_join(Server *s, int slot, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Installs the hook, turns ENet checksums on and readies the per-peer state. */
 void gate_open(Server *s);
 /* Around every enet_host_service call: lets ENet retransmit a half-open peer's

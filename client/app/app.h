@@ -12,6 +12,7 @@
 #include "app_options.h"
 #include "arena.h"
 #include "audio.h"
+#include "cli_conn_rejoin.h"
 #include "frame_stats.h"
 #include "gfx.h"
 #include "session.h"
@@ -25,6 +26,7 @@ typedef enum AppScreen {
     APP_SCREEN_JOINING,
     APP_SCREEN_ARENA,
     APP_SCREEN_LEAVING,
+    APP_SCREEN_REJOINING, /* the server was lost: waiting for the next attempt (rejoin.h) */
 } AppScreen;
 
 enum {
@@ -69,6 +71,11 @@ typedef struct App {
     AppRunStats run;
     AppSettings settings; /* the file's, with the command line's overrides */
     SettingsUi setui;     /* the settings screen (an overlay) */
+    /* The server joined last (for rejoining) and the reconnect state (rejoin.h). */
+    char join_host[APP_TARGET_MAX];
+    uint16_t join_port;
+    CliRejoin rejoin;
+    char rejoin_why[APP_STATUS_MAX];
 } App;
 
 /* Starts joining host:port with app->name; shows the joining screen. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "chatlog.h"
 #include "cli_chat.h"
 #include "game_view.h"
 #include "hud.h"
@@ -39,6 +40,7 @@ void arena_enter(App *app)
     a->overview = app->opt.overview;
     a->zoom = 1.0f;
     a->chat_open = false;
+    a->chat_scroll = 0;
     app_field_init(&a->chat, PROTO_LINE_MAX - 16);
     a->menu_open = false;
     a->menu_sel = 0;
@@ -59,6 +61,7 @@ static void open_chat(App *app)
 {
     ArenaState *a = &app->arena;
     a->chat_open = true;
+    a->chat_scroll = 0;
     app_field_clear(&a->chat);
     SDL_StartTextInput();
 }
@@ -66,6 +69,7 @@ static void open_chat(App *app)
 static void close_chat(App *app)
 {
     app->arena.chat_open = false;
+    app->arena.chat_scroll = 0;
     SDL_StopTextInput();
 }
 
@@ -124,6 +128,13 @@ static void chat_key(App *app, const SDL_KeyboardEvent *k)
         break;
     case SDLK_END:
         app_field_end(&a->chat);
+        a->chat_scroll = 0; /* back to live */
+        break;
+    case SDLK_PAGEUP: /* app_chat_layout clamps it to the history */
+        a->chat_scroll += APP_CHAT_PAGE;
+        break;
+    case SDLK_PAGEDOWN:
+        a->chat_scroll = a->chat_scroll > APP_CHAT_PAGE ? a->chat_scroll - APP_CHAT_PAGE : 0;
         break;
     case SDLK_v:
         if (k->keysym.mod & KMOD_CTRL) {
@@ -182,8 +193,10 @@ void arena_event(App *app, const SDL_Event *ev)
     int sc = ev->type == SDL_KEYDOWN || ev->type == SDL_KEYUP ? (int)ev->key.keysym.scancode : 0;
     switch (ev->type) {
     case SDL_TEXTINPUT:
-        if (a->chat_open)
+        if (a->chat_open) {
             (void)app_field_insert(&a->chat, ev->text.text);
+            a->chat_scroll = 0; /* typing is back to live */
+        }
         break;
     case SDL_KEYDOWN:
         if (app_settings_is(&app->settings, APP_ACT_NETGRAPH, sc)) {
@@ -194,10 +207,14 @@ void arena_event(App *app, const SDL_Event *ev)
             chat_key(app, &ev->key);
             break;
         }
-        if (ev->key.keysym.sym == SDLK_ESCAPE)
+        if (ev->key.keysym.sym == SDLK_ESCAPE) {
             menu_open(app);
-        else
+        } else if (ev->key.keysym.sym == SDLK_PAGEUP) { /* the scrollback opens the chat */
+            open_chat(app);
+            a->chat_scroll = APP_CHAT_PAGE;
+        } else {
             press(app, sc);
+        }
         break;
     case SDL_KEYUP:
         if (app_settings_is(&app->settings, APP_ACT_SCORES, sc))

@@ -28,6 +28,7 @@ typedef struct ArenaState {
     float zoom;    /* user zoom when not in overview */
     bool chat_open;
     AppField chat;
+    unsigned chat_scroll; /* chat scrollback: entries back from the newest (0 = live) */
     bool menu_open;
     int menu_sel;
     bool scores_held;

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "chatlog.h"
+#include "chatlog_draw.h"
 #include "cli_chat.h"
 #include "menu.h"
 
@@ -399,13 +400,9 @@ static void draw_chat(App *app)
     ArenaState *a = &app->arena;
     Gfx *g = &app->gfx;
     AppText *tx = app->text;
-    const CliChat *chat = cli_conn_chat_history(app->session->conn);
-    unsigned idx[APP_CHAT_LINES_OPEN];
-    unsigned n = app_chat_visible(chat, app->now_us, a->chat_open, idx, APP_CHAT_LINES_OPEN);
     int lh = app_text_height(tx, APP_FONT_NORMAL) + 2;
     int width = g->w * 55 / 100;
     int bottom = g->h - MARGIN - (a->chat_open ? lh + 34 : 24);
-    int top = bottom - (int)n * lh;
     if (a->chat_open) {
         int boxh = APP_CHAT_LINES_OPEN * lh + lh + 40;
         panel(g, (AppRect){MARGIN - 6, g->h - MARGIN - boxh, width + 12, boxh});
@@ -413,17 +410,7 @@ static void draw_chat(App *app)
     gfx_flush(g);
     SDL_Rect clip = {MARGIN, 0, width, g->h};
     SDL_RenderSetClipRect(g->ren, &clip);
-    char line[PROTO_LINE_MAX + 64];
-    for (unsigned i = 0; i < n; i++) {
-        const CliChatEntry *e = cli_chat_get(chat, idx[i]);
-        if (e == NULL)
-            continue;
-        cli_chat_format(e, line, sizeof line);
-        float alpha = app_chat_alpha(e->time_us, app->now_us, a->chat_open);
-        app_text_draw(tx, APP_FONT_NORMAL, line,
-                      app_color_fade(app_color(app_chat_color(e->kind)), alpha), MARGIN,
-                      top + (int)i * lh, APP_ALIGN_LEFT, true);
-    }
+    app_chat_draw_history(app, MARGIN, width, bottom, lh); /* chatlog_draw.c */
     if (a->chat_open) {
         int y = g->h - MARGIN - lh - 24;
         AppRect box = {MARGIN, y - 4, width, lh + 8};

@@ -25,6 +25,8 @@
 #include "demo_file.h"
 #include "demo_player.h"
 #include "settings_store.h"
+#include "rejoin.h"
+#include "title_recent.h"
 #include "timing.h"
 #include "mono_clock.h"
 
@@ -77,6 +79,9 @@ void app_join(App *app, const char *host, uint16_t port)
 {
     char err[256];
     app->status[0] = '\0';
+    if (host != app->join_host)
+        snprintf(app->join_host, sizeof app->join_host, "%s", host);
+    app->join_port = port;
     app->session = app_session_create(host, port, app->name, app->settings.colour, app->opt.claims,
                                       app->now_us, err, sizeof err);
     if (app->session == NULL) {
@@ -136,6 +141,10 @@ static void connection_lost(App *app, bool was_in_arena)
     const char *why = cli_conn_error(s->conn);
     if (why[0] == '\0')
         why = cli_state_str(cli_conn_state(s->conn));
+    if (app_rejoin_after_loss(app, was_in_arena, cli_conn_failure(s->conn), why)) {
+        end_session(app); /* the rejoin screen (rejoin.c) starts the next attempt */
+        return;
+    }
     if (was_in_arena) {
         fprintf(stderr, "arena-client: disconnected from %s: %s\n", s->target, why);
         app_set_status(app, true, "Disconnected from %s: %s", s->target, why);
@@ -156,6 +165,8 @@ static void connection_lost(App *app, bool was_in_arena)
 static void check_transitions(App *app)
 {
     AppSession *s = app->session;
+    if (app->screen == APP_SCREEN_REJOINING && s == NULL)
+        app_rejoin_tick(app);
     if (s == NULL)
         return;
     CliConn *c = s->conn;
@@ -168,6 +179,8 @@ static void check_transitions(App *app)
                    w ? w->snapshot_hz : 0);
             fflush(stdout);
             app->reached_arena = true;
+            app_rejoin_done(app);
+            title_recent_joined(app, app->join_host, app->join_port, app->title.joined_name);
             arena_enter(app);
         } else if (cli_conn_done(c)) {
             connection_lost(app, false);
@@ -182,6 +195,7 @@ static void check_transitions(App *app)
             finish_leaving(app);
         break;
     case APP_SCREEN_TITLE:
+    case APP_SCREEN_REJOINING:
         break;
     }
 }
@@ -216,8 +230,12 @@ static void handle_event(App *app, const SDL_Event *ev)
     case APP_SCREEN_JOINING:
         if (ev->type == SDL_KEYDOWN && ev->key.keysym.sym == SDLK_ESCAPE) {
             app_set_status(app, false, "Cancelled.");
+            app_rejoin_cancel(app);
             app_leave(app, false);
         }
+        break;
+    case APP_SCREEN_REJOINING:
+        app_rejoin_event(app, ev);
         break;
     case APP_SCREEN_ARENA:
         arena_event(app, ev);
@@ -254,6 +272,9 @@ static void draw(App *app)
     case APP_SCREEN_LEAVING:
         snprintf(detail, sizeof detail, "Saying goodbye to %s...", s ? s->target : "the server");
         title_draw_busy(app, "Leaving", detail);
+        break;
+    case APP_SCREEN_REJOINING:
+        app_rejoin_draw(app);
         break;
     }
     if (app->setui.open)

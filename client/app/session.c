@@ -232,6 +232,12 @@ void app_session_chat(AppSession *s, const char *typed, uint64_t now_us)
         note(s, buf);
         return;
     }
+    if (strcmp(line, "HELP") == 0) { /* the client's own commands, not the server's lines */
+        char buf[PROTO_LINE_MAX];
+        for (unsigned i = 0; cli_chat_help_line(i, buf, sizeof buf) > 0; i++)
+            note(s, buf);
+        return;
+    }
     if (strcmp(line, "WHO") == 0) {
         s->who_for_chat = true;
         s->last_who_us = now_us;

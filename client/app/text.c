@@ -155,6 +155,19 @@ void app_text_size(AppText *t, AppFont f, const char *s, int *w, int *h)
     *h = e != NULL ? e->h : ((unsigned)f < APP_FONT_COUNT ? t->height[f] : 0);
 }
 
+int app_text_measure(AppText *t, AppFont f, const char *s, size_t len)
+{
+    char buf[1024];
+    if ((unsigned)f >= APP_FONT_COUNT || len == 0)
+        return 0;
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    int w = 0, h = 0;
+    return TTF_SizeUTF8(t->fonts[f], buf, &w, &h) == 0 ? w : 0;
+}
+
 int app_text_height(const AppText *t, AppFont f)
 {
     return (unsigned)f < APP_FONT_COUNT ? t->height[f] : 0;

@@ -52,6 +52,9 @@ int app_text_draw_in(AppText *t, AppFont f, const char *s, AppColor c, AppRect r
 /* Size of s in pixels (cached like drawing). */
 void app_text_size(AppText *t, AppFont f, const char *s, int *w, int *h);
 int app_text_height(const AppText *t, AppFont f);
+/* Width of the first len bytes of s (whole UTF-8 characters) without rendering or caching
+ * (TTF_SizeUTF8): for measuring many candidate lines, as chat wrapping does. */
+int app_text_measure(AppText *t, AppFont f, const char *s, size_t len);
 /* Call once per frame: ages the cache. */
 void app_text_frame(AppText *t);
 /* Cache statistics: lookups that found / did not find a texture. */

@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "palette.h"
+#include "title_recent.h"
 
 #define PI_F 3.14159265f
 
@@ -40,6 +41,7 @@ void title_open(App *app)
             app_title_nav_init(&t->nav);
         }
         open_discovery(app);
+        title_recent_load(app);
         t->open = true;
         t->opened_us = app->now_us;
     }
@@ -72,11 +74,23 @@ uint64_t title_next_wake_us(const App *app)
     return t->open && t->disc != NULL ? t->next_query_us : app->now_us + 1000000u;
 }
 
+static void update_lan(App *app);
+
 void title_update(App *app)
 {
     TitleState *t = &app->title;
-    if (!t->open || t->disc == NULL)
+    if (!t->open)
         return;
+    t->visible_count = 0;
+    if (t->disc != NULL)
+        update_lan(app);
+    title_recent_rows(app); /* title_recent.c */
+    app_title_nav_fix(&t->nav, t->visible_count, t->layout.rows_visible);
+}
+
+static void update_lan(App *app)
+{
+    TitleState *t = &app->title;
     uint64_t now = app->now_us;
     if (now >= t->next_query_us) {
         if (!cli_discover_query(t->disc, now) && t->disc_error[0] == '\0')
@@ -85,7 +99,6 @@ void title_update(App *app)
         t->next_query_us = now + (uint64_t)(APP_DISCOVER_PERIOD_S * 1e6);
     }
     cli_discover_service(t->disc, now);
-    t->visible_count = 0;
     unsigned n = cli_discover_count(t->disc);
     for (unsigned i = 0; i < n && i < CLI_DISCOVER_MAX_SERVERS; i++) {
         const CliServerInfo *s = cli_discover_server(t->disc, i);
@@ -100,7 +113,6 @@ void title_update(App *app)
             fflush(stdout);
         }
     }
-    app_title_nav_fix(&t->nav, t->visible_count, t->layout.rows_visible);
 }
 
 /* ---- actions ---------------------------------------------------------------------------- */
@@ -132,7 +144,18 @@ static void act(App *app, AppTitleAction a)
     case APP_TA_JOIN_SERVER: {
         if (t->nav.selected < 0 || (unsigned)t->nav.selected >= t->visible_count || !name_ok(app))
             return;
+        const char *rhost;
+        unsigned rport;
+        t->joined_name[0] = '\0';
+        if (title_recent_target(app, (unsigned)t->nav.selected, &rhost, &rport)) {
+            char h[CLI_SERVERS_HOST_MAX + 1];
+            snprintf(h, sizeof h, "%s", rhost);
+            title_close(app);
+            app_join(app, h, (uint16_t)rport);
+            return;
+        }
         const CliServerInfo *s = t->visible[t->nav.selected];
+        snprintf(t->joined_name, sizeof t->joined_name, "%s", s->reply.server_name);
         char host[CLI_DISCOVER_ADDR_MAX];
         snprintf(host, sizeof host, "%s", s->addr);
         uint16_t port = s->reply.login_port;
@@ -151,6 +174,7 @@ static void act(App *app, AppTitleAction a)
         }
         if (!name_ok(app))
             return;
+        t->joined_name[0] = '\0';
         title_close(app);
         app_join(app, host, port);
         return;
@@ -221,6 +245,10 @@ void title_event(App *app, const SDL_Event *ev)
         SDL_Keycode k = ev->key.keysym.sym;
         Uint16 mod = ev->key.keysym.mod;
         AppField *f = focused_field(t);
+        if ((k == SDLK_d && (mod & KMOD_CTRL)) || (k == SDLK_f && f == NULL)) {
+            title_recent_toggle(app, t->nav.selected); /* a favourite (title_recent.c) */
+            break;
+        }
         if (f != NULL && edit_key(f, k, mod))
             break;
         AppNavKey nk;
@@ -400,6 +428,7 @@ static void draw_list(App *app)
             break;
         const CliServerInfo *s = t->visible[idx];
         AppRect r = app_title_row(l, i);
+        char star[CLI_DISCOVER_ADDR_MAX + 40];
         bool sel = (int)idx == t->nav.selected;
         if (sel)
             gfx_rect_r(g, r, app_color_fade(app_color(APP_COL_ACCENT), focused ? 0.30f : 0.14f));
@@ -407,9 +436,15 @@ static void draw_list(App *app)
             gfx_rect_r(g, r, app_color_fade(app_color(APP_COL_TEXT), 0.06f));
         else if (i % 2 == 1)
             gfx_rect_r(g, r, app_color_fade(app_color(APP_COL_TEXT), 0.03f));
+        if (s == NULL) { /* a recent server or favourite */
+            title_recent_draw_row(app, idx, r, cx);
+            continue;
+        }
         char buf[96];
-        app_text_draw_in(tx, APP_FONT_NORMAL, s->reply.server_name, text,
-                         (AppRect){cx[0], r.y, 10, r.h}, APP_ALIGN_LEFT, false);
+        bool fav = title_recent_is_favourite(app, s->addr, s->reply.login_port);
+        snprintf(star, sizeof star, "%s%s", fav ? "\u2605 " : "", s->reply.server_name);
+        app_text_draw_in(tx, APP_FONT_NORMAL, star, text, (AppRect){cx[0], r.y, 10, r.h},
+                         APP_ALIGN_LEFT, false);
         app_text_draw_in(tx, APP_FONT_NORMAL, s->reply.map_name[0] ? s->reply.map_name : "-", dim,
                          (AppRect){cx[1], r.y, 10, r.h}, APP_ALIGN_LEFT, false);
         snprintf(buf, sizeof buf, "%u / %u", s->reply.players, s->reply.capacity);

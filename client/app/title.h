@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "cli_discover.h"
+#include "cli_servers.h"
 #include "field.h"
 #include "layout.h"
 
@@ -20,6 +21,8 @@
 #define APP_SERVER_STALE_S    3.5
 
 struct App;
+
+enum { TITLE_ROWS_MAX = CLI_DISCOVER_MAX_SERVERS + CLI_SERVERS_MAX };
 
 typedef struct TitleState {
     bool open;
@@ -29,9 +32,16 @@ typedef struct TitleState {
     CliDiscover *disc;
     char disc_error[256];
     uint64_t next_query_us;
-    const CliServerInfo *visible[CLI_DISCOVER_MAX_SERVERS];
+    /* The server list's rows: the LAN servers, then the recent ones and favourites
+     * (title_recent.h; NULL rows, recent_of says which entry). */
+    const CliServerInfo *visible[TITLE_ROWS_MAX];
     unsigned visible_count;
-    bool announced[CLI_DISCOVER_MAX_SERVERS]; /* logged to stdout once */
+    unsigned lan_count;
+    CliServerList recent;
+    unsigned recent_of[CLI_SERVERS_MAX];
+    bool recent_loaded;
+    char joined_name[CLI_SERVERS_NAME_MAX + 1]; /* the LAN name of the server being joined */
+    bool announced[CLI_DISCOVER_MAX_SERVERS];   /* logged to stdout once */
     uint64_t opened_us;
 } TitleState;
 

@@ -261,16 +261,29 @@ typedef struct ChatCommand {
     bool chat;         /* a chat line (flood control, CliStats.chat_sent) */
     const char *usage; /* after the word, "" for none */
     bool hint;         /* in the short hint (cli_chat_hint) the HUD and the menu show */
+    const char *what;  /* one line for /help (cli_chat_help_line) */
 } ChatCommand;
 
 static const ChatCommand commands[] = {
-    {{"me"}, "ME", ARGS_TEXT, true, " TEXT", true},
-    {{"w", "whisper", "msg"}, "WHISPER", ARGS_NAME_TEXT, true, " NAME TEXT", true},
-    {{"who"}, "WHO", ARGS_NONE, false, "", true},
-    {{"fame"}, "FAME", ARGS_NONE, false, "", false},
-    {{"help"}, "HELP", ARGS_NONE, false, "", true},
-    {{"ping"}, "PING", ARGS_OPT_TEXT, false, " [TEXT]", false},
-    {{"quit"}, "QUIT", ARGS_OPT_TEXT, false, " [REASON]", false},
+    {{"me"}, "ME", ARGS_TEXT, true, " TEXT", true, "an action: \"* you TEXT\""},
+    {{"w", "whisper", "msg"},
+     "WHISPER",
+     ARGS_NAME_TEXT,
+     true,
+     " NAME TEXT",
+     true,
+     "a private message to NAME"},
+    {{"who"}, "WHO", ARGS_NONE, false, "", true, "who is online, with score and ping"},
+    {{"fame"}, "FAME", ARGS_NONE, false, "", false, "the server's hall of fame"},
+    {{"help"}, "HELP", ARGS_NONE, false, "", true, "this list"},
+    {{"ping"}, "PING", ARGS_OPT_TEXT, false, " [TEXT]", false, "measure the round trip"},
+    {{"quit"},
+     "QUIT",
+     ARGS_OPT_TEXT,
+     false,
+     " [REASON]",
+     false,
+     "leave the server (back to the title screen)"},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -397,6 +410,31 @@ size_t cli_chat_hint(const char *sep, char *out, size_t cap)
         append(out, cap, &n, "%s%s", commands[i].usage, "");
         before = sep;
     }
+    return n;
+}
+
+size_t cli_chat_help_line(unsigned i, char *out, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    size_t n = 0;
+    if (i == 0) {
+        append(out, cap, &n,
+               "chat commands (anything else is said to everyone; //TEXT says "
+               "/TEXT; PgUp/PgDn scroll the chat)%s%s",
+               "", "");
+        return n;
+    }
+    if (i > N_COMMANDS)
+        return 0;
+    const ChatCommand *c = &commands[i - 1];
+    append(out, cap, &n, "  /%s%s", c->words[0], c->usage);
+    for (unsigned k = 1; k < 3 && c->words[k] != NULL; k++)
+        append(out, cap, &n, k == 1 ? " (also /%s%s" : ", /%s%s", c->words[k], "");
+    if (c->words[1] != NULL)
+        append(out, cap, &n, ")%s%s", "", "");
+    append(out, cap, &n, " \u2014 %s%s", c->what, "");
     return n;
 }
 

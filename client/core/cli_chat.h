@@ -93,5 +93,9 @@ size_t cli_chat_usage(const char *typed, char *out, size_t cap);
 /* The short hint from the same table: the everyday commands with their arguments, joined by
  * sep ("/me TEXT, /w NAME TEXT, /who, /help" for ", "). Returns strlen(out). */
 size_t cli_chat_hint(const char *sep, char *out, size_t cap);
+/* Line i of the in-game /help, from the same table: 0 is the heading, 1.. one command each
+ * ("  /w NAME TEXT (also /whisper, /msg) — a private message to NAME"). Returns strlen(out),
+ * 0 past the last line (the client's commands, not the server's HELP). */
+size_t cli_chat_help_line(unsigned i, char *out, size_t cap);
 
 #endif

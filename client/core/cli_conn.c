@@ -230,7 +230,14 @@ static void check_deadlines(CliConn *c, uint64_t now_us)
                           c->addr_text, step_s);
         break;
     case CLI_JOINING:
-        if (now_us >= c->deadline_us)
+        if (now_us < c->deadline_us)
+            break;
+        if (c->phase == JOIN_ENET) /* the server tells a refusal: it said nothing */
+            cli_conn_fail(c, CLI_FAIL_TIMEOUT,
+                          "timeout: %s (UDP %u) within %u s, and the server gave no reason: "
+                          "is UDP blocked between here and the server?",
+                          phase_step(c->phase), (unsigned)c->udp_port, step_s);
+        else
             cli_conn_fail(c, CLI_FAIL_TIMEOUT, "timeout: %s within %u s", phase_step(c->phase),
                           step_s);
         break;

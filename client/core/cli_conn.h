@@ -113,6 +113,7 @@ typedef enum CliFailure {
     CLI_FAIL_SHUTDOWN,    /* the server is stopping */
     CLI_FAIL_BANNED,      /* the address or the name is banned (ERR banned) */
     CLI_FAIL_INTERNAL,    /* out of memory, socket() failed */
+    CLI_FAIL_JOIN,        /* the server refused or failed the game join (ERR join, in words) */
 } CliFailure;
 
 typedef struct CliStats {

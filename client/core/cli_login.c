@@ -72,6 +72,8 @@ static CliFailure login_failure(const char *code)
         return CLI_FAIL_TIMEOUT;
     if (strcmp(code, "banned") == 0)
         return CLI_FAIL_BANNED;
+    if (strcmp(code, "join") == 0)
+        return CLI_FAIL_JOIN;
     return CLI_FAIL_PROTOCOL;
 }
 
@@ -90,6 +92,8 @@ static const char *failure_label(CliFailure f)
         return "timeout";
     case CLI_FAIL_BANNED:
         return "banned";
+    case CLI_FAIL_JOIN:
+        return "game join refused";
     default:
         return "login refused";
     }
@@ -154,11 +158,14 @@ static void handle_line(CliConn *c, char *line, uint64_t now_us)
         return;
     }
     if (c->state == CLI_JOINING && strncmp(line, "ERR ", 4) == 0) {
-        /* Refused between login and game (a per-address limit, a ban): the join is over. */
+        /* Refused between login and game (a per-address limit, a ban, a token the game port
+         * refused, a version, a handshake or BIND that never came): the join is over, and the
+         * server's words say why. */
         char code[CLI_ERR_CODE_MAX + 1];
         const char *text = "";
         if (cli_parse_err(line + 4, code, &text) &&
-            (strcmp(code, "full") == 0 || strcmp(code, "banned") == 0)) {
+            (strcmp(code, "full") == 0 || strcmp(code, "banned") == 0 ||
+             strcmp(code, "join") == 0 || strcmp(code, "version") == 0)) {
             CliFailure f = login_failure(code);
             cli_conn_fail(c, f, "%s: %s", failure_label(f), *text ? text : code);
             return;

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <string.h>
 
 #include "chatlog.h"
 
@@ -82,12 +83,137 @@ static void test_colours_by_kind(void **state)
     assert_int_equal(app_chat_color(200), APP_COL_TEXT);
 }
 
+/* 10 px per character (UTF-8 continuation bytes add nothing): a font of fixed width. */
+static int fixed10(void *ctx, const char *s, size_t len)
+{
+    (void)ctx;
+    int w = 0;
+    for (size_t i = 0; i < len; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80 ? 10 : 0;
+    return w;
+}
+
+static void span_is(const char *s, AppChatSpan sp, const char *want)
+{
+    char got[256];
+    memcpy(got, s + sp.start, sp.len);
+    got[sp.len] = '\0';
+    assert_string_equal(got, want);
+}
+
+static void test_wrap(void **state)
+{
+    (void)state;
+    AppChatSpan sp[16];
+    /* Fits: one line. */
+    assert_int_equal(app_chat_wrap("hello world", 200, fixed10, NULL, sp, 16), 1);
+    span_is("hello world", sp[0], "hello world");
+    assert_int_equal(app_chat_wrap("", 200, fixed10, NULL, sp, 16), 0);
+    /* Breaks at the last space that fits; the space is dropped. */
+    const char *t = "aaa bbb ccc";
+    assert_int_equal(app_chat_wrap(t, 70, fixed10, NULL, sp, 16), 2);
+    span_is(t, sp[0], "aaa bbb");
+    span_is(t, sp[1], "ccc");
+    /* A word longer than a line is hard-broken. */
+    t = "abcdefghij";
+    assert_int_equal(app_chat_wrap(t, 35, fixed10, NULL, sp, 16), 4);
+    span_is(t, sp[0], "abc");
+    span_is(t, sp[3], "j");
+    /* ... also after a short word, which keeps its own line. */
+    t = "hi abcdefghij";
+    assert_int_equal(app_chat_wrap(t, 50, fixed10, NULL, sp, 16), 3);
+    span_is(t, sp[0], "hi");
+    span_is(t, sp[1], "abcde");
+    span_is(t, sp[2], "fghij");
+    /* UTF-8: by pixel width, never inside a character. */
+    t = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"; /* five e-acute */
+    assert_int_equal(app_chat_wrap(t, 25, fixed10, NULL, sp, 16), 3);
+    assert_int_equal(sp[0].len, 4);
+    assert_int_equal(sp[1].start, 4);
+    assert_int_equal(sp[2].len, 2);
+    t = "\xe2\x82\xac\xe2\x82\xac \xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80";
+    assert_int_equal(app_chat_wrap(t, 20, fixed10, NULL, sp, 16), 3);
+    span_is(t, sp[0], "\xe2\x82\xac\xe2\x82\xac");
+    span_is(t, sp[1], "\xf0\x9f\x98\x80\xf0\x9f\x98\x80");
+    /* Narrower than one character: still one character a line, so it ends. */
+    assert_int_equal(app_chat_wrap("abc", 1, fixed10, NULL, sp, 16), 3);
+    /* The caller's bound. */
+    assert_int_equal(app_chat_wrap("abcdefghij", 10, fixed10, NULL, sp, 4), 4);
+    /* Every byte of a long line is in exactly one span or is a dropped break space. */
+    char big[300];
+    for (unsigned i = 0; i < sizeof big - 1; i++)
+        big[i] = i % 7 == 6 ? ' ' : (char)('a' + i % 26);
+    big[sizeof big - 1] = '\0';
+    unsigned k = app_chat_wrap(big, 295, fixed10, NULL, sp, 16);
+    size_t covered = 0;
+    for (unsigned i = 0; i < k; i++) {
+        assert_true(fixed10(NULL, big + sp[i].start, sp[i].len) <= 295);
+        covered += sp[i].len + (i + 1 < k ? sp[i + 1].start - (sp[i].start + sp[i].len) : 0);
+    }
+    assert_int_equal(covered, sizeof big - 1);
+}
+
+static void test_layout_scrollback(void **state)
+{
+    (void)state;
+    CliChat c;
+    cli_chat_init(&c);
+    uint64_t now = 500 * S;
+    fill(&c, 20, now, 0); /* "<bob> lineN": 11-12 characters */
+    AppChatRow rows[APP_CHAT_LINES_OPEN];
+    bool more = true;
+    unsigned scroll = 0;
+    /* Live: the newest entries, one row each at 200 px. */
+    unsigned n = app_chat_layout(&c, now, true, &scroll, 200, fixed10, NULL, rows,
+                                 APP_CHAT_LINES_OPEN, &more);
+    assert_int_equal(n, APP_CHAT_LINES_OPEN);
+    assert_false(more);
+    assert_int_equal(rows[n - 1].entry, 19);
+    /* Wrapped at 60 px ("<bob> " + "lineN"): two rows an entry, the newest at the bottom. */
+    n = app_chat_layout(&c, now, true, &scroll, 60, fixed10, NULL, rows, APP_CHAT_LINES_OPEN,
+                        &more);
+    assert_int_equal(n, APP_CHAT_LINES_OPEN);
+    assert_int_equal(rows[n - 1].entry, 19);
+    assert_int_equal(rows[n - 2].entry, 19);
+    assert_int_equal(rows[n - 3].entry, 18);
+    assert_int_equal(rows[n - 2].span.start, 0);
+    /* Scrolled back a page: older entries, and newer ones hidden below. */
+    scroll = APP_CHAT_PAGE;
+    n = app_chat_layout(&c, now, true, &scroll, 200, fixed10, NULL, rows, APP_CHAT_LINES_OPEN,
+                        &more);
+    assert_true(more);
+    assert_int_equal(rows[n - 1].entry, 19 - APP_CHAT_PAGE);
+    /* Scrolled past the oldest: clamped, the oldest still shows. */
+    scroll = 1000;
+    n = app_chat_layout(&c, now, true, &scroll, 200, fixed10, NULL, rows, APP_CHAT_LINES_OPEN,
+                        &more);
+    assert_int_equal(scroll, 19);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].entry, 0);
+    assert_true(more);
+    /* Idle: faded lines are not shown. */
+    scroll = 0;
+    n = app_chat_layout(&c, now + 60 * S, false, &scroll, 200, fixed10, NULL, rows,
+                        APP_CHAT_LINES_OPEN, &more);
+    assert_int_equal(n, 0);
+    assert_false(more);
+    /* Empty history. */
+    cli_chat_init(&c);
+    scroll = 3;
+    assert_int_equal(app_chat_layout(&c, now, true, &scroll, 200, fixed10, NULL, rows,
+                                     APP_CHAT_LINES_OPEN, &more),
+                     0);
+    assert_int_equal(scroll, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fade),
         cmocka_unit_test(test_visible_lines),
         cmocka_unit_test(test_colours_by_kind),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_layout_scrollback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

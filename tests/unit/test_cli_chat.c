@@ -331,6 +331,33 @@ static void test_usage_from_the_table(void **state)
     assert_int_equal(cli_chat_hint("   ", one, 6), 5); /* truncated, terminated */
 }
 
+static void test_help_lists_slash_commands(void **state)
+{
+    (void)state;
+    char line[PROTO_LINE_MAX];
+    assert_true(cli_chat_help_line(0, line, sizeof line) > 0);
+    assert_non_null(strstr(line, "chat commands"));
+    bool me = false, w = false, who = false, help = false;
+    unsigned i = 1;
+    for (; cli_chat_help_line(i, line, sizeof line) > 0; i++) {
+        /* Slash commands with a description, never the raw protocol verbs. */
+        assert_true(strncmp(line, "  /", 3) == 0);
+        assert_non_null(strstr(line, " \xe2\x80\x94 "));
+        assert_null(strstr(line, "WHISPER"));
+        assert_null(strstr(line, "LOGIN"));
+        me |= strncmp(line, "  /me TEXT \xe2\x80\x94", 14) == 0;
+        w |= strstr(line, "/w NAME TEXT (also /whisper, /msg)") != NULL;
+        who |= strncmp(line, "  /who ", 7) == 0;
+        help |= strncmp(line, "  /help ", 8) == 0;
+    }
+    assert_true(me && w && who && help);
+    assert_int_equal(i, 8); /* the heading and seven commands */
+    assert_int_equal(cli_chat_help_line(99, line, sizeof line), 0);
+    assert_string_equal(line, "");
+    /* Truncated, still terminated. */
+    assert_int_equal(cli_chat_help_line(2, line, 8), 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_commands),
         cmocka_unit_test(test_chat_length_limit),
         cmocka_unit_test(test_usage_from_the_table),
+        cmocka_unit_test(test_help_lists_slash_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
