@@ -155,7 +155,7 @@ static void test_help_and_version(void **state)
     r = PARSE("x", "-V");
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "arena-client"));
-    assert_non_null(strstr(r.out, "protocol 3"));
+    assert_non_null(strstr(r.out, "protocol 4"));
     done(&r);
 }
 

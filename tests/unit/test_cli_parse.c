@@ -22,7 +22,7 @@ static void test_login_ok(void **state)
     (void)state;
     CliLoginOk ok;
     assert_true(cli_parse_login_ok("token=00112233445566778899aabbccddeeff id=12 udp=7777 "
-                                   "version=3 tick=60 snap=30",
+                                   "version=4 tick=60 snap=30",
                                    &ok));
     static const uint8_t want[PROTO_TOKEN_BYTES] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
                                                     0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
@@ -56,7 +56,7 @@ static void test_login_ok_rejects(void **state)
         "token=%s id=1 udp=0",     /* port 0 */
         "token=%s id=1 udp=65536",
         "token=%s id=1 udp=",
-        "token=%s id=1 udp=7777 version=4", /* another protocol */
+        "token=%s id=1 udp=7777 version=5", /* another protocol */
         "token=%s id=1 udp=7777 tick=30",   /* another tick rate */
         "token=%s id=1 udp=7777 snap=5",    /* snapshot rate out of range */
         "token=%s id=1 id=2 udp=7777",      /* duplicate field */
