@@ -65,6 +65,10 @@ static const KeyDef keys[] = {
     U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
     U(lagcomp_max_ms, 0, LC_MAX_MS_LIMIT,
       "ms a shooter's view is rewound at most for hits (lag compensation; 0 = off)"),
+    U(score_limit, 0, 1000, "kills that win a match (0 = no score limit)"),
+    U(time_limit_s, 0, 36000, "seconds a match runs (0 = no time limit)"),
+    U(warmup_s, 0, 600, "seconds of warm-up before each match (kills do not count)"),
+    U(end_screen_s, 1, 600, "seconds the end screen shows between matches"),
     B(delta, "delta-compress snapshots (false only to measure)"),
     B(debug, "verbose debug logging"),
 };
@@ -98,6 +102,10 @@ void srv_default_config(SrvConfig *c)
     c->tcp_outbuf_bytes = 65536;
     c->status_interval_s = 5;
     c->lagcomp_max_ms = 200;
+    c->score_limit = 20;
+    c->time_limit_s = 600;
+    c->warmup_s = 10;
+    c->end_screen_s = 10;
     c->delta = true;
     c->debug = false;
 }

@@ -38,6 +38,10 @@ typedef struct SrvConfig {
     unsigned tcp_outbuf_bytes;            /* unread output per connection before drop */
     unsigned status_interval_s;           /* one-line status every N s; 0 = off */
     unsigned lagcomp_max_ms;              /* lag compensation's rewind cap, ms; 0 = off */
+    unsigned score_limit;                 /* kills that win a match; 0 = none */
+    unsigned time_limit_s;                /* seconds a match runs; 0 = none */
+    unsigned warmup_s;                    /* warm-up before each match */
+    unsigned end_screen_s;                /* the end screen between matches */
     bool delta;                           /* delta compression on (off only to measure) */
     bool debug;                           /* verbose, rate-limited debug logs */
 } SrvConfig;
