@@ -109,7 +109,7 @@ static void draw_lag_warnings(App *app)
     char lines[APP_LAG_FLAGS][APP_LAG_LINE_MAX];
     unsigned n = app_lag_lines(&s->lag, lines, APP_LAG_FLAGS);
     Gfx *g = &app->gfx;
-    int y = MARGIN + 96; /* below the score and the first seconds' key hint */
+    int y = MARGIN + 136; /* below the match bar and the first seconds' key hint */
     for (unsigned i = 0; i < n; i++) {
         bool first = i == 0;
         AppFont font = first ? APP_FONT_BIG : APP_FONT_NORMAL;
@@ -584,7 +584,7 @@ static void draw_hint(App *app)
                        "F3 network   Esc menu";
     int w = 0, h = 0;
     app_text_size(app->text, APP_FONT_NORMAL, text, &w, &h);
-    AppRect r = {(g->w - w) / 2 - 14, MARGIN + 40, w + 28, h + 14};
+    AppRect r = {(g->w - w) / 2 - 14, MARGIN + 92, w + 28, h + 14}; /* under the match bar */
     gfx_rect_r(g, r, app_color_fade(app_color(APP_COL_PANEL), alpha));
     app_text_draw_in(app->text, APP_FONT_NORMAL, text,
                      app_color_fade(app_color(APP_COL_TEXT), alpha), r, APP_ALIGN_CENTER, false);
