@@ -80,17 +80,26 @@ static void test_printed_palette_is_the_palette(void **state)
             players++;
         } else {
             assert_int_equal(sscanf(line, "%15s %u %u %u", name, &r, &g, &b), 4);
-            AppColor c = app_color(strcmp(name, "floor") == 0  ? APP_COL_FLOOR
-                                   : strcmp(name, "wall") == 0 ? APP_COL_WALL
-                                                               : APP_COL_BAD);
-            assert_true(strcmp(name, "floor") == 0 || strcmp(name, "wall") == 0 ||
-                        strcmp(name, "bad") == 0);
+            static const struct {
+                const char *name;
+                AppColorRole role;
+            } known[] = {{"floor", APP_COL_FLOOR},
+                         {"wall", APP_COL_WALL},
+                         {"bad", APP_COL_BAD},
+                         {"good", APP_COL_GOOD},
+                         {"accent", APP_COL_ACCENT}};
+            int k = -1;
+            for (int i = 0; i < 5; i++)
+                if (strcmp(name, known[i].name) == 0)
+                    k = i;
+            assert_true(k >= 0);
+            AppColor c = app_color(known[k].role);
             assert_true(c.r == r && c.g == g && c.b == b);
             roles++;
         }
     }
     assert_int_equal(players, APP_PALETTE_SIZE);
-    assert_int_equal(roles, 3);
+    assert_int_equal(roles, 5);
 }
 
 int main(void)
