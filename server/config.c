@@ -67,6 +67,10 @@ static const KeyDef keys[] = {
       "ms a shooter's view is rewound at most for hits (lag compensation; 0 = off)"),
     S(record_dir, "record each match as a demo file in this directory (unset = off)"),
     S(demo_truth, "tests: with record_dir, write true positions per demo frame to this file"),
+    U(score_limit, 0, 1000, "kills that win a match (0 = no score limit)"),
+    U(time_limit_s, 0, 36000, "seconds a match runs (0 = no time limit)"),
+    U(warmup_s, 0, 600, "seconds of warm-up before each match (kills do not count)"),
+    U(end_screen_s, 1, 600, "seconds the end screen shows between matches"),
     B(delta, "delta-compress snapshots (false only to measure)"),
     B(debug, "verbose debug logging"),
 };
@@ -100,6 +104,10 @@ void srv_default_config(SrvConfig *c)
     c->tcp_outbuf_bytes = 65536;
     c->status_interval_s = 5;
     c->lagcomp_max_ms = 200;
+    c->score_limit = 20;
+    c->time_limit_s = 600;
+    c->warmup_s = 10;
+    c->end_screen_s = 10;
     c->delta = true;
     c->debug = false;
 }

@@ -40,6 +40,10 @@ typedef struct SrvConfig {
     unsigned lagcomp_max_ms;              /* lag compensation's rewind cap, ms; 0 = off */
     char record_dir[SRV_PATH_MAX];        /* demo files go here, one per match; "" = off */
     char demo_truth[SRV_PATH_MAX];        /* tests: true positions per demo frame; "" = off */
+    unsigned score_limit;                 /* kills that win a match; 0 = none */
+    unsigned time_limit_s;                /* seconds a match runs; 0 = none */
+    unsigned warmup_s;                    /* warm-up before each match */
+    unsigned end_screen_s;                /* the end screen between matches */
     bool delta;                           /* delta compression on (off only to measure) */
     bool debug;                           /* verbose, rate-limited debug logs */
 } SrvConfig;

@@ -42,6 +42,9 @@ static void usage(FILE *out, const SrvConfig *d)
             "  -n, --name NAME        server name shown on the LAN\n"
             "  -d, --data-dir DIR     data directory (default ./data)\n"
             "      --max-players N    players at once (1-256)\n"
+            "      --score-limit N    kills that win a match (0 = none; default 20)\n"
+            "      --time-limit S     seconds a match runs (0 = none; default 600)\n"
+            "      --warmup S         seconds of warm-up before a match (default 10)\n"
             "      --stats-json FILE  write run statistics to FILE on exit\n"
             "      --hall-of-fame     print the hall of fame (in the data directory) and exit\n"
             "      --record DIR       record each match as a demo file in DIR (docs/demo.md)\n"
@@ -104,7 +107,17 @@ static int print_fame(const SrvConfig *cfg)
     return 0;
 }
 
-enum { OPT_MAX_PLAYERS = 1000, OPT_STATS, OPT_DEBUG, OPT_FAME, OPT_RECORD, OPT_DEMO_TRUTH };
+enum {
+    OPT_MAX_PLAYERS = 1000,
+    OPT_STATS,
+    OPT_DEBUG,
+    OPT_FAME,
+    OPT_SCORE_LIMIT,
+    OPT_TIME_LIMIT,
+    OPT_WARMUP,
+    OPT_RECORD,
+    OPT_DEMO_TRUTH,
+};
 
 static const struct option opts[] = {
     {"config", required_argument, NULL, 'c'},
@@ -114,6 +127,9 @@ static const struct option opts[] = {
     {"name", required_argument, NULL, 'n'},
     {"data-dir", required_argument, NULL, 'd'},
     {"max-players", required_argument, NULL, OPT_MAX_PLAYERS},
+    {"score-limit", required_argument, NULL, OPT_SCORE_LIMIT},
+    {"time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
     {"stats-json", required_argument, NULL, OPT_STATS},
     {"debug", no_argument, NULL, OPT_DEBUG},
     {"hall-of-fame", no_argument, NULL, OPT_FAME},
@@ -179,6 +195,12 @@ static bool apply_option(int c, SrvConfig *cfg, Cmdline *cl, char *err, size_t e
         return srv_config_set(cfg, "data_dir", optarg, err, errlen);
     case OPT_MAX_PLAYERS:
         return srv_config_set(cfg, "max_players", optarg, err, errlen);
+    case OPT_SCORE_LIMIT:
+        return srv_config_set(cfg, "score_limit", optarg, err, errlen);
+    case OPT_TIME_LIMIT:
+        return srv_config_set(cfg, "time_limit_s", optarg, err, errlen);
+    case OPT_WARMUP:
+        return srv_config_set(cfg, "warmup_s", optarg, err, errlen);
     case OPT_STATS:
         cl->stats_path = optarg;
         return true;

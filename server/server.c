@@ -69,6 +69,11 @@ static bool load_map(Server *s)
         return false;
     }
     sim_init(&s->world, &s->map);
+    SimMatchConfig mc = {.score_limit = (uint16_t)s->cfg.score_limit,
+                         .time_ticks = s->cfg.time_limit_s * PROTO_TICK_HZ,
+                         .warmup_ticks = s->cfg.warmup_s * PROTO_TICK_HZ,
+                         .end_ticks = s->cfg.end_screen_s * PROTO_TICK_HZ};
+    sim_match_configure(&s->world, &mc);
     egg_init(&s->egg, &s->map);
     MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
     size_t cap = s->map_len + (MSG_MAP_MAX_BYTES - PROTO_MAP_TEXT_MAX); /* text + header */

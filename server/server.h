@@ -164,6 +164,8 @@ struct Server {
     uint8_t *map_msg; /* the MAP message, encoded once */
     size_t map_msg_len;
     SimWorld world;
+    uint8_t match_phase_sent; /* the match state last announced (match.c) */
+    uint32_t match_end_sent;
     Egg egg;            /* the hidden hunt's progress per player (egg.h: spoiler) */
     Fame *fame;         /* hall of fame in data_dir */
     Bans *bans;         /* banned addresses and names in data_dir */
@@ -293,6 +295,15 @@ void session_release_all(Server *s, ProtoDisconnect disc);
 void session_service(Server *s, uint64_t now_ms);
 /* Deadlines: peers that never bound, tokens never used; the gate's; traffic counters. */
 void session_housekeeping(Server *s, uint64_t now_ms);
+
+/* match.c: the match's announcements (docs/operations.md "The match"). */
+/* The MATCH event of the world's match as it is now. */
+MsgEvent match_event(const Server *s);
+/* A newly bound player learns the match: MATCH, and on the end screen everyone's STATS. */
+void match_send_state(Server *s, ENetPeer *peer);
+/* The step's events to the clients (HIT, KILL, SPAWN, STATS, MATCH), the TCP lines (HIT, the
+ * match's NOTICEs) and the log; a MATCH whenever the phase or its end changed. */
+void match_announce(Server *s);
 
 /* tick.c: one game tick (inputs, sim_step, events, the hunt, snapshots). */
 void tick_run(Server *s);

@@ -166,6 +166,7 @@ static void greet(Server *s, unsigned slot)
             net_send_event(peer, &lev);
         }
     }
+    match_send_state(s, peer);
     MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)slot, .colour = p->colour};
     snprintf(ev.name, sizeof ev.name, "%s", p->name);
     net_broadcast_event(s, &ev, (int)slot);

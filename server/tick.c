@@ -2,12 +2,12 @@
  * each client's snapshot.
  *
  * Owns the game tick: every bound player's input for the tick exactly once (the last one
- * repeated when it is missing), the world step, HIT announcements, the hunt's step, and the
- * snapshots, each client on its own tick phase. A client's snapshot is its view of this
- * tick's world, delta-encoded against the newest snapshot it acknowledged, within the
- * datagram budget, with the priority accumulator deciding who goes in; what it was sent is
- * remembered in its snap_store (shared/snap_store.h). Nothing here allocates (ENet's packet
- * allocations go through enet_alloc.c's pools). */
+ * repeated when it is missing), the world step, its announcements (match.c), the hunt's step, and
+ * the snapshots, each client on its own tick phase. A client's snapshot is its view of this tick's
+ * world, delta-encoded against the newest snapshot it acknowledged, within the datagram budget,
+ * with the priority accumulator deciding who goes in; what it was sent is remembered in its
+ * snap_store (shared/snap_store.h). Nothing here allocates (ENet's packet allocations go through
+ * enet_alloc.c's pools). */
 #include <string.h>
 
 #include "demo_srv.h"
@@ -118,19 +118,6 @@ static void send_snapshot(Server *s, unsigned slot)
     s->stats.full_snapshots_lost_baseline += baseline == NULL && p->acked_once;
 }
 
-static void announce_events(Server *s)
-{
-    for (unsigned i = 0; i < s->world.event_count; i++) {
-        const SimEvent *e = &s->world.events[i];
-        if (e->type != SIM_EV_HIT)
-            continue;
-        const char *a = s->players[e->a].name, *b = s->players[e->b].name;
-        tcp_broadcast(s, -1, "HIT %s %s", a, b);
-        MsgEvent ev = {.kind = MSG_EV_HIT, .a = e->a, .b = e->b};
-        net_broadcast_event(s, &ev, -1);
-    }
-}
-
 /* Every player's input for tick t: the one sent for it, else the last one again. */
 static void gather_inputs(Server *s, uint32_t t)
 {
@@ -190,7 +177,7 @@ void tick_run(Server *s)
     } else {
         sim_step(&s->world, s->tick_inputs); /* lagcomp_max_ms = 0: no history, no rewind */
     }
-    announce_events(s);
+    match_announce(s);
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state == SP_BOUND)
             hunt_step(s, i);

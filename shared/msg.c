@@ -511,6 +511,29 @@ MsgError msg_discovery_reply_decode(const uint8_t *buf, size_t len, MsgDiscovery
 
 enum { MSG_EVENT_KIND_BITS = 8 };
 
+/* MATCH's body: phase, winner flag, phase end, limits; false if a value is out of range. */
+static bool match_write(BsWriter *w, const MsgEvent *m)
+{
+    const MsgMatch *x = &m->match;
+    if (x->phase < SIM_PHASE_WARMUP || x->phase > SIM_PHASE_ENDED ||
+        (x->has_winner && x->phase != SIM_PHASE_ENDED) || (!x->has_winner && m->a != 0))
+        return false;
+    bs_write_bits(w, x->phase, 8);
+    bs_write_bits(w, x->has_winner ? 1u : 0u, 8);
+    bs_write_bits(w, x->phase_end, 32);
+    bs_write_bits(w, x->score_limit, 16);
+    bs_write_bits(w, x->time_limit, 16);
+    return true;
+}
+
+static void stats_write(BsWriter *w, const MsgStats *x)
+{
+    bs_write_bits(w, x->kills, 16);
+    bs_write_bits(w, x->deaths, 16);
+    bs_write_bits(w, x->shots, 16);
+    bs_write_bits(w, x->hits, 16);
+}
+
 size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap)
 {
     assert(m != NULL && (out != NULL || cap == 0));
@@ -530,16 +553,76 @@ size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap)
         break;
     case MSG_EV_LEFT:
     case MSG_EV_LEGEND:
+    case MSG_EV_SPAWN:
         break;
     case MSG_EV_HIT:
-        if (m->b >= PROTO_MAX_PLAYERS)
+    case MSG_EV_KILL:
+        if (m->b >= PROTO_MAX_PLAYERS || (m->kind == MSG_EV_HIT && m->health > PROTO_MAX_HEALTH))
             return 0;
         bs_write_bits(&w, m->b, MSG_PLAYER_ID_BITS);
+        if (m->kind == MSG_EV_HIT)
+            bs_write_bits(&w, m->health, 8);
+        break;
+    case MSG_EV_MATCH:
+        if (!match_write(&w, m))
+            return 0;
+        break;
+    case MSG_EV_STATS:
+        stats_write(&w, &m->stats);
         break;
     default:
         return 0;
     }
     return writer_result(&w, MSG_EVENT_MAX_BYTES);
+}
+
+static MsgError match_read(BsReader *r, MsgEvent *m)
+{
+    MsgMatch *x = &m->match;
+    uint32_t phase, winner, end, score, time;
+    MSG_TRY(read_bits(r, 8, &phase));
+    MSG_TRY(read_bits(r, 8, &winner));
+    MSG_TRY(read_bits(r, 32, &end));
+    MSG_TRY(read_bits(r, 16, &score));
+    MSG_TRY(read_bits(r, 16, &time));
+    if (phase < SIM_PHASE_WARMUP || phase > SIM_PHASE_ENDED || winner > 1 ||
+        (winner == 1 && phase != SIM_PHASE_ENDED) || (winner == 0 && m->a != 0))
+        return MSG_ERR_VALUE;
+    x->phase = (uint8_t)phase;
+    x->has_winner = winner == 1;
+    x->phase_end = end;
+    x->score_limit = (uint16_t)score;
+    x->time_limit = (uint16_t)time;
+    return MSG_OK;
+}
+
+static MsgError stats_read(BsReader *r, MsgStats *x)
+{
+    uint32_t v[4];
+    for (unsigned i = 0; i < 4; i++)
+        MSG_TRY(read_bits(r, 16, &v[i]));
+    x->kills = (uint16_t)v[0];
+    x->deaths = (uint16_t)v[1];
+    x->shots = (uint16_t)v[2];
+    x->hits = (uint16_t)v[3];
+    return MSG_OK;
+}
+
+/* HIT and KILL: the victim (and for HIT its health). */
+static MsgError victim_read(BsReader *r, MsgEvent *m)
+{
+    uint32_t v;
+    MSG_TRY(read_bits(r, MSG_PLAYER_ID_BITS, &v));
+    if (v >= PROTO_MAX_PLAYERS)
+        return MSG_ERR_VALUE;
+    m->b = (uint16_t)v;
+    if (m->kind == MSG_EV_HIT) {
+        MSG_TRY(read_bits(r, 8, &v));
+        if (v > PROTO_MAX_HEALTH)
+            return MSG_ERR_VALUE;
+        m->health = (uint8_t)v;
+    }
+    return MSG_OK;
 }
 
 static MsgError event_decode(BsReader *r, void *out)
@@ -548,7 +631,7 @@ static MsgError event_decode(BsReader *r, void *out)
     uint32_t v;
     MSG_TRY(read_type(r, PROTO_MSG_EVENT));
     MSG_TRY(read_bits(r, MSG_EVENT_KIND_BITS, &v));
-    if (v < MSG_EV_PLAYER || v > MSG_EV_LEGEND)
+    if (v < MSG_EV_PLAYER || v > MSG_EV_STATS)
         return MSG_ERR_VALUE;
     m->kind = (uint8_t)v;
     MSG_TRY(read_bits(r, MSG_PLAYER_ID_BITS, &v));
@@ -559,11 +642,12 @@ static MsgError event_decode(BsReader *r, void *out)
         MSG_TRY(read_text(r, m->name, PROTO_NAME_MAX, true));
         MSG_TRY(read_bits(r, 8, &v));
         m->colour = (uint8_t)v;
-    } else if (m->kind == MSG_EV_HIT) {
-        MSG_TRY(read_bits(r, MSG_PLAYER_ID_BITS, &v));
-        if (v >= PROTO_MAX_PLAYERS)
-            return MSG_ERR_VALUE;
-        m->b = (uint16_t)v;
+    } else if (m->kind == MSG_EV_HIT || m->kind == MSG_EV_KILL) {
+        MSG_TRY(victim_read(r, m));
+    } else if (m->kind == MSG_EV_MATCH) {
+        MSG_TRY(match_read(r, m));
+    } else if (m->kind == MSG_EV_STATS) {
+        MSG_TRY(stats_read(r, &m->stats));
     }
     return finish(r);
 }

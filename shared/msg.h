@@ -7,6 +7,7 @@
 #ifndef ARENA_MSG_H
 #define ARENA_MSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,14 +76,35 @@ typedef enum MsgEventKind {
     MSG_EV_PLAYER = 1, /* player a is in the arena, called name (also sent for everyone
                           present when a client binds) */
     MSG_EV_LEFT = 2,   /* player a left the arena */
-    MSG_EV_HIT = 3,    /* player a's shot hit player b */
+    MSG_EV_HIT = 3,    /* player a's shot hit player b, whose health is now `health` */
     MSG_EV_LEGEND = 4, /* player a is a legend of this server (found what was hidden); sent
                           when it happens and, like PLAYER, for everyone present on bind */
+    MSG_EV_KILL = 5,   /* version 4: player a killed player b */
+    MSG_EV_SPAWN = 6,  /* version 4: player a (re)spawned */
+    MSG_EV_MATCH = 7,  /* version 4: the match state (on every phase change, and on bind);
+                          a = winner when match.has_winner */
+    MSG_EV_STATS = 8,  /* version 4: player a's match stats (at the end of a match) */
 } MsgEventKind;
+
+/* MATCH: the phase (sim.h SimPhase) and its end, and the rules. */
+typedef struct MsgMatch {
+    uint8_t phase;        /* SIM_PHASE_WARMUP..SIM_PHASE_ENDED */
+    bool has_winner;      /* only in phase ENDED */
+    uint32_t phase_end;   /* server tick the phase ends at; 0 = open-ended */
+    uint16_t score_limit; /* kills that win; 0 = none */
+    uint16_t time_limit;  /* seconds a match runs; 0 = none */
+} MsgMatch;
+
+typedef struct MsgStats {
+    uint16_t kills, deaths, shots, hits;
+} MsgStats;
 
 typedef struct MsgEvent {
     uint8_t kind;                  /* MsgEventKind */
-    uint16_t a, b;                 /* player ids < PROTO_MAX_PLAYERS; b only for HIT */
+    uint16_t a, b;                 /* player ids < PROTO_MAX_PLAYERS; b only for HIT, KILL */
+    uint8_t health;                /* HIT only: 0..PROTO_MAX_HEALTH */
+    MsgMatch match;                /* MATCH only */
+    MsgStats stats;                /* STATS only */
     char name[PROTO_NAME_MAX + 1]; /* PLAYER only: non-empty, line_text_valid */
     uint8_t colour;                /* PLAYER only: palette colour 0..255, distinct per player */
 } MsgEvent;

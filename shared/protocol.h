@@ -11,7 +11,8 @@ enum {
      * 2: ENet checksums on, CONNECT data = connect tag, name rules, claims.
      * 3: baselines kept 128 ticks (was 32); SNAPSHOT's input timing (how early the viewer's
      *    inputs arrive); INPUT carries the view lag (lag compensation).
-     * 4: EVENT PLAYER carries the player's colour; LOGIN may ask for one (colour=N). */
+     * 4: health, spawn protection, deaths in snapshots; match and kill events; EVENT PLAYER
+     *    carries the player's colour; LOGIN may ask for one (colour=N). */
     PROTO_VERSION = 4,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
@@ -44,6 +45,8 @@ enum {
      * 2.1 s: an acknowledgement that took a 1 s round trip with jitter still finds its
      * snapshot (at 32, 533 ms, every snapshot on a 250 ms + 250 ms jitter link was full). */
     PROTO_SNAP_BASELINES = 128,
+
+    PROTO_MAX_HEALTH = 100, /* a player's full health */
 
     PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
     PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */

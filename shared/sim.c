@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lagcomp.h"
+#include "sim_internal.h"
 
 enum {
     TILE_FP = MAP_TILE_UNITS * SIM_FP_ONE, /* Q8 units per tile edge */
@@ -318,14 +319,21 @@ bool sim_player_step(const Map *map, SimPlayer *p, const SimInput *in)
 
 /* ---- world --------------------------------------------------------------------------- */
 
-static void push_event(SimWorld *w, SimEventType type, unsigned a, unsigned b)
+void sim_push_event(SimWorld *w, SimEventType type, unsigned a, unsigned b, unsigned c)
 {
     if (w->event_count < SIM_MAX_EVENTS) {
         SimEvent *e = &w->events[w->event_count++];
         e->type = (uint8_t)type;
         e->a = (uint16_t)a;
         e->b = (uint16_t)b;
+        e->c = (uint16_t)c;
     }
+}
+
+static void inc16(uint16_t *v)
+{
+    if (*v < UINT16_MAX)
+        (*v)++;
 }
 
 static int32_t tile_centre(uint16_t t)
@@ -373,7 +381,7 @@ static unsigned best_spawn(const SimWorld *w, unsigned slot)
     return best;
 }
 
-static void spawn_player(SimWorld *w, unsigned slot)
+void sim_spawn(SimWorld *w, unsigned slot)
 {
     SimPlayer *p = &w->players[slot];
     const MapSpawn *s = &w->map->spawns[best_spawn(w, slot)];
@@ -385,7 +393,9 @@ static void spawn_player(SimWorld *w, unsigned slot)
     p->fired = false;
     p->cooldown = 0;
     p->respawn = 0;
-    push_event(w, SIM_EV_SPAWN, slot, 0);
+    p->health = SIM_MAX_HEALTH;
+    p->protect = SIM_PROTECT_TICKS;
+    sim_push_event(w, SIM_EV_SPAWN, slot, 0, 0);
 }
 
 static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)
@@ -409,6 +419,32 @@ static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)
         s->lag = lag;
         return;
     }
+}
+
+/* A shot of `shooter` met `victim`: a protected victim, or any victim after the match ended,
+ * takes nothing; else it loses SIM_SHOT_DAMAGE health and dies at 0. */
+static void damage(SimWorld *w, unsigned shooter, unsigned victim)
+{
+    SimPlayer *v = &w->players[victim];
+    SimPlayer *k = &w->players[shooter];
+    if (v->protect > 0 || w->match.phase == SIM_PHASE_ENDED)
+        return;
+    v->health = v->health > SIM_SHOT_DAMAGE ? (uint8_t)(v->health - SIM_SHOT_DAMAGE) : 0;
+    if (k->active)
+        inc16(&k->hits);
+    sim_push_event(w, SIM_EV_HIT, shooter, victim, v->health);
+    if (v->health > 0)
+        return;
+    if (k->active)
+        inc16(&k->score);
+    inc16(&v->deaths);
+    v->alive = false;
+    v->fired = false;
+    v->respawn = SIM_RESPAWN_TICKS;
+    v->vx = 0;
+    v->vy = 0;
+    sim_push_event(w, SIM_EV_KILL, shooter, victim, 0);
+    sim_push_event(w, SIM_EV_DEATH, victim, 0, 0);
 }
 
 /* Moves one shot; removes it on a wall, at the end of its life, or when it hits someone. A shot
@@ -454,16 +490,7 @@ static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist)
         if (dx * dx + dy * dy > r2) {
             continue;
         }
-        SimPlayer *shooter = &w->players[s->owner];
-        if (shooter->active && shooter->score < UINT16_MAX) {
-            shooter->score++;
-        }
-        v->alive = false;
-        v->fired = false;
-        v->respawn = SIM_RESPAWN_TICKS;
-        v->vx = 0;
-        v->vy = 0;
-        push_event(w, SIM_EV_HIT, s->owner, j);
+        damage(w, s->owner, j);
         memset(s, 0, sizeof *s);
         return;
     }
@@ -475,6 +502,7 @@ void sim_init(SimWorld *w, const Map *map)
     assert(map->w >= MAP_MIN_W && map->h >= MAP_MIN_H && map->spawn_count > 0);
     memset(w, 0, sizeof *w);
     w->map = map;
+    w->match.phase = SIM_PHASE_RUNNING; /* free for all until sim_match_configure */
 }
 
 bool sim_add_player(SimWorld *w, unsigned slot)
@@ -485,7 +513,7 @@ bool sim_add_player(SimWorld *w, unsigned slot)
     SimPlayer *p = &w->players[slot];
     memset(p, 0, sizeof *p);
     p->active = true;
-    spawn_player(w, slot);
+    sim_spawn(w, slot);
     return true;
 }
 
@@ -518,8 +546,13 @@ void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], con
             continue;
         }
         if (p->alive) {
+            if (p->protect > 0) {
+                p->protect--;
+            }
             if (sim_player_step(w->map, p, &inputs[slot])) {
                 spawn_shot(w, slot, lc != NULL ? lc->view_lag[slot] : 0);
+                inc16(&p->shots);
+                p->protect = 0; /* shooting ends spawn protection */
             }
         } else {
             p->fired = false;
@@ -527,7 +560,7 @@ void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], con
                 p->respawn--;
             }
             if (p->respawn == 0) {
-                spawn_player(w, slot);
+                sim_spawn(w, slot);
             }
         }
     }
@@ -542,6 +575,7 @@ void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], con
         }
     }
     w->tick++;
+    sim_match_step(w);
 }
 
 void sim_skip_ticks(SimWorld *w, uint32_t n)
@@ -577,6 +611,11 @@ uint64_t sim_hash(const SimWorld *w)
         h = fnv_le(h, p->score, 2);
         h = fnv_le(h, p->cooldown, 1);
         h = fnv_le(h, p->respawn, 1);
+        h = fnv_le(h, p->health, 1);
+        h = fnv_le(h, p->protect, 1);
+        h = fnv_le(h, p->deaths, 2);
+        h = fnv_le(h, p->shots, 2);
+        h = fnv_le(h, p->hits, 2);
     }
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
         const SimShot *s = &w->shots[i];
@@ -592,5 +631,11 @@ uint64_t sim_hash(const SimWorld *w)
             h = fnv_le(h, s->lag, 2);
         }
     }
+    const SimMatch *m = &w->match;
+    h = fnv_le(h, m->phase, 1);
+    h = fnv_le(h, m->has_winner ? 1u : 0u, 1);
+    h = fnv_le(h, m->winner, 2);
+    h = fnv_le(h, m->phase_end, 4);
+    h = fnv_le(h, m->number, 4);
     return h;
 }

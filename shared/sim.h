@@ -32,7 +32,10 @@ enum {
     SIM_SHOT_TTL = 45,                 /* ticks */
     SIM_SHOT_MUZZLE_UNITS = 16,        /* shots start this many world units from the centre */
     SIM_FIRE_COOLDOWN = 15,            /* ticks between shots */
-    SIM_RESPAWN_TICKS = 60,            /* ticks dead before respawning */
+    SIM_RESPAWN_TICKS = 120,           /* ticks dead before respawning (2 s) */
+    SIM_MAX_HEALTH = PROTO_MAX_HEALTH, /* health of a fresh spawn */
+    SIM_SHOT_DAMAGE = 34,              /* health one hit takes: three hits kill */
+    SIM_PROTECT_TICKS = 90,            /* spawn protection after a spawn (1.5 s) */
     SIM_MAX_EVENTS = 256,              /* events recorded per step */
     /* Most shots of one player alive at once: each lives SIM_SHOT_TTL ticks, and one is
      * fired every SIM_FIRE_COOLDOWN ticks at most. */
@@ -61,9 +64,14 @@ typedef struct SimPlayer {
     int32_t x, y;     /* centre, Q8 world units */
     int32_t vx, vy;   /* Q8 world units per tick */
     uint16_t aim;     /* 12-bit angle */
-    uint16_t score;   /* hits scored */
+    uint16_t score;   /* kills this match (the match score) */
     uint8_t cooldown; /* ticks until the next shot is allowed */
     uint8_t respawn;  /* ticks until respawn while !alive */
+    uint8_t health;   /* 0..SIM_MAX_HEALTH; 0 while dead */
+    uint8_t protect;  /* ticks of spawn protection left: takes no damage while > 0 */
+    uint16_t deaths;  /* this match */
+    uint16_t shots;   /* shots fired this match */
+    uint16_t hits;    /* shots of this player that hit someone this match */
 } SimPlayer;
 
 typedef struct SimShot {
@@ -76,25 +84,62 @@ typedef struct SimShot {
 } SimShot;
 
 typedef enum SimEventType {
-    SIM_EV_HIT = 1,   /* a = shooter slot, b = victim slot */
-    SIM_EV_SPAWN = 2, /* a = player slot (joined or respawned) */
+    SIM_EV_HIT = 1,         /* damage: a = shooter slot, b = victim slot, c = victim's health
+                               left (0: the hit killed; KILL and DEATH follow) */
+    SIM_EV_SPAWN = 2,       /* a = player slot (joined or respawned) */
+    SIM_EV_KILL = 3,        /* a = killer slot, b = victim slot */
+    SIM_EV_DEATH = 4,       /* a = victim slot */
+    SIM_EV_MATCH_START = 5, /* a match is running (after its warm-up) */
+    SIM_EV_MATCH_END = 6,   /* a = winner slot if b == 1; b = 0: no winner */
 } SimEventType;
 
 typedef struct SimEvent {
     uint8_t type;
-    uint16_t a, b;
+    uint16_t a, b, c;
 } SimEvent;
+
+/* The match (docs/simulation.md "The match"): warm-up, then a running match until the score or
+ * time limit, then the end screen for a while, then the next warm-up. */
+typedef enum SimPhase {
+    SIM_PHASE_WARMUP = 1,  /* damage and kills count for nothing: stats reset at the start */
+    SIM_PHASE_RUNNING = 2, /* the match */
+    SIM_PHASE_ENDED = 3,   /* the end screen: shots do no damage */
+} SimPhase;
+
+typedef struct SimMatchConfig {
+    uint16_t score_limit; /* kills that win; 0 = none */
+    uint32_t time_ticks;  /* length of a running match; 0 = none */
+    uint32_t warmup_ticks;
+    uint32_t end_ticks; /* the end screen */
+} SimMatchConfig;
+
+typedef struct SimMatch {
+    SimMatchConfig cfg;
+    uint8_t phase;      /* SimPhase */
+    bool has_winner;    /* phase ENDED: winner is valid */
+    uint16_t winner;    /* slot */
+    uint32_t phase_end; /* tick the phase ends at; 0 = open (no time limit, or a warm-up that
+                           waits for a player) */
+    uint32_t number;    /* matches started so far */
+} SimMatch;
 
 typedef struct SimWorld {
     const Map *map; /* borrowed; must outlive the world */
     uint32_t tick;  /* ticks stepped so far */
     SimPlayer players[PROTO_MAX_PLAYERS];
     SimShot shots[PROTO_MAX_SHOTS];
+    SimMatch match;
     uint16_t event_count; /* events of the last step */
     SimEvent events[SIM_MAX_EVENTS];
 } SimWorld;
 
+/* A fresh world plays free for all: phase RUNNING with no limits, forever (what tests and
+ * tools that step a world by hand expect); sim_match_configure starts real matches. */
 void sim_init(SimWorld *w, const Map *map);
+/* Sets the match rules and starts over with a warm-up (sim_match.c). */
+void sim_match_configure(SimWorld *w, const SimMatchConfig *cfg);
+/* Ticks left in the current phase (0 when it is open-ended). */
+uint32_t sim_match_ticks_left(const SimWorld *w);
 /* Activates slot and spawns the player at the best spawn point. False if slot is out of range
  * or already active. */
 bool sim_add_player(SimWorld *w, unsigned slot);

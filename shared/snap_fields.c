@@ -55,6 +55,9 @@ _Static_assert(PROTO_MAX_PLAYERS <= (1 << OWNER_BITS), "a shot's owner slot fits
     X(F_AIM, aim, aim, FC_RAW, Q_AIM_BITS, 0, (1 << Q_AIM_BITS) - 1, CARRY_PLAYER, NO_RATE)        \
     X(F_SCORE, score, score, FC_G3, 0, 0, SNAP_SCORE_MAX, CARRY_PLAYER, NO_RATE)                   \
     X(F_FLAGS, flags, flags, FC_RAW, SNAP_FLAG_BITS, 0, SNAP_FLAGS_MAX, CARRY_PLAYER, NO_RATE)     \
+    X(F_HEALTH, health, health, FC_RAW, SNAP_HEALTH_BITS, 0, PROTO_MAX_HEALTH, CARRY_PLAYER,       \
+      NO_RATE)                                                                                     \
+    X(F_DEATHS, deaths, deaths, FC_G3, 0, 0, SNAP_SCORE_MAX, CARRY_PLAYER, NO_RATE)                \
     X(F_OWNER, owner, owner, FC_KEY, OWNER_BITS, 0, UINT8_MAX, CARRY_SHOT, NO_RATE)
 
 #define MEMBER(m)    (((SnapEntity *)0)->m)
@@ -66,7 +69,8 @@ typedef enum FieldRow { SNAP_FIELDS(ROW_ID) F_COUNT } FieldRow;
 
 /* In an added body: the type first (it says which rows follow), the position before the
  * velocity. Every row exactly once. */
-static const uint8_t ADDED_ORDER[] = {F_TYPE, F_POS, F_VEL, F_AIM, F_SCORE, F_FLAGS, F_OWNER};
+static const uint8_t ADDED_ORDER[] = {F_TYPE,  F_POS,    F_VEL,    F_AIM,  F_SCORE,
+                                      F_FLAGS, F_HEALTH, F_DEATHS, F_OWNER};
 _Static_assert(sizeof ADDED_ORDER == F_COUNT, "ADDED_ORDER lists every field row");
 _Static_assert((int)F_COUNT <= (int)SNAP_MAX_FIELD_ROWS, "change masks hold a bit per row");
 
@@ -162,7 +166,7 @@ unsigned snap_min_added_bits(void)
 
 /* The loops over rows and members: unrolled, so that with the table's constants folded in each
  * row compiles to direct member accesses, as the hand-written codec was. */
-#define EACH_ROW(i)       _Pragma("GCC unroll 8") for (unsigned i = 0; i < F_COUNT; i++)
+#define EACH_ROW(i)       _Pragma("GCC unroll 10") for (unsigned i = 0; i < F_COUNT; i++)
 #define EACH_MEMBER(c, f) _Pragma("GCC unroll 2") for (unsigned c = 0; c < (f)->comps; c++)
 
 /* ---- member access ---------------------------------------------------------------------- */

@@ -19,7 +19,7 @@ bool snap_header_valid(const Snapshot *s)
         return false;
     if (s->has_self) {
         if (s->self_id >= PROTO_MAX_PLAYERS || s->self.aim >= (1u << SNAP_SELF_AIM_BITS) ||
-            s->self.flags > SNAP_FLAGS_MAX)
+            s->self.flags > SNAP_FLAGS_MAX || s->self.health > PROTO_MAX_HEALTH)
             return false;
     }
     return true;
@@ -49,6 +49,8 @@ static void self_write_raw(SnapBits *w, const SnapSelf *s)
     snap_bits_put(w, s->flags, SNAP_FLAG_BITS);
     snap_bits_put(w, s->cooldown, SNAP_BYTE_BITS);
     snap_bits_put(w, s->respawn, SNAP_BYTE_BITS);
+    snap_bits_put(w, s->health, SNAP_HEALTH_BITS);
+    snap_bits_uvarint(w, s->deaths);
 }
 
 /* The self block's position prediction: the trapezoid rule like entities, in Q8, over at most
@@ -89,13 +91,19 @@ static void self_write_delta(SnapBits *w, const SnapSelf *s, const SnapSelf *o, 
     snap_bits_put(w, s->respawn != o->respawn, 1);
     if (s->respawn != o->respawn)
         snap_bits_put(w, s->respawn, SNAP_BYTE_BITS);
+    snap_bits_put(w, s->health != o->health, 1);
+    if (s->health != o->health)
+        snap_bits_put(w, s->health, SNAP_HEALTH_BITS);
+    snap_bits_put(w, s->deaths != o->deaths, 1);
+    if (s->deaths != o->deaths)
+        snap_bits_uvarint(w, s->deaths);
 }
 
 static SnapError self_check(BsReader *r, const SnapSelf *s)
 {
     if (r->error)
         return SNAP_ERR_TRUNCATED;
-    if (s->flags > SNAP_FLAGS_MAX)
+    if (s->flags > SNAP_FLAGS_MAX || s->health > PROTO_MAX_HEALTH)
         return SNAP_ERR_VALUE;
     return SNAP_OK;
 }
@@ -111,11 +119,14 @@ static SnapError self_read_raw(BsReader *r, SnapSelf *s)
     s->flags = (uint8_t)bs_read_bits(r, SNAP_FLAG_BITS);
     s->cooldown = (uint8_t)bs_read_bits(r, SNAP_BYTE_BITS);
     s->respawn = (uint8_t)bs_read_bits(r, SNAP_BYTE_BITS);
+    s->health = (uint8_t)bs_read_bits(r, SNAP_HEALTH_BITS);
+    uint32_t deaths = bs_read_uvarint(r);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
-    if (score > SNAP_SCORE_MAX)
+    if (score > SNAP_SCORE_MAX || deaths > SNAP_SCORE_MAX)
         return SNAP_ERR_VALUE;
     s->score = (uint16_t)score;
+    s->deaths = (uint16_t)deaths;
     return self_check(r, s);
 }
 
@@ -179,6 +190,17 @@ static SnapError self_read_delta(BsReader *r, const SnapSelf *o, uint32_t dt, Sn
     if ((err = self_read_changed_bits(r, SNAP_BYTE_BITS, o->respawn, &v)) != SNAP_OK)
         return err;
     s->respawn = (uint8_t)v;
+    if ((err = self_read_changed_bits(r, SNAP_HEALTH_BITS, o->health, &v)) != SNAP_OK)
+        return err;
+    s->health = (uint8_t)v;
+    if (bs_read_bool(r)) {
+        uint32_t deaths = bs_read_uvarint(r);
+        if (r->error)
+            return SNAP_ERR_TRUNCATED;
+        if (deaths > SNAP_SCORE_MAX || deaths == o->deaths)
+            return SNAP_ERR_VALUE;
+        s->deaths = (uint16_t)deaths;
+    }
     return self_check(r, s);
 }
 

@@ -24,7 +24,8 @@ enum {
     SNAP_BYTE_BITS = 8,
     SNAP_SCORE_MAX = 65535,
     /* Valid SNAP_FLAG_* values: every combination of the defined bits, nothing else. */
-    SNAP_FLAGS_MAX = SNAP_FLAG_ALIVE | SNAP_FLAG_FIRED,
+    SNAP_FLAGS_MAX = SNAP_FLAG_ALIVE | SNAP_FLAG_FIRED | SNAP_FLAG_PROTECTED,
+    SNAP_HEALTH_BITS = 7,
     /* Score and count codes: groups of 3 value bits, least significant first, each followed by
      * a "more" bit. A score (<= 65535), a zigzagged score difference (<= 131070) or an entity
      * count (<= 1024) needs <= 6 groups. */
@@ -33,6 +34,7 @@ enum {
     SNAP_MAX_FIELD_ROWS = 16, /* bits of a change mask as the encoder stores it */
 };
 _Static_assert(SNAP_FLAGS_MAX < (1 << SNAP_FLAG_BITS), "flags fit their wire field");
+_Static_assert(PROTO_MAX_HEALTH < (1 << SNAP_HEALTH_BITS), "health fits its wire field");
 _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > 2u * SNAP_SCORE_MAX,
                "g3 holds a zigzagged score difference");
 _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > PROTO_MAX_ENTITIES,

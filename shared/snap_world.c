@@ -8,7 +8,8 @@
 
 static uint8_t player_flags(const SimPlayer *p)
 {
-    return (uint8_t)((p->alive ? SNAP_FLAG_ALIVE : 0) | (p->fired ? SNAP_FLAG_FIRED : 0));
+    return (uint8_t)((p->alive ? SNAP_FLAG_ALIVE : 0) | (p->fired ? SNAP_FLAG_FIRED : 0) |
+                     (p->alive && p->protect > 0 ? SNAP_FLAG_PROTECTED : 0));
 }
 
 /* Tick, input ack and the viewer's self block (if the viewer has a live slot). Returns
@@ -53,6 +54,8 @@ bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *o
         e->vy = q_vel(p->vy);
         e->aim = q_aim(p->aim);
         e->score = p->score;
+        e->deaths = p->deaths;
+        e->health = p->alive ? p->health : 0;
     }
     for (int i = 0; i < PROTO_MAX_SHOTS; i++) {
         const SimShot *s = &w->shots[i];
@@ -114,6 +117,8 @@ void snap_self_from_player(const SimPlayer *p, SnapSelf *s)
     s->flags = player_flags(p);
     s->cooldown = p->cooldown;
     s->respawn = p->respawn;
+    s->health = p->alive ? p->health : 0;
+    s->deaths = p->deaths;
 }
 
 void snap_self_to_player(const SnapSelf *s, SimPlayer *p)
@@ -129,4 +134,6 @@ void snap_self_to_player(const SnapSelf *s, SimPlayer *p)
     p->score = s->score;
     p->cooldown = s->cooldown;
     p->respawn = s->respawn;
+    p->health = s->health;
+    p->deaths = s->deaths;
 }

@@ -47,7 +47,7 @@ static bool self_equal(const SnapSelf *a, const SnapSelf *b)
 {
     return a->x == b->x && a->y == b->y && a->vx == b->vx && a->vy == b->vy && a->aim == b->aim &&
            a->score == b->score && a->flags == b->flags && a->cooldown == b->cooldown &&
-           a->respawn == b->respawn;
+           a->respawn == b->respawn && a->health == b->health && a->deaths == b->deaths;
 }
 
 bool snap_equal(const Snapshot *a, const Snapshot *b)

@@ -22,9 +22,10 @@ typedef enum SnapEntityType {
 } SnapEntityType;
 
 enum SnapFlag {
-    SNAP_FLAG_ALIVE = 1 << 0, /* players: not waiting to respawn */
-    SNAP_FLAG_FIRED = 1 << 1, /* players: fired during this tick */
-    SNAP_FLAG_BITS = 3,       /* bit 2 reserved, must be 0 */
+    SNAP_FLAG_ALIVE = 1 << 0,     /* players: not waiting to respawn */
+    SNAP_FLAG_FIRED = 1 << 1,     /* players: fired during this tick */
+    SNAP_FLAG_PROTECTED = 1 << 2, /* players: spawn protection (takes no damage); version 4 */
+    SNAP_FLAG_BITS = 3,
 };
 
 /* Every member but `unused_` is a row of the field table (snap_fields.c SNAP_FIELDS), which
@@ -34,15 +35,17 @@ enum SnapFlag {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic error "-Wpadded"
 typedef struct SnapEntity {
-    uint16_t id;     /* < PROTO_MAX_ENTITIES */
-    uint8_t type;    /* SnapEntityType */
-    uint8_t flags;   /* SNAP_FLAG_*, players only (0 for shots) */
-    uint16_t x, y;   /* quant.h q_pos */
-    int8_t vx, vy;   /* quant.h q_vel, in [-127, 127] */
-    uint16_t aim;    /* players: 10-bit (quant.h q_aim); shots: 0 */
-    uint16_t score;  /* players; shots: 0 */
-    uint8_t owner;   /* shots: owner player slot; players: 0 */
-    uint8_t unused_; /* explicit padding: never on the wire, never compared */
+    uint16_t id;        /* < PROTO_MAX_ENTITIES */
+    uint8_t type;       /* SnapEntityType */
+    uint8_t flags;      /* SNAP_FLAG_*, players only (0 for shots) */
+    uint16_t x, y;      /* quant.h q_pos */
+    int8_t vx, vy;      /* quant.h q_vel, in [-127, 127] */
+    uint16_t aim;       /* players: 10-bit (quant.h q_aim); shots: 0 */
+    uint16_t score;     /* players: kills this match; shots: 0 */
+    uint16_t deaths;    /* players: deaths this match; shots: 0 */
+    uint8_t owner;      /* shots: owner player slot; players: 0 */
+    uint8_t health;     /* players: 0..PROTO_MAX_HEALTH (0 while dead); shots: 0 */
+    uint8_t unused_[2]; /* explicit padding: never on the wire, never compared */
 } SnapEntity;
 #pragma GCC diagnostic pop
 
@@ -54,6 +57,8 @@ typedef struct SnapSelf {
     uint8_t flags;    /* SNAP_FLAG_* */
     uint8_t cooldown; /* ticks */
     uint8_t respawn;  /* ticks */
+    uint8_t health;   /* 0..PROTO_MAX_HEALTH */
+    uint16_t deaths;
 } SnapSelf;
 
 /* Input timing (docs/protocol.md §2.3 "Input timing"): how early the viewer's inputs reached

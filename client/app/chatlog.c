@@ -29,6 +29,8 @@ unsigned app_chat_visible(const CliChat *chat, uint64_t now_us, bool open, unsig
             break;
         if (!open && app_chat_alpha(e->time_us, now_us, false) <= 0.0f)
             break; /* older lines are even more faded */
+        if (e->kind == CLI_CHAT_HIT)
+            continue; /* hits and kills are the kill feed's (killfeed.h), not chat */
         idx[n++] = i - 1;
     }
     for (unsigned a = 0, b = n; a + 1 < b; a++, b--) {

@@ -293,6 +293,21 @@ static bool off_screen(const Gfx *g, float sx, float sy, float margin)
 
 /* Remote players: the dead first, so the living are drawn over them. Returns how many were
  * drawn. */
+/* Under a live player: its health (full width = PROTO_MAX_HEALTH), and a white ring while it
+ * has spawn protection. */
+static void draw_health(Gfx *g, float sx, float sy, float r, float s, unsigned hp, bool protect)
+{
+    float w = 2.2f * r, h = maxf(3.0f * s, 3.0f), x = sx - w / 2, y = sy + r + maxf(5.0f * s, 4.0f);
+    AppColor c = hp * 3 > PROTO_MAX_HEALTH * 2 ? app_color(APP_COL_GOOD)
+                 : hp * 3 > PROTO_MAX_HEALTH   ? app_color(APP_COL_WARN)
+                                               : app_color(APP_COL_BAD);
+    gfx_rect(g, x - 1, y - 1, w + 2, h + 2, (AppColor){0, 0, 0, 160});
+    gfx_rect(g, x, y, w * (float)hp / PROTO_MAX_HEALTH, h, c);
+    if (protect)
+        gfx_ring(g, sx, sy, r + maxf(6.0f * s, 4.0f), r + maxf(8.0f * s, 5.5f),
+                 (AppColor){255, 255, 255, 150});
+}
+
 static unsigned draw_remote_players(App *app, float r, float margin, Labels *lb)
 {
     Gfx *g = &app->gfx;
@@ -316,6 +331,8 @@ static unsigned draw_remote_players(App *app, float r, float margin, Labels *lb)
             in_view++;
             draw_player(g, sx, sy, r, v->aim, app_session_player_color(app->session, v->id), alive,
                         false, s);
+            if (alive)
+                draw_health(g, sx, sy, r, s, v->health, (v->flags & SNAP_FLAG_PROTECTED) != 0);
             bool legend = cli_conn_is_legend(conn, v->id);
             if (legend)
                 draw_legend_mark(g, sx, sy, r, s, alive);
@@ -347,6 +364,10 @@ static unsigned draw_self(App *app, float r, Labels *lb)
     app_camera_to_screen(&a->cam, a->self_x, a->self_y, &sx, &sy);
     draw_player(&app->gfx, sx, sy, r, q_aim12_to_radians(a->aim),
                 app_session_player_color(app->session, (unsigned)self), a->self_alive, true, s);
+    const Snapshot *snap = cli_conn_latest_snapshot(conn);
+    if (a->self_alive && snap != NULL && snap->has_self)
+        draw_health(&app->gfx, sx, sy, r, s, snap->self.health,
+                    (snap->self.flags & SNAP_FLAG_PROTECTED) != 0);
     bool legend = cli_conn_is_legend(conn, (unsigned)self);
     if (legend)
         draw_legend_mark(&app->gfx, sx, sy, r, s, a->self_alive);

@@ -9,6 +9,7 @@
 #include "chatlog.h"
 #include "chatlog_draw.h"
 #include "cli_chat.h"
+#include "hud_match.h"
 #include "menu.h"
 
 #define HUD_REFRESH_US 250000 /* numbers change four times a second */
@@ -91,29 +92,6 @@ static void draw_numbers(App *app)
     }
 }
 
-/* ---- score line (top centre) ------------------------------------------------------------ */
-
-static void draw_score(App *app)
-{
-    Gfx *g = &app->gfx;
-    const Snapshot *snap = cli_conn_latest_snapshot(app->session->conn);
-    if (snap == NULL || !snap->has_self)
-        return;
-    unsigned mine = snap->self.score, better = 0, players = 1;
-    for (unsigned i = 0; i < snap->count; i++) {
-        const SnapEntity *e = &snap->ents[i];
-        if (e->type != SNAP_ENT_PLAYER)
-            continue;
-        players++;
-        better += e->score > mine;
-    }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%u point%s   #%u of %u", mine, mine == 1 ? "" : "s", better + 1,
-             players);
-    app_text_draw(app->text, APP_FONT_BIG, buf, app_color(APP_COL_TEXT), g->w / 2, MARGIN,
-                  APP_ALIGN_CENTER, true);
-}
-
 /* ---- connection warnings (top centre, lagwarn.h decides) -------------------------------- */
 
 static void draw_lag_warnings(App *app)
@@ -132,7 +110,7 @@ static void draw_lag_warnings(App *app)
     char lines[APP_LAG_FLAGS][APP_LAG_LINE_MAX];
     unsigned n = app_lag_lines(&s->lag, lines, APP_LAG_FLAGS);
     Gfx *g = &app->gfx;
-    int y = MARGIN + 96; /* below the score and the first seconds' key hint */
+    int y = MARGIN + 136; /* below the match bar and the first seconds' key hint */
     for (unsigned i = 0; i < n; i++) {
         bool first = i == 0;
         AppFont font = first ? APP_FONT_BIG : APP_FONT_NORMAL;
@@ -449,6 +427,26 @@ static void draw_chat(App *app)
 
 /* ---- scoreboard (Tab) ------------------------------------------------------------------- */
 
+/* The legend's crown: a gold band with three points. */
+static void draw_crown(Gfx *g, float cx, float cy)
+{
+    AppColor gold = {255, 214, 90, 255};
+    gfx_rect(g, cx - 8, cy + 1, 16, 5, gold);
+    for (int i = -1; i <= 1; i++)
+        gfx_line(g, cx + 7.0f * (float)i, cy + 2, cx + 7.0f * (float)i, cy - 6, 3.0f, gold, gold);
+}
+
+/* Deaths of a scoreboard row from the newest snapshot (-1: not in the arena). */
+static int row_deaths(const Snapshot *snap, int self, int id)
+{
+    if (snap == NULL || id < 0)
+        return -1;
+    if (id == self && snap->has_self)
+        return snap->self.deaths;
+    const SnapEntity *e = snap_find(snap, (uint16_t)id);
+    return e != NULL && e->type == SNAP_ENT_PLAYER ? e->deaths : -1;
+}
+
 static void draw_scoreboard(App *app)
 {
     Gfx *g = &app->gfx;
@@ -492,11 +490,13 @@ static void draw_scoreboard(App *app)
                   APP_ALIGN_LEFT, true);
     app_text_draw(tx, APP_FONT_SMALL, s->target, app_color(APP_COL_TEXT_DIM), p.x + pw - 20,
                   p.y + 18, APP_ALIGN_RIGHT, false);
-    int cx_name = p.x + 48, cx_score = p.x + pw - 150, cx_ping = p.x + pw - 24;
+    int cx_name = p.x + 48, cx_score = p.x + pw - 190, cx_deaths = p.x + pw - 110,
+        cx_ping = p.x + pw - 24;
     int y = p.y + 50;
     AppColor dim = app_color(APP_COL_TEXT_DIM);
     app_text_draw(tx, APP_FONT_SMALL, "PLAYER", dim, cx_name, y, APP_ALIGN_LEFT, false);
-    app_text_draw(tx, APP_FONT_SMALL, "SCORE", dim, cx_score, y, APP_ALIGN_RIGHT, false);
+    app_text_draw(tx, APP_FONT_SMALL, "KILLS", dim, cx_score, y, APP_ALIGN_RIGHT, false);
+    app_text_draw(tx, APP_FONT_SMALL, "DEATHS", dim, cx_deaths, y, APP_ALIGN_RIGHT, false);
     app_text_draw(tx, APP_FONT_SMALL, "PING", dim, cx_ping, y, APP_ALIGN_RIGHT, false);
     y += 20;
     for (unsigned i = 0; i < shown; i++) {
@@ -516,9 +516,16 @@ static void draw_scoreboard(App *app)
                                    : dim;
         char name[64];
         snprintf(name, sizeof name, "%s%s", r->name, r->playing ? "" : "  (chatting)");
-        app_text_draw(tx, APP_FONT_NORMAL, name, nc, cx_name, y, APP_ALIGN_LEFT, false);
+        int nw = app_text_draw(tx, APP_FONT_NORMAL, name, nc, cx_name, y, APP_ALIGN_LEFT, false);
+        if (r->id >= 0 && cli_conn_is_legend(c, (unsigned)r->id))
+            draw_crown(g, (float)(cx_name + nw + 14), (float)(y + lh / 2 - 2));
         snprintf(buf, sizeof buf, "%u", r->score);
         app_text_draw(tx, APP_FONT_NORMAL, buf, nc, cx_score, y, APP_ALIGN_RIGHT, false);
+        int deaths = row_deaths(snap, cli_conn_player_id(c), r->id);
+        if (deaths >= 0) {
+            snprintf(buf, sizeof buf, "%d", deaths);
+            app_text_draw(tx, APP_FONT_NORMAL, buf, nc, cx_deaths, y, APP_ALIGN_RIGHT, false);
+        }
         if (r->ping_ms >= 0)
             snprintf(buf, sizeof buf, "%d ms", r->ping_ms);
         else
@@ -544,9 +551,9 @@ static void draw_death(App *app)
     char buf[96];
     if (a->last_attacker >= 0) {
         const char *who = cli_conn_player_name(app->session->conn, (unsigned)a->last_attacker);
-        snprintf(buf, sizeof buf, "Hit by %s", who[0] ? who : "someone");
+        snprintf(buf, sizeof buf, "Killed by %s", who[0] ? who : "someone");
     } else {
-        snprintf(buf, sizeof buf, "You were hit");
+        snprintf(buf, sizeof buf, "You were killed");
     }
     app_text_draw(app->text, APP_FONT_BIG, buf, app_color(APP_COL_BAD), g->w / 2, g->h / 3,
                   APP_ALIGN_CENTER, true);
@@ -564,26 +571,40 @@ static void draw_hint(App *app)
         return;
     float alpha = age > APP_HINT_S - 2.0 ? (float)((APP_HINT_S - age) / 2.0) : 1.0f;
     const char *text = "WASD move   mouse aim   left button fire   Enter chat   Tab scores   "
-                       "F3 net graph   Esc menu";
+                       "F3 network   Esc menu";
     int w = 0, h = 0;
     app_text_size(app->text, APP_FONT_NORMAL, text, &w, &h);
-    AppRect r = {(g->w - w) / 2 - 14, MARGIN + 40, w + 28, h + 14};
+    AppRect r = {(g->w - w) / 2 - 14, MARGIN + 92, w + 28, h + 14}; /* under the match bar */
     gfx_rect_r(g, r, app_color_fade(app_color(APP_COL_PANEL), alpha));
     app_text_draw_in(app->text, APP_FONT_NORMAL, text,
                      app_color_fade(app_color(APP_COL_TEXT), alpha), r, APP_ALIGN_CENTER, false);
 }
 
+/* By default what a player needs (health, kills, the clock, the kill feed, chat); the network
+ * numbers with the net graph behind F3. The whole-map view (M) has no minimap (the map is on
+ * screen) and no panels over it. */
 void hud_draw(App *app)
 {
-    draw_minimap(app);
-    draw_numbers(app);
-    draw_score(app);
+    int feed_top = MARGIN;
+    if (!app->arena.overview) {
+        draw_minimap(app);
+        const Map *m = cli_conn_map(app->session->conn);
+        if (m != NULL && app->arena.minimap != NULL) {
+            float k = fminf(210.0f / m->w, 150.0f / m->h);
+            feed_top = MARGIN + (int)(fmaxf(k, 1.0f) * m->h) + 12;
+        }
+    }
+    if (app->netgraph)
+        draw_numbers(app);
+    hud_match_bar(app);
+    hud_killfeed(app, feed_top);
     draw_death(app);
     draw_hint(app);
     draw_lag_warnings(app);
     if (app->netgraph)
         draw_netgraph(app);
     draw_chat(app);
+    endscreen_draw(app);
     if (app->arena.scores_held && !app->arena.menu_open) {
         app_session_want_scores(app->session, app->now_us);
         draw_scoreboard(app);

@@ -7,9 +7,27 @@
 
 #include "protocol.h"
 
+/* The match's events: kills into the feed (named as they are now), MATCH and STATS. Sound
+ * hooks (the integrator): every EVENT passes here, see docs/client.md "Match events". */
+static void on_match_event(AppSession *s, const MsgEvent *ev)
+{
+    if (ev->kind == MSG_EV_KILL) {
+        AppKill k = {.time_us = s->now_us, .killer = ev->a, .victim = ev->b};
+        snprintf(k.killer_name, sizeof k.killer_name, "%s", cli_conn_player_name(s->conn, ev->a));
+        snprintf(k.victim_name, sizeof k.victim_name, "%s", cli_conn_player_name(s->conn, ev->b));
+        app_feed_push(&s->feed, &k);
+    } else {
+        app_match_event(&s->match, ev);
+    }
+}
+
 static void on_event(void *user, const MsgEvent *ev)
 {
     AppSession *s = user;
+    if (ev->kind == MSG_EV_KILL || ev->kind == MSG_EV_MATCH || ev->kind == MSG_EV_STATS) {
+        on_match_event(s, ev);
+        return;
+    }
     if (ev->kind != MSG_EV_HIT && ev->kind != MSG_EV_LEGEND)
         return;
     /* The hit happened about when a message arriving now left the server: one RTT/2 behind
@@ -131,6 +149,8 @@ AppSession *app_session_create(const char *host, uint16_t port, const char *name
     app_lag_init(&s->lag);
     app_scores_init(&s->scores);
     app_fx_init(&s->fx, now_us ^ 0x5DEECE66Dull);
+    app_feed_init(&s->feed);
+    app_match_init(&s->match);
     s->now_us = now_us;
 
     CliConnConfig cfg;

@@ -15,6 +15,7 @@
 #include "cli_claims.h"
 #include "cli_conn.h"
 #include "effects.h"
+#include "killfeed.h"
 #include "lagwarn.h"
 #include "netgraph.h"
 #include "scores.h"
@@ -33,6 +34,8 @@ typedef struct AppSession {
     AppLagWarn lag; /* the HUD's connection warnings (lagwarn.h), updated per arena frame */
     AppScores scores;
     AppEffects fx;
+    AppKillFeed feed;        /* EVENT KILL (killfeed.h) */
+    AppMatchView match;      /* EVENT MATCH and STATS */
     uint64_t now_us;         /* time of the current service call (callbacks use it) */
     uint64_t last_who_us;    /* last WHO sent */
     bool who_for_chat;       /* the next WHO answer was asked for by /who: echo it in the chat */

@@ -90,7 +90,7 @@ typedef struct Bot {
 typedef struct Report {
     unsigned bots, connected, disconnects;
     uint64_t snapshots, decode_errors, stale, prediction_errors, reconciliations, snaps;
-    uint64_t chat_sent, chat_received, hits, shots_fired;
+    uint64_t chat_sent, chat_received, hits, shots_fired, kills, deaths;
     unsigned legends; /* bots the server announced as finders of the hidden road */
     double rate_sum, down_sum, up_sum;
     unsigned rate_n;

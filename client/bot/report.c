@@ -90,6 +90,8 @@ void bot_report_collect(const Bot *b, Report *r)
     r->chat_received += st->chat_received;
     r->hits += st->hits_scored;
     r->shots_fired += st->shots_fired;
+    r->kills += st->kills;
+    r->deaths += st->deaths;
     r->legends += b->legend;
     if (st->max_snapshot_datagram_bytes > r->max_snapshot_datagram)
         r->max_snapshot_datagram = st->max_snapshot_datagram_bytes;
@@ -165,6 +167,8 @@ bool bot_report_write_json(const char *path, const Report *r, const Options *o)
     fprintf(f, "  \"interp_starved_ms\": %.1f,\n", r->starved_ms);
     fprintf(f, "  \"hits\": %llu,\n", (unsigned long long)r->hits);
     fprintf(f, "  \"shots_fired\": %llu,\n", (unsigned long long)r->shots_fired);
+    fprintf(f, "  \"kills\": %llu,\n", (unsigned long long)r->kills);
+    fprintf(f, "  \"deaths\": %llu,\n", (unsigned long long)r->deaths);
     fprintf(f, "  \"hit_rate\": %.4f,\n",
             r->shots_fired ? (double)r->hits / (double)r->shots_fired : 0.0);
     fprintf(f, "  \"legends\": %u,\n", r->legends);

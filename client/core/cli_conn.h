@@ -142,7 +142,8 @@ typedef struct CliStats {
     uint64_t chat_lines_received; /* CHAT / ACTION / WHISPER lines, own echoes included */
     uint64_t lines_received, bad_lines;
     uint64_t events, hits_scored, hits_taken;
-    uint64_t shots_fired; /* ticks the predicted player fired (each a shot at the server) */
+    uint64_t kills, deaths; /* EVENT KILL with this player as killer / victim */
+    uint64_t shots_fired;   /* ticks the predicted player fired (each a shot at the server) */
     uint64_t tcp_bytes_down, tcp_bytes_up;
     uint64_t play_start_us; /* first snapshot decoded */
     uint64_t last_snapshot_us;

@@ -132,6 +132,7 @@ static void view_from(const SnapEntity *e, CliEntityView *v)
     v->flags = e->flags;
     v->owner = e->owner;
     v->score = e->score;
+    v->health = e->health;
     v->x = q_pos_units(e->x);
     v->y = q_pos_units(e->y);
     v->vx = q_vel_units(e->vx);

@@ -58,9 +58,10 @@ typedef struct CliEntityView {
     uint8_t flags; /* SNAP_FLAG_* */
     uint8_t owner; /* shots */
     uint16_t score;
-    float x, y;   /* world units */
-    float vx, vy; /* world units per tick */
-    float aim;    /* radians, 0 = east, pi/2 = south (y grows down) */
+    uint8_t health; /* players: 0..PROTO_MAX_HEALTH */
+    float x, y;     /* world units */
+    float vx, vy;   /* world units per tick */
+    float aim;      /* radians, 0 = east, pi/2 = south (y grows down) */
     bool extrapolated;
 } CliEntityView;
 

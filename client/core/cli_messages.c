@@ -94,6 +94,10 @@ static void on_event(CliConn *c, const uint8_t *data, size_t len, uint64_t now_u
     case MSG_EV_LEGEND:
         c->legend[ev.a] = true;
         break;
+    case MSG_EV_KILL:
+        c->stats.kills += ev.a == c->player_id;
+        c->stats.deaths += ev.b == c->player_id;
+        break;
     case MSG_EV_HIT:
         if (ev.a == c->player_id)
             c->stats.hits_scored++;

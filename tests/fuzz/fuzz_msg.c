@@ -139,13 +139,20 @@ static void run(const uint8_t *data, size_t size)
     MsgEvent a, b;
     if (msg_event_decode(data, size, &a) != MSG_OK)
         return;
-    CHECK(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_LEGEND);
-    CHECK(a.a < PROTO_MAX_PLAYERS && a.b < PROTO_MAX_PLAYERS);
+    CHECK(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_STATS);
+    CHECK(a.a < PROTO_MAX_PLAYERS && a.b < PROTO_MAX_PLAYERS && a.health <= PROTO_MAX_HEALTH);
+    CHECK(a.kind != MSG_EV_MATCH ||
+          (a.match.phase >= SIM_PHASE_WARMUP && a.match.phase <= SIM_PHASE_ENDED &&
+           (!a.match.has_winner || a.match.phase == SIM_PHASE_ENDED)));
     size_t n = msg_event_encode(&a, out, sizeof out);
     check_same_bytes(data, size, n);
     CHECK(msg_event_decode(out, n, &b) == MSG_OK);
     CHECK(a.kind == b.kind && a.a == b.a && a.b == b.b && strcmp(a.name, b.name) == 0);
     CHECK(a.kind != MSG_EV_PLAYER || a.colour == b.colour);
+    CHECK(a.health == b.health && memcmp(&a.stats, &b.stats, sizeof a.stats) == 0);
+    CHECK(a.match.phase == b.match.phase && a.match.has_winner == b.match.has_winner &&
+          a.match.phase_end == b.match.phase_end && a.match.score_limit == b.match.score_limit &&
+          a.match.time_limit == b.match.time_limit);
 }
 #else
 #error "define one of FUZZ_MSG_INPUT, _BIND, _WELCOME, _MAP, _DISC_QUERY, _DISC_REPLY"

@@ -39,7 +39,9 @@ static void fixed_baseline(Snapshot *s)
                          .score = 7,
                          .flags = SNAP_FLAG_ALIVE,
                          .cooldown = 4,
-                         .respawn = 0};
+                         .respawn = 0,
+                         .health = 66,
+                         .deaths = 2};
     for (uint16_t i = 0; i < 16; i++) {
         if (i == 3)
             continue;
@@ -47,7 +49,9 @@ static void fixed_baseline(Snapshot *s)
         memset(e, 0, sizeof *e);
         e->id = i;
         e->type = SNAP_ENT_PLAYER;
-        e->flags = (uint8_t)(i % 4);
+        e->flags = (uint8_t)(i % 8);
+        e->health = (uint8_t)(i * 6);
+        e->deaths = (uint16_t)(i % 5);
         e->x = (uint16_t)(1000 + 300 * i);
         e->y = (uint16_t)(2000 + 100 * i);
         e->vx = (int8_t)(i * 4 - 30);

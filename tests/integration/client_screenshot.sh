@@ -214,7 +214,7 @@ def pixels(path, want, x0, y0, x1, y1):
             n += c == want
     return n
 bad = next(tuple(int(x) for x in l.split()[1:4]) for l in open(sys.argv[3]) if l.startswith("bad "))
-region = (340, 102, 940, 160)  # the warnings' first line: hud.c draw_lag_warnings, 1280x720
+region = (340, 142, 940, 200)  # the warnings' first line: hud.c draw_lag_warnings, 1280x720
 healthy, stalled = pixels(sys.argv[1], bad, *region), pixels(sys.argv[2], bad, *region)
 print(f"client_screenshot: warning-red pixels at the top centre: healthy {healthy}, stalled {stalled}")
 sys.exit(0 if stalled >= 60 and healthy < 20 else 1)

@@ -99,21 +99,24 @@ static void test_printed_palette_is_the_palette(void **state)
             players++;
         } else {
             assert_int_equal(sscanf(line, "%15s %u %u %u", name, &r, &g, &b), 4);
-            AppColor c = app_color(strcmp(name, "floor") == 0      ? APP_COL_FLOOR
-                                   : strcmp(name, "wall") == 0     ? APP_COL_WALL
-                                   : strcmp(name, "chat_say") == 0 ? APP_COL_CHAT_SAY
-                                   : strcmp(name, "accent") == 0   ? APP_COL_ACCENT
-                                                                   : APP_COL_BAD);
-            assert_true(strcmp(name, "floor") == 0 || strcmp(name, "wall") == 0 ||
-                        strcmp(name, "bad") == 0 || strcmp(name, "chat_say") == 0 ||
-                        strcmp(name, "accent") == 0);
+            static const struct {
+                const char *name;
+                AppColorRole role;
+            } known[] = {{"floor", APP_COL_FLOOR},       {"wall", APP_COL_WALL},
+                         {"bad", APP_COL_BAD},           {"good", APP_COL_GOOD},
+                         {"chat_say", APP_COL_CHAT_SAY}, {"accent", APP_COL_ACCENT}};
+            int k = -1;
+            for (int i = 0; i < 6; i++)
+                if (strcmp(name, known[i].name) == 0)
+                    k = i;
+            assert_true(k >= 0);
+            AppColor c = app_color(known[k].role);
             assert_true(c.r == r && c.g == g && c.b == b);
             roles++;
         }
     }
     assert_int_equal(players, APP_PALETTE_SIZE);
-    assert_int_equal(roles,
-                     5); /* + chat_say, accent (client_chat_shot.sh, client_title_recent.sh) */
+    assert_int_equal(roles, 6); /* + good, chat_say, accent (the client_*.sh pixel tests) */
 }
 
 int main(void)

@@ -56,7 +56,7 @@ static void test_login_ok_rejects(void **state)
         "token=%s id=1 udp=0",     /* port 0 */
         "token=%s id=1 udp=65536",
         "token=%s id=1 udp=",
-        "token=%s id=1 udp=7777 version=3", /* another protocol */
+        "token=%s id=1 udp=7777 version=5", /* another protocol */
         "token=%s id=1 udp=7777 tick=30",   /* another tick rate */
         "token=%s id=1 udp=7777 snap=5",    /* snapshot rate out of range */
         "token=%s id=1 id=2 udp=7777",      /* duplicate field */

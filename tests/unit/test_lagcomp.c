@@ -225,6 +225,7 @@ static bool rewound_shot(uint16_t lag, bool with_history)
     g_w.players[0].y = 2 * T;
     g_w.players[1].x = 9 * T;
     g_w.players[1].y = 2 * T;
+    g_w.players[1].protect = 0; /* past its spawn protection */
     lc_init(&g_h, g_samples, 64);
     memset(g_in, 0, sizeof g_in);
     memset(g_lags, 0, sizeof g_lags);

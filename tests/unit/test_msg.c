@@ -160,7 +160,7 @@ static MsgError rt_event(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
         assert_true(all_zero(&a, sizeof a));
         return e;
     }
-    assert_true(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_LEGEND);
+    assert_true(a.kind >= MSG_EV_PLAYER && a.kind <= MSG_EV_STATS);
     assert_true(a.a < PROTO_MAX_PLAYERS && a.b < PROTO_MAX_PLAYERS);
     *n = msg_event_encode(&a, out, cap);
     assert_true(*n > 0 && *n <= MSG_EVENT_MAX_BYTES);
@@ -169,6 +169,13 @@ static MsgError rt_event(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
     assert_int_equal(a.a, b.a);
     assert_int_equal(a.b, b.b);
     assert_string_equal(a.name, b.name);
+    assert_int_equal(a.health, b.health);
+    assert_memory_equal(&a.stats, &b.stats, sizeof a.stats);
+    assert_int_equal(a.match.phase, b.match.phase);
+    assert_int_equal(a.match.has_winner, b.match.has_winner);
+    assert_int_equal(a.match.phase_end, b.match.phase_end);
+    assert_int_equal(a.match.score_limit, b.match.score_limit);
+    assert_int_equal(a.match.time_limit, b.match.time_limit);
     return e;
 }
 
@@ -1100,6 +1107,27 @@ static void test_mutations_disc_reply(void **state)
     fuzz_mutations(rt_reply, seeds, lens, 2, 6, MUTATIONS);
 }
 
+/* MATCH's rules: a phase in 1..3, a winner only when the match ended, a = 0 without one; the
+ * encoder refuses them and the decoder rejects the bytes. */
+static void bad_match_rejected(const MsgEvent *good)
+{
+    uint8_t buf[MSG_EVENT_MAX_BYTES];
+    MsgEvent out, bad = *good;
+    bad.match.phase = SIM_PHASE_RUNNING; /* a winner while running */
+    assert_int_equal(msg_event_encode(&bad, buf, sizeof buf), 0);
+    bad.match.phase = 4;
+    bad.match.has_winner = false;
+    bad.a = 0;
+    assert_int_equal(msg_event_encode(&bad, buf, sizeof buf), 0);
+    bad = *good;
+    bad.match.has_winner = false; /* a = 5 with no winner */
+    assert_int_equal(msg_event_encode(&bad, buf, sizeof buf), 0);
+    size_t n = msg_event_encode(good, buf, sizeof buf);
+    assert_true(n > 0);
+    buf[3] = (uint8_t)(buf[3] ^ (3u << 2)); /* phase 3 -> 0 (bits 26..33) */
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_ERR_VALUE);
+}
+
 static void test_event_round_trip_and_rejects(void **state)
 {
     (void)state;
@@ -1125,13 +1153,59 @@ static void test_event_round_trip_and_rejects(void **state)
     expect_canonical(rt_event, buf, n);
     expect_prefixes_truncated(rt_event, buf, n);
 
-    MsgEvent hit = {.kind = MSG_EV_HIT, .a = 3, .b = 200};
+    MsgEvent hit = {.kind = MSG_EV_HIT, .a = 3, .b = 200, .health = 66};
     n = msg_event_encode(&hit, buf, sizeof buf);
-    assert_int_equal(n, 5); /* 8 + 8 + 10 + 10 bits */
+    assert_int_equal(n, 6); /* 8 + 8 + 10 + 10 + 8 bits */
     assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
     assert_int_equal(out.a, 3);
     assert_int_equal(out.b, 200);
+    assert_int_equal(out.health, 66);
     expect_prefixes_truncated(rt_event, buf, n);
+
+    /* version 4: KILL, SPAWN, MATCH, STATS */
+    MsgEvent kill = {.kind = MSG_EV_KILL, .a = 9, .b = 10};
+    n = msg_event_encode(&kill, buf, sizeof buf);
+    assert_int_equal(n, 5); /* 8 + 8 + 10 + 10 bits */
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
+    assert_int_equal(out.kind, MSG_EV_KILL);
+    assert_int_equal(out.b, 10);
+    MsgEvent spawn = {.kind = MSG_EV_SPAWN, .a = 11};
+    n = msg_event_encode(&spawn, buf, sizeof buf);
+    assert_int_equal(n, 4);
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
+    assert_int_equal(out.kind, MSG_EV_SPAWN);
+    MsgEvent match = {.kind = MSG_EV_MATCH,
+                      .a = 5,
+                      .match = {.phase = SIM_PHASE_ENDED,
+                                .has_winner = true,
+                                .phase_end = 123456,
+                                .score_limit = 20,
+                                .time_limit = 300}};
+    n = msg_event_encode(&match, buf, sizeof buf);
+    assert_int_equal(n, 14); /* 26 + 8 + 8 + 32 + 16 + 16 bits = 106 */
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
+    assert_int_equal(out.a, 5);
+    assert_true(out.match.has_winner);
+    assert_int_equal(out.match.phase_end, 123456);
+    assert_int_equal(out.match.score_limit, 20);
+    assert_int_equal(out.match.time_limit, 300);
+    expect_canonical(rt_event, buf, n);
+    expect_prefixes_truncated(rt_event, buf, n);
+    bad_match_rejected(&match);
+    MsgEvent stats = {.kind = MSG_EV_STATS, .a = 6, .stats = {7, 8, 900, 65535}};
+    n = msg_event_encode(&stats, buf, sizeof buf);
+    assert_int_equal(n, 12); /* 26 + 64 bits */
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
+    assert_int_equal(out.stats.shots, 900);
+    assert_int_equal(out.stats.hits, 65535);
+    expect_prefixes_truncated(rt_event, buf, n);
+    MsgEvent hurt = hit;
+    hurt.health = PROTO_MAX_HEALTH + 1;
+    assert_int_equal(msg_event_encode(&hurt, buf, sizeof buf), 0);
+    hurt.health = PROTO_MAX_HEALTH;
+    n = msg_event_encode(&hurt, buf, sizeof buf);
+    buf[4] = (uint8_t)(buf[4] + 16); /* health 100 -> 101: bits 36..43 */
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_ERR_VALUE);
 
     MsgEvent left = {.kind = MSG_EV_LEFT, .a = 7};
     n = msg_event_encode(&left, buf, sizeof buf);
@@ -1145,7 +1219,7 @@ static void test_event_round_trip_and_rejects(void **state)
     assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
     assert_int_equal(out.kind, MSG_EV_LEGEND);
     assert_int_equal(out.a, 42);
-    buf[1] = MSG_EV_LEGEND + 1; /* the first unknown kind */
+    buf[1] = MSG_EV_STATS + 1; /* the first unknown kind */
     assert_int_equal(msg_event_decode(buf, n, &out), MSG_ERR_VALUE);
 
     /* encoder refuses what the decoder would reject */
@@ -1180,7 +1254,8 @@ static void test_event_round_trip_and_rejects(void **state)
 static void test_mutations_event(void **state)
 {
     (void)state;
-    static uint8_t s0[MSG_EVENT_MAX_BYTES], s1[MSG_EVENT_MAX_BYTES], s2[MSG_EVENT_MAX_BYTES];
+    static uint8_t s0[MSG_EVENT_MAX_BYTES], s1[MSG_EVENT_MAX_BYTES], s2[MSG_EVENT_MAX_BYTES],
+        s3[MSG_EVENT_MAX_BYTES], s4[MSG_EVENT_MAX_BYTES];
     MsgEvent join = {.kind = MSG_EV_PLAYER, .a = 12, .colour = 7};
     strcpy(join.name, "gamer");
     MsgEvent hit = {.kind = MSG_EV_HIT, .a = 1, .b = 2};
@@ -1188,9 +1263,14 @@ static void test_mutations_event(void **state)
     size_t l0 = msg_event_encode(&join, s0, sizeof s0);
     size_t l1 = msg_event_encode(&hit, s1, sizeof s1);
     size_t l2 = msg_event_encode(&left, s2, sizeof s2);
-    const uint8_t *seeds[] = {s0, s1, s2};
-    const size_t lens[] = {l0, l1, l2};
-    fuzz_mutations(rt_event, seeds, lens, 3, 7, MUTATIONS);
+    MsgEvent match = {.kind = MSG_EV_MATCH,
+                      .match = {.phase = SIM_PHASE_RUNNING, .phase_end = 7200, .score_limit = 20}};
+    MsgEvent stats = {.kind = MSG_EV_STATS, .a = 3, .stats = {1, 2, 3, 4}};
+    size_t l3 = msg_event_encode(&match, s3, sizeof s3);
+    size_t l4 = msg_event_encode(&stats, s4, sizeof s4);
+    const uint8_t *seeds[] = {s0, s1, s2, s3, s4};
+    const size_t lens[] = {l0, l1, l2, l3, l4};
+    fuzz_mutations(rt_event, seeds, lens, 5, 7, MUTATIONS);
 }
 
 static void test_error_strings(void **state)

@@ -118,7 +118,9 @@ static SnapEntity rand_entity(uint16_t id, int type)
     if (type == SNAP_ENT_PLAYER) {
         e.aim = (uint16_t)below(1024);
         e.score = (uint16_t)(below(8) == 0 ? rnd() : below(40));
-        e.flags = (uint8_t)below(4);
+        e.flags = (uint8_t)below(8);
+        e.health = (uint8_t)below(PROTO_MAX_HEALTH + 1);
+        e.deaths = (uint16_t)(below(8) == 0 ? rnd() : below(40));
     } else {
         e.owner = (uint8_t)rnd();
     }
@@ -127,7 +129,7 @@ static SnapEntity rand_entity(uint16_t id, int type)
 
 static SnapSelf rand_self(void)
 {
-    SnapSelf s;
+    SnapSelf s = {0};
     s.x = (int32_t)rnd();
     s.y = below(2) ? (int32_t)below(1 << 20) : (int32_t)rnd();
     s.vx = range(-1024, 1024);
@@ -137,6 +139,8 @@ static SnapSelf rand_self(void)
     s.flags = (uint8_t)below(4);
     s.cooldown = (uint8_t)below(16);
     s.respawn = (uint8_t)(below(3) == 0 ? below(61) : 0);
+    s.health = (uint8_t)below(PROTO_MAX_HEALTH + 1);
+    s.deaths = (uint16_t)(below(4) == 0 ? rnd() : below(30));
     return s;
 }
 
@@ -231,6 +235,8 @@ static void evolve(const Snapshot *base, Snapshot *t, uint32_t dt)
                 e.aim = 0;
                 e.score = 0;
                 e.flags = 0;
+                e.health = 0;
+                e.deaths = 0;
             }
             t->ents[t->count++] = e;
             continue;
@@ -264,7 +270,11 @@ static void evolve(const Snapshot *base, Snapshot *t, uint32_t dt)
                 if (below(8) == 0)
                     e.score = (uint16_t)(below(2) ? e.score + 1u : below(8) == 0 ? rnd() : 0u);
                 if (below(8) == 0)
-                    e.flags = (uint8_t)below(4);
+                    e.flags = (uint8_t)below(8);
+                if (below(6) == 0)
+                    e.health = (uint8_t)below(PROTO_MAX_HEALTH + 1);
+                if (below(10) == 0)
+                    e.deaths = (uint16_t)(e.deaths + 1u);
             }
         }
         t->ents[t->count++] = e;
@@ -294,9 +304,15 @@ static void test_model_rules(void **state)
     a.s.ents[0].vx = -128; /* outside the symmetric velocity range */
     assert_false(snap_valid(&a.s));
     a.s.ents[0].vx = 0;
-    a.s.ents[0].flags = 4; /* reserved flag */
+    a.s.ents[0].flags = 8; /* beyond the flag bits */
     assert_false(snap_valid(&a.s));
     a.s.ents[0].flags = 0;
+    a.s.ents[0].health = PROTO_MAX_HEALTH + 1; /* more than full health */
+    assert_false(snap_valid(&a.s));
+    a.s.ents[0].health = 0;
+    a.s.ents[1].health = 1; /* shots have no health */
+    assert_false(snap_valid(&a.s));
+    a.s.ents[1].health = 0;
     a.s.ents[0].aim = 1024;
     assert_false(snap_valid(&a.s));
     a.s.ents[0].aim = 0;
@@ -824,6 +840,9 @@ static void put_g3(BsWriter *w, uint32_t v)
     } while (v != 0);
 }
 
+/* The health craft_full writes for a player (a test breaks it). */
+static uint32_t g_craft_health = 50;
+
 /* A full snapshot with one added entity, fields written raw, so tests can break one. */
 static size_t craft_full(uint8_t *buf, size_t cap, uint32_t type, uint32_t id, uint32_t etype,
                          uint32_t vx_raw, uint32_t flags, bool long_id, bool moving_anyway)
@@ -858,6 +877,8 @@ static size_t craft_full(uint8_t *buf, size_t cap, uint32_t type, uint32_t id, u
         bs_write_bits(&w, 2, 3);  /* score 2 */
         bs_write_bits(&w, 0, 1);
         bs_write_bits(&w, flags, 3);
+        bs_write_bits(&w, g_craft_health, 7);
+        bs_write_bits(&w, 0, 4); /* deaths 0 */
     }
     bs_write_align(&w);
     assert_false(w.error);
@@ -885,12 +906,14 @@ static void test_decoder_rejects(void **state)
     assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_VALUE); /* vx = -128 */
     n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, 2, 0, 1, false, false);
     assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_VALUE); /* type 2 */
+    g_craft_health = PROTO_MAX_HEALTH + 1;
     n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, SNAP_ENT_PLAYER, 0, 4, false, false);
-    assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_VALUE); /* reserved flag */
+    assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_VALUE); /* health 101 */
+    g_craft_health = 50;
+    n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, SNAP_ENT_PLAYER, 0, 4, false, false);
+    assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_OK); /* protected */
     n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, SNAP_ENT_PLAYER, 0, 0, false, true);
     assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_VALUE); /* "moving" at 0,0 */
-    n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, SNAP_ENT_PLAYER, 0, 4, false, false);
-    assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_VALUE); /* reserved flag */
     n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 0, SNAP_ENT_PLAYER, 0, 0, true, false);
     assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_ERR_ID); /* "0"+id 0 is "1" */
     n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 0, SNAP_ENT_PLAYER, 0, 0, false, false);
@@ -1348,16 +1371,16 @@ static void assert_codes_to(const Snapshot *target, const Snapshot *base, const 
 static void test_golden_bytes(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x17, 0x20, 0x03, 0x0E, 0x00,
-                                   0xAA, 0x06, 0xDB, 0xC6, 0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00,
-                                   0x28, 0x01, 0x20, 0x36, 0x20, 0x37, 0x90, 0xA1, 0xDF, 0x3F, 0x49,
-                                   0x80, 0x0C, 0x20, 0x03, 0x50, 0x00, 0x81, 0x42, 0xD4, 0x0D, 0x1C,
-                                   0x0C, 0xB5, 0x00, 0x02, 0xAC, 0x00, 0xE8, 0x03, 0x01, 0x84, 0xFF,
-                                   0xB9, 0x69, 0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
+    static const uint8_t full[] = {
+        0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x17, 0x20, 0x03, 0x0E, 0x00, 0xAA, 0x06, 0xDB, 0xC6,
+        0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00, 0x00, 0x00, 0x94, 0x00, 0x10, 0x1B, 0x90, 0x1B,
+        0xC8, 0xD0, 0xEF, 0x9F, 0x04, 0x00, 0x01, 0x32, 0x80, 0x0C, 0x40, 0x01, 0x04, 0x00, 0x50,
+        0x88, 0xBA, 0x81, 0x83, 0xA1, 0x16, 0x40, 0x80, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F,
+        0x37, 0x0D, 0x00, 0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
     static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x17, 0x20, 0x03, 0x4E,
-                                    0xE1, 0x4E, 0xF0, 0x01, 0x11, 0x04, 0xD0, 0x48, 0xFF, 0x10,
-                                    0x8B, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F, 0x37, 0x6D,
-                                    0xAA, 0x0F, 0x04, 0x10, 0xC1, 0x00, 0x56, 0x00};
+                                    0xE1, 0x4E, 0xF0, 0x01, 0x11, 0x04, 0x40, 0x23, 0xFD, 0x03,
+                                    0xB1, 0x58, 0x01, 0xD0, 0x07, 0x02, 0x08, 0xFF, 0x73, 0xD3,
+                                    0x00, 0x30, 0xD5, 0x07, 0x02, 0x88, 0x60, 0x00, 0x2B};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);
@@ -1426,13 +1449,14 @@ static void test_golden_bytes(void **state)
 static void test_protocol_md_worked_example(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {0x04, 0xe8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x0a, 0x00,
-                                   0x08, 0x39, 0x00, 0x88, 0x1c, 0x00, 0x48, 0x00, 0x00, 0x40, 0x03,
-                                   0x01, 0x00, 0x90, 0x80, 0x0c, 0x40, 0x06, 0x04, 0x01, 0x00, 0xa8,
-                                   0x02, 0xa0, 0xd0, 0x07, 0x20, 0x03, 0x82, 0x01, 0x00, 0x00};
-    static const uint8_t delta[] = {0x04, 0xee, 0x03, 0x00, 0x00, 0x06, 0x51, 0x00, 0x03,
-                                    0x86, 0x06, 0x04, 0x49, 0x90, 0x20, 0x22, 0x04, 0x14,
-                                    0xe1, 0x00, 0xe1, 0x40, 0x00, 0x50, 0x00};
+    static const uint8_t full[] = {0x04, 0xE8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x0A,
+                                   0x00, 0x08, 0x39, 0x00, 0x88, 0x1C, 0x00, 0x48, 0x00, 0x00,
+                                   0x40, 0x03, 0x01, 0x00, 0x00, 0x00, 0x48, 0x40, 0x06, 0x20,
+                                   0x03, 0x82, 0x00, 0x00, 0x54, 0x01, 0x00, 0x80, 0x42, 0x1F,
+                                   0x80, 0x0C, 0x08, 0x06, 0x00, 0x00};
+    static const uint8_t delta[] = {0x04, 0xEE, 0x03, 0x00, 0x00, 0x06, 0x51, 0x00, 0x03,
+                                    0x86, 0x06, 0x04, 0x24, 0x41, 0x82, 0x20, 0x42, 0x40,
+                                    0x11, 0x0E, 0x10, 0x0E, 0x04, 0x00, 0x05, 0x00};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);
@@ -1479,9 +1503,9 @@ static void test_protocol_md_g3_example(void **state)
 {
     (void)state;
     static const uint8_t full[] = {0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x44,
-                                   0x40, 0x06, 0x20, 0x03, 0x00, 0xc0, 0x4d, 0x01};
+                                   0x40, 0x06, 0x20, 0x03, 0x00, 0xC0, 0x4D, 0x01, 0x00};
     static const uint8_t delta[] = {0x04, 0x03, 0x00, 0x00, 0x00, 0x02,
-                                    0x00, 0x00, 0x84, 0x9d, 0x19, 0x00};
+                                    0x00, 0x00, 0x84, 0x9D, 0x19, 0x00};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);

@@ -1,0 +1,118 @@
+/* match.c — what the server tells about the match (docs/operations.md "The match").
+ *
+ * The match itself is game state in the shared simulation (shared/sim_match.c); this file only
+ * announces it: the step's events as EVENT messages to every bound client, a NOTICE line to the
+ * TCP sessions when a match starts and ends (one line per match, not per hit), the log lines,
+ * and a MATCH event whenever the phase or its end moved. Nothing here allocates. */
+#include <stdio.h>
+
+#include "server.h"
+
+MsgEvent match_event(const Server *s)
+{
+    const SimMatch *m = &s->world.match;
+    MsgEvent ev = {.kind = MSG_EV_MATCH};
+    ev.match.phase = m->phase;
+    ev.match.has_winner = m->phase == SIM_PHASE_ENDED && m->has_winner;
+    ev.a = ev.match.has_winner ? m->winner : 0;
+    ev.match.phase_end = m->phase_end;
+    ev.match.score_limit = m->cfg.score_limit;
+    ev.match.time_limit = (uint16_t)(m->cfg.time_ticks / PROTO_TICK_HZ);
+    return ev;
+}
+
+static MsgEvent stats_event(const Server *s, unsigned slot)
+{
+    const SimPlayer *p = &s->world.players[slot];
+    MsgEvent ev = {.kind = MSG_EV_STATS, .a = (uint16_t)slot};
+    ev.stats = (MsgStats){p->score, p->deaths, p->shots, p->hits};
+    return ev;
+}
+
+void match_send_state(Server *s, ENetPeer *peer)
+{
+    if (s->world.match.phase == SIM_PHASE_ENDED) {
+        for (unsigned i = 0; i < s->cfg.max_players; i++) {
+            if (s->players[i].state == SP_BOUND && s->world.players[i].active) {
+                MsgEvent st = stats_event(s, i);
+                net_send_event(peer, &st);
+            }
+        }
+    }
+    MsgEvent ev = match_event(s);
+    net_send_event(peer, &ev);
+}
+
+/* The end of a match: everyone's stats first (the end screen shows them with the winner). */
+static void match_ended(Server *s)
+{
+    const SimMatch *m = &s->world.match;
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (s->players[i].state == SP_BOUND && s->world.players[i].active) {
+            MsgEvent st = stats_event(s, i);
+            net_broadcast_event(s, &st, -1);
+        }
+    }
+    if (m->has_winner) {
+        const SimPlayer *w = &s->world.players[m->winner];
+        const char *name = s->players[m->winner].name;
+        log_info(s->log, "match", "match %u over: %s wins with %u kills (%u deaths)",
+                 (unsigned)m->number, name, (unsigned)w->score, (unsigned)w->deaths);
+        tcp_broadcast(s, -1, "NOTICE Match over: %s wins with %u kills", name, (unsigned)w->score);
+    } else {
+        log_info(s->log, "match", "match %u over: nobody played", (unsigned)m->number);
+        tcp_broadcast(s, -1, "NOTICE Match over: no winner");
+    }
+}
+
+static void match_started(Server *s)
+{
+    const SimMatchConfig *c = &s->world.match.cfg;
+    log_info(s->log, "match", "match %u started (score limit %u, time limit %u s)",
+             (unsigned)s->world.match.number, (unsigned)c->score_limit,
+             (unsigned)(c->time_ticks / PROTO_TICK_HZ));
+    tcp_broadcast(s, -1, "NOTICE Match %u started", (unsigned)s->world.match.number);
+}
+
+static void announce_one(Server *s, const SimEvent *e)
+{
+    MsgEvent ev = {.a = e->a, .b = e->b};
+    switch (e->type) {
+    case SIM_EV_HIT:
+        tcp_broadcast(s, -1, "HIT %s %s", s->players[e->a].name, s->players[e->b].name);
+        ev.kind = MSG_EV_HIT;
+        ev.health = (uint8_t)e->c;
+        break;
+    case SIM_EV_KILL:
+        ev.kind = MSG_EV_KILL;
+        break;
+    case SIM_EV_SPAWN: /* only to the player (its own respawn); the others see it in snapshots */
+        ev.kind = MSG_EV_SPAWN;
+        ev.b = 0;
+        if (e->a < s->cfg.max_players && s->players[e->a].state == SP_BOUND)
+            net_send_event(s->players[e->a].peer, &ev);
+        return;
+    case SIM_EV_MATCH_START:
+        match_started(s);
+        return;
+    case SIM_EV_MATCH_END:
+        match_ended(s);
+        return;
+    default: /* DEATH: the KILL before it says it */
+        return;
+    }
+    net_broadcast_event(s, &ev, -1);
+}
+
+void match_announce(Server *s)
+{
+    for (unsigned i = 0; i < s->world.event_count; i++)
+        announce_one(s, &s->world.events[i]);
+    const SimMatch *m = &s->world.match;
+    if (m->phase != s->match_phase_sent || m->phase_end != s->match_end_sent) {
+        s->match_phase_sent = m->phase;
+        s->match_end_sent = m->phase_end;
+        MsgEvent ev = match_event(s);
+        net_broadcast_event(s, &ev, -1);
+    }
+}

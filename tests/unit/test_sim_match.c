@@ -1,0 +1,203 @@
+/* test_sim_match.c — health, damage, spawn protection, per-player stats and the match cycle
+ * (warm-up, running, ended, next match) of the deterministic simulation. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "sim.h"
+
+enum { T = MAP_TILE_UNITS * SIM_FP_ONE };
+
+static Map g_lane;
+static SimWorld g_w;
+static SimInput g_in[PROTO_MAX_PLAYERS];
+
+/* A shooting lane: spawn 0 on the left, spawn 1 seven tiles to the right. */
+static const char k_lane[] = "arena-map 1\nname = lane\ngrid\n"
+                             "##########\n"
+                             "#S......S#\n"
+                             "##########\n"
+                             "end\n";
+
+static int setup(void **state)
+{
+    (void)state;
+    MapError err;
+    return map_load(&g_lane, k_lane, sizeof k_lane - 1, &err) ? 0 : -1;
+}
+
+static bool has_event(const SimWorld *w, SimEventType type, unsigned a, unsigned b)
+{
+    for (unsigned i = 0; i < w->event_count; i++) {
+        const SimEvent *e = &w->events[i];
+        if (e->type == type && e->a == a && e->b == b)
+            return true;
+    }
+    return false;
+}
+
+static const SimEvent *find_event(const SimWorld *w, SimEventType type)
+{
+    for (unsigned i = 0; i < w->event_count; i++)
+        if (w->events[i].type == type)
+            return &w->events[i];
+    return NULL;
+}
+
+/* Two players in the lane, player 0 firing east at player 1 (who stands still) every time it
+ * can, for up to `ticks` ticks or until `until` happens. Returns the ticks stepped. */
+static int shoot_until(SimEventType until, int ticks)
+{
+    memset(g_in, 0, sizeof g_in);
+    g_in[0].buttons = SIM_BTN_FIRE;
+    g_in[0].aim = 0;
+    for (int t = 1; t <= ticks; t++) {
+        sim_step(&g_w, g_in);
+        if (find_event(&g_w, until) != NULL)
+            return t;
+    }
+    return ticks + 1;
+}
+
+static void two_players(void)
+{
+    sim_init(&g_w, &g_lane);
+    assert_true(sim_add_player(&g_w, 0));
+    assert_true(sim_add_player(&g_w, 1));
+    assert_int_equal(g_w.players[1].health, SIM_MAX_HEALTH);
+    assert_int_equal(g_w.players[1].protect, SIM_PROTECT_TICKS);
+    g_w.players[1].protect = 0;
+}
+
+static void test_three_hits_kill(void **state)
+{
+    (void)state;
+    two_players();
+    uint8_t left[] = {SIM_MAX_HEALTH - SIM_SHOT_DAMAGE, SIM_MAX_HEALTH - 2 * SIM_SHOT_DAMAGE, 0};
+    for (unsigned k = 0; k < 3; k++) {
+        assert_true(shoot_until(SIM_EV_HIT, 200) <= 200);
+        const SimEvent *e = find_event(&g_w, SIM_EV_HIT);
+        assert_int_equal(e->a, 0);
+        assert_int_equal(e->b, 1);
+        assert_int_equal(e->c, left[k]);
+        assert_int_equal(g_w.players[1].health, left[k]);
+        assert_int_equal(g_w.players[1].alive, k < 2);
+    }
+    assert_true(has_event(&g_w, SIM_EV_KILL, 0, 1));
+    assert_true(has_event(&g_w, SIM_EV_DEATH, 1, 0));
+    assert_int_equal(g_w.players[0].score, 1);
+    assert_int_equal(g_w.players[0].hits, 3);
+    assert_true(g_w.players[0].shots >= 3);
+    assert_int_equal(g_w.players[1].deaths, 1);
+    assert_int_equal(g_w.players[1].respawn, SIM_RESPAWN_TICKS);
+    /* Back after the respawn delay with full health and spawn protection. */
+    memset(g_in, 0, sizeof g_in);
+    for (int t = 0; t < SIM_RESPAWN_TICKS; t++)
+        sim_step(&g_w, g_in);
+    assert_true(g_w.players[1].alive);
+    assert_true(has_event(&g_w, SIM_EV_SPAWN, 1, 0));
+    assert_int_equal(g_w.players[1].health, SIM_MAX_HEALTH);
+    assert_int_equal(g_w.players[1].protect, SIM_PROTECT_TICKS);
+}
+
+static void test_spawn_protection(void **state)
+{
+    (void)state;
+    two_players();
+    g_w.players[1].protect = SIM_PROTECT_TICKS;
+    /* Shots reach player 1 within a few ticks, but it takes nothing while protected. */
+    assert_true(shoot_until(SIM_EV_HIT, SIM_PROTECT_TICKS - 2) > SIM_PROTECT_TICKS - 2);
+    assert_int_equal(g_w.players[1].health, SIM_MAX_HEALTH);
+    assert_int_equal(g_w.players[0].hits, 0);
+    /* Protection runs out by itself... */
+    assert_true(shoot_until(SIM_EV_HIT, 60) <= 60);
+    assert_int_equal(g_w.players[1].protect, 0);
+    /* ...and ends at once when the protected player fires. */
+    g_w.players[0].protect = 50;
+    g_w.players[0].cooldown = 0;
+    sim_step(&g_w, g_in);
+    assert_true(g_w.players[0].fired);
+    assert_int_equal(g_w.players[0].protect, 0);
+}
+
+static void test_match_cycle(void **state)
+{
+    (void)state;
+    two_players();
+    SimMatchConfig cfg = {.score_limit = 0, .time_ticks = 300, .warmup_ticks = 20, .end_ticks = 40};
+    sim_match_configure(&g_w, &cfg);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_WARMUP);
+    g_w.players[0].score = 9; /* warm-up kills count for nothing */
+    memset(g_in, 0, sizeof g_in);
+    int t = 0;
+    while (find_event(&g_w, SIM_EV_MATCH_START) == NULL && t < 100) {
+        sim_step(&g_w, g_in);
+        t++;
+    }
+    assert_int_equal(t, 20);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_RUNNING);
+    assert_int_equal(g_w.match.number, 1);
+    assert_int_equal(g_w.players[0].score, 0);
+    assert_int_equal(sim_match_ticks_left(&g_w), 300);
+    g_w.players[1].score = 2; /* leads when the time runs out */
+    for (t = 0; t < 300 && find_event(&g_w, SIM_EV_MATCH_END) == NULL; t++)
+        sim_step(&g_w, g_in);
+    assert_int_equal(t, 300);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_ENDED);
+    assert_true(g_w.match.has_winner);
+    assert_int_equal(g_w.match.winner, 1);
+    assert_true(has_event(&g_w, SIM_EV_MATCH_END, 1, 1));
+    /* On the end screen shots do no damage. */
+    g_w.players[1].protect = 0;
+    assert_true(shoot_until(SIM_EV_HIT, 30) > 30);
+    assert_int_equal(g_w.players[1].health, SIM_MAX_HEALTH);
+    /* Then a warm-up, then the next match. */
+    memset(g_in, 0, sizeof g_in);
+    for (t = 0; t < 10; t++)
+        sim_step(&g_w, g_in);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_WARMUP);
+    for (t = 0; t < 20 && find_event(&g_w, SIM_EV_MATCH_START) == NULL; t++)
+        sim_step(&g_w, g_in);
+    assert_int_equal(g_w.match.number, 2);
+    assert_int_equal(g_w.players[1].score, 0);
+}
+
+static void test_score_limit_and_empty_server(void **state)
+{
+    (void)state;
+    two_players();
+    SimMatchConfig cfg = {.score_limit = 1, .time_ticks = 0, .warmup_ticks = 0, .end_ticks = 60};
+    sim_match_configure(&g_w, &cfg);
+    memset(g_in, 0, sizeof g_in);
+    sim_step(&g_w, g_in); /* warm-up of 0 ticks: the match starts at once */
+    assert_int_equal(g_w.match.phase, SIM_PHASE_RUNNING);
+    assert_int_equal(sim_match_ticks_left(&g_w), 0); /* no time limit */
+    g_w.players[1].protect = 0;
+    assert_true(shoot_until(SIM_EV_MATCH_END, 400) <= 400);
+    assert_true(has_event(&g_w, SIM_EV_KILL, 0, 1));
+    assert_int_equal(g_w.match.winner, 0);
+    assert_true(g_w.match.has_winner);
+
+    /* Nobody there: the warm-up waits. */
+    sim_init(&g_w, &g_lane);
+    sim_match_configure(&g_w, &cfg);
+    for (int t = 0; t < 100; t++)
+        sim_step(&g_w, g_in);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_WARMUP);
+    assert_int_equal(g_w.match.number, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_three_hits_kill),
+        cmocka_unit_test(test_spawn_protection),
+        cmocka_unit_test(test_match_cycle),
+        cmocka_unit_test(test_score_limit_and_empty_server),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
