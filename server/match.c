@@ -3,9 +3,11 @@
  * The match itself is game state in the shared simulation (shared/sim_match.c); this file only
  * announces it: the step's events as EVENT messages to every bound client, a NOTICE line to the
  * TCP sessions when a match starts and ends (one line per match, not per hit), the log lines,
- * and a MATCH event whenever the phase or its end moved. Nothing here allocates. */
+ * and a MATCH event whenever the phase or its end moved; it also cuts the demo file (one per
+ * match) when the end screen is over. Nothing here allocates. */
 #include <stdio.h>
 
+#include "demo_srv.h"
 #include "server.h"
 
 MsgEvent match_event(const Server *s)
@@ -110,6 +112,10 @@ void match_announce(Server *s)
         announce_one(s, &s->world.events[i]);
     const SimMatch *m = &s->world.match;
     if (m->phase != s->match_phase_sent || m->phase_end != s->match_end_sent) {
+        /* The end screen is over: the match's demo file is complete, the next one starts with
+         * the next warm-up, or the next match when there is none (and this MATCH event). */
+        if (s->match_phase_sent == SIM_PHASE_ENDED && m->phase != SIM_PHASE_ENDED)
+            srv_demo_next_match(s);
         s->match_phase_sent = m->phase;
         s->match_end_sent = m->phase_end;
         MsgEvent ev = match_event(s);

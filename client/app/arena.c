@@ -390,8 +390,10 @@ static void show_hits(App *app)
             app_fx_hit(&s->fx, x, y, app_session_player_color(app->session, due[i].victim));
         if (due[i].legend)
             app_sfx_legend(&a->sfx_out);
-        else if (found)
+        else if (found && due[i].fatal) /* hit + kill confirmation, or hurt + death */
             app_sfx_hit(self, due[i].shooter, due[i].victim, x, y, &a->sfx_out);
+        else if (found)
+            app_sfx_damage(self, due[i].shooter, due[i].victim, x, y, &a->sfx_out);
     }
 }
 
@@ -404,6 +406,9 @@ static void play_sounds(App *app)
     int self = cli_conn_player_id(c);
     const char *me = self >= 0 ? cli_conn_player_name(c, (unsigned)self) : NULL;
     app_sfx_chat(&a->sfx, cli_conn_chat_history(c), me != NULL ? me : app->name, &a->sfx_out);
+    if (app->session->match_change != APP_MATCH_SAME)
+        app_sfx_match(app->session->match_change == APP_MATCH_STARTED, &a->sfx_out);
+    app->session->match_change = APP_MATCH_SAME;
     if (a->self_ready && !a->overview)
         app_audio_set_listener(app->audio, a->self_x, a->self_y);
     else

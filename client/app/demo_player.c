@@ -209,10 +209,11 @@ static void draw_entities(Player *p)
         float x, y;
         app_camera_to_screen(c, v->x, v->y, &x, &y);
         if (v->type == SNAP_ENT_SHOT) {
-            gfx_circle(g, x, y, fmaxf(SHOT_R * s, 2.0f), app_player_color(v->owner));
+            gfx_circle(g, x, y, fmaxf(SHOT_R * s, 2.0f),
+                       app_player_color(demo_play_colour(p->play, v->owner)));
             continue;
         }
-        AppColor col = app_player_color(v->id);
+        AppColor col = app_player_color(demo_play_colour(p->play, v->id));
         bool alive = (v->flags & SNAP_FLAG_ALIVE) != 0;
         if (!alive)
             col = app_color_fade(col, 0.35f);
@@ -305,7 +306,8 @@ static void draw_board(Player *p)
         int ry = y + 26 + (int)r * BOARD_ROW;
         if (v->id == p->ctl.follow)
             gfx_rect(g, (float)x, (float)ry, BOARD_W, BOARD_ROW, app_color(APP_COL_PANEL_EDGE));
-        gfx_circle(g, (float)x + 14, (float)ry + BOARD_ROW / 2.0f, 6, app_player_color(v->id));
+        gfx_circle(g, (float)x + 14, (float)ry + BOARD_ROW / 2.0f, 6,
+                   app_player_color(demo_play_colour(p->play, v->id)));
         const char *name = demo_play_name(p->play, v->id);
         char label[64], score[16];
         snprintf(label, sizeof label, "%s%s", name[0] ? name : "?",

@@ -153,7 +153,7 @@ void app_fx_queue_hit(AppEffects *fx, uint16_t shooter, uint16_t victim, double 
         memmove(fx->pending, fx->pending + 1, (APP_FX_PENDING - 1) * sizeof fx->pending[0]);
         fx->pending_count--;
     }
-    fx->pending[fx->pending_count++] = (AppPendingHit){shooter, victim, tick, false};
+    fx->pending[fx->pending_count++] = (AppPendingHit){shooter, victim, tick, false, false};
 }
 
 unsigned app_fx_take_due(AppEffects *fx, double render_tick, AppPendingHit *out, unsigned cap)

@@ -46,6 +46,7 @@ typedef struct AppPendingHit {
     uint16_t shooter, victim;
     double tick; /* show when the render tick reaches this */
     bool legend; /* not a hit: fireworks for `victim`, who just became a legend */
+    bool fatal;  /* the hit killed (the victim's health after it was 0) */
 } AppPendingHit;
 
 typedef struct AppEffects {

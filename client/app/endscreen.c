@@ -38,7 +38,8 @@ static void draw_row(App *app, const EndRow *r, int x, int w, int y, bool self)
     AppText *tx = app->text;
     AppColor c = self ? app_color(APP_COL_ACCENT) : app_color(APP_COL_TEXT);
     char buf[32];
-    gfx_circle(&app->gfx, (float)(x + 14), (float)(y + 9), 6.0f, app_player_color(r->id));
+    gfx_circle(&app->gfx, (float)(x + 14), (float)(y + 9), 6.0f,
+               app_session_player_color(app->session, r->id));
     app_text_draw(tx, APP_FONT_NORMAL, cli_conn_player_name(app->session->conn, r->id), c, x + 30,
                   y, APP_ALIGN_LEFT, false);
     snprintf(buf, sizeof buf, "%u", r->st.kills);
@@ -71,7 +72,8 @@ void endscreen_draw(App *app)
     else
         snprintf(buf, sizeof buf, "Match over");
     app_text_draw(tx, APP_FONT_HUGE, buf,
-                  m->match.has_winner ? app_player_color(m->winner) : app_color(APP_COL_TEXT),
+                  m->match.has_winner ? app_session_player_color(app->session, m->winner)
+                                      : app_color(APP_COL_TEXT),
                   g->w / 2, p.y + 14, APP_ALIGN_CENTER, true);
     const Snapshot *snap = cli_conn_latest_snapshot(s->conn);
     int left = app_match_seconds_left(m, snap != NULL ? snap->tick : 0);

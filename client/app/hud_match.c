@@ -109,11 +109,12 @@ void hud_killfeed(App *app, int top)
         int x = r.x + 8;
         int ty = y + (lh - 2 - h) / 2;
         x += app_text_draw(tx, APP_FONT_NORMAL, k->killer_name,
-                           app_color_fade(app_player_color(k->killer), a), x, ty, APP_ALIGN_LEFT,
-                           true);
+                           app_color_fade(app_session_player_color(app->session, k->killer), a), x,
+                           ty, APP_ALIGN_LEFT, true);
         x += app_text_draw(tx, APP_FONT_NORMAL, "  >  ", app_color_fade(app_color(APP_COL_TEXT), a),
                            x, ty, APP_ALIGN_LEFT, true);
         app_text_draw(tx, APP_FONT_NORMAL, k->victim_name,
-                      app_color_fade(app_player_color(k->victim), a), x, ty, APP_ALIGN_LEFT, true);
+                      app_color_fade(app_session_player_color(app->session, k->victim), a), x, ty,
+                      APP_ALIGN_LEFT, true);
     }
 }

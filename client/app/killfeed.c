@@ -47,20 +47,28 @@ void app_match_init(AppMatchView *m)
     memset(m, 0, sizeof *m);
 }
 
-void app_match_event(AppMatchView *m, const MsgEvent *ev)
+AppMatchChange app_match_event(AppMatchView *m, const MsgEvent *ev)
 {
     if (ev->kind == MSG_EV_STATS) {
         m->stats[ev->a] = ev->stats;
         m->has_stats[ev->a] = true;
-        return;
+        return APP_MATCH_SAME;
     }
     if (ev->kind != MSG_EV_MATCH)
-        return;
+        return APP_MATCH_SAME;
+    AppMatchChange change = APP_MATCH_SAME;
+    if (m->known && m->match.phase != ev->match.phase) {
+        if (ev->match.phase == SIM_PHASE_RUNNING)
+            change = APP_MATCH_STARTED;
+        else if (ev->match.phase == SIM_PHASE_ENDED)
+            change = APP_MATCH_ENDED;
+    }
     if (ev->match.phase != SIM_PHASE_ENDED)
         memset(m->has_stats, 0, sizeof m->has_stats);
     m->known = true;
     m->match = ev->match;
     m->winner = ev->a;
+    return change;
 }
 
 int app_match_seconds_left(const AppMatchView *m, uint32_t tick)

@@ -45,9 +45,15 @@ const AppKill *app_feed_get(const AppKillFeed *f, unsigned i, uint64_t now_us);
 float app_feed_alpha(const AppKill *k, uint64_t now_us);
 
 void app_match_init(AppMatchView *m);
+typedef enum AppMatchChange {
+    APP_MATCH_SAME = 0,
+    APP_MATCH_STARTED, /* running now, and it was not (the first MATCH after joining never is) */
+    APP_MATCH_ENDED,   /* ended now, and it was not */
+} AppMatchChange;
 /* Takes MATCH and STATS events (others are ignored). A MATCH leaving the end screen forgets
- * the stats, so the next end screen shows only the next match's. */
-void app_match_event(AppMatchView *m, const MsgEvent *ev);
+ * the stats, so the next end screen shows only the next match's. Says whether the match just
+ * started or ended (for the sounds). */
+AppMatchChange app_match_event(AppMatchView *m, const MsgEvent *ev);
 /* Whole seconds left in the phase at server tick `tick` (rounded up); -1 if open-ended. */
 int app_match_seconds_left(const AppMatchView *m, uint32_t tick);
 /* "Warm-up 0:07", "4:59", "Match over" ... for the HUD; buf gets "" when nothing is known. */

@@ -17,7 +17,9 @@ static void on_match_event(AppSession *s, const MsgEvent *ev)
         snprintf(k.victim_name, sizeof k.victim_name, "%s", cli_conn_player_name(s->conn, ev->b));
         app_feed_push(&s->feed, &k);
     } else {
-        app_match_event(&s->match, ev);
+        AppMatchChange change = app_match_event(&s->match, ev);
+        if (change != APP_MATCH_SAME)
+            s->match_change = change; /* arena.c plays it (and clears it) this frame */
     }
 }
 
@@ -45,6 +47,7 @@ static void on_event(void *user, const MsgEvent *ev)
         return;
     }
     app_fx_queue_hit(&s->fx, ev->a, ev->b, tick);
+    s->fx.pending[s->fx.pending_count - 1].fatal = ev->health == 0;
 }
 
 static void note(AppSession *s, const char *text)

@@ -34,10 +34,11 @@ typedef struct AppSession {
     AppLagWarn lag; /* the HUD's connection warnings (lagwarn.h), updated per arena frame */
     AppScores scores;
     AppEffects fx;
-    AppKillFeed feed;        /* EVENT KILL (killfeed.h) */
-    AppMatchView match;      /* EVENT MATCH and STATS */
-    uint64_t now_us;         /* time of the current service call (callbacks use it) */
-    uint64_t last_who_us;    /* last WHO sent */
+    AppKillFeed feed;            /* EVENT KILL (killfeed.h) */
+    AppMatchView match;          /* EVENT MATCH and STATS */
+    AppMatchChange match_change; /* a match started or ended since the arena last looked */
+    uint64_t now_us;             /* time of the current service call (callbacks use it) */
+    uint64_t last_who_us;        /* last WHO sent */
     bool who_for_chat;       /* the next WHO answer was asked for by /who: echo it in the chat */
     unsigned pings_for_chat; /* /ping answers still due (other PONGs answer keep-alives) */
     /* Arena time: from the first frame drawn in CLI_PLAYING. */

@@ -9,8 +9,8 @@
  *   app_sfx_shots      every frame, the sampled world: someone else's new shot;
  *   app_sfx_self       every frame, the predicted local player: own shot, respawn;
  *   app_sfx_chat       every frame, the chat history: chat, whisper, join, leave;
- *   app_sfx_hit        a HIT event when its burst is shown (today a hit kills: hit+kill
- *                      for the shooter, hurt+death for the victim);
+ *   app_sfx_hit        a fatal HIT event when its burst is shown (hit+kill for the
+ *                      shooter, hurt+death for the victim);
  *   app_sfx_damage     damage that does not kill (for health: hit / hurt);
  *   app_sfx_kill       a kill (kill confirmation / death);
  *   app_sfx_legend     the legend announcement (the fanfare);
@@ -67,7 +67,7 @@ void app_sfx_self(AppSfx *s, bool alive, bool fired, uint8_t cooldown, uint32_t 
 /* New chat lines: CHAT for SAY/ACTION from others, WHISPER for a whisper from someone else,
  * JOIN / LEAVE for other players (self_name: ours, "" unknown). */
 void app_sfx_chat(AppSfx *s, const CliChat *chat, const char *self_name, AppSfxOut *o);
-/* A HIT event shown at the victim's (x, y); today one hit kills. */
+/* A fatal HIT event (health 0 after it) shown at the victim's (x, y): damage and kill. */
 void app_sfx_hit(int self, unsigned shooter, unsigned victim, float x, float y, AppSfxOut *o);
 /* Damage that did not kill: HIT for the shooter (self), HURT for the victim (self), HIT from
  * (x, y) for others' fights. */

@@ -38,6 +38,7 @@ struct DemoPlay {
     unsigned line_next; /* lines applied to the names so far */
     char names[PROTO_MAX_PLAYERS][PROTO_NAME_MAX + 1];
     bool legend[PROTO_MAX_PLAYERS];
+    uint8_t colour[PROTO_MAX_PLAYERS]; /* from EVENT PLAYER (palette colour) */
 };
 
 static void swap_snap(Snapshot *a, Snapshot *b)
@@ -195,6 +196,8 @@ static void reset_names(DemoPlay *p)
 {
     memset(p->names, 0, sizeof p->names);
     memset(p->legend, 0, sizeof p->legend);
+    for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++)
+        p->colour[i] = (uint8_t)i; /* until a PLAYER event says: the slot's own */
     p->line_next = 0;
 }
 
@@ -204,9 +207,10 @@ static void apply_lines(DemoPlay *p, double rt)
         const DemoLine *l = &p->lines[p->line_next++];
         if (l->type != DEMO_REC_EVENT || l->event.a >= PROTO_MAX_PLAYERS)
             continue;
-        if (l->event.kind == MSG_EV_PLAYER)
+        if (l->event.kind == MSG_EV_PLAYER) {
             snprintf(p->names[l->event.a], sizeof p->names[0], "%s", l->event.name);
-        else if (l->event.kind == MSG_EV_LEFT)
+            p->colour[l->event.a] = l->event.colour;
+        } else if (l->event.kind == MSG_EV_LEFT)
             p->names[l->event.a][0] = '\0', p->legend[l->event.a] = false;
         else if (l->event.kind == MSG_EV_LEGEND)
             p->legend[l->event.a] = true;
@@ -245,6 +249,11 @@ const Snapshot *demo_play_frame_at(const DemoPlay *p, uint32_t tick)
 const char *demo_play_name(const DemoPlay *p, unsigned slot)
 {
     return slot < PROTO_MAX_PLAYERS ? p->names[slot] : "";
+}
+
+unsigned demo_play_colour(const DemoPlay *p, unsigned slot)
+{
+    return slot < PROTO_MAX_PLAYERS ? p->colour[slot] : 0;
 }
 
 bool demo_play_legend(const DemoPlay *p, unsigned slot)

@@ -51,6 +51,8 @@ const Snapshot *demo_play_frame_at(const DemoPlay *p, uint32_t tick);
 /* The name of player slot at the last update's rt ("" if none), and whether a legend. */
 const char *demo_play_name(const DemoPlay *p, unsigned slot);
 bool demo_play_legend(const DemoPlay *p, unsigned slot);
+/* The player's palette colour (EVENT PLAYER), or its slot number before one is known. */
+unsigned demo_play_colour(const DemoPlay *p, unsigned slot);
 /* Chat lines and events: all of them, in order. */
 const DemoLine *demo_play_lines(const DemoPlay *p, unsigned *n);
 

@@ -12,7 +12,9 @@
 #   3. the demo player's window (SDL offscreen) shows the map, the players in their colours,
 #      the scoreboard's colour dots and the timeline's progress bar;
 #   4. crafted files (bad magic, a cut header, a record of 4 GB, ticks going back) end the
-#      player at once with a clear error, exit 1, no crash or sanitizer report.
+#      player at once with a clear error, exit 1, no crash or sanitizer report;
+#   5. with 2 s matches (no warm-up, a 1 s end screen), each match is its own file (m001,
+#      m002, ...), cut when the end screen is over, and each one replays.
 set -euo pipefail
 server=$1 bot=$2 client=$3 map=$4 seconds=${5:-8} bots=${6:-16}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -229,4 +231,44 @@ for bad in magic cut huge back; do
     no_sanitizer_report "$work/bad-$bad.log"
     echo "demo_replay: $bad.demo: $(grep -E 'demo' "$work/bad-$bad.log" | tail -1)"
 done
+# ---- 5. one file per match -----------------------------------------------------------------
+mkdir -p "$work/rec2" "$work/data2"
+"$server" --port "$port" --set bind=127.0.0.1 --set discovery_port=0 --set ctl_socket=off \
+    --map "$map" --data-dir "$work/data2" --record "$work/rec2" --warmup 0 --time-limit 2 \
+    --set end_screen_s=1 >"$work/server2.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" \
+        2>/dev/null && break
+    kill -0 "$server_pid" 2>/dev/null || fail "the second server did not start"
+    sleep 0.1
+done
+set +e
+# Until the server has logged its third match start (two whole matches and their end
+# screens behind it), bounded by the bots' own run.
+"$bot" --server "127.0.0.1:$port" --count 3 --seconds 20 --seed 12 -q >"$work/bot2.log" 2>&1 &
+bot2=$!
+for _ in $(seq 1 200); do
+    grep -q "\[match\] match 3 started" "$work/server2.log" && break
+    sleep 0.1
+done
+kill -TERM "$bot2" 2>/dev/null
+wait "$bot2"
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_rc=$?
+set -e
+server_pid=
+[ "$server_rc" = 0 ] || fail "the second arena-server exited with $server_rc"
+no_sanitizer_report "$work/server2.log"
+files=("$work"/rec2/*.demo)
+[ "${#files[@]}" -ge 3 ] || fail "2 s matches: want a file per match (>= 3), found ${#files[@]}"
+for i in 1 2 3; do
+    f=$(ls "$work"/rec2/*-m00$i.demo 2>/dev/null | head -1)
+    [ -n "$f" ] || fail "no file for match $i: $(ls "$work/rec2")"
+    "$client" --demo "$f" --dump-positions >"$work/dump-m$i.txt" 2>"$work/dump-m$i.log" ||
+        fail "match $i's demo does not replay"
+    [ -s "$work/dump-m$i.txt" ] || fail "match $i's demo has no frames"
+done
+echo "demo_replay: ${#files[@]} files for 2 s matches: $(cd "$work/rec2" && ls | tr '\n' ' ')"
 echo "demo_replay: ok"

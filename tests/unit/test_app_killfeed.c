@@ -68,11 +68,34 @@ static void test_match_clock_and_stats(void **state)
     assert_int_equal(app_match_accuracy(&none), 0);
 }
 
+/* Which MATCH events are a start or an end (the match sounds): a change of phase only, and
+ * never the first MATCH after joining (a match already running is not starting). */
+static void test_match_changes(void **state)
+{
+    (void)state;
+    AppMatchView m;
+    app_match_init(&m);
+    MsgEvent ev = {.kind = MSG_EV_MATCH, .match = {.phase = SIM_PHASE_RUNNING, .phase_end = 900}};
+    assert_int_equal(app_match_event(&m, &ev), APP_MATCH_SAME); /* joined mid-match */
+    ev.match.phase_end = 1200;                                  /* the end moved */
+    assert_int_equal(app_match_event(&m, &ev), APP_MATCH_SAME);
+    ev.match = (MsgMatch){.phase = SIM_PHASE_ENDED, .phase_end = 1800};
+    assert_int_equal(app_match_event(&m, &ev), APP_MATCH_ENDED);
+    assert_int_equal(app_match_event(&m, &ev), APP_MATCH_SAME); /* said again */
+    ev.match = (MsgMatch){.phase = SIM_PHASE_WARMUP, .phase_end = 2400};
+    assert_int_equal(app_match_event(&m, &ev), APP_MATCH_SAME);
+    ev.match = (MsgMatch){.phase = SIM_PHASE_RUNNING, .phase_end = 9000};
+    assert_int_equal(app_match_event(&m, &ev), APP_MATCH_STARTED);
+    MsgEvent st = {.kind = MSG_EV_STATS, .a = 1};
+    assert_int_equal(app_match_event(&m, &st), APP_MATCH_SAME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_feed_newest_first_and_fades),
         cmocka_unit_test(test_match_clock_and_stats),
+        cmocka_unit_test(test_match_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
