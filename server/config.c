@@ -96,7 +96,7 @@ void srv_default_config(SrvConfig *c)
     snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission
      * timeout starts above the RTT and doubles): the soak tests' netcode profile. */
-    c->bind_timeout_ms = 5000;
+    c->bind_timeout_ms = 10000;
     c->token_ttl_ms = 10000;
     c->login_timeout_ms = 10000;
     c->idle_timeout_ms = 300000;

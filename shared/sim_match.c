@@ -54,7 +54,7 @@ static void start_match(SimWorld *w)
     sim_push_event(w, SIM_EV_MATCH_START, 0, 0, 0);
 }
 
-/* The winner: most kills, then fewest deaths, then the lowest slot. */
+/* The winner: most kills, then fewest deaths; nobody when no one scored or the best two tie. */
 static void end_match(SimWorld *w)
 {
     SimMatch *m = &w->match;
@@ -67,6 +67,15 @@ static void end_match(SimWorld *w)
         if (b == NULL || p->score > b->score || (p->score == b->score && p->deaths < b->deaths))
             best = (int)i;
     }
+    /* Nobody scored, or two players tie on kills and deaths: a draw, no winner. */
+    bool draw = best < 0 || w->players[best].score == 0;
+    for (unsigned i = 0; i < PROTO_MAX_PLAYERS && !draw; i++) {
+        const SimPlayer *p = &w->players[i];
+        draw = p->active && (int)i != best && p->score == w->players[best].score &&
+               p->deaths == w->players[best].deaths;
+    }
+    if (draw)
+        best = -1;
     m->phase = SIM_PHASE_ENDED;
     m->has_winner = best >= 0;
     m->winner = best >= 0 ? (uint16_t)best : 0;

@@ -70,7 +70,7 @@ void endscreen_draw(App *app)
     if (m->match.has_winner)
         snprintf(buf, sizeof buf, "%s wins!", cli_conn_player_name(s->conn, m->winner));
     else
-        snprintf(buf, sizeof buf, "Match over");
+        snprintf(buf, sizeof buf, "Draw: no winner");
     app_text_draw(tx, APP_FONT_HUGE, buf,
                   m->match.has_winner ? app_session_player_color(app->session, m->winner)
                                       : app_color(APP_COL_TEXT),

@@ -128,9 +128,9 @@ void app_palette_print(FILE *out)
     static const struct {
         const char *name;
         AppColorRole role;
-    } shown[] = {{"floor", APP_COL_FLOOR}, {"wall", APP_COL_WALL},
-                 {"bad", APP_COL_BAD},     {"chat_say", APP_COL_CHAT_SAY},
-                 {"good", APP_COL_GOOD},   {"accent", APP_COL_ACCENT}};
+    } shown[] = {{"floor", APP_COL_FLOOR},       {"wall", APP_COL_WALL}, {"bad", APP_COL_BAD},
+                 {"chat_say", APP_COL_CHAT_SAY}, {"good", APP_COL_GOOD}, {"accent", APP_COL_ACCENT},
+                 {"text", APP_COL_TEXT}};
     for (unsigned i = 0; i < sizeof shown / sizeof shown[0]; i++) {
         AppColor c = roles[shown[i].role];
         fprintf(out, "%s %u %u %u\n", shown[i].name, c.r, c.g, c.b);

@@ -10,8 +10,9 @@
 #include "cli_conn_int.h"
 
 enum {
-    /* Each join step (TCP connect, LOGIN, ENet connect, WELCOME, MAP) may take a few ENet
-     * retransmissions on a bad link: 10 s covers a 750 ms round trip with 5 % loss. */
+    /* Each join step (TCP connect, LOGIN, ENet connect) may take a few retransmissions on a
+     * bad link: 10 s covers a 750 ms round trip with 5 % loss. The steps after BIND (WELCOME,
+     * MAP) get CLI_RELIABLE_STEP_FACTOR times as long (cli_conn_int.h). */
     DEFAULT_STEP_MS = 10000,
     DEFAULT_SILENCE_MS = 5000,
     DEFAULT_QUIT_MS = 2000,
@@ -76,6 +77,12 @@ void cli_conn_finish_closed(CliConn *c)
     cli_tcp_close(c);
     cli_enet_drop(c);
     c->state = CLI_CLOSED;
+}
+
+void cli_conn_deadline(CliConn *c, uint64_t now_us, unsigned ms)
+{
+    c->deadline_us = now_us + (uint64_t)ms * 1000u;
+    c->deadline_ms = ms;
 }
 
 void cli_conn_note_bad(CliConn *c, uint64_t now_us, const char *what)
@@ -217,7 +224,7 @@ static const char *phase_step(JoinPhase p)
 
 static void check_deadlines(CliConn *c, uint64_t now_us)
 {
-    unsigned step_s = (c->cfg.step_timeout_ms + 999) / 1000;
+    unsigned step_s = (c->deadline_ms + 999) / 1000;
     switch (c->state) {
     case CLI_CONNECTING:
         if (now_us >= c->deadline_us)

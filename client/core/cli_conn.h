@@ -56,10 +56,11 @@ typedef struct CliSnapInfo {
 } CliSnapInfo;
 
 typedef struct CliConnConfig {
-    char host[CLI_CONN_HOST_MAX];    /* IPv4 address or host name (resolved once, at create) */
-    uint16_t login_port;             /* TCP login/chat port; default PROTO_LOGIN_PORT */
-    char name[PROTO_NAME_MAX + 1];   /* player name */
-    unsigned step_timeout_ms;        /* deadline of each joining step (default 5000) */
+    char host[CLI_CONN_HOST_MAX];  /* IPv4 address or host name (resolved once, at create) */
+    uint16_t login_port;           /* TCP login/chat port; default PROTO_LOGIN_PORT */
+    char name[PROTO_NAME_MAX + 1]; /* player name */
+    unsigned
+        step_timeout_ms; /* deadline of each joining step (default 10000; twice that after BIND) */
     unsigned silence_timeout_ms;     /* playing, no snapshot for this long: server gone (5000) */
     unsigned quit_timeout_ms;        /* after QUIT, wait this long for the close (2000) */
     unsigned keepalive_ms;           /* TCP PING after this long without sending (60000) */

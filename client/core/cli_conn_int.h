@@ -68,6 +68,7 @@ struct CliConn {
 
     JoinPhase phase;
     uint64_t deadline_us;
+    unsigned deadline_ms; /* the current step's deadline, as set (for the timeout message) */
 
     /* ENet */
     ENetHost *host;
@@ -114,6 +115,12 @@ void cli_conn_fail(CliConn *c, CliFailure why, const char *fmt, ...)
 void cli_conn_finish_closed(CliConn *c);
 /* Something malformed from the server that is dropped, not fatal: logged (rate-limited). */
 void cli_conn_note_bad(CliConn *c, uint64_t now_us, const char *what);
+/* The next join step must be done within ms of now. */
+void cli_conn_deadline(CliConn *c, uint64_t now_us, unsigned ms);
+/* A join step after BIND waits for reliable ENet messages, which ENet resends only after its
+ * retransmission timeout (RTT + 4 x variance, doubling each time: about 1.75, 5.25, 12.25 s
+ * at a 750 ms round trip with 250 ms of jitter): two losses of one datagram must still fit. */
+enum { CLI_RELIABLE_STEP_FACTOR = 2 };
 
 /* cli_login.c */
 bool cli_tcp_open(CliConn *c, uint64_t now_us); /* resolve, connect; false: failed (reason set) */

@@ -254,7 +254,7 @@ static void tcp_connected(CliConn *c, uint64_t now_us)
     if (c->cfg.colour >= 0 && c->cfg.colour < PROTO_MAX_PLAYERS && n > 0 && (size_t)n < sizeof line)
         snprintf(line + n, sizeof line - (size_t)n, " colour=%d", c->cfg.colour);
     c->state = CLI_LOGGING_IN;
-    c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
+    cli_conn_deadline(c, now_us, c->cfg.step_timeout_ms);
     cli_tcp_queue_line(c, line);
     cli_tcp_flush(c, now_us);
 }
@@ -307,7 +307,7 @@ bool cli_tcp_open(CliConn *c, uint64_t now_us)
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->state = CLI_CONNECTING;
-    c->deadline_us = now_us + (uint64_t)cfg->step_timeout_ms * 1000u;
+    cli_conn_deadline(c, now_us, cfg->step_timeout_ms);
     if (connect(c->fd, (struct sockaddr *)&c->server, sizeof c->server) == 0)
         tcp_connected(c, now_us);
     else if (errno != EINPROGRESS) {

@@ -35,7 +35,7 @@ static void on_welcome(CliConn *c, const uint8_t *data, size_t len, uint64_t now
     c->have_welcome = true;
     cli_clock_observe(&c->clock, w.server_tick, now_us, cli_tick_clock_rtt(c, now_us));
     c->phase = JOIN_MAP;
-    c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
+    cli_conn_deadline(c, now_us, CLI_RELIABLE_STEP_FACTOR * c->cfg.step_timeout_ms);
 }
 
 static void on_map(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
@@ -64,7 +64,7 @@ static void on_map(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
     c->have_map = true;
     cli_predict_init(&c->predict, &c->map);
     c->phase = JOIN_SNAPSHOT;
-    c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
+    cli_conn_deadline(c, now_us, c->cfg.step_timeout_ms);
 }
 
 static void on_event(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)

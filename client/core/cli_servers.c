@@ -47,8 +47,8 @@ int cli_servers_find(const CliServerList *l, const char *host, uint16_t port)
     return -1;
 }
 
-/* A decimal field of s[*p..n) up to the next space (or the end): at most 18 digits (no overflow), no
- * leading zero. */
+/* A decimal field of s[*p..n) up to the next space (or the end): at most 18 digits (no overflow),
+ * no leading zero. */
 static bool take_num(const char *s, size_t n, size_t *p, int64_t *out)
 {
     size_t i = *p, k = 0;

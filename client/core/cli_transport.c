@@ -77,7 +77,7 @@ void cli_enet_start(CliConn *c, uint64_t now_us)
     c->peer->data = c;
     c->state = CLI_JOINING;
     c->phase = JOIN_ENET;
-    c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
+    cli_conn_deadline(c, now_us, c->cfg.step_timeout_ms);
 }
 
 bool cli_enet_send(CliConn *c, uint8_t channel, const uint8_t *buf, size_t len, enet_uint32 flags)
@@ -119,7 +119,7 @@ static void on_enet_connect(CliConn *c, uint64_t now_us)
     }
     enet_host_flush(c->host);
     c->phase = JOIN_WELCOME;
-    c->deadline_us = now_us + (uint64_t)c->cfg.step_timeout_ms * 1000u;
+    cli_conn_deadline(c, now_us, CLI_RELIABLE_STEP_FACTOR * c->cfg.step_timeout_ms);
 }
 
 static void on_enet_disconnect(CliConn *c, enet_uint32 data)

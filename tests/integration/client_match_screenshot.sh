@@ -3,12 +3,12 @@
 #
 # Run through with_server.sh with a 6 s match, no warm-up and a 20 s end screen
 # (--time-limit 6 --warmup 0 --set end_screen_s=20). With the SDL offscreen video driver and
-# the software renderer it checks, in pixels, what a player sees (an idle bot plays along, so
-# that the match has a winner when it ends):
+# the software renderer it checks, in pixels, what a player sees (an idle bot plays along):
 #   1. during the match: the health bar (full: the "good" colour, a 220 x 14 bar) in the top
 #      centre, and no end screen (no accent line of 400 pixels: its frame);
 #   2. a player joining while the match is over sees the end screen: the accent-coloured frame
-#      of its panel in the middle of the screen, the winner's name in a player colour.
+#      of its panel in the middle of the screen, and its title: the winner's name in a player
+#      colour, or (nobody scored: a draw) "Draw: no winner" in the text colour.
 # Any sanitizer report from the client fails the test.
 set -euo pipefail
 if [ $# -ne 2 ]; then
@@ -130,11 +130,14 @@ if mid_run >= 400:
 w, h, end = load(sys.argv[3])
 frame = longest_run(end, roles["accent"], w // 8, h // 8, 7 * w // 8, 7 * h // 8)
 winner = max(count(end, c, w // 4, h // 8, 3 * w // 4, h // 2) for c in players)
-print(f"client_match_screenshot: ended: longest accent line {frame}, winner colour pixels {winner}")
+draw = count(end, roles["text"], w // 4, h // 8, 3 * w // 4, h // 2)
+print(f"client_match_screenshot: ended: longest accent line {frame}, winner colour pixels "
+      f"{winner}, title text pixels {draw}")
 if frame < 400:
     problems.append(f"no end screen frame (longest accent line {frame} pixels, want >= 400)")
-if winner < 100:
-    problems.append(f"no winner's name in a player colour ({winner} pixels)")
+if winner < 100 and draw < 300:
+    problems.append(f"no title: neither a winner's name in a player colour ({winner} pixels) "
+                    f"nor the draw in the text colour ({draw} pixels)")
 for p in problems:
     print("client_match_screenshot:", p, file=sys.stderr)
 sys.exit(1 if problems else 0)

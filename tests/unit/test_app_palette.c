@@ -104,9 +104,10 @@ static void test_printed_palette_is_the_palette(void **state)
                 AppColorRole role;
             } known[] = {{"floor", APP_COL_FLOOR},       {"wall", APP_COL_WALL},
                          {"bad", APP_COL_BAD},           {"good", APP_COL_GOOD},
-                         {"chat_say", APP_COL_CHAT_SAY}, {"accent", APP_COL_ACCENT}};
+                         {"chat_say", APP_COL_CHAT_SAY}, {"accent", APP_COL_ACCENT},
+                         {"text", APP_COL_TEXT}};
             int k = -1;
-            for (int i = 0; i < 6; i++)
+            for (int i = 0; i < 7; i++)
                 if (strcmp(name, known[i].name) == 0)
                     k = i;
             assert_true(k >= 0);
@@ -116,7 +117,7 @@ static void test_printed_palette_is_the_palette(void **state)
         }
     }
     assert_int_equal(players, APP_PALETTE_SIZE);
-    assert_int_equal(roles, 6); /* + good, chat_say, accent (the client_*.sh pixel tests) */
+    assert_int_equal(roles, 7); /* + good, chat_say, accent, text (the client_*.sh pixel tests) */
 }
 
 int main(void)

@@ -182,6 +182,16 @@ static void test_score_limit_and_empty_server(void **state)
     assert_int_equal(g_w.match.winner, 0);
     assert_true(g_w.match.has_winner);
 
+    /* Time runs out with nobody scoring: a draw, no winner (not slot 0 "with 0 kills"). */
+    two_players();
+    SimMatchConfig quick = {.score_limit = 0, .time_ticks = 30, .warmup_ticks = 0, .end_ticks = 60};
+    sim_match_configure(&g_w, &quick);
+    memset(g_in, 0, sizeof g_in);
+    for (int t = 0; t < 40 && g_w.match.phase != SIM_PHASE_ENDED; t++)
+        sim_step(&g_w, g_in);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_ENDED);
+    assert_false(g_w.match.has_winner);
+
     /* Nobody there: the warm-up waits. */
     sim_init(&g_w, &g_lane);
     sim_match_configure(&g_w, &cfg);
