@@ -62,8 +62,9 @@ static void match_ended(Server *s)
                  (unsigned)m->number, name, (unsigned)w->score, (unsigned)w->deaths);
         tcp_broadcast(s, -1, "NOTICE Match over: %s wins with %u kills", name, (unsigned)w->score);
     } else {
-        log_info(s->log, "match", "match %u over: nobody played", (unsigned)m->number);
-        tcp_broadcast(s, -1, "NOTICE Match over: no winner");
+        log_info(s->log, "match", "match %u over: a draw (nobody scored, or the best tied)",
+                 (unsigned)m->number);
+        tcp_broadcast(s, -1, "NOTICE Match over: a draw, no winner");
     }
 }
 

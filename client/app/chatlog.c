@@ -158,6 +158,8 @@ unsigned app_chat_layout(const CliChat *chat, uint64_t now_us, bool open, unsign
         const CliChatEntry *e = cli_chat_get(chat, i - 1);
         if (e == NULL || (!open && app_chat_alpha(e->time_us, now_us, false) <= 0.0f))
             break;
+        if (e->kind == CLI_CHAT_HIT)
+            continue; /* hits and kills are the kill feed's (killfeed.h), not chat */
         cli_chat_format(e, line, sizeof line);
         AppChatSpan spans[WRAP_MAX];
         unsigned k = app_chat_wrap(line, max_w, m, ctx, spans, WRAP_MAX);

@@ -62,7 +62,7 @@ void endscreen_draw(App *app)
     unsigned n = gather(m, rows), shown = n < ROWS_MAX ? n : ROWS_MAX;
     int lh = app_text_height(tx, APP_FONT_NORMAL) + 6;
     int w = g->w - 40 < 520 ? g->w - 40 : 520;
-    int h = 130 + (int)shown * lh;
+    int h = 138 + (int)shown * lh;
     AppRect p = {(g->w - w) / 2, (g->h - h) / 2, w, h};
     gfx_rect_r(g, p, app_color_fade(app_color(APP_COL_PANEL), 1.0f));
     gfx_frame_r(g, p, 2.0f, app_color(APP_COL_ACCENT));
@@ -78,9 +78,9 @@ void endscreen_draw(App *app)
     const Snapshot *snap = cli_conn_latest_snapshot(s->conn);
     int left = app_match_seconds_left(m, snap != NULL ? snap->tick : 0);
     snprintf(buf, sizeof buf, "next match in %d s", left > 0 ? left : 0);
-    app_text_draw(tx, APP_FONT_SMALL, buf, app_color(APP_COL_TEXT_DIM), g->w / 2, p.y + 70,
+    app_text_draw(tx, APP_FONT_SMALL, buf, app_color(APP_COL_TEXT_DIM), g->w / 2, p.y + 80,
                   APP_ALIGN_CENTER, false);
-    int y = p.y + 96;
+    int y = p.y + 104;
     AppColor dim = app_color(APP_COL_TEXT_DIM);
     app_text_draw(tx, APP_FONT_SMALL, "PLAYER", dim, p.x + 30, y, APP_ALIGN_LEFT, false);
     app_text_draw(tx, APP_FONT_SMALL, "KILLS", dim, p.x + w - 190, y, APP_ALIGN_RIGHT, false);

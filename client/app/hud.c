@@ -570,8 +570,9 @@ static void draw_hint(App *app)
     if (age > APP_HINT_S || a->menu_open)
         return;
     float alpha = age > APP_HINT_S - 2.0 ? (float)((APP_HINT_S - age) / 2.0) : 1.0f;
-    const char *text = "WASD move   mouse aim   left button fire   Enter chat   Tab scores   "
-                       "F3 network   Esc menu";
+    char text[256];
+    if (app_settings_hint(&app->settings, text, sizeof text) == 0)
+        return;
     int w = 0, h = 0;
     app_text_size(app->text, APP_FONT_NORMAL, text, &w, &h);
     AppRect r = {(g->w - w) / 2 - 14, MARGIN + 92, w + 28, h + 14}; /* under the match bar */

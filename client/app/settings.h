@@ -84,5 +84,9 @@ int app_input_from_name(const char *name);
 bool app_input_valid(int input);
 /* Inputs no action may take: Escape (menu) and F11 (fullscreen). */
 bool app_input_reserved(int input);
+/* The in-game key hint from the bindings ("WASD move   mouse aim   left button fire   Enter
+ * chat   Tab scores   F3 network   Esc menu" with the defaults); its length, 0 if it does not
+ * fit. */
+size_t app_settings_hint(const AppSettings *s, char *out, size_t cap);
 
 #endif

@@ -90,3 +90,43 @@ int app_input_from_name(const char *name)
     }
     return APP_INPUT_NONE;
 }
+
+/* What the key hint calls an action's input: the mouse buttons in words, an unbound action
+ * "(unbound)". */
+static void hint_name(const AppSettings *s, AppAction a, char *out, size_t cap)
+{
+    int in = s->bind[a];
+    if (in == APP_INPUT_MOUSE + 1)
+        snprintf(out, cap, "left button");
+    else if (in == APP_INPUT_MOUSE + 3)
+        snprintf(out, cap, "right button");
+    else if (!app_input_name(in, out, cap))
+        snprintf(out, cap, "(unbound)");
+}
+
+size_t app_settings_hint(const AppSettings *s, char *out, size_t cap)
+{
+    char k[4][24], fire[24], chat[24], scores[24], net[24];
+    bool letters = true;
+    for (int i = 0; i < 4; i++) {
+        hint_name(s, (AppAction)(APP_ACT_UP + i), k[i], sizeof k[i]);
+        letters = letters && strlen(k[i]) == 1;
+    }
+    hint_name(s, APP_ACT_FIRE, fire, sizeof fire);
+    hint_name(s, APP_ACT_CHAT, chat, sizeof chat);
+    hint_name(s, APP_ACT_SCORES, scores, sizeof scores);
+    hint_name(s, APP_ACT_NETGRAPH, net, sizeof net);
+    if (strcmp(chat, "Return") == 0)
+        snprintf(chat, sizeof chat, "Enter");
+    /* W A S D reads as "WASD"; other keys (or names) as "Up/Left/Down/Right". */
+    char move[100];
+    if (letters)
+        snprintf(move, sizeof move, "%s%s%s%s", k[0], k[2], k[1], k[3]);
+    else
+        snprintf(move, sizeof move, "%s/%s/%s/%s", k[0], k[2], k[1], k[3]);
+    int n = snprintf(out, cap,
+                     "%s move   mouse aim   %s fire   %s chat   %s scores   %s network   "
+                     "Esc menu",
+                     move, fire, chat, scores, net);
+    return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
+}

@@ -197,6 +197,16 @@ static void test_layout_scrollback(void **state)
                         APP_CHAT_LINES_OPEN, &more);
     assert_int_equal(n, 0);
     assert_false(more);
+    /* A HIT line is the kill feed's: the chat shows the lines around it, not it. */
+    cli_chat_init(&c);
+    assert_non_null(cli_chat_add_line(&c, "CHAT bob before", now));
+    assert_non_null(cli_chat_add_line(&c, "HIT bob amy", now));
+    assert_non_null(cli_chat_add_line(&c, "CHAT bob after", now));
+    n = app_chat_layout(&c, now, true, &scroll, 200, fixed10, NULL, rows, APP_CHAT_LINES_OPEN,
+                        &more);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].entry, 0);
+    assert_int_equal(rows[1].entry, 2);
     /* Empty history. */
     cli_chat_init(&c);
     scroll = 3;

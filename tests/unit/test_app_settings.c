@@ -187,6 +187,25 @@ static void test_duplicate_binding_in_file(void **state)
     assert_int_equal(s.bind[APP_ACT_CHAT], APP_INPUT_NONE);
 }
 
+/* The in-game key hint says the player's own keys. */
+static void test_hint_follows_bindings(void **state)
+{
+    (void)state;
+    AppSettings s;
+    app_settings_default(&s);
+    char hint[256];
+    assert_true(app_settings_hint(&s, hint, sizeof hint) > 0);
+    assert_string_equal(hint, "WASD move   mouse aim   left button fire   Enter chat   Tab "
+                              "scores   F3 network   Esc menu");
+    app_settings_bind(&s, APP_ACT_UP, app_input_from_name("Up"));
+    app_settings_bind(&s, APP_ACT_FIRE, app_input_from_name("Space"));
+    app_settings_bind(&s, APP_ACT_CHAT, app_input_from_name("T"));
+    assert_true(app_settings_hint(&s, hint, sizeof hint) > 0);
+    assert_string_equal(hint, "Up/A/S/D move   mouse aim   Space fire   T chat   Tab scores   "
+                              "F3 network   Esc menu");
+    assert_int_equal(app_settings_hint(&s, hint, 20), 0); /* does not fit */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_missing_and_unknown),
         cmocka_unit_test(test_bad_values_name_their_line),
         cmocka_unit_test(test_duplicate_binding_in_file),
+        cmocka_unit_test(test_hint_follows_bindings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
