@@ -7,6 +7,7 @@
 #include "app.h"
 #include "audio.h"
 #include "cli_files.h"
+#include "field_keys.h"
 #include "settings_store.h"
 
 /* The one place the settings reach the audio module (client/app/audio.h). */
@@ -161,32 +162,6 @@ static void bind_input(App *app, int input)
     }
 }
 
-static bool name_key(AppField *f, SDL_Keycode k)
-{
-    switch (k) {
-    case SDLK_BACKSPACE:
-        app_field_backspace(f);
-        return true;
-    case SDLK_DELETE:
-        app_field_delete(f);
-        return true;
-    case SDLK_LEFT:
-        app_field_left(f);
-        return true;
-    case SDLK_RIGHT:
-        app_field_right(f);
-        return true;
-    case SDLK_HOME:
-        app_field_home(f);
-        return true;
-    case SDLK_END:
-        app_field_end(f);
-        return true;
-    default:
-        return false;
-    }
-}
-
 static void key(App *app, const SDL_KeyboardEvent *k)
 {
     SettingsUi *u = &app->setui;
@@ -200,7 +175,7 @@ static void key(App *app, const SDL_KeyboardEvent *k)
         }
         return;
     }
-    if (u->focus == SR_NAME && name_key(&u->name, sym))
+    if (u->focus == SR_NAME && app_field_key(&u->name, sym, 0, false))
         return;
     bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     switch (sym) {

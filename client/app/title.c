@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "field_keys.h"
 #include "palette.h"
 #include "title_recent.h"
 
@@ -191,42 +192,6 @@ static AppField *focused_field(TitleState *t)
     return NULL;
 }
 
-static bool edit_key(AppField *f, SDL_Keycode k, Uint16 mod)
-{
-    switch (k) {
-    case SDLK_BACKSPACE:
-        app_field_backspace(f);
-        return true;
-    case SDLK_DELETE:
-        app_field_delete(f);
-        return true;
-    case SDLK_LEFT:
-        app_field_left(f);
-        return true;
-    case SDLK_RIGHT:
-        app_field_right(f);
-        return true;
-    case SDLK_HOME:
-        app_field_home(f);
-        return true;
-    case SDLK_END:
-        app_field_end(f);
-        return true;
-    case SDLK_v:
-        if (mod & KMOD_CTRL) {
-            char *clip = SDL_GetClipboardText();
-            if (clip != NULL) {
-                (void)app_field_insert(f, clip);
-                SDL_free(clip);
-            }
-            return true;
-        }
-        return false;
-    default:
-        return false;
-    }
-}
-
 void title_event(App *app, const SDL_Event *ev)
 {
     if (settings_title_event(app, ev))
@@ -249,7 +214,7 @@ void title_event(App *app, const SDL_Event *ev)
             title_recent_toggle(app, t->nav.selected); /* a favourite (title_recent.c) */
             break;
         }
-        if (f != NULL && edit_key(f, k, mod))
+        if (f != NULL && app_field_key(f, k, mod, true))
             break;
         AppNavKey nk;
         switch (k) {
