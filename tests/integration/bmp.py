@@ -41,13 +41,16 @@ def load(path):
 
 def palette(path):
     """(roles, players) from --print-palette's output: roles maps a name ("text", "accent",
-    ...) to its colour, players lists the player colours in slot order."""
+    ...) to its colour, players lists the player colours in slot order (players[i] is slot
+    i: a "player" line out of order is an error)."""
     roles, players = {}, []
     for line in open(path):
         f = line.split()
         if not f:
             continue
         if f[0] == "player":
+            if int(f[1]) != len(players):
+                raise ValueError(f"{path}: player slots out of order: {line.strip()}")
             players.append(tuple(int(v) for v in f[2:5]))
         else:
             roles[f[0]] = tuple(int(v) for v in f[1:4])
@@ -55,8 +58,21 @@ def palette(path):
 
 
 def count(px, colour, x0, y0, x1, y1):
-    """Pixels of exactly `colour` in [x0, x1) x [y0, y1)."""
+    """Pixels of exactly `colour` in [x0, x1) x [y0, y1); `colour` may also be a predicate
+    (a function of an (r, g, b) tuple): the pixels for which it is true."""
+    if callable(colour):
+        return sum(1 for y in range(y0, y1) for x in range(x0, x1) if colour(px[y][x]))
     return sum(1 for y in range(y0, y1) for x in range(x0, x1) if px[y][x] == colour)
+
+
+def histogram(px, step=1):
+    """{colour: pixels} over the whole picture, every `step`-th pixel of every `step`-th row
+    (from the top left)."""
+    counts = {}
+    for row in px[::step]:
+        for c in row[::step]:
+            counts[c] = counts.get(c, 0) + 1
+    return counts
 
 
 def longest_run(px, colour, x0, y0, x1, y1):
