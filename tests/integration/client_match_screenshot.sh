@@ -68,69 +68,27 @@ shoot "$out/running.log" "$out/running.bmp" 2 alpha
 sleep 5
 shoot "$out/ended.log" "$out/ended.bmp" 3 bravo
 
-python3 - "$out/palette.txt" "$out/running.bmp" "$out/ended.bmp" <<'PY' || fail "pixels"
-import struct, sys
+python3 - "$here" "$out/palette.txt" "$out/running.bmp" "$out/ended.bmp" <<'PY' || fail "pixels"
+import sys
+sys.path.insert(0, sys.argv[1])
+import bmp
 
-def load(path):
-    d = open(path, "rb").read()
-    assert d[:2] == b"BM", "not a BMP"
-    off, = struct.unpack_from("<I", d, 10)
-    hsz, w, h, planes, bpp, comp = struct.unpack_from("<IiiHHI", d, 14)
-    assert bpp in (24, 32) and comp in (0, 3), f"unsupported BMP: {bpp} bpp, compression {comp}"
-    masks = (0xFF0000, 0xFF00, 0xFF)
-    if comp == 3:
-        masks = struct.unpack_from("<III", d, 14 + 40) if hsz >= 52 else struct.unpack_from("<III", d, 14 + hsz)
-    shifts = []
-    for m in masks:
-        s = 0
-        while m and not (m >> s) & 1:
-            s += 1
-        shifts.append(s)
-    rows, stride, bpb = abs(h), (w * bpp + 31) // 32 * 4, bpp // 8
-    px = []
-    for y in range(rows):
-        src = y if h < 0 else rows - 1 - y  # px[0] is the top row
-        row = d[off + src * stride: off + src * stride + w * bpb]
-        if bpp == 24:
-            px.append([(row[x + 2], row[x + 1], row[x]) for x in range(0, len(row), 3)])
-        else:
-            px.append([tuple((v & m) >> s for m, s in zip(masks, shifts)) for (v,) in struct.iter_unpack("<I", row)])
-    return w, rows, px
-
-def longest_run(px, colour, x0, y0, x1, y1):
-    best = 0
-    for y in range(y0, y1):
-        run = 0
-        for x in range(x0, x1):
-            run = run + 1 if px[y][x] == colour else 0
-            best = max(best, run)
-    return best
-
-def count(px, colour, x0, y0, x1, y1):
-    return sum(1 for y in range(y0, y1) for x in range(x0, x1) if px[y][x] == colour)
-
-roles, players = {}, []
-for line in open(sys.argv[1]):
-    f = line.split()
-    if f[0] == "player":
-        players.append(tuple(int(v) for v in f[2:5]))
-    else:
-        roles[f[0]] = tuple(int(v) for v in f[1:4])
+roles, players = bmp.palette(sys.argv[2])
 problems = []
-w, h, run = load(sys.argv[2])
-bar = count(run, roles["good"], w // 2 - 130, 0, w // 2 + 130, 110)
+w, h, run = bmp.load(sys.argv[3])
+bar = bmp.count(run, roles["good"], w // 2 - 130, 0, w // 2 + 130, 110)
 # The end screen's frame: a horizontal accent line at least 400 pixels long (its panel is 520
 # wide); the player's own ring and name label, also accent, are far shorter.
-mid_run = longest_run(run, roles["accent"], w // 8, h // 8, 7 * w // 8, 7 * h // 8)
+mid_run = bmp.longest_run(run, roles["accent"], w // 8, h // 8, 7 * w // 8, 7 * h // 8)
 print(f"client_match_screenshot: running: health bar pixels {bar}, longest accent line {mid_run}")
 if bar < 2500:
     problems.append(f"no full health bar in the top centre ({bar} good pixels, want >= 2500)")
 if mid_run >= 400:
     problems.append(f"an end screen during the match (an accent line of {mid_run} pixels)")
-w, h, end = load(sys.argv[3])
-frame = longest_run(end, roles["accent"], w // 8, h // 8, 7 * w // 8, 7 * h // 8)
-winner = max(count(end, c, w // 4, h // 8, 3 * w // 4, h // 2) for c in players)
-draw = count(end, roles["text"], w // 4, h // 8, 3 * w // 4, h // 2)
+w, h, end = bmp.load(sys.argv[4])
+frame = bmp.longest_run(end, roles["accent"], w // 8, h // 8, 7 * w // 8, 7 * h // 8)
+winner = max(bmp.count(end, c, w // 4, h // 8, 3 * w // 4, h // 2) for c in players)
+draw = bmp.count(end, roles["text"], w // 4, h // 8, 3 * w // 4, h // 2)
 print(f"client_match_screenshot: ended: longest accent line {frame}, winner colour pixels "
       f"{winner}, title text pixels {draw}")
 if frame < 400:

@@ -51,42 +51,19 @@ grep -q "settings: .*line 3: unknown key 'what' (skipped)" "$out/vol35.log" ||
 printf 'colour = 3\nvolume = 100\n' >"$dir/settings"
 shot vol100
 
-python3 - "$out/vol35.bmp" "$out/vol100.bmp" "$out/palette.txt" <<'PY' || fail "the settings screen is not what the file says"
-import struct, sys
-def load(path):
-    d = open(path, "rb").read()
-    assert d[:2] == b"BM", "not a BMP"
-    off, = struct.unpack_from("<I", d, 10)
-    hsz, w, h, planes, bpp, comp = struct.unpack_from("<IiiHHI", d, 14)
-    masks = (0xFF0000, 0xFF00, 0xFF)
-    if comp == 3:
-        masks = struct.unpack_from("<III", d, 14 + 40) if hsz >= 52 else struct.unpack_from("<III", d, 14 + hsz)
-    shifts = [next(s for s in range(32) if (m >> s) & 1) for m in masks]
-    stride, bpp_b = (w * bpp + 31) // 32 * 4, bpp // 8
-    def px(x, y):
-        row = abs(h) - 1 - y if h > 0 else y
-        p = off + row * stride + x * bpp_b
-        if bpp == 24:
-            return (d[p + 2], d[p + 1], d[p])
-        v, = struct.unpack_from("<I", d, p)
-        return tuple((v & m) >> s for m, s in zip(masks, shifts))
-    return w, abs(h), px
-def count(img, pred, x0, y0, x1, y1):
-    w, h, px = img
-    return sum(1 for y in range(y0, y1) for x in range(x0, x1) if pred(px(x, y)))
-pal = {}
-for line in open(sys.argv[3]):
-    f = line.split()
-    if f[0] == "player":
-        pal[int(f[1])] = tuple(int(x) for x in f[2:5])
-a, b = load(sys.argv[1]), load(sys.argv[2])
+python3 - "$here" "$out/vol35.bmp" "$out/vol100.bmp" "$out/palette.txt" <<'PY' || fail "the settings screen is not what the file says"
+import sys
+sys.path.insert(0, sys.argv[1])
+import bmp
+_, pal = bmp.palette(sys.argv[4])
+a, b = bmp.load(sys.argv[2]), bmp.load(sys.argv[3])
 assert a[0] == 1280 and a[1] == 720, f"window {a[0]}x{a[1]}"
 # The left column: name row at y 114..146, colour 154..186, volume 194..226 (1280x720 layout).
 yellowish = lambda c: c[0] > 200 and c[1] > 170 and c[2] < 140
-frame = count(a, yellowish, 380, 108, 640, 152)
+frame = bmp.count(a[2], yellowish, 380, 108, 640, 152)
 green = lambda c: c[1] > c[0] + 60 and c[1] > c[2] + 40
-bar35, bar100 = count(a, green, 380, 194, 640, 228), count(b, green, 380, 194, 640, 228)
-disc = count(a, lambda c: c == pal[3], 380, 154, 640, 188)
+bar35, bar100 = bmp.count(a[2], green, 380, 194, 640, 228), bmp.count(b[2], green, 380, 194, 640, 228)
+disc = bmp.count(a[2], pal[3], 380, 154, 640, 188)
 print(f"client_settings: accent frame {frame} px, colour-3 disc {disc} px, volume bar {bar35} px at 35, {bar100} px at 100")
 assert frame >= 400, "no focused name box"
 assert disc >= 150, "no player-3 colour disc on the colour row"
