@@ -31,7 +31,17 @@ enum {
 
 #define PI_F 3.14159265f
 
-typedef enum Behaviour { BH_WANDER, BH_CHASE, BH_STRAFE, BH_IDLE, BH_HUNT, BH_COUNT } Behaviour;
+/* BH_LOAD: wander's controls on a light connection (cli_conn.h CliConnConfig.light), for load
+ * tests: every snapshot decoded and acknowledged, inputs at the tick rate, nothing drawn. */
+typedef enum Behaviour {
+    BH_WANDER,
+    BH_CHASE,
+    BH_STRAFE,
+    BH_IDLE,
+    BH_HUNT,
+    BH_LOAD,
+    BH_COUNT
+} Behaviour;
 
 /* --behaviour names, by Behaviour. */
 extern const char *const bot_behaviour_names[BH_COUNT];
@@ -85,7 +95,19 @@ typedef struct Bot {
     uint64_t chat_seen; /* chat history entries already read */
     bool legend;        /* the server announced that this bot found it */
     Options *opt;       /* for --claims */
+    /* The swarm's epoll (swarm_io.c): what is registered, with the events of the last wait. */
+    struct pollfd io[CLI_CONN_POLLFDS];
+    unsigned nio;
+    bool due;         /* a socket had events: service at the next round */
+    uint64_t wake_us; /* service no later than this (cli_conn_next_wake_us) */
 } Bot;
+
+/* The swarm's one epoll over every bot's sockets (swarm_io.c). */
+typedef struct SwarmIo {
+    int ep;
+    struct epoll_event *events;
+    unsigned cap;
+} SwarmIo;
 
 typedef struct Report {
     unsigned bots, connected, disconnects;
@@ -122,6 +144,15 @@ double bot_rng_unit(uint64_t *s); /* uniform in [0, 1) */
 void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsigned cap);
 /* --chat-every: says something when due, once chat has started (chat_start != 0). */
 void bot_maybe_chat(Bot *b, const Options *o, uint64_t now, uint64_t chat_start, uint64_t play_end);
+
+/* swarm_io.c */
+bool swarm_io_init(SwarmIo *io, unsigned bots); /* false (said on stderr): no epoll */
+void swarm_io_free(SwarmIo *io);
+/* After anything that may have changed a bot's sockets (create, service, quit): registers
+ * what its connection now wants polled; the bot's events are cleared. */
+void swarm_io_sync(SwarmIo *io, Bot *b, unsigned index);
+/* Waits at most timeout_ms; the bots whose sockets have events get them in io[] and due. */
+void swarm_io_wait(SwarmIo *io, Bot *bots, unsigned nbots, int timeout_ms);
 
 /* report.c */
 void bot_report_collect(const Bot *b, Report *r);

@@ -82,7 +82,7 @@ static bool set_behaviour(void *p, const char *v, char *why, size_t n)
             ((Options *)p)->behaviour = (Behaviour)i;
             return true;
         }
-    snprintf(why, n, "--behaviour is wander, chase, strafe, idle or hunt");
+    snprintf(why, n, "--behaviour is wander, chase, strafe, idle, hunt or load");
     return false;
 }
 
@@ -169,7 +169,10 @@ static const CliOpt options[] = {
      "where --discover sends its query\n(default 255.255.255.255:7778)", set_broadcast, NULL},
     {"count", 'n', CLI_OPT_VALUE, "N", "bots (default 1)", set_count, NULL},
     {"seconds", 't', CLI_OPT_VALUE, "S", "how long to play (default 10)", set_seconds, NULL},
-    {"behaviour", 'B', CLI_OPT_VALUE, "NAME", "wander (default), chase, strafe, idle or hunt",
+    {"behaviour", 'B', CLI_OPT_VALUE, "NAME",
+     "wander (default), chase, strafe, idle, hunt, or load:\nwander on a light client for load "
+     "tests (every\nsnapshot decoded and acknowledged, inputs at the\ntick rate; no prediction, "
+     "no interpolation)",
      set_behaviour, NULL},
     {"behavior", 0, CLI_OPT_VALUE, "NAME", NULL, set_behaviour, NULL},
     {"chat-every", 'c', CLI_OPT_VALUE, "S",

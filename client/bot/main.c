@@ -138,6 +138,7 @@ static bool start_bot(Bot *b, unsigned index, Options *o, uint64_t now)
     cfg.user = b;
     cfg.on_claim = on_claim;
     cfg.on_bad_input = on_bad_input;
+    cfg.light = o->behaviour == BH_LOAD;
     snprintf(cfg.host, sizeof cfg.host, "%.*s", (int)sizeof o->host - 1, o->host);
     cfg.login_port = o->port;
     /* --name-prefix is at most PROTO_NAME_MAX - 4 bytes and --count at most 4000. */
@@ -181,24 +182,25 @@ static void track(Bot *b, uint64_t now, bool quitting)
         b->dropped = true;
 }
 
-static void pump(Bot *bots, unsigned n, struct pollfd *fds, uint64_t wake_limit)
+/* Waits for a socket or for the earliest wake (at most until wake_limit and MAX_WAIT_MS). */
+static void wait_io(SwarmIo *io, Bot *bots, unsigned n, uint64_t wake, uint64_t wake_limit)
 {
     uint64_t now = mono_now_us();
-    uint64_t wake = wake_limit;
-    unsigned nf = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (bots[i].conn == NULL || cli_conn_done(bots[i].conn))
-            continue;
-        nf += cli_conn_pollfds(bots[i].conn, fds + nf, CLI_CONN_POLLFDS);
-        uint64_t w = cli_conn_next_wake_us(bots[i].conn, now);
-        if (w < wake)
-            wake = w;
-    }
+    if (wake_limit < wake)
+        wake = wake_limit;
     int timeout = wake <= now ? 0 : (int)((wake - now + 999) / 1000);
     if (timeout > MAX_WAIT_MS)
         timeout = MAX_WAIT_MS;
-    if (poll(fds, nf, timeout) < 0 && errno != EINTR)
-        perror("arena-bot: poll");
+    swarm_io_wait(io, bots, n, timeout);
+}
+
+/* Services one bot's connection with what its sockets had, then registers what it wants. */
+static void service_bot(SwarmIo *io, Bot *b, unsigned index, uint64_t now)
+{
+    cli_conn_service_polled(b->conn, now, b->io, b->nio);
+    swarm_io_sync(io, b, index);
+    b->due = false;
+    b->wake_us = cli_conn_done(b->conn) ? UINT64_MAX : cli_conn_next_wake_us(b->conn, now);
 }
 
 static void raise_fd_limit(unsigned bots)
@@ -217,10 +219,11 @@ static void raise_fd_limit(unsigned bots)
 typedef struct Swarm {
     Options *o;
     Bot *bots;
-    struct pollfd *fds;
+    SwarmIo io;
     CliEntityView *views;
     unsigned started;
     bool start_failed;
+    uint64_t next_wake; /* the earliest wake_us of any bot, from the last round */
 } Swarm;
 
 /* Chat starts once every bot is in the game or has given up, so that every line reaches
@@ -236,6 +239,19 @@ static bool settled(const Swarm *w)
     return true;
 }
 
+/* Bots started that have not logged in yet (TCP connecting, LOGIN sent). */
+static unsigned pending_logins(const Swarm *w)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < w->started; i++) {
+        CliConn *c = w->bots[i].conn;
+        if (c != NULL &&
+            (cli_conn_state(c) == CLI_CONNECTING || cli_conn_state(c) == CLI_LOGGING_IN))
+            n++;
+    }
+    return n;
+}
+
 /* Everyone gone (the server stopped, or nobody could join): nothing left to play. Hunters are
  * done once every one of them has been announced. */
 static bool anyone_left(const Swarm *w)
@@ -249,9 +265,12 @@ static bool anyone_left(const Swarm *w)
     return false;
 }
 
-/* One round for every started bot: think, service, note changes, chat. */
+/* One round for the bots that are due (a socket had events, or their wake time came): think,
+ * service, note changes, chat. Thinking and chat ride on the services the connection asks
+ * for (every client tick while playing), so they need no wake-ups of their own. */
 static void serve_bots(Swarm *w, uint64_t now, uint64_t chat_start, uint64_t play_end)
 {
+    w->next_wake = UINT64_MAX;
     for (unsigned i = 0; i < w->started; i++) {
         Bot *b = &w->bots[i];
         if (b->conn == NULL || cli_conn_done(b->conn)) {
@@ -259,11 +278,18 @@ static void serve_bots(Swarm *w, uint64_t now, uint64_t chat_start, uint64_t pla
                 track(b, now, false);
             continue;
         }
+        if (!b->due && now < b->wake_us) {
+            if (b->wake_us < w->next_wake)
+                w->next_wake = b->wake_us;
+            continue;
+        }
         if (cli_conn_state(b->conn) == CLI_PLAYING && now >= b->next_think_us) {
             bot_think(b, w->o->behaviour, now, w->views, PROTO_MAX_ENTITIES);
             b->next_think_us = now + THINK_US;
         }
-        cli_conn_service(b->conn, now);
+        service_bot(&w->io, b, i, now);
+        if (b->wake_us < w->next_wake)
+            w->next_wake = b->wake_us;
         track(b, now, false);
         bot_maybe_chat(b, w->o, now, chat_start, play_end);
         /* Drops are reported as they happen; joins that fail are listed at the end. */
@@ -284,11 +310,22 @@ static void play(Swarm *w)
         uint64_t now = mono_now_us();
         if (now >= play_end)
             break;
-        /* Staggered connects: CONNECT_BATCH more every CONNECT_PERIOD_US. */
+        /* Staggered connects: CONNECT_BATCH more every CONNECT_PERIOD_US, and never more than
+         * CONNECT_BATCH not logged in yet (the server's per-address limit is 16), however
+         * slowly a busy server answers. */
         uint64_t allowed = CONNECT_BATCH * (1 + (now - start) / CONNECT_PERIOD_US);
-        for (; w->started < o->count && w->started < allowed; w->started++)
-            if (!start_bot(&w->bots[w->started], w->started, w->o, now))
+        unsigned pending = w->started < o->count ? pending_logins(w) : 0;
+        for (; w->started < o->count && w->started < allowed && pending < CONNECT_BATCH;
+             w->started++, pending++) {
+            Bot *b = &w->bots[w->started];
+            if (!start_bot(b, w->started, w->o, now)) {
                 w->start_failed = true;
+                continue;
+            }
+            swarm_io_sync(&w->io, b, w->started);
+            b->wake_us = now; /* the first service at once */
+            w->next_wake = now;
+        }
         if (chat_start == 0 && settled(w))
             chat_start = now;
         uint64_t limit = play_end;
@@ -297,7 +334,7 @@ static void play(Swarm *w)
             if (next_batch < limit)
                 limit = next_batch;
         }
-        pump(w->bots, w->started, w->fds, limit);
+        wait_io(&w->io, w->bots, w->started, w->next_wake, limit);
         serve_bots(w, mono_now_us(), chat_start, play_end);
         if (!anyone_left(w))
             break;
@@ -315,6 +352,8 @@ static void leave(Swarm *w)
         track(b, now, true);
         if (!cli_conn_done(b->conn))
             cli_conn_quit(b->conn, "bot done", now);
+        swarm_io_sync(&w->io, b, i);
+        b->wake_us = now;
     }
     uint64_t quit_end = now + QUIT_WAIT_US;
     for (;;) {
@@ -325,11 +364,18 @@ static void leave(Swarm *w)
                 all_done = false;
         if (all_done || now >= quit_end)
             break;
-        pump(w->bots, w->started, w->fds, quit_end);
-        now = mono_now_us();
+        uint64_t wake = UINT64_MAX;
         for (unsigned i = 0; i < w->started; i++)
-            if (w->bots[i].conn != NULL && !cli_conn_done(w->bots[i].conn))
-                cli_conn_service(w->bots[i].conn, now);
+            if (w->bots[i].conn != NULL && !cli_conn_done(w->bots[i].conn) &&
+                w->bots[i].wake_us < wake)
+                wake = w->bots[i].wake_us;
+        wait_io(&w->io, w->bots, w->started, wake, quit_end);
+        now = mono_now_us();
+        for (unsigned i = 0; i < w->started; i++) {
+            Bot *b = &w->bots[i];
+            if (b->conn != NULL && !cli_conn_done(b->conn) && (b->due || now >= b->wake_us))
+                service_bot(&w->io, b, i, now);
+        }
     }
 }
 
@@ -338,7 +384,7 @@ static void swarm_free(Swarm *w)
     for (unsigned i = 0; i < w->started; i++)
         cli_conn_destroy(w->bots[i].conn);
     free(w->bots);
-    free(w->fds);
+    swarm_io_free(&w->io);
     free(w->views);
 }
 
@@ -373,10 +419,10 @@ int main(int argc, char **argv)
     Swarm w = {
         .o = &o,
         .bots = calloc(o.count, sizeof *w.bots),
-        .fds = calloc((size_t)o.count * CLI_CONN_POLLFDS + 1, sizeof *w.fds),
+        .io = {.ep = -1},
         .views = calloc(PROTO_MAX_ENTITIES, sizeof *w.views),
     };
-    if (w.bots == NULL || w.fds == NULL || w.views == NULL) {
+    if (w.bots == NULL || w.views == NULL || !swarm_io_init(&w.io, o.count)) {
         fprintf(stderr, "arena-bot: out of memory\n");
         swarm_free(&w);
         enet_deinitialize();
