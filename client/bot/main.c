@@ -1,10 +1,13 @@
-/* main.c — arena-bot: many scripted players in one process, for load tests and demos.
+/* main.c — arena-bot: many scripted players in one process (or --procs N, procs.c), for load
+ * tests and demos.
  *
  * Owns the bot swarm's event loop. Each bot is a full client (client/core: TCP login and
- * chat, ENet, prediction, interpolation) steered by a small behaviour (behave.c). One poll()
- * covers every socket with the timeout set to the earliest moment any bot needs service; bots
- * connect in batches so the server's accept queue is never flooded. Never draws anything and
- * never busy-waits. The command line is bot_options.c's, the report report.c's.
+ * chat, ENet, prediction, interpolation; --behaviour load: a light one, cli_conn.h) steered by
+ * a small behaviour (behave.c). One epoll (swarm_io.c) covers every socket with the timeout set
+ * to the earliest moment any bot needs service, and a round services only the bots whose
+ * sockets had events or whose time came; bots connect in batches so the server's accept queue
+ * is never flooded. Never draws anything and never busy-waits. The command line is
+ * bot_options.c's, the report report.c's.
  *
  * Exit status: 0 if every bot reached the game and none was dropped, 1 otherwise, 2 for bad
  * usage. */
@@ -16,12 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "bot.h"
 #include "mono_clock.h"
 #include "stop_signals.h"
 
-static volatile sig_atomic_t interrupted;
+volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
@@ -143,14 +147,15 @@ static bool start_bot(Bot *b, unsigned index, Options *o, uint64_t now)
     cfg.login_port = o->port;
     /* --name-prefix is at most PROTO_NAME_MAX - 4 bytes and --count at most 4000. */
     char name[64];
-    snprintf(name, sizeof name, "%.*s%u", (int)sizeof o->prefix - 1, o->prefix, index);
+    unsigned global = o->first_index + index; /* --procs: this process's share starts there */
+    snprintf(name, sizeof name, "%.*s%u", (int)sizeof o->prefix - 1, o->prefix, global);
     memcpy(b->name, name, sizeof b->name - 1);
     memcpy(cfg.name, b->name, sizeof cfg.name);
     const char *claim = o->claims ? cli_claims_find(o->claims, o->server_key, b->name) : NULL;
     if (claim != NULL)
         snprintf(cfg.claim, sizeof cfg.claim, "%s", claim);
-    b->rng = o->seed ^ (0xD1B54A32D192ED03ull * (index + 1));
-    b->strafe_dir = (index % 2) ? 1 : -1;
+    b->rng = o->seed ^ (0xD1B54A32D192ED03ull * (global + 1));
+    b->strafe_dir = (global % 2) ? 1 : -1;
     b->aim = (float)(bot_rng_unit(&b->rng) * 2.0 * PI_F - PI_F);
     char err[256];
     b->conn = cli_conn_create(&cfg, now, err, sizeof err);
@@ -192,6 +197,20 @@ static void wait_io(SwarmIo *io, Bot *bots, unsigned n, uint64_t wake, uint64_t 
     if (timeout > MAX_WAIT_MS)
         timeout = MAX_WAIT_MS;
     swarm_io_wait(io, bots, n, timeout);
+}
+
+/* --behaviour load: rounds at most every LOAD_FRAME_US, so that one wake-up serves every bot
+ * whose snapshot or tick came meanwhile (a few ms late is nothing to a load test; the server
+ * applies inputs at their tick). */
+static void frame_pause(uint64_t *last_round)
+{
+    uint64_t now = mono_now_us();
+    if (*last_round != 0 && now < *last_round + LOAD_FRAME_US) {
+        uint64_t us = *last_round + LOAD_FRAME_US - now;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)us * 1000};
+        nanosleep(&ts, NULL);
+    }
+    *last_round = mono_now_us();
 }
 
 /* Services one bot's connection with what its sockets had, then registers what it wants. */
@@ -305,7 +324,7 @@ static void play(Swarm *w)
     const Options *o = w->o;
     uint64_t start = mono_now_us();
     uint64_t play_end = start + (uint64_t)(o->seconds * 1e6);
-    uint64_t chat_start = 0;
+    uint64_t chat_start = 0, last_round = 0;
     while (!interrupted) {
         uint64_t now = mono_now_us();
         if (now >= play_end)
@@ -313,9 +332,9 @@ static void play(Swarm *w)
         /* Staggered connects: CONNECT_BATCH more every CONNECT_PERIOD_US, and never more than
          * CONNECT_BATCH not logged in yet (the server's per-address limit is 16), however
          * slowly a busy server answers. */
-        uint64_t allowed = CONNECT_BATCH * (1 + (now - start) / CONNECT_PERIOD_US);
+        uint64_t allowed = o->connect_batch * (1 + (now - start) / CONNECT_PERIOD_US);
         unsigned pending = w->started < o->count ? pending_logins(w) : 0;
-        for (; w->started < o->count && w->started < allowed && pending < CONNECT_BATCH;
+        for (; w->started < o->count && w->started < allowed && pending < o->connect_batch;
              w->started++, pending++) {
             Bot *b = &w->bots[w->started];
             if (!start_bot(b, w->started, w->o, now)) {
@@ -330,10 +349,12 @@ static void play(Swarm *w)
             chat_start = now;
         uint64_t limit = play_end;
         if (w->started < o->count) {
-            uint64_t next_batch = start + (allowed / CONNECT_BATCH) * CONNECT_PERIOD_US;
+            uint64_t next_batch = start + (allowed / o->connect_batch) * CONNECT_PERIOD_US;
             if (next_batch < limit)
                 limit = next_batch;
         }
+        if (o->behaviour == BH_LOAD)
+            frame_pause(&last_round);
         wait_io(&w->io, w->bots, w->started, w->next_wake, limit);
         serve_bots(w, mono_now_us(), chat_start, play_end);
         if (!anyone_left(w))
@@ -407,6 +428,43 @@ static int setup(Options *o, CliClaims *claims)
     return rc;
 }
 
+bool bot_swarm_run(Options *o, Report *r)
+{
+    Swarm w = {
+        .o = o,
+        .bots = calloc(o->count, sizeof *w.bots),
+        .io = {.ep = -1},
+        .views = calloc(PROTO_MAX_ENTITIES, sizeof *w.views),
+    };
+    memset(r, 0, sizeof *r);
+    if (w.bots == NULL || w.views == NULL || !swarm_io_init(&w.io, o->count)) {
+        fprintf(stderr, "arena-bot: out of memory\n");
+        swarm_free(&w);
+        return false;
+    }
+    play(&w);
+    leave(&w);
+    for (unsigned i = 0; i < o->count; i++)
+        bot_report_collect(&w.bots[i], r);
+    bot_report_print_failures(w.bots, o->count);
+    bool ok = !w.start_failed && !interrupted && r->connected == o->count && r->disconnects == 0;
+    swarm_free(&w);
+    return ok;
+}
+
+/* The process's own CPU time and that of its waited-for children (--procs), seconds. */
+static double cpu_seconds(void)
+{
+    double s = 0.0;
+    struct rusage ru;
+    int who[2] = {RUSAGE_SELF, RUSAGE_CHILDREN};
+    for (unsigned i = 0; i < 2; i++)
+        if (getrusage(who[i], &ru) == 0)
+            s += (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    return s;
+}
+
 int main(int argc, char **argv)
 {
     Options o;
@@ -416,30 +474,14 @@ int main(int argc, char **argv)
         rc = setup(&o, &claims);
     if (rc >= 0)
         return rc;
-    Swarm w = {
-        .o = &o,
-        .bots = calloc(o.count, sizeof *w.bots),
-        .io = {.ep = -1},
-        .views = calloc(PROTO_MAX_ENTITIES, sizeof *w.views),
-    };
-    if (w.bots == NULL || w.views == NULL || !swarm_io_init(&w.io, o.count)) {
-        fprintf(stderr, "arena-bot: out of memory\n");
-        swarm_free(&w);
-        enet_deinitialize();
-        return 1;
-    }
-    play(&w);
-    leave(&w);
-
     Report r;
-    memset(&r, 0, sizeof r);
-    for (unsigned i = 0; i < o.count; i++)
-        bot_report_collect(&w.bots[i], &r);
-    bot_report_print(w.bots, o.count, &r);
-    bool ok = !w.start_failed && !interrupted && r.connected == o.count && r.disconnects == 0;
+    unsigned count = o.count;
+    bool ok = o.procs > 1 ? bot_procs_run(&o, &r) : bot_swarm_run(&o, &r);
+    ok = ok && !interrupted && r.connected == count && r.disconnects == 0;
+    r.cpu_s = cpu_seconds();
+    bot_report_print(&r);
     if (o.json != NULL && !bot_report_write_json(o.json, &r, &o))
         ok = false;
-    swarm_free(&w);
     enet_deinitialize();
     return ok ? 0 : 1;
 }
