@@ -7,7 +7,8 @@
 #include "bot.h"
 #include "quant.h"
 
-const char *const bot_behaviour_names[BH_COUNT] = {"wander", "chase", "strafe", "idle", "hunt"};
+const char *const bot_behaviour_names[BH_COUNT] = {"wander", "chase", "strafe",
+                                                   "idle",   "hunt",  "load"};
 
 static uint64_t rng_next(uint64_t *s)
 {
@@ -148,11 +149,43 @@ static void hunt_think(Bot *b, CliConn *c, const Map *m, const CliPredict *p, ui
         cli_conn_send_line(c, line);
 }
 
+/* --behaviour load: wander's controls, steered by the newest snapshot's self block (a light
+ * connection predicts nothing and keeps no view of the others). */
+static void load_think(Bot *b, uint64_t now_us)
+{
+    const Snapshot *s = cli_conn_latest_snapshot(b->conn);
+    if (s == NULL || !s->has_self)
+        return;
+    bool stuck = s->self.vx == 0 && s->self.vy == 0 && b->move != 0;
+    if (now_us >= b->next_turn_us || stuck)
+        wander_turn(b, now_us);
+    b->aim += b->aim_speed * ((float)THINK_US / 1e6f);
+    maybe_fire(b, now_us, 0.5);
+}
+
+static void set_controls(Bot *b, uint64_t now_us)
+{
+    if (b->aim > PI_F)
+        b->aim -= 2.0f * PI_F;
+    if (b->aim < -PI_F)
+        b->aim += 2.0f * PI_F;
+    b->input.buttons = b->move;
+    if (now_us < b->fire_until_us)
+        b->input.buttons |= SIM_BTN_FIRE;
+    b->input.aim = q_aim12_from_radians(b->aim);
+    cli_conn_set_input(b->conn, &b->input);
+}
+
 void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsigned cap)
 {
     CliConn *c = b->conn;
     const Map *m = cli_conn_map(c);
     const CliPredict *p = cli_conn_predict(c);
+    if (bh == BH_LOAD) {
+        load_think(b, now_us);
+        set_controls(b, now_us);
+        return;
+    }
     if (m == NULL || !p->ready)
         return;
     if (bh == BH_HUNT) {
@@ -172,6 +205,7 @@ void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsi
     switch (bh) {
     case BH_IDLE:
     case BH_HUNT: /* handled above */
+    case BH_LOAD:
     case BH_COUNT:
         b->move = 0;
         break;
@@ -213,15 +247,7 @@ void bot_think(Bot *b, Behaviour bh, uint64_t now_us, CliEntityView *views, unsi
         maybe_fire(b, now_us, target ? 0.8 : 0.2);
         break;
     }
-    if (b->aim > PI_F)
-        b->aim -= 2.0f * PI_F;
-    if (b->aim < -PI_F)
-        b->aim += 2.0f * PI_F;
-    b->input.buttons = b->move;
-    if (now_us < b->fire_until_us)
-        b->input.buttons |= SIM_BTN_FIRE;
-    b->input.aim = q_aim12_from_radians(b->aim);
-    cli_conn_set_input(c, &b->input);
+    set_controls(b, now_us);
 }
 
 void bot_maybe_chat(Bot *b, const Options *o, uint64_t now, uint64_t chat_start, uint64_t play_end)

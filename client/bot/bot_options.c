@@ -82,7 +82,7 @@ static bool set_behaviour(void *p, const char *v, char *why, size_t n)
             ((Options *)p)->behaviour = (Behaviour)i;
             return true;
         }
-    snprintf(why, n, "--behaviour is wander, chase, strafe, idle or hunt");
+    snprintf(why, n, "--behaviour is wander, chase, strafe, idle, hunt or load");
     return false;
 }
 
@@ -143,6 +143,17 @@ static bool set_claims(void *p, const char *v, char *why, size_t n)
     return true;
 }
 
+static bool set_procs(void *p, const char *v, char *why, size_t n)
+{
+    double d;
+    if (!whole(v, 1, 64, &d)) {
+        snprintf(why, n, "--procs wants 1..64, got '%s'", v);
+        return false;
+    }
+    ((Options *)p)->procs = (unsigned)d;
+    return true;
+}
+
 static bool set_quiet(void *p, const char *v, char *why, size_t n)
 {
     (void)v, (void)why, (void)n;
@@ -157,6 +168,14 @@ static bool check(void *p, char *why, size_t n)
         snprintf(why, n, "give exactly one of --server and --discover");
         return false;
     }
+    if (o->procs > o->count) {
+        snprintf(why, n, "--procs %u is more than --count %u", o->procs, o->count);
+        return false;
+    }
+    if (o->procs > 1 && o->claims_path != NULL) {
+        snprintf(why, n, "--claims needs a single process (no --procs)");
+        return false;
+    }
     return true;
 }
 
@@ -169,7 +188,10 @@ static const CliOpt options[] = {
      "where --discover sends its query\n(default 255.255.255.255:7778)", set_broadcast, NULL},
     {"count", 'n', CLI_OPT_VALUE, "N", "bots (default 1)", set_count, NULL},
     {"seconds", 't', CLI_OPT_VALUE, "S", "how long to play (default 10)", set_seconds, NULL},
-    {"behaviour", 'B', CLI_OPT_VALUE, "NAME", "wander (default), chase, strafe, idle or hunt",
+    {"behaviour", 'B', CLI_OPT_VALUE, "NAME",
+     "wander (default), chase, strafe, idle, hunt, or load:\nwander on a light client for load "
+     "tests (every\nsnapshot decoded and acknowledged, inputs at the\ntick rate; no prediction, "
+     "no interpolation)",
      set_behaviour, NULL},
     {"behavior", 0, CLI_OPT_VALUE, "NAME", NULL, set_behaviour, NULL},
     {"chat-every", 'c', CLI_OPT_VALUE, "S",
@@ -185,6 +207,9 @@ static const CliOpt options[] = {
      set_claims, NULL},
     {"seed", 'S', CLI_OPT_VALUE, "N", "behaviour random seed (default: from the clock)", set_seed,
      NULL},
+    {"procs", 'P', CLI_OPT_VALUE, "N",
+     "share the bots out over N processes (default 1);\none summary and one --json for all",
+     set_procs, NULL},
     {"quiet", 'q', CLI_OPT_FLAG, NULL, "only the summary line", set_quiet, NULL},
     {"help", 'h', CLI_OPT_PRINT, NULL, "this help", NULL, cli_options_print_help},
     {"version", 'V', CLI_OPT_PRINT, NULL, "version", NULL, cli_options_print_version},
@@ -194,7 +219,9 @@ static const CliOptProgram program = {
     .prog = "arena-bot",
     .version = ARENA_VERSION,
     .intro = "usage: arena-bot (--server HOST[:PORT] | --discover) [options]\n"
-             "Runs many scripted players against an arena-server in one process.\n"
+             "Runs many scripted players against an arena-server in one process\n"
+             "(or --procs N). For load tests: --behaviour load, and --procs when one\n"
+             "process would use a whole core.\n"
              "\n",
     .outro = "\n"
              "Exit status: 0 if every bot joined and none was dropped, 1 otherwise.\n",
@@ -213,6 +240,8 @@ int bot_options_parse(int argc, char **argv, Options *o)
     o->count = 1;
     o->seconds = 10.0;
     o->behaviour = BH_WANDER;
+    o->procs = 1;
+    o->connect_batch = CONNECT_BATCH;
     snprintf(o->prefix, sizeof o->prefix, "bot");
     o->seed = (uint64_t)getpid() * 0x9E3779B97F4A7C15ull ^ (uint64_t)mono_now_us();
     return cli_options_parse(&program, o, argc, argv, stdout, stderr);

@@ -1,10 +1,13 @@
-/* main.c — arena-bot: many scripted players in one process, for load tests and demos.
+/* main.c — arena-bot: many scripted players in one process (or --procs N, procs.c), for load
+ * tests and demos.
  *
  * Owns the bot swarm's event loop. Each bot is a full client (client/core: TCP login and
- * chat, ENet, prediction, interpolation) steered by a small behaviour (behave.c). One poll()
- * covers every socket with the timeout set to the earliest moment any bot needs service; bots
- * connect in batches so the server's accept queue is never flooded. Never draws anything and
- * never busy-waits. The command line is bot_options.c's, the report report.c's.
+ * chat, ENet, prediction, interpolation; --behaviour load: a light one, cli_conn.h) steered by
+ * a small behaviour (behave.c). One epoll (swarm_io.c) covers every socket with the timeout set
+ * to the earliest moment any bot needs service, and a round services only the bots whose
+ * sockets had events or whose time came; bots connect in batches so the server's accept queue
+ * is never flooded. Never draws anything and never busy-waits. The command line is
+ * bot_options.c's, the report report.c's.
  *
  * Exit status: 0 if every bot reached the game and none was dropped, 1 otherwise, 2 for bad
  * usage. */
@@ -16,12 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "bot.h"
 #include "mono_clock.h"
 #include "stop_signals.h"
 
-static volatile sig_atomic_t interrupted;
+volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
@@ -138,18 +142,20 @@ static bool start_bot(Bot *b, unsigned index, Options *o, uint64_t now)
     cfg.user = b;
     cfg.on_claim = on_claim;
     cfg.on_bad_input = on_bad_input;
+    cfg.light = o->behaviour == BH_LOAD;
     snprintf(cfg.host, sizeof cfg.host, "%.*s", (int)sizeof o->host - 1, o->host);
     cfg.login_port = o->port;
     /* --name-prefix is at most PROTO_NAME_MAX - 4 bytes and --count at most 4000. */
     char name[64];
-    snprintf(name, sizeof name, "%.*s%u", (int)sizeof o->prefix - 1, o->prefix, index);
+    unsigned global = o->first_index + index; /* --procs: this process's share starts there */
+    snprintf(name, sizeof name, "%.*s%u", (int)sizeof o->prefix - 1, o->prefix, global);
     memcpy(b->name, name, sizeof b->name - 1);
     memcpy(cfg.name, b->name, sizeof cfg.name);
     const char *claim = o->claims ? cli_claims_find(o->claims, o->server_key, b->name) : NULL;
     if (claim != NULL)
         snprintf(cfg.claim, sizeof cfg.claim, "%s", claim);
-    b->rng = o->seed ^ (0xD1B54A32D192ED03ull * (index + 1));
-    b->strafe_dir = (index % 2) ? 1 : -1;
+    b->rng = o->seed ^ (0xD1B54A32D192ED03ull * (global + 1));
+    b->strafe_dir = (global % 2) ? 1 : -1;
     b->aim = (float)(bot_rng_unit(&b->rng) * 2.0 * PI_F - PI_F);
     char err[256];
     b->conn = cli_conn_create(&cfg, now, err, sizeof err);
@@ -181,24 +187,39 @@ static void track(Bot *b, uint64_t now, bool quitting)
         b->dropped = true;
 }
 
-static void pump(Bot *bots, unsigned n, struct pollfd *fds, uint64_t wake_limit)
+/* Waits for a socket or for the earliest wake (at most until wake_limit and MAX_WAIT_MS). */
+static void wait_io(SwarmIo *io, Bot *bots, unsigned n, uint64_t wake, uint64_t wake_limit)
 {
     uint64_t now = mono_now_us();
-    uint64_t wake = wake_limit;
-    unsigned nf = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (bots[i].conn == NULL || cli_conn_done(bots[i].conn))
-            continue;
-        nf += cli_conn_pollfds(bots[i].conn, fds + nf, CLI_CONN_POLLFDS);
-        uint64_t w = cli_conn_next_wake_us(bots[i].conn, now);
-        if (w < wake)
-            wake = w;
-    }
+    if (wake_limit < wake)
+        wake = wake_limit;
     int timeout = wake <= now ? 0 : (int)((wake - now + 999) / 1000);
     if (timeout > MAX_WAIT_MS)
         timeout = MAX_WAIT_MS;
-    if (poll(fds, nf, timeout) < 0 && errno != EINTR)
-        perror("arena-bot: poll");
+    swarm_io_wait(io, bots, n, timeout);
+}
+
+/* --behaviour load: rounds at most every LOAD_FRAME_US, so that one wake-up serves every bot
+ * whose snapshot or tick came meanwhile (a few ms late is nothing to a load test; the server
+ * applies inputs at their tick). */
+static void frame_pause(uint64_t *last_round)
+{
+    uint64_t now = mono_now_us();
+    if (*last_round != 0 && now < *last_round + LOAD_FRAME_US) {
+        uint64_t us = *last_round + LOAD_FRAME_US - now;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)us * 1000};
+        nanosleep(&ts, NULL);
+    }
+    *last_round = mono_now_us();
+}
+
+/* Services one bot's connection with what its sockets had, then registers what it wants. */
+static void service_bot(SwarmIo *io, Bot *b, unsigned index, uint64_t now)
+{
+    cli_conn_service_polled(b->conn, now, b->io, b->nio);
+    swarm_io_sync(io, b, index);
+    b->due = false;
+    b->wake_us = cli_conn_done(b->conn) ? UINT64_MAX : cli_conn_next_wake_us(b->conn, now);
 }
 
 static void raise_fd_limit(unsigned bots)
@@ -217,10 +238,11 @@ static void raise_fd_limit(unsigned bots)
 typedef struct Swarm {
     Options *o;
     Bot *bots;
-    struct pollfd *fds;
+    SwarmIo io;
     CliEntityView *views;
     unsigned started;
     bool start_failed;
+    uint64_t next_wake; /* the earliest wake_us of any bot, from the last round */
 } Swarm;
 
 /* Chat starts once every bot is in the game or has given up, so that every line reaches
@@ -236,6 +258,19 @@ static bool settled(const Swarm *w)
     return true;
 }
 
+/* Bots started that have not logged in yet (TCP connecting, LOGIN sent). */
+static unsigned pending_logins(const Swarm *w)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < w->started; i++) {
+        CliConn *c = w->bots[i].conn;
+        if (c != NULL &&
+            (cli_conn_state(c) == CLI_CONNECTING || cli_conn_state(c) == CLI_LOGGING_IN))
+            n++;
+    }
+    return n;
+}
+
 /* Everyone gone (the server stopped, or nobody could join): nothing left to play. Hunters are
  * done once every one of them has been announced. */
 static bool anyone_left(const Swarm *w)
@@ -249,9 +284,12 @@ static bool anyone_left(const Swarm *w)
     return false;
 }
 
-/* One round for every started bot: think, service, note changes, chat. */
+/* One round for the bots that are due (a socket had events, or their wake time came): think,
+ * service, note changes, chat. Thinking and chat ride on the services the connection asks
+ * for (every client tick while playing), so they need no wake-ups of their own. */
 static void serve_bots(Swarm *w, uint64_t now, uint64_t chat_start, uint64_t play_end)
 {
+    w->next_wake = UINT64_MAX;
     for (unsigned i = 0; i < w->started; i++) {
         Bot *b = &w->bots[i];
         if (b->conn == NULL || cli_conn_done(b->conn)) {
@@ -259,11 +297,18 @@ static void serve_bots(Swarm *w, uint64_t now, uint64_t chat_start, uint64_t pla
                 track(b, now, false);
             continue;
         }
+        if (!b->due && now < b->wake_us) {
+            if (b->wake_us < w->next_wake)
+                w->next_wake = b->wake_us;
+            continue;
+        }
         if (cli_conn_state(b->conn) == CLI_PLAYING && now >= b->next_think_us) {
             bot_think(b, w->o->behaviour, now, w->views, PROTO_MAX_ENTITIES);
             b->next_think_us = now + THINK_US;
         }
-        cli_conn_service(b->conn, now);
+        service_bot(&w->io, b, i, now);
+        if (b->wake_us < w->next_wake)
+            w->next_wake = b->wake_us;
         track(b, now, false);
         bot_maybe_chat(b, w->o, now, chat_start, play_end);
         /* Drops are reported as they happen; joins that fail are listed at the end. */
@@ -279,25 +324,38 @@ static void play(Swarm *w)
     const Options *o = w->o;
     uint64_t start = mono_now_us();
     uint64_t play_end = start + (uint64_t)(o->seconds * 1e6);
-    uint64_t chat_start = 0;
+    uint64_t chat_start = 0, last_round = 0;
     while (!interrupted) {
         uint64_t now = mono_now_us();
         if (now >= play_end)
             break;
-        /* Staggered connects: CONNECT_BATCH more every CONNECT_PERIOD_US. */
-        uint64_t allowed = CONNECT_BATCH * (1 + (now - start) / CONNECT_PERIOD_US);
-        for (; w->started < o->count && w->started < allowed; w->started++)
-            if (!start_bot(&w->bots[w->started], w->started, w->o, now))
+        /* Staggered connects: CONNECT_BATCH more every CONNECT_PERIOD_US, and never more than
+         * CONNECT_BATCH not logged in yet (the server's per-address limit is 16), however
+         * slowly a busy server answers. */
+        uint64_t allowed = o->connect_batch * (1 + (now - start) / CONNECT_PERIOD_US);
+        unsigned pending = w->started < o->count ? pending_logins(w) : 0;
+        for (; w->started < o->count && w->started < allowed && pending < o->connect_batch;
+             w->started++, pending++) {
+            Bot *b = &w->bots[w->started];
+            if (!start_bot(b, w->started, w->o, now)) {
                 w->start_failed = true;
+                continue;
+            }
+            swarm_io_sync(&w->io, b, w->started);
+            b->wake_us = now; /* the first service at once */
+            w->next_wake = now;
+        }
         if (chat_start == 0 && settled(w))
             chat_start = now;
         uint64_t limit = play_end;
         if (w->started < o->count) {
-            uint64_t next_batch = start + (allowed / CONNECT_BATCH) * CONNECT_PERIOD_US;
+            uint64_t next_batch = start + (allowed / o->connect_batch) * CONNECT_PERIOD_US;
             if (next_batch < limit)
                 limit = next_batch;
         }
-        pump(w->bots, w->started, w->fds, limit);
+        if (o->behaviour == BH_LOAD)
+            frame_pause(&last_round);
+        wait_io(&w->io, w->bots, w->started, w->next_wake, limit);
         serve_bots(w, mono_now_us(), chat_start, play_end);
         if (!anyone_left(w))
             break;
@@ -315,6 +373,8 @@ static void leave(Swarm *w)
         track(b, now, true);
         if (!cli_conn_done(b->conn))
             cli_conn_quit(b->conn, "bot done", now);
+        swarm_io_sync(&w->io, b, i);
+        b->wake_us = now;
     }
     uint64_t quit_end = now + QUIT_WAIT_US;
     for (;;) {
@@ -325,11 +385,18 @@ static void leave(Swarm *w)
                 all_done = false;
         if (all_done || now >= quit_end)
             break;
-        pump(w->bots, w->started, w->fds, quit_end);
-        now = mono_now_us();
+        uint64_t wake = UINT64_MAX;
         for (unsigned i = 0; i < w->started; i++)
-            if (w->bots[i].conn != NULL && !cli_conn_done(w->bots[i].conn))
-                cli_conn_service(w->bots[i].conn, now);
+            if (w->bots[i].conn != NULL && !cli_conn_done(w->bots[i].conn) &&
+                w->bots[i].wake_us < wake)
+                wake = w->bots[i].wake_us;
+        wait_io(&w->io, w->bots, w->started, wake, quit_end);
+        now = mono_now_us();
+        for (unsigned i = 0; i < w->started; i++) {
+            Bot *b = &w->bots[i];
+            if (b->conn != NULL && !cli_conn_done(b->conn) && (b->due || now >= b->wake_us))
+                service_bot(&w->io, b, i, now);
+        }
     }
 }
 
@@ -338,7 +405,7 @@ static void swarm_free(Swarm *w)
     for (unsigned i = 0; i < w->started; i++)
         cli_conn_destroy(w->bots[i].conn);
     free(w->bots);
-    free(w->fds);
+    swarm_io_free(&w->io);
     free(w->views);
 }
 
@@ -361,6 +428,43 @@ static int setup(Options *o, CliClaims *claims)
     return rc;
 }
 
+bool bot_swarm_run(Options *o, Report *r)
+{
+    Swarm w = {
+        .o = o,
+        .bots = calloc(o->count, sizeof *w.bots),
+        .io = {.ep = -1},
+        .views = calloc(PROTO_MAX_ENTITIES, sizeof *w.views),
+    };
+    memset(r, 0, sizeof *r);
+    if (w.bots == NULL || w.views == NULL || !swarm_io_init(&w.io, o->count)) {
+        fprintf(stderr, "arena-bot: out of memory\n");
+        swarm_free(&w);
+        return false;
+    }
+    play(&w);
+    leave(&w);
+    for (unsigned i = 0; i < o->count; i++)
+        bot_report_collect(&w.bots[i], r);
+    bot_report_print_failures(w.bots, o->count);
+    bool ok = !w.start_failed && !interrupted && r->connected == o->count && r->disconnects == 0;
+    swarm_free(&w);
+    return ok;
+}
+
+/* The process's own CPU time and that of its waited-for children (--procs), seconds. */
+static double cpu_seconds(void)
+{
+    double s = 0.0;
+    struct rusage ru;
+    int who[2] = {RUSAGE_SELF, RUSAGE_CHILDREN};
+    for (unsigned i = 0; i < 2; i++)
+        if (getrusage(who[i], &ru) == 0)
+            s += (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    return s;
+}
+
 int main(int argc, char **argv)
 {
     Options o;
@@ -370,30 +474,14 @@ int main(int argc, char **argv)
         rc = setup(&o, &claims);
     if (rc >= 0)
         return rc;
-    Swarm w = {
-        .o = &o,
-        .bots = calloc(o.count, sizeof *w.bots),
-        .fds = calloc((size_t)o.count * CLI_CONN_POLLFDS + 1, sizeof *w.fds),
-        .views = calloc(PROTO_MAX_ENTITIES, sizeof *w.views),
-    };
-    if (w.bots == NULL || w.fds == NULL || w.views == NULL) {
-        fprintf(stderr, "arena-bot: out of memory\n");
-        swarm_free(&w);
-        enet_deinitialize();
-        return 1;
-    }
-    play(&w);
-    leave(&w);
-
     Report r;
-    memset(&r, 0, sizeof r);
-    for (unsigned i = 0; i < o.count; i++)
-        bot_report_collect(&w.bots[i], &r);
-    bot_report_print(w.bots, o.count, &r);
-    bool ok = !w.start_failed && !interrupted && r.connected == o.count && r.disconnects == 0;
+    unsigned count = o.count;
+    bool ok = o.procs > 1 ? bot_procs_run(&o, &r) : bot_swarm_run(&o, &r);
+    ok = ok && !interrupted && r.connected == count && r.disconnects == 0;
+    r.cpu_s = cpu_seconds();
+    bot_report_print(&r);
     if (o.json != NULL && !bot_report_write_json(o.json, &r, &o))
         ok = false;
-    swarm_free(&w);
     enet_deinitialize();
     return ok ? 0 : 1;
 }

@@ -126,6 +126,55 @@ void bot_report_collect(const Bot *b, Report *r)
     }
 }
 
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+static double maxd(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+void bot_report_merge(Report *to, const Report *f)
+{
+    to->bots += f->bots;
+    to->connected += f->connected;
+    to->disconnects += f->disconnects;
+#define SUM(field) to->field += f->field
+    SUM(snapshots), SUM(decode_errors), SUM(stale), SUM(prediction_errors);
+    SUM(reconciliations), SUM(snaps), SUM(chat_sent), SUM(chat_received), SUM(hits);
+    SUM(shots_fired), SUM(kills), SUM(deaths), SUM(gaps_250ms), SUM(pred_visible);
+    SUM(full_snapshots), SUM(inputs_sent), SUM(input_ticks), SUM(inputs_unsent);
+    SUM(throttle_releases), SUM(rtt_n), SUM(starvations);
+#undef SUM
+    to->legends += f->legends;
+    to->rate_sum += f->rate_sum;
+    to->down_sum += f->down_sum;
+    to->up_sum += f->up_sum;
+    if (f->rate_n > 0 && (to->rate_n == 0 || f->rate_min < to->rate_min))
+        to->rate_min = f->rate_min;
+    to->rate_n += f->rate_n;
+    to->gap_max_us = max64(to->gap_max_us, f->gap_max_us);
+    to->max_snapshot_datagram =
+        (uint32_t)max64(to->max_snapshot_datagram, f->max_snapshot_datagram);
+    to->max_datagram = (uint32_t)max64(to->max_datagram, f->max_datagram);
+    to->max_snapshot_payload = (uint32_t)max64(to->max_snapshot_payload, f->max_snapshot_payload);
+    to->pred_err_sum += f->pred_err_sum;
+    to->pred_err_max = maxd(to->pred_err_max, f->pred_err_max);
+    for (unsigned i = 0; i < CLI_PREDICT_ERR_BUCKETS; i++)
+        to->pred_hist[i] += f->pred_hist[i];
+    for (unsigned i = 0; i < CLI_CONN_RTT_BUCKETS; i++)
+        to->rtt_hist[i] += f->rtt_hist[i];
+    to->trim_sum += f->trim_sum;
+    to->margin_sum += f->margin_sum;
+    to->clock_n += f->clock_n;
+    to->delay_sum += f->delay_sum;
+    to->delay_n += f->delay_n;
+    to->delay_max_ms = maxd(to->delay_max_ms, f->delay_max_ms);
+    to->starved_ms += f->starved_ms;
+}
+
 bool bot_report_write_json(const char *path, const Report *r, const Options *o)
 {
     FILE *f = fopen(path, "w");
@@ -173,7 +222,9 @@ bool bot_report_write_json(const char *path, const Report *r, const Options *o)
             r->shots_fired ? (double)r->hits / (double)r->shots_fired : 0.0);
     fprintf(f, "  \"legends\": %u,\n", r->legends);
     fprintf(f, "  \"chat_sent\": %llu,\n", (unsigned long long)r->chat_sent);
-    fprintf(f, "  \"chat_received\": %llu\n", (unsigned long long)r->chat_received);
+    fprintf(f, "  \"chat_received\": %llu,\n", (unsigned long long)r->chat_received);
+    fprintf(f, "  \"procs\": %u,\n", r->procs > 0 ? r->procs : 1);
+    fprintf(f, "  \"cpu_s\": %.3f\n", r->cpu_s);
     fprintf(f, "}\n");
     bool ok = fflush(f) == 0 && !ferror(f);
     ok = fclose(f) == 0 && ok;
@@ -182,7 +233,7 @@ bool bot_report_write_json(const char *path, const Report *r, const Options *o)
     return ok;
 }
 
-void bot_report_print(const Bot *bots, unsigned n, const Report *r)
+void bot_report_print_failures(const Bot *bots, unsigned n)
 {
     unsigned reported = 0;
     for (unsigned i = 0; i < n; i++) {
@@ -197,7 +248,10 @@ void bot_report_print(const Bot *bots, unsigned n, const Report *r)
     }
     if (reported > MAX_REPORTED_FAILURES)
         fprintf(stderr, "arena-bot: ... and %u more\n", reported - MAX_REPORTED_FAILURES);
+}
 
+void bot_report_print(const Report *r)
+{
     double rate = r->rate_n ? r->rate_sum / r->rate_n : 0.0;
     double per = r->connected > 0 ? 1.0 / r->connected : 0.0;
     printf("arena-bot: %u/%u connected, %u dropped | %.1f snapshots/s per bot | rtt p50 %u ms "

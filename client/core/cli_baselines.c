@@ -111,9 +111,10 @@ void cli_baselines_on_snapshot(CliConn *c, const uint8_t *data, size_t len, uint
 
     cli_clock_observe(&c->clock, s->tick, now_us, cli_tick_clock_rtt(c, now_us));
     cli_clock_feedback(&c->clock, s->has_lead, s->input_lead, s->inputs_late);
-    (void)cli_interp_push(&c->interp, s, now_us);
     double correction = 0.0;
-    if (s->has_self && s->self_id == c->player_id)
+    if (!c->cfg.light)
+        (void)cli_interp_push(&c->interp, s, now_us);
+    if (!c->cfg.light && s->has_self && s->self_id == c->player_id)
         correction = cli_predict_reconcile(&c->predict, s->tick, &s->self);
 
     if (c->state == CLI_JOINING) {

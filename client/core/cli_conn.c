@@ -113,7 +113,7 @@ static bool config_valid(const CliConnConfig *cfg, char *err, size_t errlen)
     if (cfg->host[0] == '\0' || cfg->login_port == 0 || cfg->step_timeout_ms == 0 ||
         cfg->silence_timeout_ms == 0 || cfg->quit_timeout_ms == 0 || cfg->keepalive_ms == 0 ||
         cfg->baseline_pool_entities < PROTO_MAX_ENTITIES ||
-        cfg->interp_pool_entities < PROTO_MAX_ENTITIES) {
+        (cfg->interp_pool_entities < PROTO_MAX_ENTITIES && !cfg->light)) {
         snprintf(err, errlen,
                  "bad connection settings (empty host, zero port or timeout, or "
                  "an entity pool below %d)",
@@ -141,19 +141,23 @@ CliConn *cli_conn_create(const CliConnConfig *cfg, uint64_t now_us, char *err, s
     c->fd = -1;
     c->player_id = -1;
     c->last_service_us = now_us;
+    c->last_enet_service_us = now_us;
     c->last_tcp_send_us = now_us;
     line_reader_init(&c->reader);
     cli_clock_init_cautious(&c->clock);
     cli_chat_init(&c->chat);
-    c->interp_pool = calloc(cfg->interp_pool_entities, sizeof *c->interp_pool);
-    bool mem = cli_baselines_init(c) && c->interp_pool != NULL;
+    /* A light connection keeps no interpolation buffer (cli_conn.h). */
+    uint32_t interp_cap = cfg->light ? 0 : cfg->interp_pool_entities;
+    if (interp_cap > 0)
+        c->interp_pool = calloc(interp_cap, sizeof *c->interp_pool);
+    bool mem = cli_baselines_init(c) && (interp_cap == 0 || c->interp_pool != NULL);
     if (!mem || !cli_enet_create(c)) {
         snprintf(err, errlen, "%s",
                  mem ? "cannot create an ENet host (UDP socket)" : "out of memory");
         cli_conn_destroy(c);
         return NULL;
     }
-    cli_interp_init(&c->interp, c->interp_pool, cfg->interp_pool_entities);
+    cli_interp_init(&c->interp, c->interp_pool, interp_cap);
     cli_predict_init(&c->predict, &c->map);
     (void)cli_tcp_open(c, now_us); /* a failure leaves c in CLI_FAILED with the reason */
     return c;
@@ -195,7 +199,7 @@ uint64_t cli_conn_next_wake_us(const CliConn *c, uint64_t now_us)
 {
     if (c->state == CLI_FAILED || c->state == CLI_CLOSED)
         return now_us + 1000000u;
-    uint64_t wake = c->last_service_us + CLI_ENET_SERVICE_US;
+    uint64_t wake = c->last_enet_service_us + CLI_ENET_SERVICE_US;
     if (c->state != CLI_PLAYING && c->deadline_us < wake)
         wake = c->deadline_us;
     if (c->state == CLI_PLAYING && c->clock.running) {
@@ -268,32 +272,57 @@ static void check_deadlines(CliConn *c, uint64_t now_us)
     }
 }
 
-void cli_conn_service(CliConn *c, uint64_t now_us)
+/* One service round. tcp_io / udp_io: the socket had events (or the caller does not know);
+ * io_once: the caller waits level-triggered, so one ENet service per round does. */
+static void service(CliConn *c, uint64_t now_us, bool tcp_io, bool udp_io, bool io_once)
 {
     if (c->state == CLI_FAILED || c->state == CLI_CLOSED)
         return;
     double dt_s = now_us > c->last_service_us ? (double)(now_us - c->last_service_us) / 1e6 : 0;
     c->last_service_us = now_us;
 
-    if (c->state == CLI_CONNECTING)
+    if (c->state == CLI_CONNECTING && tcp_io)
         cli_tcp_check_connect(c, now_us);
-    if (c->fd >= 0 && c->state != CLI_CONNECTING)
+    if (c->fd >= 0 && c->state != CLI_CONNECTING && tcp_io)
         cli_tcp_read(c, now_us);
-    if (c->host != NULL && c->peer != NULL)
-        cli_enet_drain(c, now_us);
+    if (c->host == NULL || c->peer == NULL)
+        c->last_enet_service_us = now_us; /* no ENet connection: no timers */
+    else if (udp_io || now_us - c->last_enet_service_us >= CLI_ENET_SERVICE_US)
+        cli_enet_drain(c, now_us, io_once);
     check_deadlines(c, now_us);
     if (c->state == CLI_PLAYING) {
         cli_tick_run(c, now_us);
-        cli_predict_decay(&c->predict, dt_s);
+        if (!c->cfg.light)
+            cli_predict_decay(&c->predict, dt_s);
         cli_stats_rtt_sample(c, now_us);
     }
-    cli_stats_interp(&c->stats, &c->interp);
+    if (!c->cfg.light)
+        cli_stats_interp(&c->stats, &c->interp);
     cli_tcp_flush(c, now_us);
     if (c->host != NULL) {
         if (c->peer != NULL)
             enet_host_flush(c->host);
         cli_stats_take_host_counters(c);
     }
+}
+
+void cli_conn_service(CliConn *c, uint64_t now_us)
+{
+    service(c, now_us, true, true, false);
+}
+
+void cli_conn_service_polled(CliConn *c, uint64_t now_us, const struct pollfd *fds, unsigned n)
+{
+    bool tcp_io = false, udp_io = false;
+    for (unsigned i = 0; i < n; i++) {
+        if (fds[i].revents == 0)
+            continue;
+        if (fds[i].fd >= 0 && fds[i].fd == c->fd)
+            tcp_io = true;
+        else if (c->host != NULL && fds[i].fd == c->host->socket)
+            udp_io = true;
+    }
+    service(c, now_us, tcp_io, udp_io, true);
 }
 
 /* ---- controls, chat, quit -------------------------------------------------------------- */

@@ -85,6 +85,12 @@ typedef struct CliConnConfig {
      * with a count of those held back, so a hostile server cannot flood a log. */
     void (*on_bad_input)(void *user, const char *what);
     void *user;
+    /* A load client (arena-bot --behaviour load): every snapshot is still decoded against its
+     * baseline, stored as a baseline and acknowledged, and INPUT still goes out every client
+     * tick, but nothing only a screen needs runs: no prediction (inputs are recorded, never
+     * simulated or replayed; cli_conn_predict stays not ready), no interpolation buffer
+     * (interp_pool_entities may be 0). Default false. */
+    bool light;
 } CliConnConfig;
 
 typedef enum CliState {
@@ -175,6 +181,12 @@ uint64_t cli_conn_next_wake_us(const CliConn *c, uint64_t now_us);
 /* Does everything that is due: TCP I/O, ENet events, deadlines, new client ticks (predict,
  * send INPUT). Never blocks. */
 void cli_conn_service(CliConn *c, uint64_t now_us);
+/* The same, for a caller that waits on the fds itself, level-triggered (poll, or epoll
+ * without EPOLLET), and hands back what cli_conn_pollfds filled with revents set: a socket
+ * without events is not read, and ENet is serviced only when its socket has events or its
+ * timers are due (cli_conn_next_wake_us includes them). A wait that ends early with no
+ * events for this connection is fine: it does what is due. */
+void cli_conn_service_polled(CliConn *c, uint64_t now_us, const struct pollfd *fds, unsigned n);
 
 /* The controls held now; used for every client tick until changed. */
 void cli_conn_set_input(CliConn *c, const SimInput *in);

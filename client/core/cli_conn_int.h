@@ -99,6 +99,7 @@ struct CliConn {
     uint64_t last_snapshot_us;
 
     uint64_t last_service_us;
+    uint64_t last_enet_service_us; /* ENet's timers need a service every CLI_ENET_SERVICE_US */
     uint64_t last_rtt_sample_us;
     char names[PROTO_MAX_PLAYERS][PROTO_NAME_MAX + 1];
     bool legend[PROTO_MAX_PLAYERS];    /* EVENT LEGEND marks, by player id */
@@ -135,7 +136,10 @@ bool cli_enet_create(CliConn *c);
 void cli_enet_start(CliConn *c, uint64_t now_us); /* after OK: connect to the game port */
 void cli_enet_drop(CliConn *c);
 bool cli_enet_send(CliConn *c, uint8_t channel, const uint8_t *buf, size_t len, enet_uint32 flags);
-void cli_enet_drain(CliConn *c, uint64_t now_us);
+/* Services ENet until it has no more events. io_once: one service does the socket I/O and the
+ * remaining events are only dispatched (for callers that wait level-triggered on the socket,
+ * which wake again if more is waiting). */
+void cli_enet_drain(CliConn *c, uint64_t now_us, bool io_once);
 double cli_enet_rtt_ms(const CliConn *c);
 
 /* cli_messages.c: one ENet message from the server. */

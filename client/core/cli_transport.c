@@ -183,12 +183,14 @@ double cli_enet_rtt_ms(const CliConn *c)
     return (double)c->peer->roundTripTime;
 }
 
-void cli_enet_drain(CliConn *c, uint64_t now_us)
+void cli_enet_drain(CliConn *c, uint64_t now_us, bool io_once)
 {
     ENetEvent ev;
+    c->last_enet_service_us = now_us;
     /* Service until ENet has nothing more (ENet issues #64/#85), bounded. */
     for (int guard = 0; guard < 4096 && c->host != NULL && !c->enet_done; guard++) {
-        int r = enet_host_service(c->host, &ev, 0);
+        int r = io_once && guard > 0 ? enet_host_check_events(c->host, &ev)
+                                     : enet_host_service(c->host, &ev, 0);
         if (r <= 0)
             break;
         switch (ev.type) {
