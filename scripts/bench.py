@@ -83,7 +83,7 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work):
     b = json.load(open(bot_json))
     return {
         "bots": bots, "delta": delta, "bot_rc": bot.returncode,
-        "cpu": 100.0 * (c1 - c0) / hz / (t1 - t0), "s": s, "b": b,
+        "cpu": 100.0 * (c1 - c0) / hz / (t1 - t0), "cpu_s": (c1 - c0) / hz, "s": s, "b": b,
     }
 
 

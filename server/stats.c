@@ -97,6 +97,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "tick_us_p99", stats_hist_percentile(&s->tick_us, 0.99));
     jkey(&j, "tick_us_max", s->tick_us.max);
     jkey(&j, "tick_overruns", s->overruns);
+    jkey(&j, "wakeups", s->wakeups);
+    jkey(&j, "run_us", s->run_us);
     jkey(&j, "stalls", s->stalls);
     jkey(&j, "ticks_fast_forwarded", s->ticks_fast_forwarded);
     jkey(&j, "ticks_skipped", s->ticks_skipped);

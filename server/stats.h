@@ -21,6 +21,8 @@ typedef struct StatsHist {
 
 typedef struct SrvStats {
     uint64_t ticks;
+    uint64_t wakeups;    /* returns from the loop's wait (poll) */
+    uint64_t run_us;     /* how long the loop ran, monotonic microseconds */
     uint64_t overruns;   /* ticks that took longer than the tick period */
     StatsHist tick_us;   /* whole run */
     StatsHist window_us; /* since the last status line */

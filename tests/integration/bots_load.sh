@@ -59,11 +59,16 @@ check(r["inputs_sent"] >= 1.6 * r["snapshots_received"],
       f"inputs_sent {r['inputs_sent']} for {r['snapshots_received']} snapshots")
 check(r["reconciliations"] == 0, f"reconciliations {r['reconciliations']}: a light bot predicted")
 check(r["cpu_s"] > 0, f"cpu_s {r['cpu_s']}")
+# The server's loop wakes about once per tick (60/s), not for every datagram: these bots
+# send 60 INPUTs a second each (docs/architecture.md "Why the ENet socket does not wake").
+wakes = s["wakeups"] / max(s["run_us"], 1) * 1e6
+check(wakes <= 3 * 60, f"server loop woke {wakes:.0f} times a second (want <= 180: per tick)")
 for p in problems:
     print("bots_load:", p, file=sys.stderr)
 print("bots_load: " + ", ".join(f"{k}={r[k]}" for k in (
     "connected", "snapshots_received", "full_snapshots", "inputs_sent", "snapshot_rate_hz",
-    "cpu_s")) + f", server snapshots_sent={s['snapshots_sent']} full={s['full_snapshots']}")
+    "cpu_s")) + f", server snapshots_sent={s['snapshots_sent']} full={s['full_snapshots']}"
+      f" wakeups/s={wakes:.0f}")
 sys.exit(1 if problems else 0)
 PY
 echo "bots_load: ok"

@@ -79,7 +79,7 @@ if [ $src -ne 0 ]; then
 fi
 if ! python3 - "$work/stats.json" <<'PY'
 import json, sys
-want = ["ticks", "tick_us_p50", "tick_us_p99", "tick_us_max", "tick_overruns", "players_peak",
+want = ["ticks", "tick_us_p50", "tick_us_p99", "tick_us_max", "tick_overruns", "wakeups", "run_us", "players_peak",
         "bytes_out", "packets_out", "max_snapshot_wire_bytes", "snapshots_sent", "rss_kb_peak"]
 try:
     st = json.load(open(sys.argv[1]))
