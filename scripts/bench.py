@@ -41,7 +41,18 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime + stime (fields 14, 15)
 
 
-def run(bin_dir, map_path, bots, seconds, delta, behaviour, work):
+def floor(bin_dir, receivers, size, seconds):
+    """The bare-sendto floor (arena-udpfloor) for `receivers` clients at 30 Hz, or None."""
+    tool = os.path.join(bin_dir, "arena-udpfloor")
+    if not os.path.exists(tool):
+        return None
+    out = subprocess.run([tool, "--receivers", str(receivers), "--bytes", str(size), "--rate",
+                          "30", "--seconds", str(seconds)], capture_output=True, text=True,
+                         timeout=seconds + 60)
+    return json.loads(out.stdout) if out.returncode == 0 else None
+
+
+def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1):
     port = free_port()
     stats = os.path.join(work, "server-%d-%s.json" % (bots, delta))
     bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
@@ -68,7 +79,8 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work):
         bot = subprocess.run(
             [os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
              "--count", str(bots), "--seconds", str(seconds), "--behaviour", behaviour,
-             "--json", bot_json], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+             "--procs", str(procs), "--json", bot_json], stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             timeout=seconds + 120)
         c1, t1 = cpu_ticks(srv.pid), time.time()
     finally:
@@ -103,20 +115,135 @@ def row(r):
                 s.get("enet_allocs_in_tick", 0)))
 
 
+# What ENet puts around one unreliable message (server/enet_guard.h ENET_GUARD_WIRE_OVERHEAD:
+# its 4-byte header, the 4-byte checksum, the 8-byte unreliable command).
+WIRE_OVERHEAD = 16
+
+
+def print_floor(results, seconds):
+    """The server's CPU per snapshot against a bare sendto of the same size to as many
+    loopback receivers at 30 Hz, measured right after it in the same run."""
+    print("\n### Cost per snapshot against the bare `sendto` floor (same run)\n")
+    print("| bots | server CPU us per snapshot | floor us per datagram | ratio | loop wake-ups/s "
+          "| ENet unsent (throttle) | bots' CPU (procs) |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        s, b, f = r["s"], r["b"], r.get("floor")
+        sent = max(s.get("snapshots_sent", 0), 1)
+        per_snap = 1e6 * r["cpu_s"] / sent
+        fl = f["cpu_us_per_datagram"] if f else None
+        wakes = ("%.0f" % (s["wakeups"] / max(s["run_us"], 1) * 1e6)) if "wakeups" in s else "n/a"
+        bot_cpu = ("%.0f %%" % (100.0 * b["cpu_s"] / seconds)) if "cpu_s" in b else "n/a"
+        print("| %d | %.1f | %s | %s | %s | %s | %s (%d) |" % (
+            r["bots"], per_snap, "%.1f" % fl if fl else "n/a",
+            "%.1fx" % (per_snap / fl) if fl else "n/a", wakes,
+            s.get("enet_unsent_unreliable", "n/a"), bot_cpu, r.get("procs", 1)))
+
+
+PLOTS = [  # file, title, y label, columns of bench.dat (1 = players)
+    ("cpu_per_snapshot.png", "CPU per snapshot: server vs bare sendto floor", "CPU us",
+     [(2, "server, per snapshot"), (3, "sendto floor, per datagram")]),
+    ("tick_p99.png", "Tick duration p99", "us", [(4, "tick p99")]),
+    ("bytes_per_client.png", "Bytes per client per second (down)", "B/s", [(5, "down")]),
+]
+
+
+def write_perf_doc(results, seconds, behaviour, doc):
+    """docs/perf.md: the machine, the table, and gnuplot plots of the bench's own data."""
+    out_dir = os.path.join(os.path.dirname(doc), "perf")
+    os.makedirs(out_dir, exist_ok=True)
+    dat = os.path.join(out_dir, "bench.dat")
+    with open(dat, "w") as f:
+        f.write("# players server_us_per_snapshot floor_us_per_datagram tick_p99_us "
+                "bytes_down_per_client_s\n")
+        for r in results:
+            sent = max(r["s"].get("snapshots_sent", 0), 1)
+            fl = (r.get("floor") or {}).get("cpu_us_per_datagram", 0)
+            f.write("%d %.2f %.2f %d %.0f\n" % (
+                r["bots"], 1e6 * r["cpu_s"] / sent, fl, r["s"]["tick_us_p99"],
+                r["b"].get("bytes_down_per_bot_per_s", 0)))
+    plotted = []
+    for png, title, ylabel, cols in PLOTS:
+        lines = ", ".join("'%s' using 1:%d with linespoints title '%s'" % (dat, c, t)
+                          for c, t in cols)
+        script = ("set terminal pngcairo size 720,420 noenhanced\nset output '%s'\n"
+                  "set title '%s'\nset xlabel 'players'\nset ylabel '%s'\nset grid\n"
+                  "set key top left\nset yrange [0:*]\nplot %s\n" % (
+                      os.path.join(out_dir, png), title, ylabel, lines))
+        try:
+            ok = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True,
+                                timeout=60).returncode == 0
+        except OSError:
+            ok = False
+        if ok:
+            plotted.append((png, title))
+    cpu = "unknown"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    with open(doc, "w") as f:
+        f.write("# Server performance\n\nWritten by `scripts/bench` (`scripts/bench.py`) on %s: "
+                "%d CPUs (%s), %s bots, %d s per run, one server and its arena-bot processes on "
+                "loopback. Regenerate with `scripts/bench`; `--no-docs` leaves this file alone.\n\n"
+                % (time.strftime("%Y-%m-%d"), os.cpu_count() or 0, cpu, behaviour, seconds))
+        f.write("How it is measured: the server's CPU (utime + stime from /proc) over the bots' "
+                "run, divided by the snapshots it sent; the floor is `arena-udpfloor`, run right "
+                "after the server in the same run: one datagram of the server's mean snapshot "
+                "size (plus ENet's 16 bytes) to as many loopback receivers at 30 Hz, its CPU per "
+                "datagram. Their ratio is what the server costs above a bare `sendto`.\n\n")
+        f.write("| players | server CPU us / snapshot | floor us / datagram | ratio | tick p50 / p99 / "
+                "max (us) | overruns | server CPU | RSS peak | B/s per client down | delivered "
+                "| disconnects |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+        for r in results:
+            s, b = r["s"], r["b"]
+            sent = max(s.get("snapshots_sent", 0), 1)
+            per = 1e6 * r["cpu_s"] / sent
+            fl = (r.get("floor") or {}).get("cpu_us_per_datagram")
+            f.write("| %d | %.1f | %s | %s | %d / %d / %d | %d | %.0f %% | %.1f MB | %.0f | %.1f %% "
+                    "| %d |\n" % (
+                        r["bots"], per, "%.1f" % fl if fl else "n/a",
+                        "%.1fx" % (per / fl) if fl else "n/a", s["tick_us_p50"],
+                        s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"], r["cpu"],
+                        s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
+                        100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0)))
+        f.write("\nThe data behind the plots: [perf/bench.dat](perf/bench.dat).\n")
+        for png, title in plotted:
+            f.write("\n![%s](perf/%s)\n" % (title, png))
+        if not plotted:
+            f.write("\n(No plots: gnuplot was not found or failed.)\n")
+    print("\nwrote %s and %d plots in %s" % (doc, len(plotted), out_dir), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--bin", default="build/bin")
     ap.add_argument("--map", default="assets/arena.map")
     ap.add_argument("--seconds", type=int, default=int(os.environ.get("ARENA_BENCH_SECONDS", 20)))
-    ap.add_argument("--sizes", default="16,64,256")
+    ap.add_argument("--sizes", default="16,64,256,512,1000")
     ap.add_argument("--behaviour", default="wander")
+    ap.add_argument("--bots-per-proc", type=int, default=250,
+                    help="arena-bot processes get at most this many bots each")
+    ap.add_argument("--docs", default="docs/perf.md", help="where to write the report")
+    ap.add_argument("--no-docs", action="store_true", help="do not write docs/perf.md")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
-    results = []
+    results, failed = [], []
     with tempfile.TemporaryDirectory() as work:
         for n in sizes:
             print("running %d bots for %d s ..." % (n, args.seconds), file=sys.stderr)
-            results.append(run(args.bin, args.map, n, args.seconds, "true", args.behaviour, work))
+            procs = max(1, -(-n // max(args.bots_per_proc, 1)))
+            try:
+                r = run(args.bin, args.map, n, args.seconds, "true", args.behaviour, work, procs)
+            except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
+                failed.append((n, str(e)))
+                continue
+            r["procs"] = procs
+            sent = max(r["s"].get("snapshots_sent", 0), 1)
+            size = int(r["s"].get("snapshot_bytes", 0) / sent) + WIRE_OVERHEAD
+            print("  the sendto floor: %d receivers, %d B ..." % (n, size), file=sys.stderr)
+            r["floor"] = floor(args.bin, n, max(1, min(size, 1200)), args.seconds)
+            results.append(r)
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work)
     print("\n### arena-server on loopback (%s bots, %d s each)\n" % (args.behaviour, args.seconds))
@@ -126,6 +253,11 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results + [nodelta]:
         print(row(r))
+    print_floor(results, args.seconds)
+    if not args.no_docs and results:
+        write_perf_doc(results, args.seconds, args.behaviour, args.docs)
+    for n, why in failed:
+        print("\nERROR: the %d-player run did not run: %s" % (n, why))
     base = next((r for r in results if r["bots"] == 16), None)
     if base:
         d = base["b"].get("bytes_down_per_bot_per_s", 0)
@@ -134,9 +266,10 @@ def main():
               " delta uses %.0f %% of the bandwidth (ratio %.2fx)." % (
                   d, nd, 100.0 * d / nd if nd else 0, nd / d if d else 0))
     print("\n" + TARGETS)
-    bad = [r for r in results + [nodelta] if r["bot_rc"] != 0]
+    bad = [r for r in results + [nodelta] if r["bot_rc"] != 0] + failed
     for r in bad:
-        print("\nWARNING: arena-bot exited %d for %d bots" % (r["bot_rc"], r["bots"]))
+        if isinstance(r, dict):
+            print("\nWARNING: arena-bot exited %d for %d bots" % (r["bot_rc"], r["bots"]))
     print("\nSnapshot codec (arena-codec-bench):\n", flush=True)
     cb = subprocess.run([os.path.join(args.bin, "arena-codec-bench")])
     return 1 if bad or cb.returncode != 0 else 0

@@ -1,9 +1,8 @@
 /* server.c — the Server handle and its single-threaded event loop.
  *
- * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the TCP listener
- * and connections, the discovery socket and the operator socket (not the ENet socket: it is
- * read in one batch per iteration, that is per tick) with the timeout set to the time until
- * the next tick; reads the time once; decides with the schedule
+ * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the ENet socket,
+ * the TCP listener and connections, the discovery socket and the operator socket with the
+ * timeout set to the time until the next tick; reads the time once; decides with the schedule
  * (schedule.h) which ticks are due, so inputs are accepted for all of them; gives every source
  * its bounded share (ENet events, TCP lines, discovery answers); runs the due 60 Hz ticks;
  * flushes. Nothing here knows a wire format. */
@@ -270,11 +269,7 @@ unsigned srv_poll_set(Server *s)
 {
     struct pollfd *fds = s->pfds;
     unsigned n = 0;
-    /* Not the ENet socket: its datagrams (one INPUT per player per tick) wait in the kernel
-     * until the next tick's session_service reads them in one batch, just before the tick
-     * that applies them. Waking for each one cost a walk of every peer per datagram
-     * (enet_host_service sends before and after it receives); docs/architecture.md "The
-     * loop". TCP and the operator socket still wake the loop at once. */
+    fds[n++] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
     if (s->disc_fd >= 0)
         fds[n++] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
     s->pfd_first_ctl = n;

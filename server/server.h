@@ -225,8 +225,7 @@ int srv_run(Server *s);
  *   srv_begin(s, now_us) once; then per iteration n = srv_poll_set(s),
  *   poll(s->pfds, n, srv_wait_ms(s, now_us)), srv_iterate(s, n, now_us). */
 void srv_begin(Server *s, uint64_t now_us);
-/* Fills s->pfds (discovery, operator socket, TCP; not the ENet socket, which is read once per
- * iteration, that is once per tick); returns how many. */
+/* Fills s->pfds (ENet socket, discovery, operator socket, TCP); returns how many. */
 unsigned srv_poll_set(Server *s);
 /* How long poll may wait: until the next tick, 0 while TCP input waits for its turn. */
 int srv_wait_ms(Server *s, uint64_t now_us);
