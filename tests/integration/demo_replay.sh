@@ -244,12 +244,13 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 set +e
-# Until the server has logged its third match start (two whole matches and their end
-# screens behind it), bounded by the bots' own run.
+# Until the server has logged its fourth match start (three whole matches and their end
+# screens behind it: stopping right at the third start could leave match 3's file without a
+# frame, as CI saw once), bounded by the bots' own run.
 "$bot" --server "127.0.0.1:$port" --count 3 --seconds 20 --seed 12 -q >"$work/bot2.log" 2>&1 &
 bot2=$!
 for _ in $(seq 1 200); do
-    grep -q "\[match\] match 3 started" "$work/server2.log" && break
+    grep -q "\[match\] match 4 started" "$work/server2.log" && break
     sleep 0.1
 done
 kill -TERM "$bot2" 2>/dev/null
