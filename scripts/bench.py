@@ -148,7 +148,7 @@ PLOTS = [  # file, title, y label, columns of bench.dat (1 = players)
 ]
 
 
-def write_perf_doc(results, seconds, behaviour, doc):
+def write_perf_doc(results, seconds, behaviour, doc, failed=()):
     """docs/perf.md: the machine, the table, and gnuplot plots of the bench's own data."""
     out_dir = os.path.join(os.path.dirname(doc), "perf")
     os.makedirs(out_dir, exist_ok=True)
@@ -207,6 +207,8 @@ def write_perf_doc(results, seconds, behaviour, doc):
                         s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"], r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
                         100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0)))
+        for n, why in failed:
+            f.write("\nThe %d-player run did not run: %s.\n" % (n, why))
         f.write("\nThe data behind the plots: [perf/bench.dat](perf/bench.dat).\n")
         for png, title in plotted:
             f.write("\n![%s](perf/%s)\n" % (title, png))
@@ -255,7 +257,7 @@ def main():
         print(row(r))
     print_floor(results, args.seconds)
     if not args.no_docs and results:
-        write_perf_doc(results, args.seconds, args.behaviour, args.docs)
+        write_perf_doc(results, args.seconds, args.behaviour, args.docs, failed)
     for n, why in failed:
         print("\nERROR: the %d-player run did not run: %s" % (n, why))
     base = next((r for r in results if r["bots"] == 16), None)

@@ -220,7 +220,7 @@ int main(int argc, char **argv)
            "\"datagrams_sent\": %llu, \"send_errors\": %llu, \"datagrams_received\": %llu, "
            "\"cpu_us\": %llu, \"cpu_us_per_datagram\": %.3f}\n",
            a.receivers, a.bytes, a.rate, a.seconds, (unsigned long long)sent,
-           (unsigned long long)errors, (unsigned long long)received,
-           (unsigned long long)(c1 - c0), sent ? (double)(c1 - c0) / (double)sent : 0.0);
+           (unsigned long long)errors, (unsigned long long)received, (unsigned long long)(c1 - c0),
+           sent ? (double)(c1 - c0) / (double)sent : 0.0);
     return ok ? 0 : 1;
 }
