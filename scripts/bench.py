@@ -120,6 +120,15 @@ def row(r):
 WIRE_OVERHEAD = 16
 
 
+def per_snapshot(r):
+    """(server CPU us per snapshot sent, the floor's us per datagram or None, the ratio as
+    text): the derived values both the printed table and docs/perf.md show."""
+    sent = max(r["s"].get("snapshots_sent", 0), 1)
+    per = 1e6 * r["cpu_s"] / sent
+    fl = (r.get("floor") or {}).get("cpu_us_per_datagram")
+    return per, fl, ("%.1fx" % (per / fl)) if fl else "n/a"
+
+
 def print_floor(results, seconds):
     """The server's CPU per snapshot against a bare sendto of the same size to as many
     loopback receivers at 30 Hz, measured right after it in the same run."""
@@ -128,15 +137,12 @@ def print_floor(results, seconds):
           "| ENet unsent (throttle) | bots' CPU (procs) |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
-        s, b, f = r["s"], r["b"], r.get("floor")
-        sent = max(s.get("snapshots_sent", 0), 1)
-        per_snap = 1e6 * r["cpu_s"] / sent
-        fl = f["cpu_us_per_datagram"] if f else None
+        s, b = r["s"], r["b"]
+        per_snap, fl, ratio = per_snapshot(r)
         wakes = ("%.0f" % (s["wakeups"] / max(s["run_us"], 1) * 1e6)) if "wakeups" in s else "n/a"
         bot_cpu = ("%.0f %%" % (100.0 * b["cpu_s"] / seconds)) if "cpu_s" in b else "n/a"
         print("| %d | %.1f | %s | %s | %s | %s | %s (%d) |" % (
-            r["bots"], per_snap, "%.1f" % fl if fl else "n/a",
-            "%.1fx" % (per_snap / fl) if fl else "n/a", wakes,
+            r["bots"], per_snap, "%.1f" % fl if fl else "n/a", ratio, wakes,
             s.get("enet_unsent_unreliable", "n/a"), bot_cpu, r.get("procs", 1)))
 
 
@@ -157,10 +163,9 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=()):
         f.write("# players server_us_per_snapshot floor_us_per_datagram tick_p99_us "
                 "bytes_down_per_client_s\n")
         for r in results:
-            sent = max(r["s"].get("snapshots_sent", 0), 1)
-            fl = (r.get("floor") or {}).get("cpu_us_per_datagram", 0)
+            per, fl, _ = per_snapshot(r)
             f.write("%d %.2f %.2f %d %.0f\n" % (
-                r["bots"], 1e6 * r["cpu_s"] / sent, fl, r["s"]["tick_us_p99"],
+                r["bots"], per, fl or 0, r["s"]["tick_us_p99"],
                 r["b"].get("bytes_down_per_bot_per_s", 0)))
     plotted = []
     for png, title, ylabel, cols in PLOTS:
@@ -198,12 +203,10 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=()):
         for r in results:
             s, b = r["s"], r["b"]
             sent = max(s.get("snapshots_sent", 0), 1)
-            per = 1e6 * r["cpu_s"] / sent
-            fl = (r.get("floor") or {}).get("cpu_us_per_datagram")
+            per, fl, ratio = per_snapshot(r)
             f.write("| %d | %.1f | %s | %s | %d / %d / %d | %d | %.0f %% | %.1f MB | %.0f | %.1f %% "
                     "| %d |\n" % (
-                        r["bots"], per, "%.1f" % fl if fl else "n/a",
-                        "%.1fx" % (per / fl) if fl else "n/a", s["tick_us_p50"],
+                        r["bots"], per, "%.1f" % fl if fl else "n/a", ratio, s["tick_us_p50"],
                         s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"], r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
                         100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0)))

@@ -65,16 +65,6 @@ def count(px, colour, x0, y0, x1, y1):
     return sum(1 for y in range(y0, y1) for x in range(x0, x1) if px[y][x] == colour)
 
 
-def histogram(px, step=1):
-    """{colour: pixels} over the whole picture, every `step`-th pixel of every `step`-th row
-    (from the top left)."""
-    counts = {}
-    for row in px[::step]:
-        for c in row[::step]:
-            counts[c] = counts.get(c, 0) + 1
-    return counts
-
-
 def longest_run(px, colour, x0, y0, x1, y1):
     """The longest horizontal run of `colour` in the rectangle."""
     best = 0
