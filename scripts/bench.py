@@ -60,8 +60,9 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1):
     srv = subprocess.Popen(
         [os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
          "--set", "discovery_port=0", "--map", map_path, "--max-players", str(max(bots, 16)),
-         "--set", "ip_max_logins=%d" % min(bots + 8, 256), "--set", "ip_max_peers=%d" % (bots + 16),
-         "--set", "ip_max_conns=%d" % (bots + 16), "--set", "delta=%s" % delta,
+         "--set", "ip_max_logins=%d" % min(bots + 8, 1024), "--set", "ip_max_peers=%d" % (bots + 16),
+         "--set", "ip_max_conns=%d" % (bots + 16), "--set", "ip_max_prelogin=%d" % (bots + 16),
+         "--set", "tcp_max_conns=%d" % (bots + 16), "--set", "delta=%s" % delta,
          "--set", "status_interval_s=5", "--data-dir", os.path.join(work, "data"),
          "--stats-json", stats], stdout=log, stderr=subprocess.STDOUT)
     try:

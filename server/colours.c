@@ -20,6 +20,16 @@ int srv_colour_pick(const bool taken[SRV_COLOURS], int wanted)
     return -1;
 }
 
+void srv_colour_taken(const unsigned uses[SRV_COLOURS], bool taken[SRV_COLOURS])
+{
+    unsigned least = uses[0];
+    for (int c = 1; c < SRV_COLOURS; c++)
+        if (uses[c] < least)
+            least = uses[c];
+    for (int c = 0; c < SRV_COLOURS; c++)
+        taken[c] = uses[c] > least;
+}
+
 bool srv_colour_parse(const char *s, int *out)
 {
     if (strncmp(s, "colour=", 7) != 0)

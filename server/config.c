@@ -63,6 +63,8 @@ static const KeyDef keys[] = {
     U(tcp_max_conns, 1, 4096, "simultaneous TCP connections"),
     U(tcp_outbuf_bytes, 4096, 4194304, "unread TCP output per connection before it is dropped"),
     U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
+    U(view_max, 16, PROTO_MAX_ENTITIES,
+      "entities one client sees at most: the nearest to its player (interest)"),
     U(lagcomp_max_ms, 0, LC_MAX_MS_LIMIT,
       "ms a shooter's view is rewound at most for hits (lag compensation; 0 = off)"),
     S(record_dir, "record each match as a demo file in this directory (unset = off)"),
@@ -104,6 +106,7 @@ void srv_default_config(SrvConfig *c)
     c->tcp_outbuf_bytes = 65536;
     c->status_interval_s = 5;
     c->lagcomp_max_ms = 200;
+    c->view_max = 128;
     c->score_limit = 20;
     c->time_limit_s = 600;
     c->warmup_s = 10;

@@ -38,6 +38,7 @@ typedef struct SrvConfig {
     unsigned tcp_outbuf_bytes;            /* unread output per connection before drop */
     unsigned status_interval_s;           /* one-line status every N s; 0 = off */
     unsigned lagcomp_max_ms;              /* lag compensation's rewind cap, ms; 0 = off */
+    unsigned view_max;                    /* entities one client sees at most (nearest) */
     char record_dir[SRV_PATH_MAX];        /* demo files go here, one per match; "" = off */
     char demo_truth[SRV_PATH_MAX];        /* tests: true positions per demo frame; "" = off */
     unsigned score_limit;                 /* kills that win a match; 0 = none */

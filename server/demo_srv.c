@@ -86,7 +86,7 @@ void srv_demo_chat(Server *s, uint8_t kind, unsigned slot, const char *text)
 {
     if (s->demo == NULL || slot >= s->cfg.max_players)
         return;
-    DemoChat c = {.kind = kind, .slot = (uint8_t)slot};
+    DemoChat c = {.kind = kind, .slot = (uint16_t)slot};
     snprintf(c.name, sizeof c.name, "%s", s->players[slot].name);
     snprintf(c.text, sizeof c.text, "%s", text);
     demo_rec_chat(s->demo, s->world.tick, &c);

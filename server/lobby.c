@@ -285,12 +285,14 @@ static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
         log_info(s->log, "tcp", "getrandom failed: %s", strerror(errno));
         return;
     }
-    bool taken[SRV_COLOURS] = {false};
+    unsigned uses[SRV_COLOURS] = {0};
+    bool taken[SRV_COLOURS];
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state != SP_FREE)
-            taken[s->players[i].colour] = true;
+            uses[s->players[i].colour]++;
+    srv_colour_taken(uses, taken);
     int colour = srv_colour_pick(taken, la.colour);
-    p->colour = (uint8_t)(colour >= 0 ? colour : 0); /* never -1: at most 256 players */
+    p->colour = (uint8_t)(colour >= 0 ? colour : 0); /* never -1 (srv_colour_taken) */
     p->state = SP_LOBBY;
     memcpy(p->name, info.name, sizeof p->name);
     memcpy(p->key, info.key, sizeof p->key);

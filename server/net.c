@@ -9,6 +9,7 @@
 
 #include "demo_srv.h"
 #include "msg.h"
+#include "quant.h"
 #include "server.h"
 
 enum {
@@ -19,10 +20,13 @@ enum {
     NET_PEER_SLACK = 32,                 /* peers beyond 2 per player (leaving, joining) */
 };
 
-/* Entities one client can ever see: every player and every shot they may have alive. */
+/* Entities one client can ever see: every player and every shot they may have alive, or
+ * view_max of them (interest.h). */
 static unsigned max_view(const Server *s)
 {
     unsigned v = s->cfg.max_players * (1u + SIM_MAX_SHOTS_PER_PLAYER);
+    if (v > s->cfg.view_max)
+        v = s->cfg.view_max;
     return v < PROTO_MAX_ENTITIES ? v : PROTO_MAX_ENTITIES;
 }
 
@@ -42,8 +46,14 @@ static bool alloc_players(Server *s)
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
     s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);
     s->scratch_prio = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_prio);
-    if (s->world_view_ents == NULL || s->scratch_ents == NULL || s->scratch_prio == NULL)
+    s->interest = calloc(1, sizeof *s->interest);
+    s->view_idx = calloc(PROTO_MAX_ENTITIES, sizeof *s->view_idx);
+    if (s->world_view_ents == NULL || s->scratch_ents == NULL || s->scratch_prio == NULL ||
+        s->interest == NULL || s->view_idx == NULL)
         return false;
+    /* The map's extent in the snapshot's quantized units (1/8 unit). */
+    uint32_t per_tile = MAP_TILE_UNITS * Q_POS_PER_UNIT;
+    interest_init(s->interest, s->map.w * per_tile, s->map.h * per_tile);
     snap_init(&s->world_view, s->world_view_ents, PROTO_MAX_ENTITIES);
     snap_init(&s->scratch_target, s->scratch_ents, PROTO_MAX_ENTITIES);
     return true;
@@ -98,6 +108,10 @@ void net_close(Server *s)
     free(s->scratch_ents);
     free(s->world_view_ents);
     s->world_view_ents = NULL;
+    free(s->interest);
+    s->interest = NULL;
+    free(s->view_idx);
+    s->view_idx = NULL;
     free(s->scratch_prio);
     s->scratch_ents = NULL;
     s->scratch_prio = NULL;

@@ -27,6 +27,7 @@
 #include "protocol.h"
 #include "ratelimit.h"
 #include "schedule.h"
+#include "interest.h"
 #include "sim.h"
 #include "snap_store.h"
 #include "snapshot.h"
@@ -39,9 +40,10 @@ enum {
     /* Entity pool per player: at least SRV_SNAP_POOL_MIN entities (the 64 snapshots the
      * retention rule keeps at 30 Hz, of 32 entities each: small games keep every baseline
      * 2.1 s) and SRV_SNAP_POOL_SNAPS worst-case views. */
-    SRV_SNAP_POOL_MIN = 2 * PROTO_MAX_ENTITIES,
-    SRV_SNAP_POOL_SNAPS = 6, /* entity pool per player: this many worst-case views (about 20
-                                real ones at 256 players; older acks get a full snapshot) */
+    SRV_SNAP_POOL_MIN = 64 * 32,
+    SRV_SNAP_POOL_SNAPS = 6, /* entity pool per player: this many worst-case views (a view is
+                                at most view_max + its baseline's leftovers; older acks get a
+                                full snapshot) */
     /* Snapshot payload: the largest message ENet sends unfragmented within the MTU (1164;
      * enet_guard.h says why that is less than the datagram budget minus ENet's headers). */
     SRV_SNAP_BUDGET = PROTO_ENET_MTU - ENET_GUARD_FRAGMENT_OVERHEAD,
@@ -192,6 +194,10 @@ struct Server {
     Snapshot scratch_target;
     SnapEntity *scratch_ents;
     float *scratch_prio;
+    /* Area of interest (interest.h): the grid over this tick's world_view, and one viewer's
+     * picked indices. */
+    SrvInterest *interest;
+    uint16_t *view_idx;
     SimInput tick_inputs[PROTO_MAX_PLAYERS];
     /* Lag compensation (lagcomp.h), when lagcomp_max_ms > 0: the players' history, sized for
      * the cap at start, and each player's view lag this tick. */

@@ -13,6 +13,7 @@
 #include "demo_srv.h"
 #include "hunt.h"
 #include "priority.h"
+#include "quant.h"
 #include "server.h"
 #include "snap_store.h"
 #include "snap_world.h"
@@ -69,11 +70,24 @@ static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
         s->stats.max_snapshot_wire_bytes = dgram;
 }
 
+/* What the client sees this tick: the whole world when it fits view_max, else the nearest
+ * view_max entities (interest.h). */
+static bool view_of(Server *s, unsigned slot, uint32_t input_ack, Snapshot *target)
+{
+    const Snapshot *all = &s->world_view;
+    if (all->count <= s->cfg.view_max)
+        return snap_view_for(all, &s->world, (int)slot, input_ack, target);
+    const SimPlayer *v = &s->world.players[slot];
+    unsigned n = interest_pick(s->interest, all, q_pos(v->x), q_pos(v->y),
+                               v->active ? (int)slot : -1, s->cfg.view_max, s->view_idx);
+    return snap_view_pick(all, &s->world, (int)slot, input_ack, s->view_idx, n, target);
+}
+
 static void send_snapshot(Server *s, unsigned slot)
 {
     SrvPlayer *p = &s->players[slot];
     Snapshot *target = &s->scratch_target;
-    if (!snap_view_for(&s->world_view, &s->world, (int)slot, p->input_ack, target))
+    if (!view_of(s, slot, p->input_ack, target))
         return;
     /* How early its inputs came since its previous snapshot; counted afresh from here. */
     target->has_lead = p->lead_seen;
@@ -161,6 +175,7 @@ static void send_snapshots(Server *s, uint32_t t)
             /* Quantize the world once; each client's view only drops its own player. */
             if (!snap_capture(&s->world, -1, 0, &s->world_view))
                 return;
+            interest_index(s->interest, &s->world_view);
             captured = true;
         }
         send_snapshot(s, i);

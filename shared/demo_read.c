@@ -124,9 +124,10 @@ static DemoError parse_chat(const uint8_t *p, uint32_t len, DemoChat *chat)
 {
     Cur c = {.buf = p, .len = len};
     chat->kind = (uint8_t)cur_uint(&c, 1);
-    chat->slot = (uint8_t)cur_uint(&c, 1);
+    chat->slot = (uint16_t)cur_uint(&c, 2);
     size_t nl = (size_t)cur_uint(&c, 1);
-    if (c.bad || chat->kind > DEMO_CHAT_KIND_MAX || !read_text(&c, nl, PROTO_NAME_MAX, chat->name))
+    if (c.bad || chat->kind > DEMO_CHAT_KIND_MAX || chat->slot >= PROTO_MAX_PLAYERS ||
+        !read_text(&c, nl, PROTO_NAME_MAX, chat->name))
         return DEMO_ERR_CHAT;
     size_t tl = (size_t)cur_uint(&c, 2);
     if (c.bad || !read_text(&c, tl, PROTO_CHAT_MAX, chat->text) || c.pos != c.len)

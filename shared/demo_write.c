@@ -90,16 +90,16 @@ size_t demo_write_chat(uint32_t tick, const DemoChat *c, uint8_t *out, size_t ca
     if (nl == 0 || nl > PROTO_NAME_MAX || tl == 0 || tl > PROTO_CHAT_MAX ||
         c->kind > DEMO_CHAT_KIND_MAX)
         return 0;
-    size_t len = 5 + nl + tl, n = DEMO_RECORD_HEADER_BYTES + len; /* kind slot nl name tl text */
-    if (n > cap)
+    size_t len = 6 + nl + tl, n = DEMO_RECORD_HEADER_BYTES + len; /* kind slot nl name tl text */
+    if (n > cap || c->slot >= PROTO_MAX_PLAYERS)
         return 0;
     uint8_t *p = out + DEMO_RECORD_HEADER_BYTES;
     p[0] = c->kind;
-    p[1] = c->slot;
-    p[2] = (uint8_t)nl;
-    memcpy(p + 3, c->name, nl);
-    put_u16(p + 3 + nl, (uint16_t)tl);
-    memcpy(p + 5 + nl, c->text, tl);
+    put_u16(p + 1, c->slot);
+    p[3] = (uint8_t)nl;
+    memcpy(p + 4, c->name, nl);
+    put_u16(p + 4 + nl, (uint16_t)tl);
+    memcpy(p + 6 + nl, c->text, tl);
     put_record_header(out, DEMO_REC_CHAT, tick, (uint32_t)len);
     return n;
 }

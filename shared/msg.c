@@ -13,7 +13,7 @@
 
 enum {
     MSG_INPUT_COUNT_BITS = 5, /* count - 1 */
-    MSG_PLAYER_ID_BITS = PROTO_ENTITY_ID_BITS,
+    MSG_PLAYER_ID_BITS = PROTO_PLAYER_ID_BITS,
     MSG_DISCOVERY_MAGIC_BYTES = 4,
     MSG_DISCOVERY_QUERY_USED = 9, /* magic, version, nonce; the rest is zero padding */
 };

@@ -12,8 +12,10 @@ enum {
      * 3: baselines kept 128 ticks (was 32); SNAPSHOT's input timing (how early the viewer's
      *    inputs arrive); INPUT carries the view lag (lag compensation).
      * 4: health, spawn protection, deaths in snapshots; match and kill events; EVENT PLAYER
-     *    carries the player's colour; LOGIN may ask for one (colour=N). */
-    PROTO_VERSION = 4,
+     *    carries the player's colour; LOGIN may ask for one (colour=N).
+     * 5: up to 1024 players: entity ids 12 bits (was 10), a shot's owner 10 bits (was 8);
+     *    each client sees the entities near it (docs/protocol.md §2.5), not the whole world. */
+    PROTO_VERSION = 5,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */
@@ -25,12 +27,15 @@ enum {
     PROTO_SNAPSHOT_HZ_MAX = 60,
 
     /* Entity id space: players use ids [0, PROTO_MAX_PLAYERS) (id == player slot), shots use
-     * [PROTO_SHOT_ID_BASE, PROTO_MAX_ENTITIES). Ids fit in PROTO_ENTITY_ID_BITS bits. */
-    PROTO_MAX_PLAYERS = 256,
-    PROTO_MAX_SHOTS = 768,
+     * [PROTO_SHOT_ID_BASE, PROTO_MAX_ENTITIES). Ids fit in PROTO_ENTITY_ID_BITS bits; a
+     * player id alone (WELCOME, EVENT, a snapshot's self_id, a shot's owner) in
+     * PROTO_PLAYER_ID_BITS. */
+    PROTO_MAX_PLAYERS = 1024,
+    PROTO_MAX_SHOTS = 3072,
     PROTO_SHOT_ID_BASE = PROTO_MAX_PLAYERS,
     PROTO_MAX_ENTITIES = PROTO_MAX_PLAYERS + PROTO_MAX_SHOTS,
-    PROTO_ENTITY_ID_BITS = 10,
+    PROTO_ENTITY_ID_BITS = 12,
+    PROTO_PLAYER_ID_BITS = 10,
 
     PROTO_MAX_DATAGRAM = 1200, /* bytes of ENet payload budget for one snapshot */
     /* The MTU both ENet hosts are given: ENet adds its 4-byte checksum after measuring a
@@ -47,6 +52,7 @@ enum {
     PROTO_SNAP_BASELINES = 128,
 
     PROTO_MAX_HEALTH = 100, /* a player's full health */
+    PROTO_COLOURS = 256,    /* player palette colours (EVENT PLAYER's colour, 8 bits) */
 
     PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
     PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */

@@ -410,7 +410,7 @@ static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)
         sim_angle_dir(p->aim, &dx, &dy);
         const int64_t muzzle = SIM_SHOT_MUZZLE_UNITS * SIM_FP_ONE;
         s->active = true;
-        s->owner = (uint8_t)owner;
+        s->owner = (uint16_t)owner;
         s->ttl = SIM_SHOT_TTL;
         s->x = p->x + (int32_t)div_round(dx * muzzle, Q14_ONE);
         s->y = p->y + (int32_t)div_round(dy * muzzle, Q14_ONE);
@@ -620,7 +620,7 @@ uint64_t sim_hash(const SimWorld *w)
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
         const SimShot *s = &w->shots[i];
         h = fnv_le(h, s->active ? 1u : 0u, 1);
-        h = fnv_le(h, s->owner, 1);
+        h = fnv_le(h, s->owner, 2);
         h = fnv_le(h, s->ttl, 1);
         h = fnv_le(h, (uint32_t)s->x, 4);
         h = fnv_le(h, (uint32_t)s->y, 4);

@@ -76,7 +76,7 @@ typedef struct SimPlayer {
 
 typedef struct SimShot {
     bool active;
-    uint8_t owner; /* player slot */
+    uint16_t owner; /* player slot */
     uint8_t ttl;   /* ticks left */
     int32_t x, y;  /* Q8 */
     int32_t vx, vy;

@@ -37,10 +37,10 @@ enum {
     CARRY_PLAYER = 1u << SNAP_ENT_PLAYER,
     CARRY_SHOT = 1u << SNAP_ENT_SHOT,
     CARRY_ALL = CARRY_PLAYER | CARRY_SHOT,
-    OWNER_BITS = 8,
+    OWNER_BITS = PROTO_PLAYER_ID_BITS,
     NO_RATE = 0xFF,
 };
-_Static_assert(PROTO_MAX_PLAYERS <= (1 << OWNER_BITS), "a shot's owner slot fits 8 bits");
+_Static_assert(PROTO_MAX_PLAYERS <= (1 << OWNER_BITS), "a shot's owner slot fits its wire field");
 
 /* The table, in the order of a changed entity's body (rows a type does not carry are skipped).
  * X(row, first member, last member, codec, wire bits, min, max, carriers, rate row)
@@ -58,7 +58,7 @@ _Static_assert(PROTO_MAX_PLAYERS <= (1 << OWNER_BITS), "a shot's owner slot fits
     X(F_HEALTH, health, health, FC_RAW, SNAP_HEALTH_BITS, 0, PROTO_MAX_HEALTH, CARRY_PLAYER,       \
       NO_RATE)                                                                                     \
     X(F_DEATHS, deaths, deaths, FC_G3, 0, 0, SNAP_SCORE_MAX, CARRY_PLAYER, NO_RATE)                \
-    X(F_OWNER, owner, owner, FC_KEY, OWNER_BITS, 0, UINT8_MAX, CARRY_SHOT, NO_RATE)
+    X(F_OWNER, owner, owner, FC_KEY, OWNER_BITS, 0, PROTO_MAX_PLAYERS - 1, CARRY_SHOT, NO_RATE)
 
 #define MEMBER(m)    (((SnapEntity *)0)->m)
 #define COMPS(a, b)  ((offsetof(SnapEntity, b) - offsetof(SnapEntity, a)) / sizeof MEMBER(a) + 1)

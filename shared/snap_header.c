@@ -223,7 +223,7 @@ void snap_header_write(SnapBits *w, const Snapshot *t, const Snapshot *base)
     if (base && base->has_self)
         snap_bits_put(w, same, 1);
     if (!same)
-        snap_bits_put(w, t->self_id, SNAP_ID_BITS);
+        snap_bits_put(w, t->self_id, SNAP_PLAYER_ID_BITS);
     if (same)
         self_write_delta(w, &t->self, &base->self, t->tick - base->tick);
     else
@@ -285,7 +285,7 @@ SnapError snap_header_read_rest(BsReader *r, const Snapshot *base, uint32_t dt, 
         return SNAP_OK;
     /* Against a baseline with a self block, one bit says "same viewer". */
     bool same = base && base->has_self && bs_read_bool(r);
-    uint32_t id = same ? base->self_id : bs_read_bits(r, SNAP_ID_BITS);
+    uint32_t id = same ? base->self_id : bs_read_bits(r, SNAP_PLAYER_ID_BITS);
     if (r->error)
         return SNAP_ERR_TRUNCATED;
     if (id >= PROTO_MAX_PLAYERS)

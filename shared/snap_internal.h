@@ -20,6 +20,7 @@ enum {
     SNAP_TICK_BITS = 32,
     SNAP_TYPE_BITS = 8, /* the message type byte */
     SNAP_ID_BITS = PROTO_ENTITY_ID_BITS,
+    SNAP_PLAYER_ID_BITS = PROTO_PLAYER_ID_BITS, /* self_id */
     SNAP_SELF_AIM_BITS = Q_AIM12_BITS, /* the simulation's own angle precision */
     SNAP_BYTE_BITS = 8,
     SNAP_SCORE_MAX = 65535,
@@ -28,7 +29,7 @@ enum {
     SNAP_HEALTH_BITS = 7,
     /* Score and count codes: groups of 3 value bits, least significant first, each followed by
      * a "more" bit. A score (<= 65535), a zigzagged score difference (<= 131070) or an entity
-     * count (<= 1024) needs <= 6 groups. */
+     * count (<= PROTO_MAX_ENTITIES, 4096) needs <= 6 groups. */
     SNAP_G3_BITS = 3,
     SNAP_G3_MAX_GROUPS = 6,
     SNAP_MAX_FIELD_ROWS = 16, /* bits of a change mask as the encoder stores it */
@@ -40,6 +41,7 @@ _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > 2u * SNAP_SCORE_MAX
 _Static_assert((1u << (SNAP_G3_BITS * SNAP_G3_MAX_GROUPS)) > PROTO_MAX_ENTITIES,
                "g3 holds an entity count");
 _Static_assert(PROTO_MAX_ENTITIES <= (1 << SNAP_ID_BITS), "entity ids fit their wire field");
+_Static_assert(PROTO_MAX_PLAYERS <= (1 << SNAP_PLAYER_ID_BITS), "player ids fit their wire field");
 
 /* ---- the entity section's writer ---------------------------------------------------------- */
 

@@ -106,6 +106,24 @@ bool snap_view_for(const Snapshot *all, const SimWorld *w, int viewer, uint32_t 
     return true;
 }
 
+bool snap_view_pick(const Snapshot *all, const SimWorld *w, int viewer, uint32_t input_ack,
+                    const uint16_t *idx, unsigned n, Snapshot *out)
+{
+    if (all->tick == 0 || all->has_self || all->tick != w->tick || n > out->capacity)
+        return false;
+    bool self = view_header(w, viewer, input_ack, out);
+    uint16_t count = 0;
+    for (unsigned k = 0; k < n; k++) {
+        if (idx[k] >= all->count || (k > 0 && idx[k] <= idx[k - 1]))
+            return false;
+        const SnapEntity *e = &all->ents[idx[k]];
+        if (!(self && e->id == (uint16_t)viewer))
+            out->ents[count++] = *e;
+    }
+    out->count = count;
+    return true;
+}
+
 void snap_self_from_player(const SimPlayer *p, SnapSelf *s)
 {
     s->x = p->x;

@@ -17,6 +17,12 @@ bool snap_capture(const SimWorld *w, int viewer, uint32_t input_ack, Snapshot *o
  * only removes each viewer's own player, instead of quantizing everything per client. */
 bool snap_view_for(const Snapshot *all, const SimWorld *w, int viewer, uint32_t input_ack,
                    Snapshot *out);
+/* The same header as snap_view_for, with only the entities all->ents[idx[0..n)] (idx strictly
+ * increasing, so ids stay in order; the viewer's own player is skipped if listed): a viewer
+ * that sees part of the world (server/interest.h). False if an index is out of range or not
+ * increasing, out is too small, or `all` is not this tick's capture for no viewer. */
+bool snap_view_pick(const Snapshot *all, const SimWorld *w, int viewer, uint32_t input_ack,
+                    const uint16_t *idx, unsigned n, Snapshot *out);
 void snap_self_from_player(const SimPlayer *p, SnapSelf *s);
 /* Restores a player from a self block; the player is active afterwards. */
 void snap_self_to_player(const SnapSelf *s, SimPlayer *p);

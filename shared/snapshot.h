@@ -43,9 +43,9 @@ typedef struct SnapEntity {
     uint16_t aim;       /* players: 10-bit (quant.h q_aim); shots: 0 */
     uint16_t score;     /* players: kills this match; shots: 0 */
     uint16_t deaths;    /* players: deaths this match; shots: 0 */
-    uint8_t owner;      /* shots: owner player slot; players: 0 */
+    uint16_t owner;     /* shots: owner player slot; players: 0 */
     uint8_t health;     /* players: 0..PROTO_MAX_HEALTH (0 while dead); shots: 0 */
-    uint8_t unused_[2]; /* explicit padding: never on the wire, never compared */
+    uint8_t unused_[1]; /* explicit padding: never on the wire, never compared */
 } SnapEntity;
 #pragma GCC diagnostic pop
 

@@ -43,7 +43,7 @@ static bool take_text(const char *s, char *dst)
 static bool take_id(const char **p, int *id)
 {
     char word[8];
-    if (!take_word(p, word, 3))
+    if (!take_word(p, word, 4))
         return false;
     int v = 0;
     for (const char *d = word; *d != '\0'; d++) {

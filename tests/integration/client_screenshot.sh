@@ -73,7 +73,7 @@ players_online() {
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.5)
-s.sendto(b"LHAQ" + bytes([4]) + struct.pack("<I", 0x5EED) + bytes(119), (sys.argv[1], int(sys.argv[2])))
+s.sendto(b"LHAQ" + bytes([5]) + struct.pack("<I", 0x5EED) + bytes(119), (sys.argv[1], int(sys.argv[2])))  # 5: PROTO_VERSION
 try:
     d, _ = s.recvfrom(512)
 except OSError:

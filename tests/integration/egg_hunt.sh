@@ -120,7 +120,7 @@ lines = [l for l in buf.decode().splitlines() if l.startswith("FAME")]
 assert lines[0].startswith("FAME 1 Hunter0 "), lines
 assert lines[-1] == "FAME END 1", lines
 # The legend's name is the legend's: without its claim, or with a wrong one, it is taken.
-for login in (b"LOGIN Hunter0\n", b"LOGIN hunter0 4\n", b"LOGIN HUNTER0 4 " + b"0" * 32 + b"\n"):
+for login in (b"LOGIN Hunter0\n", b"LOGIN hunter0 5\n", b"LOGIN HUNTER0 5 " + b"0" * 32 + b"\n"):
     t = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
     t.sendall(login)
     got = b""

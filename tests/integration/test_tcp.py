@@ -23,7 +23,7 @@ class Client:
         self.s.connect((HOST, PORT))
         self.buf = b""
         hello = self.line()
-        assert hello.startswith("HELLO 4 "), hello
+        assert hello.startswith("HELLO 5 "), hello
 
     def send(self, text):
         self.s.sendall(text.encode() if isinstance(text, str) else text)
@@ -86,7 +86,7 @@ class Client:
 
     def login(self, name):
         self.cmd("LOGIN " + name)
-        m = self.expect(r"^OK token=([0-9a-f]{32}) id=(\d+) udp=(\d+) version=4 tick=60 snap=(\d+) colour=(\d+)$")
+        m = self.expect(r"^OK token=([0-9a-f]{32}) id=(\d+) udp=(\d+) version=5 tick=60 snap=(\d+) colour=(\d+)$")
         self.id = int(m.group(2))
         self.udp = int(m.group(3))
         return m

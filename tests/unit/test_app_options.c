@@ -170,7 +170,7 @@ static void test_help_and_version(void **state)
     r = PARSE("x", "-V");
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "arena-client"));
-    assert_non_null(strstr(r.out, "protocol 4"));
+    assert_non_null(strstr(r.out, "protocol 5"));
     done(&r);
 }
 

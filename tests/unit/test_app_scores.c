@@ -23,10 +23,10 @@ static void test_parse_player(void **state)
     assert_true(app_scores_parse_player("0 ann 0 - chatting", &e));
     assert_int_equal(e.ping_ms, -1);
     assert_false(e.playing);
-    assert_true(app_scores_parse_player("255 José 65535 0 playing", &e));
+    assert_true(app_scores_parse_player("1023 José 65535 0 playing", &e));
     const char *bad[] = {
         "03 bob 1 2 playing",              /* leading zero */
-        "256 bob 1 2 playing",             /* id out of range */
+        "1024 bob 1 2 playing",            /* id out of range */
         "3 0123456789abcdefg 1 2 playing", /* name too long */
         "3 b/b 1 2 playing",               /* not a name */
         "3 bob 65536 2 playing",           /* score out of range */
@@ -120,7 +120,7 @@ static void test_rows(void **state)
     /* The output bound is respected. */
     assert_int_equal(app_scores_rows(&s, in, 3, 0, 5, true, 4, names, NULL, rows, 2), 2);
     /* Ids out of range in the input are ignored. */
-    AppScoreInput odd[] = {{300, 1, true}};
+    AppScoreInput odd[] = {{1500, 1, true}};
     assert_int_equal(app_scores_rows(&s, odd, 1, -1, 0, false, 0, NULL, NULL, rows, 16), 4);
 }
 

@@ -54,9 +54,9 @@ static void test_parse_join_leave_hit_notice_err(void **state)
     assert_int_equal(e.id, 7);
     assert_string_equal(e.name, "carol");
 
-    assert_true(cli_chat_parse("LEAVE 255 dave timeout", 1, &e));
+    assert_true(cli_chat_parse("LEAVE 1023 dave timeout", 1, &e));
     assert_int_equal(e.kind, CLI_CHAT_LEAVE);
-    assert_int_equal(e.id, 255);
+    assert_int_equal(e.id, 1023);
     assert_string_equal(e.name, "dave");
     assert_string_equal(e.word, "timeout");
 
@@ -94,7 +94,7 @@ static void test_parse_rejects(void **state)
         "CHAT abcdefghijklmnopq hi",       /* 17-byte name */
         "WHISPER bob ann",                 /* no text */
         "JOIN x carol",                    /* id not a number */
-        "JOIN 256 carol",                  /* id out of range */
+        "JOIN 1024 carol",                 /* id out of range */
         "JOIN 07 carol",                   /* non-canonical id */
         "JOIN 7",                          /* no name */
         "JOIN 7 carol extra",              /* trailing field */

@@ -149,7 +149,7 @@ static void test_help_from_the_table(void **state)
     free(r);
     r = RUN("-V", "--nope");
     assert_int_equal(r->rc, 0); /* a PRINT option ends the parse */
-    assert_string_equal(r->out, "demo 9.8.7 (protocol 4)\n");
+    assert_string_equal(r->out, "demo 9.8.7 (protocol 5)\n");
     free(r);
 }
 

@@ -22,7 +22,7 @@ static void test_login_ok(void **state)
     (void)state;
     CliLoginOk ok;
     assert_true(cli_parse_login_ok("token=00112233445566778899aabbccddeeff id=12 udp=7777 "
-                                   "version=4 tick=60 snap=30 colour=9",
+                                   "version=5 tick=60 snap=30 colour=9",
                                    &ok));
     static const uint8_t want[PROTO_TOKEN_BYTES] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
                                                     0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
@@ -32,8 +32,8 @@ static void test_login_ok(void **state)
     assert_int_equal(ok.snapshot_hz, 30);
     /* Order does not matter, upper-case hex is fine, unknown fields are ignored. */
     assert_true(
-        cli_parse_login_ok("udp=1 motd=hi id=255 token=00112233445566778899AABBCCDDEEFF", &ok));
-    assert_int_equal(ok.player_id, 255);
+        cli_parse_login_ok("udp=1 motd=hi id=1023 token=00112233445566778899AABBCCDDEEFF", &ok));
+    assert_int_equal(ok.player_id, 1023);
     assert_int_equal(ok.udp_port, 1);
     assert_int_equal(ok.token[15], 0xff);
 }
@@ -50,13 +50,13 @@ static void test_login_ok_rejects(void **state)
         "token=0011 id=1 udp=7777",                             /* short token */
         "token=%s0 id=1 udp=7777",                              /* long token */
         "token=g0112233445566778899aabbccddeeff id=1 udp=7777", /* not hex */
-        "token=%s id=256 udp=7777",                             /* id out of range */
+        "token=%s id=1024 udp=7777",                            /* id out of range */
         "token=%s id=-1 udp=7777",
         "token=%s id=01 udp=7777", /* non-canonical number */
         "token=%s id=1 udp=0",     /* port 0 */
         "token=%s id=1 udp=65536",
         "token=%s id=1 udp=",
-        "token=%s id=1 udp=7777 version=5", /* another protocol */
+        "token=%s id=1 udp=7777 version=4", /* another protocol */
         "token=%s id=1 udp=7777 tick=30",   /* another tick rate */
         "token=%s id=1 udp=7777 snap=5",    /* snapshot rate out of range */
         "token=%s id=1 id=2 udp=7777",      /* duplicate field */

@@ -40,6 +40,27 @@ static void test_all_distinct_up_to_the_limit(void **state)
     assert_int_equal(srv_colour_pick(taken, SRV_COLOUR_ANY), -1);
 }
 
+/* Beyond PROTO_COLOURS players colours repeat, each shared by as few players as can be: 1024
+ * players (the most a server holds) give every colour to exactly 4, whatever they ask for. */
+static void test_shared_beyond_the_palette(void **state)
+{
+    (void)state;
+    unsigned uses[SRV_COLOURS] = {0};
+    for (int i = 0; i < PROTO_MAX_PLAYERS; i++) {
+        bool taken[SRV_COLOURS];
+        srv_colour_taken(uses, taken);
+        int c = srv_colour_pick(taken, i % 2 == 0 ? SRV_COLOUR_ANY : 42);
+        assert_true(c >= 0 && c < SRV_COLOURS);
+        uses[c]++;
+    }
+    for (int c = 0; c < SRV_COLOURS; c++)
+        assert_int_equal(uses[c], PROTO_MAX_PLAYERS / SRV_COLOURS);
+    uses[9] = 5; /* one more on 9: the wish for 9 goes to its nearest least-used neighbour */
+    bool taken[SRV_COLOURS];
+    srv_colour_taken(uses, taken);
+    assert_int_equal(srv_colour_pick(taken, 9), 8);
+}
+
 static void test_parse(void **state)
 {
     (void)state;
@@ -59,6 +80,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pick),
         cmocka_unit_test(test_all_distinct_up_to_the_limit),
+        cmocka_unit_test(test_shared_beyond_the_palette),
         cmocka_unit_test(test_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -644,10 +644,11 @@ static void test_welcome_decoder_rejects(void **state)
 
     n = handmade_welcome(V + 1, 1, T, S, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, PROTO_MAX_PLAYERS, T, S, "ok", 2, 2);
-    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1023, T, S, "ok", 2, 2);
-    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
+    /* The id field has PROTO_PLAYER_ID_BITS: every value it holds is a player id (protocol 4's
+     * 10-bit field could say 256..1023, which were refused). */
+    n = handmade_welcome(V, PROTO_MAX_PLAYERS - 1, T, S, "ok", 2, 2);
+    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_OK);
+    assert_int_equal(d.player_id, PROTO_MAX_PLAYERS - 1);
     n = handmade_welcome(V, 1, T + 1, S, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
     n = handmade_welcome(V, 1, T, PROTO_SNAPSHOT_HZ_MIN - 1, "ok", 2, 2);
@@ -888,7 +889,7 @@ static void test_disc_reply_rejects(void **state)
         {22, 0x00, MSG_ERR_VALUE}, /* NUL in the map name */
         {26, 17, MSG_ERR_VALUE},   /* players 17 > capacity 16 */
         {28, 0, MSG_ERR_VALUE},    /* capacity 0 */
-        {29, 0x01, MSG_ERR_VALUE}, /* capacity 272 > PROTO_MAX_PLAYERS */
+        {29, 0x04, MSG_ERR_VALUE}, /* capacity 1040 > PROTO_MAX_PLAYERS */
     };
     for (size_t i = 0; i < sizeof patches / sizeof patches[0]; i++) {
         memcpy(buf_b, buf_a, n);
@@ -1236,14 +1237,16 @@ static void test_event_round_trip_and_rejects(void **state)
     bad.kind = 9;
     assert_int_equal(msg_event_encode(&bad, buf, sizeof buf), 0);
 
-    /* decoder: unknown kind, id out of range, trailing bytes, wrong type */
+    /* decoder: unknown kind, the highest id, trailing bytes, wrong type (every value of the
+     * 10-bit id field is a player id since protocol 5: none is out of range) */
     n = msg_event_encode(&hit, buf, sizeof buf);
     buf[1] = 9;
     assert_int_equal(msg_event_decode(buf, n, &out), MSG_ERR_VALUE);
     n = msg_event_encode(&hit, buf, sizeof buf);
     buf[2] = 0xFF;
     buf[3] |= 0x03; /* id a = 1023 */
-    assert_int_equal(msg_event_decode(buf, n, &out), MSG_ERR_VALUE);
+    assert_int_equal(msg_event_decode(buf, n, &out), MSG_OK);
+    assert_int_equal(out.a, PROTO_MAX_PLAYERS - 1);
     n = msg_event_encode(&left, buf, sizeof buf);
     buf[n] = 1;
     assert_int_equal(msg_event_decode(buf, n + 1, &out), MSG_ERR_TRAILING);

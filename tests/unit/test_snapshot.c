@@ -629,13 +629,13 @@ static void test_priorities_pick_the_most_important(void **state)
     uint16_t omitted[100];
     seed(42);
     t.s.tick = 9;
-    /* 100 shots with ids two apart: every one costs the same 11 + 59 bits. */
+    /* 100 shots with ids two apart: every one costs the same 13 + 61 bits (a 12-bit id, a 10-bit owner). */
     for (uint16_t i = 0; i < 100; i++) {
-        t.s.ents[i] = shot((uint16_t)(300 + 2 * i), 1, 100, 100, 1, 1);
+        t.s.ents[i] = shot((uint16_t)(1100 + 2 * i), 1, 100, 100, 1, 1);
         prio[i] = (float)((i * 37) % 100); /* a permutation of 0..99 */
     }
     t.s.count = 100;
-    /* header 66 bits (16 of them input timing) + count 8 bits + k * 70 <= 1616 -> k = 22 */
+    /* header 66 bits (16 of them input timing) + count 8 bits + k * 74 <= 1616 -> k = 20 */
     SnapEncodeReport rep;
     assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &t.s,
                                                    .priority = prio,
@@ -646,17 +646,17 @@ static void test_priorities_pick_the_most_important(void **state)
                                                    .omitted_cap = 100},
                                  &rep),
                      SNAP_OK);
-    assert_int_equal(rep.included, 22);
-    assert_int_equal(rep.omitted, 78);
+    assert_int_equal(rep.included, 20);
+    assert_int_equal(rep.omitted, 80);
     assert_true(rep.bytes <= 202);
     assert_int_equal(snap_decode(buf, rep.bytes, NULL, &out.s), SNAP_OK);
     assert_true(snap_equal(&out.s, &sent.s));
-    assert_int_equal(out.s.count, 22);
+    assert_int_equal(out.s.count, 20);
     for (uint16_t i = 0; i < 100; i++) {
         bool in = snap_find(&out.s, t.s.ents[i].id) != NULL;
-        assert_int_equal(in, prio[i] >= 78.0f); /* exactly the top 22 */
+        assert_int_equal(in, prio[i] >= 80.0f); /* exactly the top 20 */
         bool listed = false;
-        for (uint16_t k = 0; k < 78; k++)
+        for (uint16_t k = 0; k < 80; k++)
             listed = listed || omitted[k] == t.s.ents[i].id;
         assert_int_equal(listed, !in);
     }
@@ -666,8 +666,8 @@ static void test_priorities_pick_the_most_important(void **state)
         snap_encode(&(SnapEncodeArgs){.target = &t.s, .budget = 202, .out = buf, .sent = &sent.s},
                     &rep),
         SNAP_OK);
-    assert_int_equal(sent.s.count, 22);
-    assert_int_equal(sent.s.ents[21].id, 300 + 2 * 21);
+    assert_int_equal(sent.s.count, 20);
+    assert_int_equal(sent.s.ents[19].id, 1100 + 2 * 19);
     for (uint16_t i = 0; i < 100; i++)
         prio[i] = 1.0f;
     prio[0] = NAN;
@@ -677,8 +677,8 @@ static void test_priorities_pick_the_most_important(void **state)
                 .target = &t.s, .priority = prio, .budget = 202, .out = buf, .sent = &sent.s},
             &rep),
         SNAP_OK);
-    assert_null(snap_find(&sent.s, 300));
-    assert_non_null(snap_find(&sent.s, 302));
+    assert_null(snap_find(&sent.s, 1100));
+    assert_non_null(snap_find(&sent.s, 1102));
     snap_free(&t);
     snap_free(&sent);
     snap_free(&out);
@@ -860,7 +860,7 @@ static size_t craft_full(uint8_t *buf, size_t cap, uint32_t type, uint32_t id, u
         bs_write_bits(&w, 1, 1);
     } else {
         bs_write_bits(&w, 0, 1);
-        bs_write_bits(&w, id, 10);
+        bs_write_bits(&w, id, 12);
     }
     bs_write_bits(&w, etype, 2);
     bs_write_bits(&w, 800, 16);
@@ -871,7 +871,7 @@ static size_t craft_full(uint8_t *buf, size_t cap, uint32_t type, uint32_t id, u
         bs_write_bits(&w, 0, 8);
     }
     if (etype == SNAP_ENT_SHOT) {
-        bs_write_bits(&w, 3, 8);
+        bs_write_bits(&w, 3, 10);
     } else {
         bs_write_bits(&w, 5, 10); /* aim */
         bs_write_bits(&w, 2, 3);  /* score 2 */
@@ -924,8 +924,9 @@ static void test_decoder_rejects(void **state)
     assert_int_equal(snap_decode(buf, n, NULL, &out.s), SNAP_OK);
     assert_int_equal(out.s.ents[0].owner, 3);
 
-    /* Trailing bytes, a non-zero padding bit, and truncation. */
-    n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, SNAP_ENT_SHOT, 0, 0, false, false);
+    /* Trailing bytes, a non-zero padding bit, and truncation (a player: its message ends with
+     * padding bits; the shot's ends on a byte boundary since owners have 10 bits). */
+    n = craft_full(buf, sizeof buf, PROTO_MSG_SNAPSHOT, 5, SNAP_ENT_PLAYER, 0, 0, false, false);
     buf[n] = 0;
     assert_int_equal(snap_decode(buf, n + 1, NULL, &out.s), SNAP_ERR_TRAILING);
     buf[n - 1] |= 0x80;
@@ -1012,10 +1013,10 @@ static void test_decoder_rejects(void **state)
     bs_write_bits(&w, 0, 1); /* entity 4 unchanged ... */
     put_g3(&w, 1);           /* ... and added again as a shot */
     bs_write_bits(&w, 0, 1);
-    bs_write_bits(&w, 4, 10);
+    bs_write_bits(&w, 4, 12);
     bs_write_bits(&w, SNAP_ENT_SHOT, 2);
     bs_write_bits(&w, 0, 32); /* x, y */
-    bs_write_bits(&w, 0, 9);  /* not moving, owner 0 */
+    bs_write_bits(&w, 0, 11); /* not moving, owner 0 */
     bs_write_align(&w);
     assert_int_equal(snap_decode(buf, bs_writer_bytes(&w), &base.s, &out.s), SNAP_ERR_ID);
 
@@ -1330,7 +1331,7 @@ static void test_capture_full_world(void **state)
         w.players[i] = (SimPlayer){.active = true, .alive = true, .x = i * 999, .y = 5000};
     for (int i = 0; i < PROTO_MAX_SHOTS; i++)
         w.shots[i] =
-            (SimShot){.active = true, .owner = (uint8_t)i, .x = i * 77, .y = 1, .vx = 3072};
+            (SimShot){.active = true, .owner = (uint16_t)(i % PROTO_MAX_PLAYERS), .x = i * 77, .y = 1, .vx = 3072};
     Snap s;
     snap_new(&s, MAXE);
     assert_true(snap_capture(&w, -1, 0, &s.s));
@@ -1367,20 +1368,13 @@ static void assert_codes_to(const Snapshot *target, const Snapshot *base, const 
 /* Golden bytes: a full snapshot and a delta (changed, unchanged, predicted, removed and added
  * entities, self block against the baseline's), as the hand-written codec wrote them before
  * the field table replaced it (issue 9), with version 3's 16 input-timing bits after `back`
- * (issue 10). Any change to the wire format fails here. */
+ * (issue 10), and protocol 5's 12-bit entity ids and 10-bit owners (issue 12). Any change to
+ * the wire format fails here. */
 static void test_golden_bytes(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {
-        0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x17, 0x20, 0x03, 0x0E, 0x00, 0xAA, 0x06, 0xDB, 0xC6,
-        0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00, 0x00, 0x00, 0x94, 0x00, 0x10, 0x1B, 0x90, 0x1B,
-        0xC8, 0xD0, 0xEF, 0x9F, 0x04, 0x00, 0x01, 0x32, 0x80, 0x0C, 0x40, 0x01, 0x04, 0x00, 0x50,
-        0x88, 0xBA, 0x81, 0x83, 0xA1, 0x16, 0x40, 0x80, 0x15, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F,
-        0x37, 0x0D, 0x00, 0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
-    static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x17, 0x20, 0x03, 0x4E,
-                                    0xE1, 0x4E, 0xF0, 0x01, 0x11, 0x04, 0x40, 0x23, 0xFD, 0x03,
-                                    0xB1, 0x58, 0x01, 0xD0, 0x07, 0x02, 0x08, 0xFF, 0x73, 0xD3,
-                                    0x00, 0x30, 0xD5, 0x07, 0x02, 0x88, 0x60, 0x00, 0x2B};
+    static const uint8_t full[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x00, 0x17, 0x20, 0x03, 0x0E, 0x00, 0xAA, 0x06, 0xDB, 0xC6, 0x4E, 0xF0, 0x24, 0x4D, 0x08, 0x01, 0x00, 0x00, 0x00, 0x94, 0x00, 0x40, 0x6C, 0x40, 0x6E, 0x20, 0x43, 0xBF, 0x7F, 0x12, 0x00, 0x04, 0xC8, 0x00, 0x32, 0x00, 0x05, 0x10, 0x00, 0x40, 0x81, 0xA8, 0x1B, 0x38, 0x18, 0x6A, 0x01, 0x04, 0x60, 0x05, 0x00, 0x7D, 0x20, 0x80, 0xF0, 0x3F, 0x37, 0x0D, 0x00, 0x53, 0x7D, 0x20, 0x80, 0x08, 0x06, 0xB0, 0x02};
+    static const uint8_t delta[] = {0x04, 0x6A, 0x00, 0x00, 0x00, 0x06, 0x17, 0x20, 0x03, 0x4E, 0xE1, 0x4E, 0xF0, 0x01, 0x11, 0x04, 0x40, 0x23, 0xFD, 0x03, 0xB1, 0x58, 0x01, 0x40, 0x1F, 0x08, 0x20, 0xFC, 0xCF, 0x4D, 0x03, 0xC0, 0x54, 0x1F, 0x08, 0x20, 0x82, 0x01, 0xAC, 0x00};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);
@@ -1449,14 +1443,8 @@ static void test_golden_bytes(void **state)
 static void test_protocol_md_worked_example(void **state)
 {
     (void)state;
-    static const uint8_t full[] = {0x04, 0xE8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x0A,
-                                   0x00, 0x08, 0x39, 0x00, 0x88, 0x1C, 0x00, 0x48, 0x00, 0x00,
-                                   0x40, 0x03, 0x01, 0x00, 0x00, 0x00, 0x48, 0x40, 0x06, 0x20,
-                                   0x03, 0x82, 0x00, 0x00, 0x54, 0x01, 0x00, 0x80, 0x42, 0x1F,
-                                   0x80, 0x0C, 0x08, 0x06, 0x00, 0x00};
-    static const uint8_t delta[] = {0x04, 0xEE, 0x03, 0x00, 0x00, 0x06, 0x51, 0x00, 0x03,
-                                    0x86, 0x06, 0x04, 0x24, 0x41, 0x82, 0x20, 0x42, 0x40,
-                                    0x11, 0x0E, 0x10, 0x0E, 0x04, 0x00, 0x05, 0x00};
+    static const uint8_t full[] = {0x04, 0xE8, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x0A, 0x00, 0x08, 0x39, 0x00, 0x88, 0x1C, 0x00, 0x48, 0x00, 0x00, 0x40, 0x03, 0x01, 0x00, 0x00, 0x00, 0x48, 0x40, 0x06, 0x20, 0x03, 0x82, 0x00, 0x00, 0x54, 0x01, 0x00, 0x00, 0x0A, 0x7D, 0x00, 0x32, 0x20, 0x18, 0x00, 0x00};
+    static const uint8_t delta[] = {0x04, 0xEE, 0x03, 0x00, 0x00, 0x06, 0x51, 0x00, 0x03, 0x86, 0x06, 0x04, 0x24, 0x41, 0x82, 0x20, 0x42, 0x00, 0x45, 0x38, 0x40, 0x38, 0x10, 0x00, 0x14, 0x00};
     Snap b, t;
     snap_new(&b, 8);
     snap_new(&t, 8);
@@ -1475,7 +1463,7 @@ static void test_protocol_md_worked_example(void **state)
                                .aim = 256,
                                .score = 5};
     b.s.ents[1] =
-        (SnapEntity){.id = 256, .type = SNAP_ENT_SHOT, .x = 1000, .y = 400, .vx = 96, .owner = 0};
+        (SnapEntity){.id = 1024, .type = SNAP_ENT_SHOT, .x = 1000, .y = 400, .vx = 96, .owner = 0};
     b.s.count = 2;
     assert_codes_to(&b.s, NULL, full, sizeof full);
 
@@ -1490,7 +1478,7 @@ static void test_protocol_md_worked_example(void **state)
     t.s.ents[0].aim = 260;
     t.s.ents[1].x = 1576;
     t.s.ents[2] =
-        (SnapEntity){.id = 257, .type = SNAP_ENT_SHOT, .x = 900, .y = 900, .vy = -96, .owner = 0};
+        (SnapEntity){.id = 1025, .type = SNAP_ENT_SHOT, .x = 900, .y = 900, .vy = -96, .owner = 0};
     t.s.count = 3;
     assert_codes_to(&t.s, &b.s, delta, sizeof delta);
     snap_free(&b);
