@@ -3,12 +3,24 @@
 
 void interest_init(SrvInterest *in, uint32_t w, uint32_t h)
 {
-    uint32_t extent = w > h ? w : h;
+    in->extent = w > h ? w : h;
     in->shift = 0;
-    while ((extent >> in->shift) >= INTEREST_GRID) /* (extent-1) >> shift < GRID */
-        in->shift++;
-    in->side = ((extent > 0 ? extent - 1 : 0) >> in->shift) + 1;
+    in->side = 1;
     in->indexed = 0;
+}
+
+/* Cells of about INTEREST_PER_CELL entities each (a map-wide average): fewer, larger cells
+ * for a sparse world, down to INTEREST_GRID per side for a crowded one. */
+static void fit_grid(SrvInterest *in, unsigned n)
+{
+    unsigned want = 1;
+    while (want < INTEREST_GRID && (want + 1) * (want + 1) * INTEREST_PER_CELL <= n)
+        want++;
+    uint32_t last = in->extent > 0 ? in->extent - 1 : 0;
+    in->shift = 0;
+    while ((last >> in->shift) + 1 > want)
+        in->shift++;
+    in->side = (last >> in->shift) + 1;
 }
 
 static unsigned cell_coord(const SrvInterest *in, uint16_t v)
@@ -20,6 +32,7 @@ static unsigned cell_coord(const SrvInterest *in, uint16_t v)
 void interest_index(SrvInterest *in, const Snapshot *all)
 {
     unsigned n = all->count < PROTO_MAX_ENTITIES ? all->count : PROTO_MAX_ENTITIES;
+    fit_grid(in, n);
     unsigned cells = in->side * in->side;
     for (unsigned c = 0; c <= cells; c++)
         in->cell_start[c] = 0;

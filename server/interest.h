@@ -6,7 +6,8 @@
  * which of the view's entities are refreshed in each datagram. Distances are measured on the
  * snapshot's quantized positions (1/8 unit).
  *
- * A uniform grid over the map is rebuilt from the world's capture once per tick
+ * A uniform grid over the map, sized for about INTEREST_PER_CELL entities per cell, is rebuilt
+ * from the world's capture once per tick
  * (interest_index, O(entities)); each pick walks square rings of cells outwards from the
  * viewer's cell only as far as the nearest `max` can lie (O(the entities near the viewer)),
  * so 1000 clients do not each scan the whole world. Pure: no I/O, no allocation (the grid is
@@ -22,12 +23,14 @@
 enum {
     INTEREST_GRID = 64, /* cells per side (at most; a small map uses fewer of them) */
     INTEREST_CELLS = INTEREST_GRID * INTEREST_GRID,
+    INTEREST_PER_CELL = 8, /* entities per cell the grid is sized for, on average */
 };
 
 typedef struct SrvInterest {
-    unsigned shift;                          /* cell = quantized coordinate >> shift */
-    unsigned side;                           /* cells per side in use: covers the map */
-    unsigned indexed;                        /* entities indexed (the capture's count) */
+    uint32_t extent;  /* the map's larger side, quantized units */
+    unsigned shift;   /* cell = quantized coordinate >> shift (set per tick from the count) */
+    unsigned side;    /* cells per side in use: covers the map */
+    unsigned indexed; /* entities indexed (the capture's count) */
     uint16_t cell_start[INTEREST_CELLS + 1]; /* capture indices of cell c: order[start..start+1) */
     uint16_t order[PROTO_MAX_ENTITIES];      /* capture indices, grouped by cell */
     uint16_t cell_of[PROTO_MAX_ENTITIES];    /* scratch: each indexed entity's cell */

@@ -450,7 +450,8 @@ static void damage(SimWorld *w, unsigned shooter, unsigned victim)
 /* Moves one shot; removes it on a wall, at the end of its life, or when it hits someone. A shot
  * with a view lag meets the others where they were that long before this tick (history, the
  * present tick recorded); the walls and the shot itself are never rewound. */
-static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist)
+static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist, const uint16_t *active,
+                      unsigned nactive)
 {
     const Map *m = w->map;
     int64_t nx = (int64_t)s->x + s->vx, ny = (int64_t)s->y + s->vy;
@@ -469,9 +470,10 @@ static void step_shot(SimWorld *w, SimShot *s, const LcHistory *hist)
         return;
     }
     const int64_t r2 = (int64_t)SIM_HIT_RADIUS * SIM_HIT_RADIUS;
-    for (unsigned j = 0; j < PROTO_MAX_PLAYERS; j++) {
+    for (unsigned k = 0; k < nactive; k++) {
+        unsigned j = active[k];
         SimPlayer *v = &w->players[j];
-        if (j == s->owner || !v->active || !v->alive) {
+        if (j == s->owner || !v->alive) {
             continue;
         }
         int64_t dx = (int64_t)v->x - s->x, dy = (int64_t)v->y - s->y;
@@ -569,9 +571,18 @@ void sim_step_lagcomp(SimWorld *w, const SimInput inputs[PROTO_MAX_PLAYERS], con
         lc_record(lc->history, w, w->tick + 1u); /* the players as they are at this tick */
         hist = lc->history;
     }
+    /* The players shots can meet, in slot order (active does not change while shots move):
+     * a shot walks these, not all PROTO_MAX_PLAYERS slots. */
+    uint16_t active[PROTO_MAX_PLAYERS];
+    unsigned nactive = 0;
+    for (unsigned slot = 0; slot < PROTO_MAX_PLAYERS; slot++) {
+        if (w->players[slot].active) {
+            active[nactive++] = (uint16_t)slot;
+        }
+    }
     for (unsigned i = 0; i < PROTO_MAX_SHOTS; i++) {
         if (w->shots[i].active) {
-            step_shot(w, &w->shots[i], hist);
+            step_shot(w, &w->shots[i], hist, active, nactive);
         }
     }
     w->tick++;
