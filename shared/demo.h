@@ -22,7 +22,7 @@
 
 enum {
     DEMO_MAGIC_BYTES = 8,
-    DEMO_FORMAT_VERSION = 2, /* 2: a chat record's slot is 2 bytes (was 1) */
+    DEMO_FORMAT_VERSION = 2,      /* 2: a chat record's slot is 2 bytes (was 1) */
     DEMO_RECORD_HEADER_BYTES = 9, /* type u8, tick u32, length u32 */
     /* A FRAME's payload: the largest whole-world SNAPSHOT (every player and shot added) is
      * about 13 KB; this leaves room for any field the table gains. */
@@ -62,7 +62,7 @@ typedef struct DemoHeader {
 } DemoHeader;
 
 typedef struct DemoChat {
-    uint8_t kind; /* DemoChatKind */
+    uint8_t kind;  /* DemoChatKind */
     uint16_t slot; /* the speaker's player slot, < PROTO_MAX_PLAYERS */
     char name[PROTO_NAME_MAX + 1];
     char text[PROTO_CHAT_MAX + 1];

@@ -77,8 +77,8 @@ typedef struct SimPlayer {
 typedef struct SimShot {
     bool active;
     uint16_t owner; /* player slot */
-    uint8_t ttl;   /* ticks left */
-    int32_t x, y;  /* Q8 */
+    uint8_t ttl;    /* ticks left */
+    int32_t x, y;   /* Q8 */
     int32_t vx, vy;
     uint16_t lag; /* owner's view lag when it fired, 1/16 ticks (lagcomp.h); 0 = present */
 } SimShot;

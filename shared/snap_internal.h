@@ -21,7 +21,7 @@ enum {
     SNAP_TYPE_BITS = 8, /* the message type byte */
     SNAP_ID_BITS = PROTO_ENTITY_ID_BITS,
     SNAP_PLAYER_ID_BITS = PROTO_PLAYER_ID_BITS, /* self_id */
-    SNAP_SELF_AIM_BITS = Q_AIM12_BITS, /* the simulation's own angle precision */
+    SNAP_SELF_AIM_BITS = Q_AIM12_BITS,          /* the simulation's own angle precision */
     SNAP_BYTE_BITS = 8,
     SNAP_SCORE_MAX = 65535,
     /* Valid SNAP_FLAG_* values: every combination of the defined bits, nothing else. */

@@ -150,8 +150,7 @@ static void test_round_trip_full_world(void **state)
         }
         chats += rec.type == DEMO_REC_CHAT;
         events += rec.type == DEMO_REC_EVENT;
-        if (rec.type == DEMO_REC_CHAT)
-        {
+        if (rec.type == DEMO_REC_CHAT) {
             assert_string_equal(rec.chat.text, "hi all");
             assert_int_equal(rec.chat.slot, PROTO_MAX_PLAYERS - 1);
         }
