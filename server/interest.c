@@ -50,7 +50,7 @@ void interest_index(SrvInterest *in, const Snapshot *all)
         unsigned c = in->cell_of[i];
         in->order[--in->cell_start[c + 1]] = (uint16_t)i;
     }
-    /* cell_start[c + 1] now holds where cell c starts; shift the table down one. */
+    /* Shift the table down one. */
     for (unsigned c = 0; c < cells; c++)
         in->cell_start[c] = in->cell_start[c + 1];
     in->cell_start[cells] = (uint16_t)n;
@@ -66,7 +66,7 @@ static unsigned add_ring(SrvInterest *in, const Snapshot *all, int cx, int cy, i
         if (gy < 0 || gy >= side)
             continue;
         int step = (gy == cy - r || gy == cy + r) ? 1 : 2 * r; /* edges: only the two ends */
-        for (int gx = cx - r; gx <= cx + r; gx += step > 0 ? step : 1) {
+        for (int gx = cx - r; gx <= cx + r; gx += step) {
             if (gx < 0 || gx >= side)
                 continue;
             unsigned c = (unsigned)(gy * side + gx);

@@ -70,12 +70,18 @@ static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
         s->stats.max_snapshot_wire_bytes = dgram;
 }
 
+/* Every client sees this tick's whole world: it fits view_max (then no interest grid). */
+static bool world_fits_view(const Server *s)
+{
+    return s->world_view.count <= s->cfg.view_max;
+}
+
 /* What the client sees this tick: the whole world when it fits view_max, else the nearest
  * view_max entities (interest.h). */
 static bool view_of(Server *s, unsigned slot, uint32_t input_ack, Snapshot *target)
 {
     const Snapshot *all = &s->world_view;
-    if (all->count <= s->cfg.view_max)
+    if (world_fits_view(s))
         return snap_view_for(all, &s->world, (int)slot, input_ack, target);
     const SimPlayer *v = &s->world.players[slot];
     unsigned n = interest_pick(s->interest, all, q_pos(v->x), q_pos(v->y),
@@ -172,10 +178,11 @@ static void send_snapshots(Server *s, uint32_t t)
         if ((tt * hz) / PROTO_TICK_HZ == ((tt - 1) * hz) / PROTO_TICK_HZ)
             continue;
         if (!captured) {
-            /* Quantize the world once; each client's view only drops its own player. */
+            /* Quantize the world once; each client's view is cut from it. */
             if (!snap_capture(&s->world, -1, 0, &s->world_view))
                 return;
-            interest_index(s->interest, &s->world_view);
+            if (!world_fits_view(s))
+                interest_index(s->interest, &s->world_view);
             captured = true;
         }
         send_snapshot(s, i);

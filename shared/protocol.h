@@ -14,7 +14,7 @@ enum {
      * 4: health, spawn protection, deaths in snapshots; match and kill events; EVENT PLAYER
      *    carries the player's colour; LOGIN may ask for one (colour=N).
      * 5: up to 1024 players: entity ids 12 bits (was 10), a shot's owner 10 bits (was 8);
-     *    each client sees the entities near it (docs/protocol.md §2.5), not the whole world. */
+     *    each client sees the entities near it (docs/protocol.md §2.4), not the whole world. */
     PROTO_VERSION = 5,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
