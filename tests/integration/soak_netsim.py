@@ -10,8 +10,10 @@ what the netcode promises on a bad network (docs/operations.md, "Bad networks"):
   - every bot joins and none is dropped, nothing fails to decode;
   - every chat line reaches every other bot (TCP through the relay's latency);
   - every datagram, both ways, is within the 1200-byte budget;
-  - at <= 10 % random loss no input is missing at the server: the 32-input window covers
-    every tick (inputs_missing counts only ticks no window carried in time);
+  - at <= 10 % random loss no input is lost at the server: the 32-input window carries
+    every tick (inputs_missing - inputs_late, the ticks whose input never arrived, is 0);
+    an input that arrived after its tick (a stall or a jitter spike longer than the client's
+    lead) is rare: at most 0.1 % of the player ticks;
   - deltas keep flowing: full snapshots only at join (one per bot) and after a loss burst
     longer than the baseline ring, i.e. a small share of all snapshots;
   - ENet destroyed nothing unsent and fragmented nothing.
@@ -222,15 +224,25 @@ def check(a, row, bots):
     for k in ("max_datagram_down", "max_snapshot_wire", "max_datagram_up"):
         if not 0 <= row[k] <= 1200:
             p.append(f"{k} {row[k]} over the 1200-byte budget")
-    # The 32-input window: at <= 10 % random loss no tick goes without its input. Bursty loss
-    # (Gilbert-Elliott, the mobile profile) can take every INPUT carrying a tick: there the
-    # share must stay small (measured ~0.5-2 %, reported in the table).
+    # The 32-input window: at <= 10 % random loss every tick's input arrives. Each input that
+    # came after its tick was simulated is counted late once, and its tick missing once (the
+    # last input was repeated), so missing - late is the ticks whose input never came: the
+    # window's promise. Late ones are a timing matter (a stall of the server or the relay
+    # longer than the client's lead, seen once under ASan on a loaded CI machine): rare, not
+    # zero. Bursty loss (Gilbert-Elliott, the mobile profile) can take every INPUT carrying a
+    # tick: there the share must stay small (measured ~0.5-2 %, reported in the table).
     ticks = max(1, row["player_ticks"])
+    lost = row["inputs_missing"] - row["inputs_late"]
     if row["bursty"]:
         if row["inputs_missing"] > 0.03 * ticks:
             p.append(f"inputs_missing {row['inputs_missing']} of {ticks} ticks in bursty loss")
-    elif row["inputs_missing"] != 0 and row["loss_pct"] <= 11.0:
-        p.append(f"inputs_missing {row['inputs_missing']} at {row['loss_pct']:.1f} % loss")
+    elif row["loss_pct"] <= 11.0:
+        if lost > 0:
+            p.append(f"{lost} inputs never arrived (inputs_missing {row['inputs_missing']}, "
+                     f"inputs_late {row['inputs_late']}) at {row['loss_pct']:.1f} % loss")
+        if row["inputs_late"] > 0.001 * ticks:
+            p.append(f"inputs_late {row['inputs_late']} of {ticks} ticks at "
+                     f"{row['loss_pct']:.1f} % loss: over 0.1 %")
     # Full snapshots only at join (until the first acknowledgement is back) and after a loss
     # burst longer than the baseline ring (128 ticks): none on these profiles.
     if row["full_lost_baseline"] != 0:
