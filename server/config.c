@@ -55,6 +55,8 @@ static const KeyDef keys[] = {
     U(ip_max_peers, 1, 4095, "ENet peers (game connections) from one IP address"),
     U(tcp_read_rate, 512, 1048576, "bytes per second read from one TCP connection"),
     U(udp_peer_rate, 60, 10000, "datagrams per second accepted from one game connection"),
+    U(udp_rcvbuf_kb, 256, 65536,
+      "KiB of receive buffer for the game socket (what arrives during a tick waits there)"),
     S(ctl_socket, "operator control socket (arena-ctl), relative to data_dir; off = none"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
@@ -95,6 +97,9 @@ void srv_default_config(SrvConfig *c)
     c->ip_max_peers = 32;
     c->tcp_read_rate = 8192;
     c->udp_peer_rate = 240;
+    /* 1000 players send 60,000 datagrams a second; a loopback datagram costs the buffer
+     * ~1 KiB of accounting: 8 MiB (the kernel doubles what is asked) holds ~120 ms. */
+    c->udp_rcvbuf_kb = 4096;
     snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission
      * timeout starts above the RTT and doubles): the soak tests' netcode profile. */

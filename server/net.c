@@ -4,8 +4,11 @@
  * per-player storage sized at start-up (snapshot pools, priorities, the shared scratch).
  * Everything here is a primitive the layers above use: session.c (who a peer is) and tick.c
  * (what goes out each tick). Nothing here knows a player's lifecycle or calls up. */
+#include <linux/sock_diag.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #include "demo_srv.h"
 #include "msg.h"
@@ -18,7 +21,31 @@ enum {
                                             (no fragments accepted) */
     NET_MAX_WAITING = 16 * 1024,         /* ENet buffer space per peer for incoming messages */
     NET_PEER_SLACK = 32,                 /* peers beyond 2 per player (leaving, joining) */
+    NET_DROPS_READ_MS = 250,             /* how often the kernel's drop counter is read */
 };
+
+/* What arrives while a tick runs waits in the game socket's receive buffer; ENet asks for
+ * 256 KiB, which 1000 players' inputs fill in ~8 ms. SO_RCVBUFFORCE passes
+ * net.core.rmem_max when the server may (root, CAP_NET_ADMIN); otherwise SO_RCVBUF gets at
+ * most rmem_max, and the log says what was granted. */
+static void size_receive_buffer(Server *s)
+{
+    int want = (int)s->cfg.udp_rcvbuf_kb * 1024, got = 0;
+    socklen_t len = sizeof got;
+    int fd = s->host->socket;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof want) != 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof want);
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) != 0)
+        got = 0;
+    s->stats.udp_rcvbuf_bytes = (unsigned)got;
+    /* The kernel doubles the size asked (half of it is its bookkeeping) and reports that. */
+    if (got < want)
+        log_info(s->log, "game",
+                 "UDP receive buffer: %d KiB granted of the %u asked (raise "
+                 "net.core.rmem_max, or run with CAP_NET_ADMIN); inputs may be dropped "
+                 "under load (udp_kernel_drops)",
+                 got / 2048, s->cfg.udp_rcvbuf_kb);
+}
 
 /* Entities one client can ever see: every player and every shot they may have alive, or
  * view_max of them (interest.h). */
@@ -80,6 +107,7 @@ bool net_open(Server *s)
         s->host->peers[i].mtu = PROTO_ENET_MTU; /* created with the old MTU */
     s->host->maximumPacketSize = NET_MAX_MESSAGE;
     s->host->maximumWaitingData = NET_MAX_WAITING;
+    size_receive_buffer(s);
     s->peers = calloc(peers, sizeof *s->peers);
     if (s->peers == NULL)
         return false;
@@ -167,8 +195,22 @@ void net_broadcast_event(Server *s, const MsgEvent *ev, int except)
             net_send_event(s->players[i].peer, ev);
 }
 
-void net_count_traffic(Server *s)
+void net_read_kernel_drops(Server *s)
 {
+    uint32_t mem[SK_MEMINFO_VARS];
+    socklen_t len = sizeof mem;
+    memset(mem, 0, sizeof mem);
+    if (getsockopt(s->host->socket, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
+        len > SK_MEMINFO_DROPS * sizeof mem[0])
+        s->stats.udp_kernel_drops = mem[SK_MEMINFO_DROPS]; /* since the socket was made */
+}
+
+void net_count_traffic(Server *s, uint64_t now_ms)
+{
+    if (now_ms - s->stats.kernel_drops_read_ms >= NET_DROPS_READ_MS) {
+        net_read_kernel_drops(s);
+        s->stats.kernel_drops_read_ms = now_ms;
+    }
     s->stats.bytes_out += s->host->totalSentData;
     s->stats.window_bytes_out += s->host->totalSentData;
     s->stats.packets_out += s->host->totalSentPackets;

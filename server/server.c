@@ -208,11 +208,11 @@ static void status_line(Server *s, double seconds)
     double kbit = (double)s->stats.window_bytes_out * 8.0 / 1000.0 / seconds;
     log_info(s->log, "status",
              "players %u/%u (+%u chatting) | tick p50 %u us p99 %u us max %u us | out %.1f "
-             "kbit/s | overruns %llu",
+             "kbit/s | overruns %llu | kernel drops %llu",
              s->players_now, s->cfg.max_players, lobby,
              stats_hist_percentile(&s->stats.window_us, 0.50),
              stats_hist_percentile(&s->stats.window_us, 0.99), s->stats.window_us.max, kbit,
-             (unsigned long long)s->stats.overruns);
+             (unsigned long long)s->stats.overruns, (unsigned long long)s->stats.udp_kernel_drops);
     stats_hist_reset(&s->stats.window_us);
     s->stats.window_bytes_out = 0;
 }
@@ -360,5 +360,6 @@ int srv_run(Server *s)
             enet_packet_destroy(ev.packet);
     }
     s->stats.enet_allocs_in_tick = enet_alloc_heap_in_tick();
+    net_read_kernel_drops(s);
     return 0;
 }

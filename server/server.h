@@ -283,7 +283,9 @@ void net_send_event(ENetPeer *peer, const MsgEvent *ev);
 /* To every bound player but `except` (-1: all). */
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except);
 /* Moves ENet's traffic counters into the stats. */
-void net_count_traffic(Server *s);
+void net_count_traffic(Server *s, uint64_t now_ms);
+/* Datagrams the kernel dropped at the game socket (its buffer full), into the stats. */
+void net_read_kernel_drops(Server *s);
 
 /* session.c: a player's lifecycle (login slot, BIND, inputs, the one release path). */
 /* The single way out of a player, whatever ended it: TCP side (`BYE <bye>` unless NULL, LEAVE

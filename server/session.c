@@ -422,5 +422,5 @@ void session_housekeeping(Server *s, uint64_t now_ms)
     gate_housekeeping(s, now_ms);
     if (gate_backlog_due(s, now_ms))
         release_backlogged(s, now_ms);
-    net_count_traffic(s);
+    net_count_traffic(s, now_ms);
 }

@@ -107,6 +107,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "packets_out", s->packets_out);
     jkey(&j, "bytes_in", s->bytes_in);
     jkey(&j, "packets_in", s->packets_in);
+    jkey(&j, "udp_kernel_drops", s->udp_kernel_drops);
+    jkey(&j, "udp_rcvbuf_bytes", s->udp_rcvbuf_bytes);
     jkey(&j, "max_snapshot_wire_bytes", s->max_snapshot_wire_bytes);
     jkey(&j, "snapshots_sent", s->snapshots_sent);
     jkey(&j, "snapshot_bytes", s->snapshot_bytes);

@@ -29,6 +29,9 @@ typedef struct SrvStats {
     unsigned players_peak;
     uint64_t bytes_out, packets_out; /* UDP datagrams and bytes sent by ENet */
     uint64_t bytes_in, packets_in;
+    uint64_t udp_kernel_drops; /* datagrams the kernel dropped: the game socket's buffer was full */
+    unsigned udp_rcvbuf_bytes; /* the buffer the kernel granted (SO_RCVBUF read back) */
+    uint64_t kernel_drops_read_ms; /* when udp_kernel_drops was last read */
     uint64_t window_bytes_out;
     uint32_t max_snapshot_wire_bytes; /* largest snapshot payload plus the ENet framing it needs */
     uint64_t snapshots_sent, snapshot_bytes, full_snapshots;
