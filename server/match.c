@@ -77,12 +77,24 @@ static void match_started(Server *s)
     tcp_broadcast(s, -1, "NOTICE Match %u started", (unsigned)s->world.match.number);
 }
 
+/* A HIT line goes to the shooter's and the victim's TCP sessions only: to every session it
+ * would cost players x hits lines a second (at 1000 players, more than the snapshots). The
+ * game clients learn every hit they can see from the EVENT; a chat user hears of its own. */
+static void tell_hit(Server *s, const SimEvent *e)
+{
+    const SrvPlayer *a = &s->players[e->a], *b = &s->players[e->b];
+    if (a->conn >= 0)
+        tcp_send(s, a->conn, "HIT %s %s", a->name, b->name);
+    if (b->conn >= 0 && b->conn != a->conn)
+        tcp_send(s, b->conn, "HIT %s %s", a->name, b->name);
+}
+
 static void announce_one(Server *s, const SimEvent *e)
 {
     MsgEvent ev = {.a = e->a, .b = e->b};
     switch (e->type) {
     case SIM_EV_HIT:
-        tcp_broadcast(s, -1, "HIT %s %s", s->players[e->a].name, s->players[e->b].name);
+        tell_hit(s, e);
         ev.kind = MSG_EV_HIT;
         ev.health = (uint8_t)e->c;
         break;
