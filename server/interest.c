@@ -127,19 +127,14 @@ unsigned interest_pick(SrvInterest *in, const Snapshot *all, uint16_t x, uint16_
     uint64_t cell = (uint64_t)1 << in->shift;
     for (int r = 0; r < (int)in->side; r++) {
         /* A viewer anywhere in its cell is at least (r - 1) cells from every cell of ring r.
-         * Once the max nearest found so far are all within that, ring r and the rings
-         * beyond cannot improve on them. */
+         * Once max of those found so far are within that, ring r and the rings beyond cannot
+         * improve on them (a count, not a selection: one select at the end). */
         if (n >= max && r > 0) {
-            select_smallest(in->key, n, max);
-            uint64_t worst = 0;
-            for (unsigned k = 0; k < max; k++)
-                worst = in->key[k] > worst ? in->key[k] : worst;
-            uint64_t reach = (uint64_t)(r - 1) * cell;
-            if ((worst >> 16) <= reach * reach) {
-                n = max;
+            uint64_t reach = (uint64_t)(r - 1) * cell, within = 0;
+            for (unsigned k = 0; k < n; k++)
+                within += (in->key[k] >> 16) <= reach * reach;
+            if (within >= max)
                 break;
-            }
-            n = max; /* keep only the best so far: the scratch stays small */
         }
         n = add_ring(in, all, cx, cy, r, x, y, self_id, n);
     }
