@@ -57,6 +57,8 @@ static const KeyDef keys[] = {
     U(udp_peer_rate, 60, 10000, "datagrams per second accepted from one game connection"),
     U(udp_rcvbuf_kb, 256, 65536,
       "KiB of receive buffer for the game socket (what arrives during a tick waits there)"),
+    U(udp_reads_per_tick, 1, 8,
+      "times per tick the game socket is read (the loop does not wake per datagram)"),
     S(ctl_socket, "operator control socket (arena-ctl), relative to data_dir; off = none"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
@@ -100,6 +102,7 @@ void srv_default_config(SrvConfig *c)
     /* 1000 players send 60,000 datagrams a second; a loopback datagram costs the buffer
      * ~1 KiB of accounting: 8 MiB (the kernel doubles what is asked) holds ~120 ms. */
     c->udp_rcvbuf_kb = 4096;
+    c->udp_reads_per_tick = 2;
     snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission
      * timeout starts above the RTT and doubles): the soak tests' netcode profile. */

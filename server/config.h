@@ -29,6 +29,7 @@ typedef struct SrvConfig {
     unsigned ip_max_peers;                /* ENet peers from one IP address */
     unsigned tcp_read_rate;               /* bytes per second read from one connection */
     unsigned udp_peer_rate;               /* datagrams per second accepted from one peer */
+    unsigned udp_reads_per_tick;          /* game socket reads per tick (it is not polled) */
     unsigned udp_rcvbuf_kb;               /* game socket receive buffer asked of the kernel */
     char ctl_socket[SRV_PATH_MAX];        /* operator socket, relative to data_dir; "off" */
     unsigned bind_timeout_ms;             /* ENet peer must BIND within this */

@@ -62,3 +62,19 @@ int sched_wait_ms(const Sched *s, uint64_t now_us)
     uint64_t ms = (next - now_us + 999) / 1000;
     return ms > SCHED_MAX_WAIT_MS ? SCHED_MAX_WAIT_MS : (int)ms;
 }
+
+int sched_read_wait_ms(const Sched *s, uint64_t now_us, unsigned reads_per_tick)
+{
+    int tick_ms = sched_wait_ms(s, now_us);
+    if (tick_ms == 0 || reads_per_tick <= 1)
+        return tick_ms;
+    uint64_t from = due_at(s, s->ticks), to = due_at(s, s->ticks + 1);
+    for (unsigned k = 1; k < reads_per_tick; k++) {
+        uint64_t slot = from + (to - from) * k / reads_per_tick;
+        if (slot > now_us) {
+            uint64_t ms = (slot - now_us + 999) / 1000;
+            return ms < (uint64_t)tick_ms ? (int)ms : tick_ms;
+        }
+    }
+    return tick_ms;
+}

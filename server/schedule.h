@@ -45,5 +45,9 @@ SchedPlan sched_plan(Sched *s, uint64_t now_us);
 uint64_t sched_next_due_us(const Sched *s);
 /* Milliseconds until the next tick is due (0 if due), at most SCHED_MAX_WAIT_MS. */
 int sched_wait_ms(const Sched *s, uint64_t now_us);
+/* Milliseconds until the next read slot: the tick period is cut into reads_per_tick equal
+ * slots (1 = the tick itself), and the loop wakes at each one to read the game socket. At
+ * least 1 unless a tick is due; at most sched_wait_ms. */
+int sched_read_wait_ms(const Sched *s, uint64_t now_us, unsigned reads_per_tick);
 
 #endif

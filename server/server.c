@@ -1,8 +1,9 @@
 /* server.c — the Server handle and its single-threaded event loop.
  *
- * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the ENet socket,
- * the TCP listener and connections, the discovery socket and the operator socket with the
- * timeout set to the time until the next tick; reads the time once; decides with the schedule
+ * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the TCP listener
+ * and connections, the discovery socket and the operator socket (not the ENet socket: it is
+ * read in one batch at each read slot, udp_reads_per_tick of them per tick) with the timeout
+ * set to the time until the next slot; reads the time once; decides with the schedule
  * (schedule.h) which ticks are due, so inputs are accepted for all of them; gives every source
  * its bounded share (ENet events, TCP lines, discovery answers); runs the due 60 Hz ticks;
  * flushes. Nothing here knows a wire format. */
@@ -111,8 +112,8 @@ static bool alloc_tables(Server *s)
     const SrvConfig *cfg = &s->cfg;
     s->players = calloc(cfg->max_players, sizeof *s->players);
     s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
-    /* The poll set: ENet, discovery, the operator socket and its connections, the TCP
-     * listener and every connection the config allows. */
+    /* The poll set: ENet (under a flood), discovery, the operator socket and its connections,
+     * the TCP listener and every connection the config allows. */
     s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
     s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
     s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
@@ -269,7 +270,12 @@ unsigned srv_poll_set(Server *s)
 {
     struct pollfd *fds = s->pfds;
     unsigned n = 0;
-    fds[n++] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
+    /* Not the ENet socket: its datagrams (an INPUT per player per tick) wait in the kernel
+     * for the next read slot (srv_wait_ms), when session_service reads them in one batch.
+     * Waking for each one cost ENet a walk of every peer per datagram (enet_host_service sends
+     * before and after it receives); docs/architecture.md "The loop". Under a flood (session.c) it is polled as before. */
+    if (s->udp_polled)
+        fds[n++] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
     if (s->disc_fd >= 0)
         fds[n++] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
     s->pfd_first_ctl = n;
@@ -281,7 +287,8 @@ unsigned srv_poll_set(Server *s)
 
 int srv_wait_ms(Server *s, uint64_t now_us)
 {
-    return tcp_pending_input(s) ? 0 : sched_wait_ms(&s->sched, now_us);
+    return tcp_pending_input(s) ? 0
+                                : sched_read_wait_ms(&s->sched, now_us, s->cfg.udp_reads_per_tick);
 }
 
 /* Every 2 s: memory freed after a burst goes back to the system instead of staying in the

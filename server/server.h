@@ -184,6 +184,13 @@ struct Server {
     uint64_t now_us;      /* the same, microseconds */
     uint64_t next_due_us; /* when the first tick after this iteration's ones is due */
     uint64_t gate_backlog_epoch; /* second of the last reliable-backlog check */
+    /* The game socket is read at slots (srv_wait_ms), but polled as before while datagrams
+     * arrive at flood rates (session.c): the gate then sees and counts each one at once, and
+     * a newcomer's handshake is not lost in a full kernel buffer among the junk. */
+    uint32_t udp_batch;           /* datagrams the gate saw in this session_service */
+    uint64_t udp_window_count;    /* ... in this polled window */
+    uint64_t udp_window_start_ms; /* start of the polled window */
+    bool udp_polled;              /* the ENet socket is in the poll set */
     /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
     RlTable disc_sources;
     RlBucket disc_budget;
@@ -231,9 +238,11 @@ int srv_run(Server *s);
  *   srv_begin(s, now_us) once; then per iteration n = srv_poll_set(s),
  *   poll(s->pfds, n, srv_wait_ms(s, now_us)), srv_iterate(s, n, now_us). */
 void srv_begin(Server *s, uint64_t now_us);
-/* Fills s->pfds (ENet socket, discovery, operator socket, TCP); returns how many. */
+/* Fills s->pfds (discovery, operator socket, TCP; not the ENet socket, which srv_iterate reads
+ * whenever it runs); returns how many. */
 unsigned srv_poll_set(Server *s);
-/* How long poll may wait: until the next tick, 0 while TCP input waits for its turn. */
+/* How long poll may wait: until the next read slot of the game socket (the next tick, or
+ * between ticks with udp_reads_per_tick > 1), 0 while TCP input waits for its turn. */
 int srv_wait_ms(Server *s, uint64_t now_us);
 /* Everything that came in, the ticks due at now_us, the flush, housekeeping. */
 void srv_iterate(Server *s, unsigned nfds, uint64_t now_us);

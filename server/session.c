@@ -20,6 +20,8 @@
 
 enum {
     SESSION_EVENTS_PER_WAKE = 4096, /* ENet events handled per loop iteration, at most */
+    UDP_FLOOD_SLACK = 64,           /* datagrams per read slot beyond 2 per player: a flood */
+    UDP_FLOOD_WINDOW_MS = 250,      /* polled at least this long once flooded */
     PEER_TIMEOUT_MIN_MS = 3000,     /* enet_peer_timeout: a bound peer is lost after this */
     /* ... or when a reliable message stays unacknowledged this long, however its RTT looks.
      * ENet doubles the retransmission timeout each time: at a 750 ms RTT the retries go out
@@ -354,9 +356,34 @@ static void on_disconnect(Server *s, ENetPeer *peer)
     }
 }
 
+/* Whether the next wait polls the game socket: yes while a read finds more than a flood's
+ * worth (twice what max_players send in a slot, and some), until a whole window of
+ * UDP_FLOOD_WINDOW_MS stays under that rate. */
+static void judge_flood(Server *s, uint64_t now_ms)
+{
+    uint64_t per_slot = 2u * s->cfg.max_players + UDP_FLOOD_SLACK;
+    if (!s->udp_polled) {
+        if (s->udp_batch > per_slot) {
+            s->udp_polled = true;
+            s->udp_window_start_ms = now_ms;
+            s->udp_window_count = 0;
+        }
+        return;
+    }
+    s->udp_window_count += s->udp_batch;
+    if (now_ms - s->udp_window_start_ms < UDP_FLOOD_WINDOW_MS)
+        return;
+    uint64_t slots = (uint64_t)s->cfg.udp_reads_per_tick * PROTO_TICK_HZ *
+                     (now_ms - s->udp_window_start_ms) / 1000u;
+    s->udp_polled = s->udp_window_count > per_slot * (slots > 0 ? slots : 1);
+    s->udp_window_start_ms = now_ms;
+    s->udp_window_count = 0;
+}
+
 void session_service(Server *s, uint64_t now_ms)
 {
     ENetEvent ev;
+    s->udp_batch = 0;
     gate_before_service(s);
     /* ENet issues #64/#85: service until it has nothing more, not once per readable socket;
      * but at most SESSION_EVENTS_PER_WAKE events, so the tick keeps its schedule whatever
@@ -380,6 +407,7 @@ void session_service(Server *s, uint64_t now_ms)
         }
     }
     gate_after_service(s);
+    judge_flood(s, now_ms);
 }
 
 /* Players who stopped acknowledging reliable messages (udp_gate.h decides who). */

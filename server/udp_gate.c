@@ -279,6 +279,7 @@ static int ENET_CALLBACK on_datagram(ENetHost *host, ENetEvent *event)
     uint8_t *d = host->receivedData;
     size_t len = host->receivedDataLength;
     ENetAddress from = host->receivedAddress;
+    s->udp_batch++;
     EwHeader h;
     if (!ew_read_header(d, len, true, &h) || h.compressed) {
         drop(s, DROP_UDP_MALFORMED, &from, "not an ENet datagram");

@@ -239,6 +239,36 @@ static void test_accounting_over_random_stalls(void **state)
     assert_true(skipped > 0);
 }
 
+/* Read slots: with 2 reads per tick the loop wakes at mid-tick and at the tick, never later
+ * than the tick, never spinning (at least 1 ms unless a tick is due). A server that waits a
+ * whole tick reads inputs once per tick; one that returns 0 spins. */
+static void test_read_slots(void **state)
+{
+    (void)state;
+    Sched s;
+    sched_init(&s, START);
+    for (uint64_t n = 1; n <= 6000; n++) {
+        uint64_t t = due_at(START, n);
+        assert_plan(sched_plan(&s, t), 0, 1, 0);
+        uint64_t next = due_at(START, n + 1), mid = t + (next - t) / 2;
+        /* 1 read per tick: the tick's own wait */
+        assert_int_equal(sched_read_wait_ms(&s, t, 1), sched_wait_ms(&s, t));
+        /* just after the tick: the mid slot, 8.33 ms away, rounded up */
+        assert_int_equal(sched_read_wait_ms(&s, t, 2), 9);
+        /* at the mid slot itself (woken there): the tick */
+        assert_int_equal(sched_read_wait_ms(&s, mid, 2), sched_wait_ms(&s, mid));
+        assert_true(sched_read_wait_ms(&s, mid - 1, 2) == 1);
+        /* 4 slots: 4.17 ms apart */
+        assert_int_equal(sched_read_wait_ms(&s, t, 4), 5);
+        for (uint64_t u = t; u < next; u += 997) {
+            int w = sched_read_wait_ms(&s, u, 3);
+            assert_true(w >= 1 && w <= sched_wait_ms(&s, u));
+            assert_true(u + (uint64_t)w * 1000 <= next + 1000);
+        }
+        assert_int_equal(sched_read_wait_ms(&s, next, 2), 0); /* a tick due: no wait */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_stall_60s_caps_and_resumes),
         cmocka_unit_test(test_catchup_boundaries),
         cmocka_unit_test(test_accounting_over_random_stalls),
+        cmocka_unit_test(test_read_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
