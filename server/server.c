@@ -273,7 +273,8 @@ unsigned srv_poll_set(Server *s)
     /* Not the ENet socket: its datagrams (an INPUT per player per tick) wait in the kernel
      * for the next read slot (srv_wait_ms), when session_service reads them in one batch.
      * Waking for each one cost ENet a walk of every peer per datagram (enet_host_service sends
-     * before and after it receives); docs/architecture.md "The loop". Under a flood (session.c) it is polled as before. */
+     * before and after it receives); docs/architecture.md "The loop". Under a flood (session.c) it
+     * is polled as before. */
     if (s->udp_polled)
         fds[n++] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
     if (s->disc_fd >= 0)
