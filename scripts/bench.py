@@ -134,16 +134,16 @@ def print_floor(results, seconds):
     """The server's CPU per snapshot against a bare sendto of the same size to as many
     loopback receivers at 30 Hz, measured right after it in the same run."""
     print("\n### Cost per snapshot against the bare `sendto` floor (same run)\n")
-    print("| bots | server CPU us per snapshot | floor us per datagram | ratio | loop wake-ups/s "
+    print("| bots | connected | server CPU us per snapshot | floor us per datagram | ratio | loop wake-ups/s "
           "| ENet unsent (throttle) | kernel drops | inputs late | bots' CPU (procs) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s, b = r["s"], r["b"]
         per_snap, fl, ratio = per_snapshot(r)
         wakes = ("%.0f" % (s["wakeups"] / max(s["run_us"], 1) * 1e6)) if "wakeups" in s else "n/a"
         bot_cpu = ("%.0f %%" % (100.0 * b["cpu_s"] / seconds)) if "cpu_s" in b else "n/a"
-        print("| %d | %.1f | %s | %s | %s | %s | %s | %s | %s (%d) |" % (
-            r["bots"], per_snap, "%.1f" % fl if fl else "n/a", ratio, wakes,
+        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s (%d) |" % (
+            r["bots"], b.get("connected", "n/a"), per_snap, "%.1f" % fl if fl else "n/a", ratio, wakes,
             s.get("enet_unsent_unreliable", "n/a"), s.get("udp_kernel_drops", "n/a"),
             s.get("inputs_late", "n/a"), bot_cpu, r.get("procs", 1)))
 

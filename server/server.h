@@ -190,6 +190,7 @@ struct Server {
     uint32_t udp_batch;           /* datagrams the gate saw in this session_service */
     uint64_t udp_window_count;    /* ... in this polled window */
     uint64_t udp_window_start_ms; /* start of the polled window */
+    uint64_t udp_last_read_ms;    /* the previous session_service */
     bool udp_polled;              /* the ENet socket is in the poll set */
     /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
     RlTable disc_sources;

@@ -356,14 +356,23 @@ static void on_disconnect(Server *s, ENetPeer *peer)
     }
 }
 
+/* Read slots in ms, at least one (a late tick makes one read cover several). */
+static uint64_t slots_in(const Server *s, uint64_t ms)
+{
+    uint64_t n = (uint64_t)s->cfg.udp_reads_per_tick * PROTO_TICK_HZ * ms / 1000u;
+    return n > 0 ? n : 1;
+}
+
 /* Whether the next wait polls the game socket: yes while a read finds more than a flood's
- * worth (twice what max_players send in a slot, and some), until a whole window of
- * UDP_FLOOD_WINDOW_MS stays under that rate. */
+ * worth (twice what max_players send in the slots since the last read, and some), until a
+ * whole window of UDP_FLOOD_WINDOW_MS stays under that rate. */
 static void judge_flood(Server *s, uint64_t now_ms)
 {
     uint64_t per_slot = 2u * s->cfg.max_players + UDP_FLOOD_SLACK;
+    uint64_t since = now_ms - s->udp_last_read_ms;
+    s->udp_last_read_ms = now_ms;
     if (!s->udp_polled) {
-        if (s->udp_batch > per_slot) {
+        if (s->udp_batch > per_slot * slots_in(s, since)) {
             s->udp_polled = true;
             s->udp_window_start_ms = now_ms;
             s->udp_window_count = 0;
@@ -373,9 +382,7 @@ static void judge_flood(Server *s, uint64_t now_ms)
     s->udp_window_count += s->udp_batch;
     if (now_ms - s->udp_window_start_ms < UDP_FLOOD_WINDOW_MS)
         return;
-    uint64_t slots = (uint64_t)s->cfg.udp_reads_per_tick * PROTO_TICK_HZ *
-                     (now_ms - s->udp_window_start_ms) / 1000u;
-    s->udp_polled = s->udp_window_count > per_slot * (slots > 0 ? slots : 1);
+    s->udp_polled = s->udp_window_count > per_slot * slots_in(s, now_ms - s->udp_window_start_ms);
     s->udp_window_start_ms = now_ms;
     s->udp_window_count = 0;
 }
