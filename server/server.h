@@ -239,8 +239,8 @@ int srv_run(Server *s);
  *   srv_begin(s, now_us) once; then per iteration n = srv_poll_set(s),
  *   poll(s->pfds, n, srv_wait_ms(s, now_us)), srv_iterate(s, n, now_us). */
 void srv_begin(Server *s, uint64_t now_us);
-/* Fills s->pfds (discovery, operator socket, TCP; not the ENet socket, which srv_iterate reads
- * whenever it runs); returns how many. */
+/* Fills s->pfds (discovery, operator socket, TCP; the ENet socket only while a flood lasts:
+ * otherwise srv_iterate reads it whenever it runs); returns how many. */
 unsigned srv_poll_set(Server *s);
 /* How long poll may wait: until the next read slot of the game socket (the next tick, or
  * between ticks with udp_reads_per_tick > 1), 0 while TCP input waits for its turn. */
