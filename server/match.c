@@ -37,12 +37,12 @@ void match_send_state(Server *s, ENetPeer *peer)
         for (unsigned i = 0; i < s->cfg.max_players; i++) {
             if (s->players[i].state == SP_BOUND && s->world.players[i].active) {
                 MsgEvent st = stats_event(s, i);
-                net_send_event(peer, &st);
+                net_send_event(s, peer, &st);
             }
         }
     }
     MsgEvent ev = match_event(s);
-    net_send_event(peer, &ev);
+    net_send_event(s, peer, &ev);
 }
 
 /* The end of a match: everyone's stats first (the end screen shows them with the winner). */
@@ -105,7 +105,7 @@ static void announce_one(Server *s, const SimEvent *e)
         ev.kind = MSG_EV_SPAWN;
         ev.b = 0;
         if (e->a < s->cfg.max_players && s->players[e->a].state == SP_BOUND)
-            net_send_event(s->players[e->a].peer, &ev);
+            net_send_event(s, s->players[e->a].peer, &ev);
         return;
     case SIM_EV_MATCH_START:
         match_started(s);
@@ -116,7 +116,7 @@ static void announce_one(Server *s, const SimEvent *e)
     default: /* DEATH: the KILL before it says it */
         return;
     }
-    net_broadcast_event(s, &ev, -1);
+    net_send_event_near(s, &ev, e->a, e->b);
 }
 
 void match_announce(Server *s)

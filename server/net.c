@@ -179,12 +179,14 @@ void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8
                   len, enet_guard_max_unreliable(peer));
 }
 
-void net_send_event(ENetPeer *peer, const MsgEvent *ev)
+void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev)
 {
     uint8_t buf[MSG_EVENT_MAX_BYTES];
     size_t n = msg_event_encode(ev, buf, sizeof buf);
-    if (n > 0)
+    if (n > 0) {
         net_send(peer, PROTO_CH_RELIABLE, buf, n, true);
+        s->stats.events_sent++;
+    }
 }
 
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except)
@@ -192,7 +194,41 @@ void net_broadcast_event(Server *s, const MsgEvent *ev, int except)
     srv_demo_event(s, ev);
     for (unsigned i = 0; i < s->cfg.max_players; i++)
         if (s->players[i].state == SP_BOUND && (int)i != except)
-            net_send_event(s->players[i].peer, ev);
+            net_send_event(s, s->players[i].peer, ev);
+}
+
+static bool sees(const SrvPlayer *p, unsigned slot)
+{
+    return slot < PROTO_MAX_PLAYERS && (p->sees[slot / 32] >> (slot % 32) & 1u) != 0;
+}
+
+void net_send_event_near(Server *s, const MsgEvent *ev, unsigned a, unsigned b)
+{
+    if (s->world_view.count <= s->cfg.view_max) { /* everyone sees the whole world */
+        net_broadcast_event(s, ev, -1);
+        return;
+    }
+    srv_demo_event(s, ev);
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        const SrvPlayer *p = &s->players[i];
+        if (p->state != SP_BOUND)
+            continue;
+        if (i == a || i == b || sees(p, a) || sees(p, b))
+            net_send_event(s, p->peer, ev);
+        else
+            s->stats.events_unseen++;
+    }
+}
+
+void net_note_seen(SrvPlayer *p, const Snapshot *sent)
+{
+    memset(p->sees, 0, sizeof p->sees);
+    for (uint16_t i = 0; i < sent->count; i++) {
+        const SnapEntity *e = &sent->ents[i];
+        if (e->id >= PROTO_MAX_PLAYERS) /* ids increase: the shots follow the players */
+            break;
+        p->sees[e->id / 32] |= 1u << (e->id % 32);
+    }
 }
 
 void net_read_kernel_drops(Server *s)

@@ -132,6 +132,9 @@ typedef struct SrvPlayer {
     bool acked_once;     /* has acknowledged a snapshot: a full one now means a lost baseline */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */
     bool legend;         /* found what is hidden, this session */
+    /* The players in the newest snapshot sent to this client (bit i: slot i), so that the
+     * EVENTs of a crowd go only to those who see it (net_send_event_near). */
+    uint32_t sees[PROTO_MAX_PLAYERS / 32];
 } SrvPlayer;
 
 /* Per ENet peer (same index as host->peers), kept by udp_gate.c and session.c. */
@@ -289,9 +292,15 @@ void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, b
  * message too big for one datagram is a counted drop). */
 void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf,
                          size_t len);
-void net_send_event(ENetPeer *peer, const MsgEvent *ev);
+void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev);
 /* To every bound player but `except` (-1: all). */
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except);
+/* An EVENT about players a and b (HIT, KILL): to both, and to every client that sees either
+ * (SrvPlayer.sees); to every client while the world fits view_max. Reliable messages to all
+ * N clients for each of a crowd's hits would cost N x hits a second (docs/architecture.md). */
+void net_send_event_near(Server *s, const MsgEvent *ev, unsigned a, unsigned b);
+/* Notes which players the snapshot just sent to p holds (p->sees). */
+void net_note_seen(SrvPlayer *p, const Snapshot *sent);
 /* Moves ENet's traffic counters into the stats. */
 void net_count_traffic(Server *s, uint64_t now_ms);
 /* Datagrams the kernel dropped at the game socket (its buffer full), into the stats. */

@@ -141,6 +141,7 @@ static void greet(Server *s, unsigned slot)
 {
     SrvPlayer *p = &s->players[slot];
     ENetPeer *peer = p->peer;
+    memset(p->sees, 0, sizeof p->sees); /* sees nobody until its first snapshot */
     uint8_t buf[MSG_WELCOME_MAX_BYTES];
     MsgWelcome w = {.version = PROTO_VERSION,
                     .player_id = (uint16_t)slot,
@@ -158,14 +159,14 @@ static void greet(Server *s, unsigned slot)
             continue;
         MsgEvent ev = {.kind = MSG_EV_PLAYER, .a = (uint16_t)i, .colour = s->players[i].colour};
         snprintf(ev.name, sizeof ev.name, "%s", s->players[i].name);
-        net_send_event(peer, &ev);
+        net_send_event(s, peer, &ev);
     }
     /* Hall-of-fame names wear their crown in every session, when the login held the claim. */
     p->legend = p->crowned;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         if (s->players[i].state == SP_BOUND && s->players[i].legend) {
             MsgEvent lev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)i};
-            net_send_event(peer, &lev);
+            net_send_event(s, peer, &lev);
         }
     }
     match_send_state(s, peer);

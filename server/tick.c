@@ -132,6 +132,7 @@ static void send_snapshot(Server *s, unsigned slot)
     /* The client's view as sent is what it has: a later delta's baseline. */
     forget_same_phase(&p->sent, sent.tick);
     (void)snap_store_commit(&p->sent, &sent);
+    net_note_seen(p, &sent);
 
     net_send_unreliable(s, p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes);
     count_sent(s, rep.bytes, baseline == NULL, rep.omitted);

@@ -302,6 +302,46 @@ static void test_release_with_full_tcp_buffer(void **state)
     hx_stop(h);
 }
 
+static bool sees_slot(const SrvPlayer *p, int slot)
+{
+    return (p->sees[slot / 32] >> (slot % 32) & 1u) != 0;
+}
+
+/* A HIT or KILL goes to its two players and to the clients that see either, once the world
+ * is bigger than a view; to everyone while it fits. Who sees whom is the newest snapshot sent
+ * (SrvPlayer.sees). */
+static void test_events_near(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob"), c = hx_join(h, "carol");
+    assert_true(a >= 0 && b >= 0 && c >= 0);
+    int sa = h->clients[a].slot, sb = h->clients[b].slot, sc = h->clients[c].slot;
+    (void)next_snapshot(h, c, next_snapshot(h, c, 0));
+    Server *s = h->s;
+    SrvPlayer *pc = &s->players[sc];
+    assert_true(sees_slot(pc, sa) && sees_slot(pc, sb));
+    assert_false(sees_slot(pc, sc)); /* itself travels in the self block */
+    MsgEvent ev = {.kind = MSG_EV_HIT, .a = (uint16_t)sa, .b = (uint16_t)sb, .health = 50};
+
+    uint64_t sent0 = s->stats.events_sent;
+    net_send_event_near(s, &ev, (unsigned)sa, (unsigned)sb); /* the world fits: to all */
+    assert_int_equal(s->stats.events_sent - sent0, 3);
+    assert_int_equal(s->stats.events_unseen, 0);
+
+    s->cfg.view_max = 2; /* the world (3 players) no longer fits a view */
+    memset(pc->sees, 0, sizeof pc->sees);
+    sent0 = s->stats.events_sent;
+    net_send_event_near(s, &ev, (unsigned)sa, (unsigned)sb); /* carol sees neither */
+    assert_int_equal(s->stats.events_sent - sent0, 2);
+    assert_int_equal(s->stats.events_unseen, 1);
+    pc->sees[sb / 32] |= 1u << (sb % 32); /* carol sees the victim */
+    net_send_event_near(s, &ev, (unsigned)sa, (unsigned)sb);
+    assert_int_equal(s->stats.events_sent - sent0, 5);
+    assert_int_equal(s->stats.events_unseen, 1);
+    hx_stop(h);
+}
+
 /* A client that stops acknowledging reliable messages is released with "backlog" once more
  * than GATE_BACKLOG_COMMANDS wait for it (the check runs from session housekeeping). */
 static void test_release_backlog(void **state)
@@ -313,10 +353,10 @@ static void test_release_backlog(void **state)
     SrvPlayer *p = &h->s->players[h->clients[a].slot];
     MsgEvent ev = {.kind = MSG_EV_LEFT, .a = (uint16_t)h->clients[b].slot};
     for (unsigned i = 0; i < GATE_BACKLOG_COMMANDS; i++)
-        net_send_event(p->peer, &ev); /* queued, none sent or acknowledged yet */
+        net_send_event(h->s, p->peer, &ev); /* queued, none sent or acknowledged yet */
     session_housekeeping(h->s, h->s->now_ms + 10000);
     assert_int_equal(p->state, SP_BOUND); /* at the cap: not yet */
-    net_send_event(p->peer, &ev);
+    net_send_event(h->s, p->peer, &ev);
     session_housekeeping(h->s, h->s->now_ms + 20000);
     assert_released(h, a, 1, "BYE backlog");
     hx_stop(h);
@@ -561,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_release_enet_disconnect),
         cmocka_unit_test(test_release_kick),
         cmocka_unit_test(test_release_backlog),
+        cmocka_unit_test(test_events_near),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_release_shutdown),
