@@ -79,11 +79,19 @@ static const Snapshot *decode(CliConn *c, const uint8_t *data, size_t len, uint6
         drop_bad(c, tick, base, len, now_us, "baseline not kept");
         return NULL;
     }
-    e = snap_decode(data, len, baseline, &c->scratch);
+    /* Decoded straight into the store's next run when it can take the largest snapshot there
+     * without the baseline (a copy per snapshot was 8 % of a load bot's CPU); else into the
+     * scratch, then copied in. The run's reservation only evicts snapshots the pool's next
+     * stretch holds, the oldest, which the next snapshot would evict anyway. */
+    Snapshot run;
+    bool direct = snap_store_reserve(&c->baselines, PROTO_MAX_ENTITIES, baseline, &run);
+    e = snap_decode(data, len, baseline, direct ? &run : &c->scratch);
     if (e != SNAP_OK) {
         drop_bad(c, tick, base, len, now_us, snap_error_str(e));
         return NULL;
     }
+    if (direct)
+        return snap_store_commit(&c->baselines, &run);
     /* tick != 0 and count <= PROTO_MAX_ENTITIES <= the pool (cli_conn_create): it fits. */
     return snap_store_add(&c->baselines, &c->scratch);
 }
