@@ -179,14 +179,35 @@ void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8
                   len, enet_guard_max_unreliable(peer));
 }
 
+static void send_events(Server *s, SrvPlayer *p)
+{
+    if (p->events_len == 0)
+        return;
+    if (p->peer != NULL) {
+        net_send(p->peer, PROTO_CH_RELIABLE, p->events, p->events_len, true);
+        s->stats.events_messages++;
+    }
+    p->events_len = 0;
+}
+
 void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev)
 {
-    uint8_t buf[MSG_EVENT_MAX_BYTES];
-    size_t n = msg_event_encode(ev, buf, sizeof buf);
-    if (n > 0) {
-        net_send(peer, PROTO_CH_RELIABLE, buf, n, true);
-        s->stats.events_sent++;
+    int slot = net_peer_slot(peer);
+    if (slot < 0)
+        return; /* not bound: EVENTs go to players only */
+    SrvPlayer *p = &s->players[slot];
+    if (!msg_events_append(p->events, &p->events_len, sizeof p->events, ev)) {
+        send_events(s, p); /* full: send it, start the next */
+        if (!msg_events_append(p->events, &p->events_len, sizeof p->events, ev))
+            return; /* does not encode: the server's own bug, never sent */
     }
+    s->stats.events_sent++;
+}
+
+void net_flush_events(Server *s)
+{
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        send_events(s, &s->players[i]);
 }
 
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except)

@@ -327,6 +327,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     disc_service(s, now_ms);
     ctl_service(s->ctl, fds + first_ctl, first_tcp - first_ctl, now_ms);
     run_ticks(s, &plan);
+    net_flush_events(s);
     enet_host_flush(s->host);
     session_housekeeping(s, now_ms);
     tcp_housekeeping(s, now_ms);
@@ -338,6 +339,7 @@ void srv_shutdown(Server *s)
     log_info(s->log, "server", "stopping: telling %u players", s->players_now);
     tcp_close_all(s, "server shutting down");
     session_release_all(s, PROTO_DISCONNECT_SHUTDOWN);
+    net_flush_events(s);
     enet_host_flush(s->host);
 }
 

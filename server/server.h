@@ -135,6 +135,10 @@ typedef struct SrvPlayer {
     /* The players in the newest snapshot sent to this client (bit i: slot i), so that the
      * EVENTs of a crowd go only to those who see it (net_send_event_near). */
     uint32_t sees[PROTO_MAX_PLAYERS / 32];
+    /* EVENTs for this client not yet handed to ENet: one EVENTS message (msg_events_append),
+     * sent when full and by net_flush_events before each flush of the host. */
+    uint8_t events[MSG_EVENTS_MAX_BYTES];
+    size_t events_len;
 } SrvPlayer;
 
 /* Per ENet peer (same index as host->peers), kept by udp_gate.c and session.c. */
@@ -292,7 +296,11 @@ void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, b
  * message too big for one datagram is a counted drop). */
 void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf,
                          size_t len);
+/* Queues an EVENT for the client of a bound peer into its EVENTS message (net_flush_events
+ * sends it; a full one goes at once). */
 void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev);
+/* Hands every client's queued EVENTS message to ENet (before enet_host_flush). */
+void net_flush_events(Server *s);
 /* To every bound player but `except` (-1: all). */
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except);
 /* An EVENT about players a and b (HIT, KILL): to both, and to every client that sees either

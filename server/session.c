@@ -47,6 +47,7 @@ void session_release(Server *s, unsigned slot, const char *leave_reason, const c
     for (size_t i = 0; i < s->host->peerCount; i++)
         if (s->peers[i].admit_slot == (int)slot)
             s->peers[i].admit_slot = -1; /* the next login in this slot admits afresh */
+    p->events_len = 0;                   /* its queued EVENTs: it is leaving */
     if (p->peer != NULL) {
         net_peer_set_slot(p->peer, -1);
         enet_peer_disconnect_later(p->peer, disc);
@@ -114,6 +115,8 @@ static void reset_player_net(SrvPlayer *p)
     p->acked_tick = 0;
     p->acked_once = false;
     memset(p->prio, 0, PROTO_MAX_ENTITIES * sizeof *p->prio);
+    memset(p->sees, 0, sizeof p->sees); /* sees nobody until its first snapshot */
+    p->events_len = 0;
 }
 
 /* The slot whose live token this BIND presents, admitted for this very peer; -1 if none. */
@@ -141,7 +144,6 @@ static void greet(Server *s, unsigned slot)
 {
     SrvPlayer *p = &s->players[slot];
     ENetPeer *peer = p->peer;
-    memset(p->sees, 0, sizeof p->sees); /* sees nobody until its first snapshot */
     uint8_t buf[MSG_WELCOME_MAX_BYTES];
     MsgWelcome w = {.version = PROTO_VERSION,
                     .player_id = (uint16_t)slot,

@@ -121,6 +121,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "inputs_missing", s->inputs_missing);
     jkey(&j, "bind_failures", s->bind_failures);
     jkey(&j, "events_sent", s->events_sent);
+    jkey(&j, "events_messages", s->events_messages);
     jkey(&j, "events_unseen", s->events_unseen);
     jkey(&j, "tcp_accepted", s->tcp_accepted);
     jkey(&j, "tcp_rejected", s->tcp_rejected);

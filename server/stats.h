@@ -42,8 +42,9 @@ typedef struct SrvStats {
     uint64_t inputs_missing;  /* ticks where a player's input had not arrived (repeated last) */
     uint64_t lagcomp_clamped; /* INPUTs whose view lag was over lagcomp_max_ms (cut to it) */
     uint64_t bind_failures;
-    uint64_t events_sent;   /* EVENT messages queued (reliable), one per recipient */
-    uint64_t events_unseen; /* HIT/KILL not sent to a client that saw neither player */
+    uint64_t events_sent;     /* EVENTs queued for a client, one per recipient */
+    uint64_t events_messages; /* EVENTS messages (reliable) that carried them */
+    uint64_t events_unseen;   /* HIT/KILL not sent to a client that saw neither player */
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;
     uint64_t chat_lines;
     uint64_t disc_queries, disc_answered, disc_dropped;

@@ -22,7 +22,10 @@
 
 enum {
     DEMO_MAGIC_BYTES = 8,
-    DEMO_FORMAT_VERSION = 2,      /* 2: a chat record's slot is 2 bytes (was 1) */
+    DEMO_FORMAT_VERSION = 2, /* 2: a chat record's slot is 2 bytes (was 1) */
+    /* The oldest protocol whose snapshot codec and EVENT layout are this one's: protocol 6
+     * changed only how a server sends its events (EVENTS), and a demo holds them one by one. */
+    DEMO_PROTOCOL_MIN = 5,
     DEMO_RECORD_HEADER_BYTES = 9, /* type u8, tick u32, length u32 */
     /* A FRAME's payload: the largest whole-world SNAPSHOT (every player and shot added) is
      * about 13 KB; this leaves room for any field the table gains. */
@@ -92,7 +95,8 @@ typedef enum DemoError {
     DEMO_ERR_CHAT,      /* a malformed CHAT */
     DEMO_ERR_EVENT,     /* an EVENT that msg_event_decode rejects */
     DEMO_ERR_SPACE,     /* writer: the buffer is too small */
-    DEMO_ERR_PROTOCOL,  /* recorded with another protocol version (another snapshot codec) */
+    DEMO_ERR_PROTOCOL,  /* recorded with a protocol version outside DEMO_PROTOCOL_MIN ..
+                           PROTO_VERSION (another snapshot codec or EVENT layout) */
 } DemoError;
 
 const char *demo_error_str(DemoError e);

@@ -96,7 +96,7 @@ DemoError demo_reader_open(DemoReader *r, const uint8_t *buf, size_t len, DemoHe
         h->snapshot_hz > PROTO_SNAPSHOT_HZ_MAX || name_len == 0 || name_len > PROTO_MAP_NAME_MAX ||
         !line_text_valid(name, name_len) || h->map_len == 0 || h->map_len > PROTO_MAP_TEXT_MAX)
         return DEMO_ERR_HEADER;
-    if (h->protocol != PROTO_VERSION)
+    if (h->protocol < DEMO_PROTOCOL_MIN || h->protocol > PROTO_VERSION)
         return DEMO_ERR_PROTOCOL; /* its frames and events are another codec's */
     memcpy(h->map_name, name, name_len);
     h->map_name[name_len] = '\0';

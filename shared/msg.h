@@ -23,6 +23,8 @@ enum {
     MSG_MAP_MAX_BYTES = 5 + 3 + PROTO_MAP_TEXT_MAX,
     MSG_DISCOVERY_REPLY_MAX_BYTES = 83, /* both names at their maximum */
     MSG_EVENT_MAX_BYTES = 23,           /* PLAYER with a name of PROTO_NAME_MAX bytes */
+    MSG_EVENTS_MAX_BYTES = 1024,        /* an EVENTS message the server builds, at most */
+    MSG_EVENTS_MAX_COUNT = 255,         /* events in one EVENTS message, at most */
 };
 
 typedef enum MsgError {
@@ -144,6 +146,18 @@ MsgError msg_discovery_reply_decode(const uint8_t *buf, size_t len, MsgDiscovery
 
 size_t msg_event_encode(const MsgEvent *m, uint8_t *out, size_t cap);
 MsgError msg_event_decode(const uint8_t *buf, size_t len, MsgEvent *m);
+
+/* EVENTS (version 6, msg_events.c): type, a count of 1..MSG_EVENTS_MAX_COUNT, then each event
+ * as a length byte and a whole EVENT message. Appends ev to the message in buf[0..*len)
+ * (*len == 0: starts one) and updates *len; false, buf and *len unchanged, if ev does not
+ * encode or the message would pass cap (at most MSG_EVENTS_MAX_BYTES is used) or
+ * MSG_EVENTS_MAX_COUNT events: send it and start another. */
+bool msg_events_append(uint8_t *buf, size_t *len, size_t cap, const MsgEvent *ev);
+/* Decodes every event (at most cap; more is MSG_ERR_VALUE) into evs and their number into
+ * *count; on an error *count is 0 and nothing in evs is meaningful. A malformed item is the
+ * whole message's error (TRUNCATED inside an item whose length says it is whole: VALUE). */
+MsgError msg_events_decode(const uint8_t *buf, size_t len, MsgEvent *evs, size_t cap,
+                           size_t *count);
 
 /* The 32-bit ENet connect data of a client joining with this session token: the token's
  * first four bytes, little-endian (docs/protocol.md §6). The server admits a CONNECT only if

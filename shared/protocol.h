@@ -14,8 +14,9 @@ enum {
      * 4: health, spawn protection, deaths in snapshots; match and kill events; EVENT PLAYER
      *    carries the player's colour; LOGIN may ask for one (colour=N).
      * 5: up to 1024 players: entity ids 12 bits (was 10), a shot's owner 10 bits (was 8);
-     *    each client sees the entities near it (docs/protocol.md §2.4), not the whole world. */
-    PROTO_VERSION = 5,
+     *    each client sees the entities near it (docs/protocol.md §2.4), not the whole world.
+     * 6: the server sends its events in EVENTS messages (several EVENTs in one). */
+    PROTO_VERSION = 6,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */
@@ -80,6 +81,7 @@ typedef enum ProtoMsgType {
     PROTO_MSG_SNAPSHOT = 4, /* server -> client: full or delta snapshot */
     PROTO_MSG_MAP = 5,      /* server -> client: the map text */
     PROTO_MSG_EVENT = 6,    /* server -> client: a game event (player joined/left, hit) */
+    PROTO_MSG_EVENTS = 7,   /* server -> client: several EVENTs in one message (version 6) */
 } ProtoMsgType;
 
 /* ENet disconnect data sent by the server when it drops a peer. */

@@ -67,17 +67,8 @@ static void on_map(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
     cli_conn_deadline(c, now_us, c->cfg.step_timeout_ms);
 }
 
-static void on_event(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
+static void apply_event(CliConn *c, MsgEvent ev)
 {
-    MsgEvent ev;
-    MsgError e = msg_event_decode(data, len, &ev);
-    if (e != MSG_OK) {
-        c->stats.bad_messages++;
-        char what[64];
-        snprintf(what, sizeof what, "malformed EVENT (%s)", msg_error_str(e));
-        cli_conn_note_bad(c, now_us, what);
-        return;
-    }
     c->stats.events++;
     switch (ev.kind) {
     case MSG_EV_PLAYER:
@@ -111,6 +102,39 @@ static void on_event(CliConn *c, const uint8_t *data, size_t len, uint64_t now_u
         c->cfg.on_event(c->cfg.user, &ev);
 }
 
+static void bad_event(CliConn *c, const char *what, MsgError e, uint64_t now_us)
+{
+    c->stats.bad_messages++;
+    char line[64];
+    snprintf(line, sizeof line, "malformed %s (%s)", what, msg_error_str(e));
+    cli_conn_note_bad(c, now_us, line);
+}
+
+static void on_event(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
+{
+    MsgEvent ev;
+    MsgError e = msg_event_decode(data, len, &ev);
+    if (e != MSG_OK)
+        bad_event(c, "EVENT", e, now_us);
+    else
+        apply_event(c, ev);
+}
+
+/* Version 6: the server's events come several to a message. All or nothing: one malformed
+ * event drops the whole message (counted), so no event is applied out of its order. */
+static void on_events(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
+{
+    MsgEvent evs[MSG_EVENTS_MAX_COUNT];
+    size_t n = 0;
+    MsgError e = msg_events_decode(data, len, evs, MSG_EVENTS_MAX_COUNT, &n);
+    if (e != MSG_OK) {
+        bad_event(c, "EVENTS", e, now_us);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        apply_event(c, evs[i]);
+}
+
 void cli_msg_receive(CliConn *c, const uint8_t *data, size_t len, uint64_t now_us)
 {
     c->stats.messages_down++;
@@ -134,6 +158,9 @@ void cli_msg_receive(CliConn *c, const uint8_t *data, size_t len, uint64_t now_u
         break;
     case PROTO_MSG_EVENT:
         on_event(c, data, len, now_us);
+        break;
+    case PROTO_MSG_EVENTS:
+        on_events(c, data, len, now_us);
         break;
     default: {
         c->stats.bad_messages++;

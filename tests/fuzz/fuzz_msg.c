@@ -1,6 +1,6 @@
 /* fuzz_msg.c — libFuzzer target for the small message decoders. Built once per message with
- * exactly one of FUZZ_MSG_INPUT, _BIND, _WELCOME, _MAP, _DISC_QUERY, _DISC_REPLY, _EVENT defined
- * to 1.
+ * exactly one of FUZZ_MSG_INPUT, _BIND, _WELCOME, _MAP, _DISC_QUERY, _DISC_REPLY, _EVENT,
+ * _EVENTS defined to 1.
  *
  * Invariants: decoding never crashes or reads past `size`; a message that decodes passes its
  * own range rules, re-encodes to exactly the same bytes (encodings are canonical), and that
@@ -154,8 +154,42 @@ static void run(const uint8_t *data, size_t size)
           a.match.phase_end == b.match.phase_end && a.match.score_limit == b.match.score_limit &&
           a.match.time_limit == b.match.time_limit);
 }
+#elif defined(FUZZ_MSG_EVENTS)
+static MsgEvent evs[MSG_EVENTS_MAX_COUNT], again[MSG_EVENTS_MAX_COUNT];
+static uint8_t built[MSG_EVENTS_MAX_COUNT * (1 + MSG_EVENT_MAX_BYTES) + 2];
+
+/* An EVENTS message whose events all decode rebuilds to the same bytes, event by event, and
+ * every event in it is a valid EVENT. msg_events_append caps what it builds at
+ * MSG_EVENTS_MAX_BYTES, a decoder takes more: longer inputs are rebuilt by hand. */
+static void run(const uint8_t *data, size_t size)
+{
+    size_t count = 0;
+    if (msg_events_decode(data, size, evs, MSG_EVENTS_MAX_COUNT, &count) != MSG_OK)
+        return;
+    CHECK(count >= 1 && count <= MSG_EVENTS_MAX_COUNT);
+    size_t n = 2;
+    built[0] = PROTO_MSG_EVENTS;
+    built[1] = (uint8_t)count;
+    for (size_t i = 0; i < count; i++) {
+        CHECK(evs[i].kind >= MSG_EV_PLAYER && evs[i].kind <= MSG_EV_STATS);
+        size_t one = msg_event_encode(&evs[i], built + n + 1, MSG_EVENT_MAX_BYTES);
+        CHECK(one > 0);
+        built[n] = (uint8_t)one;
+        n += 1 + one;
+    }
+    CHECK(n == size && memcmp(built, data, size) == 0);
+    if (size <= MSG_EVENTS_MAX_BYTES) {
+        size_t len = 0;
+        for (size_t i = 0; i < count; i++)
+            CHECK(msg_events_append(out, &len, MSG_EVENTS_MAX_BYTES, &evs[i]));
+        check_same_bytes(data, size, len);
+    }
+    size_t count2 = 0;
+    CHECK(msg_events_decode(built, n, again, MSG_EVENTS_MAX_COUNT, &count2) == MSG_OK);
+    CHECK(count2 == count);
+}
 #else
-#error "define one of FUZZ_MSG_INPUT, _BIND, _WELCOME, _MAP, _DISC_QUERY, _DISC_REPLY"
+#error "define one of FUZZ_MSG_INPUT, _BIND, _WELCOME, _MAP, _DISC_QUERY, _DISC_REPLY, _EVENT(S)"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

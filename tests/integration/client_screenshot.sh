@@ -22,6 +22,8 @@ client=$1
 bot=$2
 : "${ARENA_HOST:?run me through with_server.sh}" "${ARENA_PORT:?}" "${ARENA_DISC_PORT:?}"
 here=$(cd "$(dirname "$0")" && pwd)
+proto=$(sed -n 's/^ *PROTO_VERSION = \([0-9]*\),.*/\1/p' "$here/../../shared/protocol.h")
+[ -n "$proto" ] || { echo "client_screenshot: no PROTO_VERSION in shared/protocol.h" >&2; exit 1; }
 out=$(mktemp -d "${TMPDIR:-/tmp}/arena-client.XXXXXX")
 bot_pid=""
 cleanup() {
@@ -69,11 +71,11 @@ run_client() {
 
 # Players on the server, by LAN discovery (QUERY/REPLY, docs/protocol.md section 4).
 players_online() {
-    python3 - "$ARENA_HOST" "$ARENA_DISC_PORT" <<'PY'
+    python3 - "$ARENA_HOST" "$ARENA_DISC_PORT" "$proto" <<'PY'
 import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.5)
-s.sendto(b"LHAQ" + bytes([5]) + struct.pack("<I", 0x5EED) + bytes(119), (sys.argv[1], int(sys.argv[2])))  # 5: PROTO_VERSION
+s.sendto(b"LHAQ" + bytes([int(sys.argv[3])]) + struct.pack("<I", 0x5EED) + bytes(119), (sys.argv[1], int(sys.argv[2])))  # argv[3]: PROTO_VERSION
 try:
     d, _ = s.recvfrom(512)
 except OSError:

@@ -13,6 +13,9 @@
 # its claim logs in as the legend.
 set -euo pipefail
 server=$1 bot=$2 map=$3
+here=$(cd "$(dirname "$0")" && pwd)
+proto=$(sed -n 's/^ *PROTO_VERSION = \([0-9]*\),.*/\1/p' "$here/../../shared/protocol.h")
+[ -n "$proto" ] || { echo "egg_hunt: no PROTO_VERSION in shared/protocol.h" >&2; exit 1; }
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -106,7 +109,7 @@ stop_server
 
 # A restart keeps the hall of fame.
 start_server
-python3 - "$port" <<'PY' || fail "FAME after restart"
+python3 - "$port" "$proto" <<'PY' || fail "FAME after restart"
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 s.sendall(b"LOGIN reader\nFAME\n")
@@ -120,7 +123,8 @@ lines = [l for l in buf.decode().splitlines() if l.startswith("FAME")]
 assert lines[0].startswith("FAME 1 Hunter0 "), lines
 assert lines[-1] == "FAME END 1", lines
 # The legend's name is the legend's: without its claim, or with a wrong one, it is taken.
-for login in (b"LOGIN Hunter0\n", b"LOGIN hunter0 5\n", b"LOGIN HUNTER0 5 " + b"0" * 32 + b"\n"):
+v = sys.argv[2].encode()  # PROTO_VERSION, from shared/protocol.h
+for login in (b"LOGIN Hunter0\n", b"LOGIN hunter0 " + v + b"\n", b"LOGIN HUNTER0 " + v + b" " + b"0" * 32 + b"\n"):
     t = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
     t.sendall(login)
     got = b""

@@ -11,6 +11,8 @@ import time
 import unittest
 
 HOST = os.environ.get("ARENA_HOST", "127.0.0.1")
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "protocol.h")) as f:
+    PROTO_VERSION = int(re.search(r"PROTO_VERSION = (\d+),", f.read()).group(1))
 PORT = int(os.environ.get("ARENA_PORT", "7777"))
 
 
@@ -23,7 +25,7 @@ class Client:
         self.s.connect((HOST, PORT))
         self.buf = b""
         hello = self.line()
-        assert hello.startswith("HELLO 5 "), hello
+        assert hello.startswith("HELLO %d " % PROTO_VERSION), hello
 
     def send(self, text):
         self.s.sendall(text.encode() if isinstance(text, str) else text)
@@ -86,7 +88,7 @@ class Client:
 
     def login(self, name):
         self.cmd("LOGIN " + name)
-        m = self.expect(r"^OK token=([0-9a-f]{32}) id=(\d+) udp=(\d+) version=5 tick=60 snap=(\d+) colour=(\d+)$")
+        m = self.expect(r"^OK token=([0-9a-f]{32}) id=(\d+) udp=(\d+) version=" + str(PROTO_VERSION) + r" tick=60 snap=(\d+) colour=(\d+)$")
         self.id = int(m.group(2))
         self.udp = int(m.group(3))
         return m

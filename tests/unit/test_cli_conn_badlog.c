@@ -1,4 +1,5 @@
-/* test_cli_conn_badlog.c — a connection facing a server that floods malformed lines.
+/* test_cli_conn_badlog.c — a connection facing a server that floods malformed lines, and one
+ * whose EVENTS messages (protocol 6) lie.
  *
  * What a user would notice: a hostile server that sends thousands of bad lines floods the
  * client's or the bot's log, or the connection stops counting them, or it gives up on a
@@ -20,7 +21,9 @@
 #include <unistd.h>
 
 #include "cli_conn.h"
+#include "cli_conn_int.h"
 #include "cli_ratelog.h"
+#include "msg.h"
 
 enum { BAD_LINES = 200 };
 
@@ -101,6 +104,60 @@ static void test_flood_of_bad_lines_is_counted_and_logged_rarely(void **state)
     close(ls);
 }
 
+/* A hostile server's EVENTS: a good one is applied event by event; one with a bad item is
+ * dropped whole (counted, the events before the bad item not applied), a flood of them is
+ * logged at the rate limit, and none of it is fatal. */
+static void test_hostile_events(void **state)
+{
+    (void)state;
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(ls >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(ls, 1), 0);
+    socklen_t al = sizeof a;
+    assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &al), 0);
+    Logged logged = {0};
+    CliConnConfig cfg;
+    cli_conn_default_config(&cfg);
+    cfg.login_port = ntohs(a.sin_port);
+    cfg.on_bad_input = on_bad;
+    cfg.user = &logged;
+    char err[256];
+    const uint64_t t0 = 10000000u;
+    CliConn *c = cli_conn_create(&cfg, t0, err, sizeof err);
+    assert_non_null(c);
+
+    MsgEvent eve = {.kind = MSG_EV_PLAYER, .a = 5, .colour = 3};
+    strcpy(eve.name, "eve");
+    MsgEvent mal = {.kind = MSG_EV_PLAYER, .a = 6, .colour = 4};
+    strcpy(mal.name, "mal");
+    MsgEvent left = {.kind = MSG_EV_LEFT, .a = 7};
+    uint8_t msg[MSG_EVENTS_MAX_BYTES];
+    size_t len = 0;
+    assert_true(msg_events_append(msg, &len, sizeof msg, &eve));
+    assert_true(msg_events_append(msg, &len, sizeof msg, &left));
+    cli_msg_receive(c, msg, len, t0 + 1);
+    assert_int_equal(cli_conn_stats(c)->events, 2);
+    assert_string_equal(cli_conn_player_name(c, 5), "eve");
+
+    len = 0;
+    assert_true(msg_events_append(msg, &len, sizeof msg, &mal));
+    assert_true(msg_events_append(msg, &len, sizeof msg, &left));
+    msg[len - 5] = MSG_EVENT_MAX_BYTES + 1; /* the second item's length byte (LEFT is 4 bytes) */
+    uint64_t bad0 = cli_conn_stats(c)->bad_messages;
+    for (unsigned i = 0; i < BAD_LINES; i++)
+        cli_msg_receive(c, msg, len, t0 + 2);
+    assert_int_equal(cli_conn_stats(c)->bad_messages - bad0, BAD_LINES);
+    assert_int_equal(cli_conn_stats(c)->events, 2);
+    assert_string_equal(cli_conn_player_name(c, 6), ""); /* the good first item: not applied */
+    assert_int_equal(logged.calls, CLI_RATELOG_PER_S);
+    assert_non_null(strstr(logged.said[0], "malformed EVENTS"));
+    assert_int_not_equal(cli_conn_state(c), CLI_FAILED);
+    cli_conn_destroy(c);
+    close(ls);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -118,6 +175,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flood_of_bad_lines_is_counted_and_logged_rarely),
+        cmocka_unit_test(test_hostile_events),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

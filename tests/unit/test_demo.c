@@ -278,6 +278,15 @@ static void test_crafted(void **state)
     c[10] = (uint8_t)(PROTO_VERSION + 1); /* another protocol's codec */
     assert_int_equal(open_err(c, b.len), DEMO_ERR_PROTOCOL);
     memcpy(c, b.buf, b.len);
+    c[10] = DEMO_PROTOCOL_MIN - 1; /* protocol 4: 10-bit entity ids */
+    assert_int_equal(open_err(c, b.len), DEMO_ERR_PROTOCOL);
+    memcpy(c, b.buf, b.len);
+    c[10] = DEMO_PROTOCOL_MIN; /* protocol 5: the same codec, its events recorded one by one */
+    DemoReader r5;
+    DemoHeader h5;
+    assert_int_equal(demo_reader_open(&r5, c, b.len, &h5), DEMO_OK);
+    assert_int_equal(h5.protocol, DEMO_PROTOCOL_MIN);
+    memcpy(c, b.buf, b.len);
     c[28] = 0; /* empty map name */
     assert_int_equal(open_err(c, b.len), DEMO_ERR_HEADER);
     memcpy(c, b.buf, b.len);

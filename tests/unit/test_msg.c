@@ -281,6 +281,25 @@ static MsgError rt_reply(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
     return e;
 }
 
+/* EVENTS: decoded, then rebuilt with msg_events_append. */
+static MsgError rt_events(const uint8_t *buf, size_t len, uint8_t *out, size_t cap, size_t *n)
+{
+    static MsgEvent evs[MSG_EVENTS_MAX_COUNT];
+    size_t count = 99;
+    MsgError e = msg_events_decode(buf, len, evs, MSG_EVENTS_MAX_COUNT, &count);
+    *n = 0;
+    if (e != MSG_OK) {
+        assert_int_equal(count, 0);
+        return e;
+    }
+    assert_true(count >= 1 && count <= MSG_EVENTS_MAX_COUNT);
+    size_t built = 0;
+    for (size_t i = 0; i < count; i++)
+        assert_true(msg_events_append(out, &built, cap, &evs[i]) || len > MSG_EVENTS_MAX_BYTES);
+    *n = built;
+    return e;
+}
+
 /* Every accepted message re-encodes to exactly its own bytes (encodings are canonical). */
 static void expect_canonical(RoundTripFn fn, const uint8_t *buf, size_t len)
 {
@@ -1276,6 +1295,129 @@ static void test_mutations_event(void **state)
     fuzz_mutations(rt_event, seeds, lens, 5, 7, MUTATIONS);
 }
 
+/* ---- EVENTS (version 6) ------------------------------------------------------------------- */
+
+static void test_events_round_trip_and_layout(void **state)
+{
+    (void)state;
+    MsgEvent left = {.kind = MSG_EV_LEFT, .a = 40};
+    MsgEvent hit = {.kind = MSG_EV_HIT, .a = 1, .b = 2, .health = 66};
+    size_t len = 0;
+    assert_true(msg_events_append(buf_a, &len, sizeof buf_a, &left));
+    assert_true(msg_events_append(buf_a, &len, sizeof buf_a, &hit));
+    uint8_t one[MSG_EVENT_MAX_BYTES], two[MSG_EVENT_MAX_BYTES];
+    size_t l1 = msg_event_encode(&left, one, sizeof one);
+    size_t l2 = msg_event_encode(&hit, two, sizeof two);
+    /* type 7, count 2, then each EVENT as a length byte and its bytes (protocol.md §3.7) */
+    assert_int_equal(len, 2 + 1 + l1 + 1 + l2);
+    assert_int_equal(buf_a[0], PROTO_MSG_EVENTS);
+    assert_int_equal(buf_a[1], 2);
+    assert_int_equal(buf_a[2], l1);
+    assert_memory_equal(buf_a + 3, one, l1);
+    assert_int_equal(buf_a[3 + l1], l2);
+    assert_memory_equal(buf_a + 4 + l1, two, l2);
+    MsgEvent out[2];
+    size_t count = 0;
+    assert_int_equal(msg_events_decode(buf_a, len, out, 2, &count), MSG_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(out[0].kind, MSG_EV_LEFT);
+    assert_int_equal(out[0].a, 40);
+    assert_int_equal(out[1].kind, MSG_EV_HIT);
+    assert_int_equal(out[1].b, 2);
+    assert_int_equal(out[1].health, 66);
+    expect_canonical(rt_events, buf_a, len);
+    expect_prefixes_truncated(rt_events, buf_a, len);
+    /* more events than the caller has room for */
+    assert_int_equal(msg_events_decode(buf_a, len, out, 1, &count), MSG_ERR_VALUE);
+    assert_int_equal(count, 0);
+}
+
+static void test_events_rejects(void **state)
+{
+    (void)state;
+    MsgEvent left = {.kind = MSG_EV_LEFT, .a = 40};
+    size_t len = 0, count = 0;
+    assert_true(msg_events_append(buf_a, &len, sizeof buf_a, &left));
+    static MsgEvent out[MSG_EVENTS_MAX_COUNT];
+    memcpy(buf_b, buf_a, len);
+    buf_b[0] = PROTO_MSG_EVENT;
+    assert_int_equal(msg_events_decode(buf_b, len, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_TYPE);
+    memcpy(buf_b, buf_a, len);
+    buf_b[1] = 0; /* no events */
+    assert_int_equal(msg_events_decode(buf_b, len, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_VALUE);
+    memcpy(buf_b, buf_a, len);
+    buf_b[2] = 0; /* an empty item */
+    assert_int_equal(msg_events_decode(buf_b, len, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_VALUE);
+    memcpy(buf_b, buf_a, len);
+    buf_b[2] = MSG_EVENT_MAX_BYTES + 1; /* longer than any EVENT */
+    assert_int_equal(msg_events_decode(buf_b, len, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_VALUE);
+    memcpy(buf_b, buf_a, len);
+    buf_b[3] = PROTO_MSG_WELCOME; /* the item is not an EVENT */
+    assert_int_equal(msg_events_decode(buf_b, len, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_TYPE);
+    memcpy(buf_b, buf_a, len);
+    buf_b[2] = (uint8_t)(buf_b[2] - 1); /* the item cut short: its EVENT is truncated */
+    assert_int_equal(msg_events_decode(buf_b, len - 1, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_VALUE);
+    memcpy(buf_b, buf_a, len);
+    buf_b[len] = 0; /* a byte after the last event */
+    assert_int_equal(msg_events_decode(buf_b, len + 1, out, MSG_EVENTS_MAX_COUNT, &count),
+                     MSG_ERR_TRAILING);
+    assert_int_equal(count, 0);
+    /* an event that does not encode is refused, the message unchanged */
+    MsgEvent bad = {.kind = MSG_EV_HIT, .a = 1, .b = PROTO_MAX_PLAYERS};
+    size_t before = len;
+    assert_false(msg_events_append(buf_a, &len, sizeof buf_a, &bad));
+    assert_int_equal(len, before);
+}
+
+/* The appender stops at the byte cap (MSG_EVENTS_MAX_BYTES at most). */
+static void test_events_limits(void **state)
+{
+    (void)state;
+    MsgEvent left = {.kind = MSG_EV_LEFT, .a = 1};
+    uint8_t one[MSG_EVENT_MAX_BYTES];
+    size_t item = 1 + msg_event_encode(&left, one, sizeof one);
+    size_t len = 0, n = 0;
+    while (msg_events_append(buf_a, &len, 100, &left))
+        n++;
+    assert_int_equal(n, (100 - 2) / item);
+    assert_true(len <= 100);
+    len = 0;
+    n = 0;
+    while (msg_events_append(buf_a, &len, sizeof buf_a, &left))
+        n++;
+    assert_int_equal(n, (MSG_EVENTS_MAX_BYTES - 2) / item); /* 204: the count (255) never binds */
+    assert_true(n < MSG_EVENTS_MAX_COUNT);
+    assert_true(len <= MSG_EVENTS_MAX_BYTES);
+    static MsgEvent out[MSG_EVENTS_MAX_COUNT];
+    size_t count = 0;
+    assert_int_equal(msg_events_decode(buf_a, len, out, MSG_EVENTS_MAX_COUNT, &count), MSG_OK);
+    assert_int_equal(count, n);
+}
+
+static void test_mutations_events(void **state)
+{
+    (void)state;
+    static uint8_t s0[MSG_EVENTS_MAX_BYTES], s1[MSG_EVENTS_MAX_BYTES];
+    MsgEvent join = {.kind = MSG_EV_PLAYER, .a = 12, .colour = 7};
+    strcpy(join.name, "gamer");
+    MsgEvent hit = {.kind = MSG_EV_HIT, .a = 1, .b = 2, .health = 32};
+    MsgEvent kill = {.kind = MSG_EV_KILL, .a = 1, .b = 2};
+    size_t l0 = 0, l1 = 0;
+    assert_true(msg_events_append(s0, &l0, sizeof s0, &join));
+    assert_true(msg_events_append(s1, &l1, sizeof s1, &hit));
+    assert_true(msg_events_append(s1, &l1, sizeof s1, &kill));
+    assert_true(msg_events_append(s1, &l1, sizeof s1, &join));
+    const uint8_t *seeds[] = {s0, s1};
+    const size_t lens[] = {l0, l1};
+    fuzz_mutations(rt_events, seeds, lens, 2, 11, MUTATIONS);
+}
+
 static void test_error_strings(void **state)
 {
     (void)state;
@@ -1315,6 +1457,10 @@ int main(void)
         cmocka_unit_test(test_mutations_disc_reply),
         cmocka_unit_test(test_event_round_trip_and_rejects),
         cmocka_unit_test(test_mutations_event),
+        cmocka_unit_test(test_events_round_trip_and_layout),
+        cmocka_unit_test(test_events_rejects),
+        cmocka_unit_test(test_events_limits),
+        cmocka_unit_test(test_mutations_events),
         cmocka_unit_test(test_error_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -342,6 +342,41 @@ static void test_events_near(void **state)
     hx_stop(h);
 }
 
+/* A client's EVENTs of one server iteration travel in one reliable EVENTS message (one ENet
+ * command and one acknowledgement, not one per event); a full message goes at once. */
+static void test_events_bundled(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_ticks(h, 2);
+    Server *s = h->s;
+    SrvPlayer *pa = &s->players[h->clients[a].slot];
+    MsgEvent ev = {.kind = MSG_EV_HIT,
+                   .a = (uint16_t)h->clients[b].slot,
+                   .b = (uint16_t)h->clients[a].slot,
+                   .health = 50};
+    uint64_t m0 = s->stats.events_messages, e0 = s->stats.events_sent;
+    for (int i = 0; i < 5; i++)
+        net_send_event(s, pa->peer, &ev);
+    assert_int_equal(s->stats.events_messages, m0); /* queued until the flush */
+    assert_true(pa->events_len > 0);
+    net_flush_events(s);
+    assert_int_equal(s->stats.events_messages - m0, 1);
+    assert_int_equal(s->stats.events_sent - e0, 5);
+    assert_int_equal(pa->events_len, 0);
+    for (int i = 0; i < 300; i++) /* more than one message holds */
+        net_send_event(s, pa->peer, &ev);
+    assert_true(s->stats.events_messages - m0 >= 2);
+    assert_true(pa->events_len <= MSG_EVENTS_MAX_BYTES);
+    net_flush_events(s);
+    assert_int_equal(s->stats.events_sent - e0, 305);
+    hx_ticks(h, 2);
+    assert_int_equal(pa->state, SP_BOUND);
+    hx_stop(h);
+}
+
 /* A client that stops acknowledging reliable messages is released with "backlog" once more
  * than GATE_BACKLOG_COMMANDS wait for it (the check runs from session housekeeping). */
 static void test_release_backlog(void **state)
@@ -352,11 +387,13 @@ static void test_release_backlog(void **state)
     assert_true(a >= 0 && b >= 0);
     SrvPlayer *p = &h->s->players[h->clients[a].slot];
     MsgEvent ev = {.kind = MSG_EV_LEFT, .a = (uint16_t)h->clients[b].slot};
+    uint8_t msg[MSG_EVENT_MAX_BYTES];
+    size_t n = msg_event_encode(&ev, msg, sizeof msg);
     for (unsigned i = 0; i < GATE_BACKLOG_COMMANDS; i++)
-        net_send_event(h->s, p->peer, &ev); /* queued, none sent or acknowledged yet */
+        net_send(p->peer, PROTO_CH_RELIABLE, msg, n, true); /* queued, none sent or acked */
     session_housekeeping(h->s, h->s->now_ms + 10000);
     assert_int_equal(p->state, SP_BOUND); /* at the cap: not yet */
-    net_send_event(h->s, p->peer, &ev);
+    net_send(p->peer, PROTO_CH_RELIABLE, msg, n, true);
     session_housekeeping(h->s, h->s->now_ms + 20000);
     assert_released(h, a, 1, "BYE backlog");
     hx_stop(h);
@@ -602,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_release_kick),
         cmocka_unit_test(test_release_backlog),
         cmocka_unit_test(test_events_near),
+        cmocka_unit_test(test_events_bundled),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_release_shutdown),
