@@ -20,8 +20,6 @@
 
 enum {
     SESSION_EVENTS_PER_WAKE = 4096, /* ENet events handled per loop iteration, at most */
-    UDP_FLOOD_SLACK = 64,           /* datagrams per read slot beyond 2 per player: a flood */
-    UDP_FLOOD_WINDOW_MS = 250,      /* polled at least this long once flooded */
     PEER_TIMEOUT_MIN_MS = 3000,     /* enet_peer_timeout: a bound peer is lost after this */
     /* ... or when a reliable message stays unacknowledged this long, however its RTT looks.
      * ENet doubles the retransmission timeout each time: at a 750 ms RTT the retries go out
@@ -359,37 +357,6 @@ static void on_disconnect(Server *s, ENetPeer *peer)
     }
 }
 
-/* Read slots in ms, at least one (a late tick makes one read cover several). */
-static uint64_t slots_in(const Server *s, uint64_t ms)
-{
-    uint64_t n = (uint64_t)s->cfg.udp_reads_per_tick * PROTO_TICK_HZ * ms / 1000u;
-    return n > 0 ? n : 1;
-}
-
-/* Whether the next wait polls the game socket: yes while a read finds more than a flood's
- * worth (twice what max_players send in the slots since the last read, and some), until a
- * whole window of UDP_FLOOD_WINDOW_MS stays under that rate. */
-static void judge_flood(Server *s, uint64_t now_ms)
-{
-    uint64_t per_slot = 2u * s->cfg.max_players + UDP_FLOOD_SLACK;
-    uint64_t since = now_ms - s->udp_last_read_ms;
-    s->udp_last_read_ms = now_ms;
-    if (!s->udp_polled) {
-        if (s->udp_batch > per_slot * slots_in(s, since)) {
-            s->udp_polled = true;
-            s->udp_window_start_ms = now_ms;
-            s->udp_window_count = 0;
-        }
-        return;
-    }
-    s->udp_window_count += s->udp_batch;
-    if (now_ms - s->udp_window_start_ms < UDP_FLOOD_WINDOW_MS)
-        return;
-    s->udp_polled = s->udp_window_count > per_slot * slots_in(s, now_ms - s->udp_window_start_ms);
-    s->udp_window_start_ms = now_ms;
-    s->udp_window_count = 0;
-}
-
 void session_service(Server *s, uint64_t now_ms)
 {
     ENetEvent ev;
@@ -417,7 +384,7 @@ void session_service(Server *s, uint64_t now_ms)
         }
     }
     gate_after_service(s);
-    judge_flood(s, now_ms);
+    gate_judge_flood(s, now_ms);
 }
 
 /* Players who stopped acknowledging reliable messages (udp_gate.h decides who). */

@@ -120,6 +120,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "lagcomp_clamped", s->lagcomp_clamped);
     jkey(&j, "inputs_missing", s->inputs_missing);
     jkey(&j, "bind_failures", s->bind_failures);
+    jkey(&j, "udp_flood_polls", s->udp_flood_polls);
+    jkey(&j, "udp_polled_ms", s->udp_polled_ms);
     jkey(&j, "events_sent", s->events_sent);
     jkey(&j, "events_messages", s->events_messages);
     jkey(&j, "events_unseen", s->events_unseen);

@@ -42,6 +42,8 @@ typedef struct SrvStats {
     uint64_t inputs_missing;  /* ticks where a player's input had not arrived (repeated last) */
     uint64_t lagcomp_clamped; /* INPUTs whose view lag was over lagcomp_max_ms (cut to it) */
     uint64_t bind_failures;
+    uint64_t udp_flood_polls; /* times a flood switched the game socket to polling */
+    uint64_t udp_polled_ms;   /* time it stayed polled (whole windows) */
     uint64_t events_sent;     /* EVENTs queued for a client, one per recipient */
     uint64_t events_messages; /* EVENTS messages (reliable) that carried them */
     uint64_t events_unseen;   /* HIT/KILL not sent to a client that saw neither player */

@@ -387,3 +387,35 @@ void gate_housekeeping(Server *s, uint64_t now_ms)
         }
     }
 }
+
+/* ---- the flood fallback of the slot reads ----------------------------------------------- */
+
+/* Read slots in ms, at least one (a late tick makes one read cover several). */
+static uint64_t slots_in(const Server *s, uint64_t ms)
+{
+    uint64_t n = (uint64_t)s->cfg.udp_reads_per_tick * PROTO_TICK_HZ * ms / 1000u;
+    return n > 0 ? n : 1;
+}
+
+void gate_judge_flood(Server *s, uint64_t now_ms)
+{
+    uint64_t per_slot = 2u * s->cfg.max_players + UDP_FLOOD_SLACK;
+    uint64_t since = now_ms - s->udp_last_read_ms;
+    s->udp_last_read_ms = now_ms;
+    if (!s->udp_polled) {
+        if (s->udp_batch > per_slot * slots_in(s, since)) {
+            s->udp_polled = true;
+            s->udp_window_start_ms = now_ms;
+            s->udp_window_count = 0;
+            s->stats.udp_flood_polls++;
+        }
+        return;
+    }
+    s->udp_window_count += s->udp_batch;
+    if (now_ms - s->udp_window_start_ms < UDP_FLOOD_WINDOW_MS)
+        return;
+    s->stats.udp_polled_ms += now_ms - s->udp_window_start_ms;
+    s->udp_polled = s->udp_window_count > per_slot * slots_in(s, now_ms - s->udp_window_start_ms);
+    s->udp_window_start_ms = now_ms;
+    s->udp_window_count = 0;
+}

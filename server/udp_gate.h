@@ -28,6 +28,8 @@ enum {
     GATE_HALF_OPEN_MS = 5000,     /* a handshake must complete within this */
     GATE_ADMITS_PER_LOGIN = 4,    /* CONNECTs one login may let in (retries after expiry) */
     GATE_BACKLOG_COMMANDS = 1024, /* outgoing reliable commands queued for one peer, at most */
+    UDP_FLOOD_SLACK = 64,         /* datagrams per read slot beyond 2 per player: a flood */
+    UDP_FLOOD_WINDOW_MS = 250,    /* polled at least this long once flooded */
 };
 
 /* A game join of the login in slot failed or was refused: logged (address, name, reason) and
@@ -47,5 +49,13 @@ void gate_housekeeping(Server *s, uint64_t now_ms);
  * backlog passed GATE_BACKLOG_COMMANDS. session.c releases those: the gate never calls up. */
 bool gate_backlog_due(Server *s, uint64_t now_ms);
 bool gate_backlogged(const SrvPlayer *p);
+/* After each read of the game socket (session_service), from the datagrams it saw
+ * (s->udp_batch): whether the next waits poll the socket. Yes once a read finds more than a
+ * flood's worth (2 x max_players + UDP_FLOOD_SLACK per read slot since the previous read: a
+ * late tick makes one read cover several slots), until a whole window of UDP_FLOOD_WINDOW_MS
+ * stays under that rate. Counted: udp_flood_polls (times it switched on), udp_polled_ms.
+ * Not a RlBucket: a bucket's burst would have to cover the longest legitimate late read, and
+ * would then delay seeing a flood by as much; the window scales by the time actually passed. */
+void gate_judge_flood(Server *s, uint64_t now_ms);
 
 #endif

@@ -89,6 +89,13 @@ def body(ctx):
     ctx.check("INPUT flood over budget counted (udp_rate_limited)",
               d_rate is not None and d_rate >= 0.5 * p.sent_pkts,
               "+%s of %d INPUT datagrams" % (d_rate, p.sent_pkts))
+    # The slot reads' fallback (udp_gate.h gate_judge_flood): through the flood the socket is
+    # polled, read as datagrams arrive, so the gate sees them instead of a full kernel buffer.
+    d_polls = H.stat_delta(st0, final, "udp_flood_polls")
+    d_polled = H.stat_delta(st0, final, "udp_polled_ms")
+    ctx.check("the flood switched the game socket to polling (udp_flood_polls, udp_polled_ms)",
+              d_polls is not None and d_polls >= 1 and d_polled is not None and d_polled >= 250,
+              "+%s times, +%s ms" % (d_polls, d_polled))
     drop_keys = ["udp_malformed", "udp_no_peer", "udp_spoofed", "udp_connect_refused"]
     counted = sum(H.stat_delta(st0, final, k) or 0 for k in drop_keys)
     ctx.check("garbage source got nothing back", g.recv_pkts == 0,
