@@ -15,6 +15,7 @@
 #include "bans.h"
 #include "config.h"
 #include "drops.h"
+#include "enet_checksum.h"
 #include "enet_guard.h"
 #include "egg.h"
 #include "fame.h"

@@ -49,7 +49,7 @@ static bool checksum_ok(uint8_t *d, size_t len, const EwHeader *h, enet_uint32 c
     memcpy(&sent, d + off, sizeof sent);
     memcpy(d + off, &connect_id, sizeof connect_id);
     ENetBuffer b = {.data = d, .dataLength = len};
-    enet_uint32 crc = enet_crc32(&b, 1);
+    enet_uint32 crc = arena_enet_crc32(&b, 1);
     memcpy(d + off, &sent, sizeof sent);
     return crc == sent;
 }
@@ -292,7 +292,7 @@ static int ENET_CALLBACK on_datagram(ENetHost *host, ENetEvent *event)
 
 void gate_open(Server *s)
 {
-    s->host->checksum = enet_crc32;
+    s->host->checksum = arena_enet_crc32;
     s->host->intercept = on_datagram;
     s->host->compressor.context = s; /* our user pointer; see the top of this file */
     s->host->compressor.compress = NULL;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "enet_checksum.h"
 #include "cli_conn_int.h"
 #include "cli_parse.h"
 
@@ -33,7 +34,7 @@ bool cli_enet_create(CliConn *c)
     if (c->host == NULL)
         return false;
     c->host->intercept = on_datagram;
-    c->host->checksum = enet_crc32; /* the protocol's checksum over the connection id */
+    c->host->checksum = arena_enet_crc32; /* the protocol's checksum over the connection id */
     /* The MTU a peer asks for in its CONNECT is the peer's own, copied from the host when the
      * peer is reset; enet_host_create reset it with the default (1400). Reset it again so the
      * server is asked for datagrams of at most PROTO_MAX_DATAGRAM bytes (PROTO_ENET_MTU: ENet

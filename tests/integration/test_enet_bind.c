@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "enet_checksum.h"
 #include "map.h"
 #include "msg.h"
 #include "protocol.h"
@@ -128,7 +129,7 @@ static bool peer_try_connect(Peer *p, uint32_t tag, int ms)
     memset(p, 0, sizeof *p);
     p->host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
     assert_non_null(p->host);
-    p->host->checksum = enet_crc32;
+    p->host->checksum = arena_enet_crc32;
     p->host->intercept = count_datagram;
     assert_int_equal(getrandom(&p->host->randomSeed, sizeof p->host->randomSeed, 0),
                      sizeof p->host->randomSeed);

@@ -295,7 +295,7 @@ bool hx_connect(Hx *h, int ci, bool bind)
     c->host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
     if (c->host == NULL)
         return false;
-    c->host->checksum = enet_crc32; /* the protocol's checksum over the connection id */
+    c->host->checksum = arena_enet_crc32; /* the protocol's checksum over the connection id */
     c->host->mtu = PROTO_ENET_MTU;
     enet_peer_reset(&c->host->peers[0]);
     ENetAddress a;

@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "enet_checksum.h"
 #include "enet_guard.h"
 #include "enet_wire.h"
 #include "mono_clock.h"
@@ -150,8 +151,8 @@ static void rig_open(Rig *r, const NsLinkConfig *cfg, uint64_t seed)
     r->client = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
     assert_non_null(r->server);
     assert_non_null(r->client);
-    r->server->checksum = enet_crc32;
-    r->client->checksum = enet_crc32;
+    r->server->checksum = arena_enet_crc32;
+    r->client->checksum = arena_enet_crc32;
     r->server->mtu = PROTO_ENET_MTU;
     for (size_t i = 0; i < r->server->peerCount; i++)
         r->server->peers[i].mtu = PROTO_ENET_MTU;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enet_checksum.h"
 #include "enet_wire.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
@@ -909,6 +910,35 @@ static void test_walk_errors(void **state)
         assert_string_not_equal(ew_error_str((EwError)e), "unknown error");
 }
 
+/* The zlib checksum callback computes ENet's own CRC-32, byte for byte, over any split of a
+ * datagram into buffers (as ENet hands it over: header, then commands). */
+static void test_checksum_is_enets(void **state)
+{
+    (void)state;
+    static const char check[] = "123456789"; /* the CRC-32 check value: 0xCBF43926 */
+    ENetBuffer one = {.data = (void *)check, .dataLength = 9};
+    assert_int_equal(arena_enet_crc32(&one, 1), ENET_HOST_TO_NET_32(0xCBF43926u));
+    assert_int_equal(arena_enet_crc32(&one, 1), enet_crc32(&one, 1));
+    assert_int_equal(arena_enet_crc32(NULL, 0), enet_crc32(NULL, 0));
+    static uint8_t data[3 * 1500];
+    uint32_t seed = 12345;
+    for (size_t i = 0; i < sizeof data; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        data[i] = (uint8_t)(seed >> 24);
+    }
+    for (int round = 0; round < 2000; round++) {
+        ENetBuffer bufs[3];
+        size_t n = (size_t)round % 4, at = 0;
+        for (size_t b = 0; b < n; b++) {
+            seed = seed * 1664525u + 1013904223u;
+            size_t len = (seed >> 8) % 1500;
+            bufs[b] = (ENetBuffer){.data = data + at, .dataLength = len};
+            at += len;
+        }
+        assert_int_equal(arena_enet_crc32(bufs, n), enet_crc32(bufs, n));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -923,6 +953,7 @@ int main(void)
         cmocka_unit_test(test_header_flags),
         cmocka_unit_test(test_real_enet),
         cmocka_unit_test(test_walk_errors),
+        cmocka_unit_test(test_checksum_is_enets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
