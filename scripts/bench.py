@@ -52,7 +52,7 @@ def floor(bin_dir, receivers, size, seconds):
     return json.loads(out.stdout) if out.returncode == 0 else None
 
 
-def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1):
+def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0):
     port = free_port()
     stats = os.path.join(work, "server-%d-%s.json" % (bots, delta))
     bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
@@ -78,7 +78,7 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1):
         hz = os.sysconf("SC_CLK_TCK")
         c0, t0 = cpu_ticks(srv.pid), time.time()
         bot = subprocess.run(
-            [os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
+            (["nice", "-n", str(nice)] if nice > 0 else []) + [os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
              "--count", str(bots), "--seconds", str(seconds), "--behaviour", behaviour,
              "--procs", str(procs), "--json", bot_json], stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -105,11 +105,11 @@ def row(r):
     sent = max(s.get("snapshots_sent", 0), 1)
     delivered = 100.0 * b.get("snapshots_received", 0) / sent
     mean_snap = s.get("snapshot_bytes", 0) / sent
-    return ("| %d%s | %d / %d / %d | %d | %.0f %% | %.1f MB | %.0f / %.0f | %.0f / %d | %.1f %% "
+    return ("| %d%s | %d / %d / %d | %d / %s | %.0f %% | %.1f MB | %.0f / %.0f | %.0f / %d | %.1f %% "
             "| %.1f | %d | %d |" % (
                 r["bots"], "" if r["delta"] == "true" else " (no delta)",
                 s["tick_us_p50"], s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
-                r["cpu"], s["rss_kb_peak"] / 1024.0,
+                s.get("tick_overruns_cpu", "n/a"), r["cpu"], s["rss_kb_peak"] / 1024.0,
                 b.get("bytes_down_per_bot_per_s", 0), b.get("bytes_up_per_bot_per_s", 0),
                 mean_snap, max(s.get("max_snapshot_wire_bytes", 0), b.get("max_snapshot_datagram_bytes", 0)),
                 delivered, b.get("rtt_ms_p99", 0), b.get("disconnects", 0),
@@ -207,16 +207,18 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=()):
                 "size (plus ENet's 16 bytes) to as many loopback receivers at 30 Hz, its CPU per "
                 "datagram. Their ratio is what the server costs above a bare `sendto`.\n\n")
         f.write("| players | connected | server CPU us / snapshot | floor us / datagram | ratio | tick p50 / p99 / "
-                "max (us) | overruns | server CPU | RSS peak | B/s per client down | delivered "
-                "| disconnects |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+                "max (us) | overruns (wall / CPU) | tick CPU p99 / max (us) | server CPU | RSS peak | B/s per client down | delivered "
+                "| disconnects |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
             s, b = r["s"], r["b"]
             sent = max(s.get("snapshots_sent", 0), 1)
             per, fl, ratio = per_snapshot(r)
-            f.write("| %d | %s | %.1f | %s | %s | %d / %d / %d | %d | %.0f %% | %.1f MB | %.0f | %.1f %% "
+            f.write("| %d | %s | %.1f | %s | %s | %d / %d / %d | %d / %s | %s / %s | %.0f %% | %.1f MB | %.0f | %.1f %% "
                     "| %d |\n" % (
                         r["bots"], b.get("connected", "n/a"), per, "%.1f" % fl if fl else "n/a", ratio, s["tick_us_p50"],
-                        s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"], r["cpu"],
+                        s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
+                        s.get("tick_overruns_cpu", "n/a"), s.get("tick_cpu_us_p99", "n/a"),
+                        s.get("tick_cpu_us_max", "n/a"), r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
                         100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0)))
         for n, why in failed:
@@ -245,7 +247,12 @@ def main():
     ap.add_argument("--map", default="assets/arena.map")
     ap.add_argument("--seconds", type=int, default=int(os.environ.get("ARENA_BENCH_SECONDS", 20)))
     ap.add_argument("--sizes", default="16,64,256,512,1000")
-    ap.add_argument("--behaviour", default="wander")
+    ap.add_argument("--behaviour", default="load",
+                    help="arena-bot --behaviour: load (default) is the light client path, which "
+                    "still decodes and acknowledges every snapshot; wander is the full one")
+    ap.add_argument("--bot-nice", type=int, default=10,
+                    help="niceness of the arena-bot processes (0: none): on a 2-core machine the "
+                    "bots otherwise take the server's core and the bench measures the scheduler")
     ap.add_argument("--bots-per-proc", type=int, default=250,
                     help="arena-bot processes get at most this many bots each")
     ap.add_argument("--docs", default="docs/perf.md", help="where to write the report")
@@ -259,7 +266,8 @@ def main():
             print("running %d bots for %d s ..." % (n, secs), file=sys.stderr)
             procs = max(1, -(-n // max(args.bots_per_proc, 1)))
             try:
-                r = run(args.bin, args.map, n, secs, "true", args.behaviour, work, procs)
+                r = run(args.bin, args.map, n, secs, "true", args.behaviour, work, procs,
+                        args.bot_nice)
             except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
                 failed.append((n, str(e)))
                 continue
@@ -271,9 +279,10 @@ def main():
             r["floor"] = floor(args.bin, n, max(1, min(size, 1200)), args.seconds)
             results.append(r)
         print("running 16 bots without delta compression ...", file=sys.stderr)
-        nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work)
+        nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
+                      args.bot_nice)
     print("\n### arena-server on loopback (%s bots, %d s each)\n" % (args.behaviour, args.seconds))
-    print("| bots | tick p50 / p99 / max (us) | overruns | server CPU | server peak RSS "
+    print("| bots | tick p50 / p99 / max (us) | overruns (wall / CPU) | server CPU | server peak RSS "
           "| B/s per client down / up | snapshot mean / max datagram (B) | snapshots delivered "
           "| RTT p99 (ms) | disconnects | ENet allocs in ticks |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -281,7 +290,8 @@ def main():
         print(row(r))
     print_floor(results, args.seconds)
     if not args.no_docs and results:
-        write_perf_doc(results, args.seconds, args.behaviour, args.docs, failed)
+        who = args.behaviour + (" (arena-bot at nice %d)" % args.bot_nice if args.bot_nice > 0 else "")
+        write_perf_doc(results, args.seconds, who, args.docs, failed)
     for n, why in failed:
         print("\nERROR: the %d-player run did not run: %s" % (n, why))
     base = next((r for r in results if r["bots"] == 16), None)

@@ -231,15 +231,19 @@ static void run_ticks(Server *s, const SchedPlan *plan)
     uint32_t total = plan->fast_forward + plan->run;
     for (uint32_t i = 0; i < total; i++) {
         s->fast_forward = i < plan->fast_forward;
-        uint64_t t0 = mono_now_us();
+        uint64_t t0 = mono_now_us(), c0 = mono_thread_cpu_us();
         enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
         tick_run(s);
         enet_alloc_set_in_tick(false, false);
         uint32_t dt = (uint32_t)(mono_now_us() - t0);
+        uint32_t dc = (uint32_t)(mono_thread_cpu_us() - c0);
         stats_hist_add(&s->stats.tick_us, dt);
         stats_hist_add(&s->stats.window_us, dt);
+        stats_hist_add(&s->stats.tick_cpu_us, dc);
         if (dt > period_us && !s->fast_forward)
             s->stats.overruns++;
+        if (dc > period_us && !s->fast_forward)
+            s->stats.overruns_cpu++;
         s->stats.ticks++;
     }
     s->stats.ticks_fast_forwarded += plan->fast_forward;

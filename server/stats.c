@@ -96,6 +96,9 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "tick_us_p50", stats_hist_percentile(&s->tick_us, 0.50));
     jkey(&j, "tick_us_p99", stats_hist_percentile(&s->tick_us, 0.99));
     jkey(&j, "tick_us_max", s->tick_us.max);
+    jkey(&j, "tick_cpu_us_p99", stats_hist_percentile(&s->tick_cpu_us, 0.99));
+    jkey(&j, "tick_cpu_us_max", s->tick_cpu_us.max);
+    jkey(&j, "tick_overruns_cpu", s->overruns_cpu);
     jkey(&j, "tick_overruns", s->overruns);
     jkey(&j, "wakeups", s->wakeups);
     jkey(&j, "run_us", s->run_us);

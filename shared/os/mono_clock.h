@@ -13,5 +13,8 @@
  * back, unaffected by changes of the wall clock. */
 uint64_t mono_now_us(void);
 uint64_t mono_now_ms(void);
+/* CPU time this thread has used, microseconds (CLOCK_THREAD_CPUTIME_ID): beside a wall-clock
+ * duration it tells work from time the thread was not running (descheduled, interrupted). */
+uint64_t mono_thread_cpu_us(void);
 
 #endif

@@ -80,7 +80,9 @@ fi
 if ! python3 - "$work/stats.json" <<'PY'
 import json, sys
 want = ["ticks", "tick_us_p50", "tick_us_p99", "tick_us_max", "tick_overruns", "wakeups", "run_us", "players_peak",
-        "bytes_out", "packets_out", "max_snapshot_wire_bytes", "snapshots_sent", "rss_kb_peak"]
+        "bytes_out", "packets_out", "max_snapshot_wire_bytes", "snapshots_sent", "rss_kb_peak",
+        "tick_cpu_us_p99", "tick_cpu_us_max", "tick_overruns_cpu", "events_sent", "events_messages",
+        "udp_flood_polls", "udp_polled_ms"]
 try:
     st = json.load(open(sys.argv[1]))
 except Exception as e:
@@ -90,6 +92,11 @@ if missing:
     sys.exit(f"stats file lacks {missing}")
 if st["ticks"] <= 0:
     sys.exit("stats: no ticks ran")
+# A tick's CPU time cannot pass its wall time (one thread; 1 ms for the clocks' steps).
+if st["tick_cpu_us_max"] > st["tick_us_max"] + 1000 or st["tick_overruns_cpu"] > st["tick_overruns"]:
+    sys.exit("stats: tick CPU time above its wall time: %r" % {k: st[k] for k in st if "tick" in k})
+if st["events_messages"] > st["events_sent"]:
+    sys.exit("stats: more EVENTS messages than events")
 PY
 then
     echo "bad stats file" >&2; rc=1
