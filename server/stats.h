@@ -21,15 +21,15 @@ typedef struct StatsHist {
 
 typedef struct SrvStats {
     uint64_t ticks;
-    uint64_t wakeups;    /* returns from the loop's wait (poll) */
-    uint64_t run_us;     /* how long the loop ran, monotonic microseconds */
-    uint64_t overruns;   /* ticks that took longer than the tick period */
+    uint64_t wakeups;  /* returns from the loop's wait (poll) */
+    uint64_t run_us;   /* how long the loop ran, monotonic microseconds */
+    uint64_t overruns; /* ticks that took longer than the tick period */
     /* ... counting only the CPU time the loop's thread spent in them: an overrun that is not
      * one of these was time the server was not running (another process had the core). */
     uint64_t overruns_cpu;
     StatsHist tick_cpu_us; /* CPU time per tick, whole run */
-    StatsHist tick_us;   /* whole run */
-    StatsHist window_us; /* since the last status line */
+    StatsHist tick_us;     /* whole run */
+    StatsHist window_us;   /* since the last status line */
     unsigned players_peak;
     uint64_t bytes_out, packets_out; /* UDP datagrams and bytes sent by ENet */
     uint64_t bytes_in, packets_in;
