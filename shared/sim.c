@@ -381,10 +381,10 @@ static unsigned best_spawn(const SimWorld *w, unsigned slot)
     return best;
 }
 
-void sim_spawn(SimWorld *w, unsigned slot)
+static void spawn_at(SimWorld *w, unsigned slot, unsigned spawn)
 {
     SimPlayer *p = &w->players[slot];
-    const MapSpawn *s = &w->map->spawns[best_spawn(w, slot)];
+    const MapSpawn *s = &w->map->spawns[spawn];
     p->x = tile_centre(s->tx);
     p->y = tile_centre(s->ty);
     p->vx = 0;
@@ -396,6 +396,46 @@ void sim_spawn(SimWorld *w, unsigned slot)
     p->health = SIM_MAX_HEALTH;
     p->protect = SIM_PROTECT_TICKS;
     sim_push_event(w, SIM_EV_SPAWN, slot, 0, 0);
+}
+
+void sim_spawn(SimWorld *w, unsigned slot)
+{
+    spawn_at(w, slot, best_spawn(w, slot));
+}
+
+void sim_spawn_all(SimWorld *w)
+{
+    const Map *m = w->map;
+    /* md[i]: the squared distance from spawn i to the nearest player spawned so far, kept as
+     * each one is placed: the choices of sim_spawn one by one, in O(spawns x players). */
+    int64_t md[MAP_MAX_SPAWNS];
+    for (unsigned i = 0; i < m->spawn_count; i++)
+        md[i] = INT64_MAX;
+    bool any = false;
+    for (unsigned slot = 0; slot < PROTO_MAX_PLAYERS; slot++) {
+        if (!w->players[slot].active)
+            continue;
+        unsigned best = slot % m->spawn_count; /* best_spawn with nobody else alive */
+        if (any) {
+            best = 0;
+            int64_t best_d = -1;
+            for (unsigned i = 0; i < m->spawn_count; i++)
+                if (md[i] > best_d) {
+                    best_d = md[i];
+                    best = i;
+                }
+        }
+        spawn_at(w, slot, best);
+        any = true;
+        const SimPlayer *p = &w->players[slot];
+        for (unsigned i = 0; i < m->spawn_count; i++) {
+            int64_t dx = p->x - tile_centre(m->spawns[i].tx),
+                    dy = p->y - tile_centre(m->spawns[i].ty);
+            int64_t d = dx * dx + dy * dy;
+            if (d < md[i])
+                md[i] = d;
+        }
+    }
 }
 
 static void spawn_shot(SimWorld *w, unsigned owner, uint16_t lag)

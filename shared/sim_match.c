@@ -44,9 +44,7 @@ static void start_match(SimWorld *w)
         p->shots = 0;
         p->hits = 0;
     }
-    for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++)
-        if (w->players[i].active)
-            sim_spawn(w, i);
+    sim_spawn_all(w);
     m->phase = SIM_PHASE_RUNNING;
     m->number++;
     m->phase_end = m->cfg.time_ticks != 0 ? w->tick + m->cfg.time_ticks : 0;

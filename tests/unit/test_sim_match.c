@@ -6,9 +6,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sim.h"
+#include "sim_internal.h"
 
 enum { T = MAP_TILE_UNITS * SIM_FP_ONE };
 
@@ -201,9 +203,51 @@ static void test_score_limit_and_empty_server(void **state)
     assert_int_equal(g_w.match.number, 0);
 }
 
+/* A match's start spawns everyone at once (sim_spawn_all): the same places as sim_spawn for
+ * each player in turn, each seeing those placed before it. */
+static void test_spawn_all_is_spawn_one_by_one(void **state)
+{
+    (void)state;
+    static char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "arena-map 1\nname = many\ngrid\n");
+    for (int y = 0; y < 24; y++) {
+        for (int x = 0; x < 32; x++) {
+            bool wall = x == 0 || y == 0 || x == 31 || y == 23;
+            bool spawn = !wall && (x * 7 + y * 13) % 17 == 0 && (x + y) % 2 == 0;
+            text[n++] = wall ? '#' : spawn ? 'S' : '.';
+        }
+        text[n++] = '\n';
+    }
+    n += (size_t)snprintf(text + n, sizeof text - n, "end\n");
+    static Map map;
+    MapError err;
+    assert_true(map_load(&map, text, n, &err));
+    assert_true(map.spawn_count > 8);
+    static SimWorld a, b;
+    sim_init(&a, &map);
+    for (unsigned slot = 0; slot < 700; slot++)
+        if (slot % 5 != 3) /* gaps: not every slot is a player */
+            assert_true(sim_add_player(&a, slot));
+    for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++)
+        a.players[i].alive = false;
+    a.event_count = 0;
+    b = a;
+    sim_spawn_all(&a);
+    for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++)
+        if (b.players[i].active)
+            sim_spawn(&b, i);
+    for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++) {
+        assert_int_equal(a.players[i].x, b.players[i].x);
+        assert_int_equal(a.players[i].y, b.players[i].y);
+        assert_int_equal(a.players[i].alive, b.players[i].alive);
+    }
+    assert_int_equal(a.event_count, b.event_count);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spawn_all_is_spawn_one_by_one),
         cmocka_unit_test(test_three_hits_kill),
         cmocka_unit_test(test_spawn_protection),
         cmocka_unit_test(test_match_cycle),
