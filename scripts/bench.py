@@ -281,7 +281,8 @@ def main():
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
                       args.bot_nice)
-    print("\n### arena-server on loopback (%s bots, %d s each)\n" % (args.behaviour, args.seconds))
+    print("\n### arena-server on loopback (%s bots, %d s each plus 1 s per %d bots)\n"
+          % (args.behaviour, args.seconds, JOIN_PER_S))
     print("| bots | tick p50 / p99 / max (us) | overruns (wall / CPU) | server CPU | server peak RSS "
           "| B/s per client down / up | snapshot mean / max datagram (B) | snapshots delivered "
           "| RTT p99 (ms) | disconnects | ENet allocs in ticks |")

@@ -58,6 +58,17 @@ bool snap_store_reserve(SnapStore *st, uint16_t cap, const Snapshot *keep, Snaps
     return true;
 }
 
+bool snap_store_reserve_unused(SnapStore *st, uint16_t cap, Snapshot *out)
+{
+    if (cap > st->pool_cap || st->nslots == 0)
+        return false;
+    uint32_t lo = st->head + cap > st->pool_cap ? 0 : st->head;
+    for (unsigned i = 0; i < st->nslots; i++)
+        if (overlaps(st, &st->slots[i], lo, cap))
+            return false;
+    return snap_store_reserve(st, cap, NULL, out); /* evicts nothing: none overlaps */
+}
+
 /* The slot a new snapshot takes: an empty one, else the one with the lowest tick. */
 static Snapshot *victim_slot(SnapStore *st)
 {

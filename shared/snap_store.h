@@ -47,6 +47,10 @@ void snap_store_clear(SnapStore *st);
  * against). False, with nothing evicted, if cap exceeds the pool or the run would overlap
  * `keep`. A later reserve replaces an uncommitted one. */
 bool snap_store_reserve(SnapStore *st, uint16_t cap, const Snapshot *keep, Snapshot *out);
+/* The same, but only if the run of cap entities overlaps no stored snapshot: false, with
+ * nothing changed, if it would evict one. For a caller that must reserve the largest size
+ * before it knows the real one (a decoder): it never loses a snapshot to the difference. */
+bool snap_store_reserve_unused(SnapStore *st, uint16_t cap, Snapshot *out);
 /* Stores s, whose entities were written into the run of the last reserve (s->ents is that
  * run, s->count <= its cap; s->tick != 0). Returns the stored copy, or NULL (nothing stored)
  * if s does not fit that description. */

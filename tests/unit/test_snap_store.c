@@ -147,6 +147,26 @@ static void test_pool_wrap_evicts_overlap(void **state)
     }
 }
 
+/* A decoder's way in: the largest run, only where it evicts nothing. */
+static void test_reserve_unused(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f);
+    Snapshot run;
+    assert_true(snap_store_reserve_unused(&f.st, 6, &run)); /* an empty store: [0, 6) */
+    snap_store_add(&f.st, make(&f, 1, 4));                  /* [0, 4) */
+    assert_true(snap_store_reserve_unused(&f.st, 6, &run)); /* [4, 10) is free */
+    assert_true(run.ents == f.pool + 4);
+    snap_store_add(&f.st, make(&f, 2, 3)); /* [4, 7) */
+    /* 6 from 7 wraps to [0, 6), over ticks 1 and 2: refused, both still there */
+    assert_false(snap_store_reserve_unused(&f.st, 6, &run));
+    assert_true(intact(snap_store_find(&f.st, 1), 1, 4));
+    assert_true(intact(snap_store_find(&f.st, 2), 2, 3));
+    assert_true(snap_store_reserve_unused(&f.st, 3, &run)); /* [7, 10) is free */
+    assert_false(snap_store_reserve_unused(&f.st, POOL + 1, &run));
+}
+
 /* The encoder's way in: reserve a run, write into it, commit. The baseline being encoded
  * against survives the run, or the reserve refuses. */
 static void test_reserve_keeps_baseline(void **state)
@@ -252,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_slots_evict_oldest),
         cmocka_unit_test(test_pool_wrap_evicts_overlap),
         cmocka_unit_test(test_reserve_keeps_baseline),
+        cmocka_unit_test(test_reserve_unused),
         cmocka_unit_test(test_commit_rejects_misuse),
         cmocka_unit_test(test_purge_and_clear),
     };
