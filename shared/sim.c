@@ -341,6 +341,21 @@ static int32_t tile_centre(uint16_t t)
     return (int32_t)t * TILE_FP + TILE_FP / 2;
 }
 
+/* The spawn whose nearest player is farthest: the index of the largest md[i] (each spawn's
+ * squared distance to its nearest player), ties to the lowest index. */
+static unsigned farthest(const int64_t *md, unsigned count)
+{
+    unsigned best = 0;
+    int64_t best_d = -1;
+    for (unsigned i = 0; i < count; i++) {
+        if (md[i] > best_d) {
+            best_d = md[i];
+            best = i;
+        }
+    }
+    return best;
+}
+
 /* The spawn farthest from every other alive player (max over spawns of the min squared
  * distance; ties go to the lowest index). Nobody else alive: spawn slot % spawn_count. */
 static unsigned best_spawn(const SimWorld *w, unsigned slot)
@@ -361,24 +376,19 @@ static unsigned best_spawn(const SimWorld *w, unsigned slot)
     if (n == 0) {
         return slot % m->spawn_count;
     }
-    unsigned best = 0;
-    int64_t best_d = -1;
+    int64_t md[MAP_MAX_SPAWNS];
     for (unsigned i = 0; i < m->spawn_count; i++) {
         int64_t sx = tile_centre(m->spawns[i].tx), sy = tile_centre(m->spawns[i].ty);
-        int64_t min_d = INT64_MAX;
+        md[i] = INT64_MAX;
         for (unsigned k = 0; k < n; k++) {
             int64_t dx = ox[k] - sx, dy = oy[k] - sy;
             int64_t d = dx * dx + dy * dy;
-            if (d < min_d) {
-                min_d = d;
+            if (d < md[i]) {
+                md[i] = d;
             }
         }
-        if (min_d > best_d) {
-            best_d = min_d;
-            best = i;
-        }
     }
-    return best;
+    return farthest(md, m->spawn_count);
 }
 
 static void spawn_at(SimWorld *w, unsigned slot, unsigned spawn)
@@ -415,17 +425,8 @@ void sim_spawn_all(SimWorld *w)
     for (unsigned slot = 0; slot < PROTO_MAX_PLAYERS; slot++) {
         if (!w->players[slot].active)
             continue;
-        unsigned best = slot % m->spawn_count; /* best_spawn with nobody else alive */
-        if (any) {
-            best = 0;
-            int64_t best_d = -1;
-            for (unsigned i = 0; i < m->spawn_count; i++)
-                if (md[i] > best_d) {
-                    best_d = md[i];
-                    best = i;
-                }
-        }
-        spawn_at(w, slot, best);
+        /* as best_spawn: slot % spawn_count while nobody else is alive */
+        spawn_at(w, slot, any ? farthest(md, m->spawn_count) : slot % m->spawn_count);
         any = true;
         const SimPlayer *p = &w->players[slot];
         for (unsigned i = 0; i < m->spawn_count; i++) {

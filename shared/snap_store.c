@@ -39,11 +39,17 @@ static bool is_slot(const SnapStore *st, const Snapshot *s)
     return false;
 }
 
+/* Where a run of cap entities starts: at the head, or back at 0 when it would pass the end. */
+static uint32_t run_start(const SnapStore *st, uint16_t cap)
+{
+    return st->head + cap > st->pool_cap ? 0 : st->head;
+}
+
 bool snap_store_reserve(SnapStore *st, uint16_t cap, const Snapshot *keep, Snapshot *out)
 {
     if (cap > st->pool_cap || st->nslots == 0)
         return false;
-    uint32_t lo = st->head + cap > st->pool_cap ? 0 : st->head;
+    uint32_t lo = run_start(st, cap);
     if (keep != NULL && is_slot(st, keep) && overlaps(st, keep, lo, cap))
         return false;
     for (unsigned i = 0; i < st->nslots; i++) {
@@ -60,9 +66,9 @@ bool snap_store_reserve(SnapStore *st, uint16_t cap, const Snapshot *keep, Snaps
 
 bool snap_store_reserve_unused(SnapStore *st, uint16_t cap, Snapshot *out)
 {
-    if (cap > st->pool_cap || st->nslots == 0)
+    if (cap > st->pool_cap) /* snap_store_reserve refuses it too; run_start needs cap in range */
         return false;
-    uint32_t lo = st->head + cap > st->pool_cap ? 0 : st->head;
+    uint32_t lo = run_start(st, cap);
     for (unsigned i = 0; i < st->nslots; i++)
         if (overlaps(st, &st->slots[i], lo, cap))
             return false;

@@ -52,27 +52,35 @@ static void service_until(CliConn *c, uint64_t t, uint64_t want)
     }
 }
 
-static void test_flood_of_bad_lines_is_counted_and_logged_rarely(void **state)
+/* A connection at time t0 to a listening socket on loopback (*ls) that plays the server,
+ * its bad input logged into *logged. */
+static CliConn *open_conn(int *ls, Logged *logged, uint64_t t0)
 {
-    (void)state;
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(ls >= 0);
+    *ls = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(*ls >= 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(ls, 1), 0);
+    assert_int_equal(bind(*ls, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(*ls, 1), 0);
     socklen_t al = sizeof a;
-    assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &al), 0);
-
-    Logged logged = {0};
+    assert_int_equal(getsockname(*ls, (struct sockaddr *)&a, &al), 0);
     CliConnConfig cfg;
     cli_conn_default_config(&cfg);
     cfg.login_port = ntohs(a.sin_port);
     cfg.on_bad_input = on_bad;
-    cfg.user = &logged;
+    cfg.user = logged;
     char err[256];
-    const uint64_t t0 = 10000000u; /* the connection's clock, microseconds */
     CliConn *c = cli_conn_create(&cfg, t0, err, sizeof err);
     assert_non_null(c);
+    return c;
+}
+
+static void test_flood_of_bad_lines_is_counted_and_logged_rarely(void **state)
+{
+    (void)state;
+    Logged logged = {0};
+    int ls;
+    const uint64_t t0 = 10000000u; /* the connection's clock, microseconds */
+    CliConn *c = open_conn(&ls, &logged, t0);
     int peer = accept(ls, NULL, NULL);
     assert_true(peer >= 0);
 
@@ -110,23 +118,10 @@ static void test_flood_of_bad_lines_is_counted_and_logged_rarely(void **state)
 static void test_hostile_events(void **state)
 {
     (void)state;
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(ls >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(ls, 1), 0);
-    socklen_t al = sizeof a;
-    assert_int_equal(getsockname(ls, (struct sockaddr *)&a, &al), 0);
     Logged logged = {0};
-    CliConnConfig cfg;
-    cli_conn_default_config(&cfg);
-    cfg.login_port = ntohs(a.sin_port);
-    cfg.on_bad_input = on_bad;
-    cfg.user = &logged;
-    char err[256];
+    int ls;
     const uint64_t t0 = 10000000u;
-    CliConn *c = cli_conn_create(&cfg, t0, err, sizeof err);
-    assert_non_null(c);
+    CliConn *c = open_conn(&ls, &logged, t0);
 
     MsgEvent eve = {.kind = MSG_EV_PLAYER, .a = 5, .colour = 3};
     strcpy(eve.name, "eve");
