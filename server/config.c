@@ -60,6 +60,8 @@ static const KeyDef keys[] = {
     U(udp_reads_per_tick, 1, 8,
       "times per tick the game socket is read (the loop does not wake per datagram)"),
     S(ctl_socket, "operator control socket (arena-ctl), relative to data_dir; off = none"),
+    P(metrics_port, 0, "TCP port of the Prometheus endpoint, HTTP GET /metrics (0 = off)"),
+    S(metrics_bind, "IPv4 address the metrics endpoint listens on"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
     U(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),
@@ -104,6 +106,8 @@ void srv_default_config(SrvConfig *c)
     c->udp_rcvbuf_kb = 4096;
     c->udp_reads_per_tick = 2;
     snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
+    c->metrics_port = 0;
+    snprintf(c->metrics_bind, sizeof c->metrics_bind, "127.0.0.1");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission
      * timeout starts above the RTT and doubles): the soak tests' netcode profile. */
     c->bind_timeout_ms = 10000;

@@ -32,6 +32,8 @@ typedef struct SrvConfig {
     unsigned udp_reads_per_tick;          /* game socket reads per tick (it is not polled) */
     unsigned udp_rcvbuf_kb;               /* game socket receive buffer asked of the kernel */
     char ctl_socket[SRV_PATH_MAX];        /* operator socket, relative to data_dir; "off" */
+    uint16_t metrics_port;                /* Prometheus endpoint (HTTP); 0 = off */
+    char metrics_bind[SRV_ADDR_MAX];      /* its address (IPv4) */
     unsigned bind_timeout_ms;             /* ENet peer must BIND within this */
     unsigned token_ttl_ms;                /* a login token expires after this */
     unsigned login_timeout_ms;            /* TCP connection must LOGIN within this */

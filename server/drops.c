@@ -36,6 +36,9 @@ static const char *const keys[DROP_COUNT] = {
     [DROP_DISC_SOURCE] = "disc_source_limited",
     [DROP_DISC_BUDGET] = "disc_budget_limited",
     [DROP_CTL_REFUSED] = "ctl_refused",
+    [DROP_METRICS_REFUSED] = "metrics_refused",
+    [DROP_METRICS_BAD] = "metrics_bad_request",
+    [DROP_METRICS_UNANSWERED] = "metrics_unanswered",
 };
 
 _Static_assert(sizeof keys / sizeof keys[0] == DROP_COUNT, "one key per drop kind");
@@ -45,20 +48,18 @@ const char *drop_key(SrvDrop kind)
     return kind < DROP_COUNT && keys[kind] != NULL ? keys[kind] : "?";
 }
 
-void drop_note(DropLog *d, Log *log, SrvDrop kind, uint64_t now_ms, const char *fmt, ...)
+static void note(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms, const char *fmt,
+                 va_list ap)
 {
-    if (kind >= DROP_COUNT)
+    if (kind >= DROP_COUNT || n == 0)
         return;
-    d->count[kind]++;
+    d->count[kind] += n;
     if (d->logged_ms[kind] != 0 && now_ms - d->logged_ms[kind] < DROP_LOG_MS) {
-        d->suppressed[kind]++;
+        d->suppressed[kind] += n;
         return;
     }
     char text[256];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
     if (d->suppressed[kind] > 0)
         log_info(log, "drop", "%s: %s (and %llu more since the last line)", keys[kind], text,
                  (unsigned long long)d->suppressed[kind]);
@@ -66,4 +67,21 @@ void drop_note(DropLog *d, Log *log, SrvDrop kind, uint64_t now_ms, const char *
         log_info(log, "drop", "%s: %s", keys[kind], text);
     d->logged_ms[kind] = now_ms == 0 ? 1 : now_ms;
     d->suppressed[kind] = 0;
+}
+
+void drop_note(DropLog *d, Log *log, SrvDrop kind, uint64_t now_ms, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note(d, log, kind, 1, now_ms, fmt, ap);
+    va_end(ap);
+}
+
+void drop_note_n(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms, const char *fmt,
+                 ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    note(d, log, kind, n, now_ms, fmt, ap);
+    va_end(ap);
 }

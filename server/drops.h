@@ -48,6 +48,10 @@ typedef enum SrvDrop {
     DROP_DISC_BUDGET,  /* over the global answer budget */
     /* operator control socket (ctl.c) */
     DROP_CTL_REFUSED, /* a connection from another user, or a bad command */
+    /* metrics endpoint (metrics_http.c) */
+    DROP_METRICS_REFUSED,    /* a connection over the endpoint's limits */
+    DROP_METRICS_BAD,        /* a request for another path or method */
+    DROP_METRICS_UNANSWERED, /* a connection closed without a whole request (slow, junk) */
     DROP_COUNT,
 } SrvDrop;
 
@@ -65,5 +69,8 @@ const char *drop_key(SrvDrop kind);
  * less than DROP_LOG_MS ago. */
 void drop_note(DropLog *d, Log *log, SrvDrop kind, uint64_t now_ms, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The same for n drops at once (counted elsewhere first: the metrics endpoint's thread). */
+void drop_note_n(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 #endif

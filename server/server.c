@@ -171,6 +171,8 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
         log_info(log, "ctl", "%s", err);
         goto fail;
     }
+    if (!srv_metrics_open(s))
+        goto fail;
     return s;
 fail:
     srv_destroy(s);
@@ -181,6 +183,7 @@ void srv_destroy(Server *s)
 {
     if (s == NULL)
         return;
+    srv_metrics_close(s);
     ctl_close(s->ctl);
     srv_demo_close(s);
     if (s->conns != NULL)
@@ -268,6 +271,7 @@ void srv_begin(Server *s, uint64_t now_us)
     s->now_ms = now_us / 1000u;
     s->last_status_ms = s->now_ms;
     s->last_trim_ms = s->now_ms;
+    srv_metrics_publish(s, true);
 }
 
 unsigned srv_poll_set(Server *s)
@@ -336,6 +340,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     session_housekeeping(s, now_ms);
     tcp_housekeeping(s, now_ms);
     periodic(s, now_ms);
+    srv_metrics_publish(s, false);
 }
 
 void srv_shutdown(Server *s)

@@ -22,6 +22,7 @@
 #include "lagcomp.h"
 #include "line.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "msg.h"
 #include "map.h"
 #include "names.h"
@@ -234,6 +235,13 @@ struct Server {
     uint64_t started_us;
     unsigned players_now;
     SrvStats stats;
+    /* The Prometheus endpoint (metrics_srv.c), NULL when metrics_port is 0: the text rendered
+     * for it, when it was last handed over, and the endpoint's counters seen then. */
+    MetricsHttp *metrics;
+    char *metrics_text;
+    uint64_t metrics_published_ms;
+    MetricsHttpCounts metrics_seen;
+    double metrics_start_unix;
     volatile sig_atomic_t *stop; /* set by the signal handler */
     bool stopping;
 };
@@ -347,6 +355,12 @@ void tick_run(Server *s);
 /* lobby.c: what the lines mean. */
 void lobby_line(Server *s, int conn, char *line, uint64_t now_ms);
 void lobby_bad_line(Server *s, int conn, LineStatus st, uint64_t now_ms);
+
+/* metrics_srv.c: the Prometheus endpoint (metrics_port). */
+bool srv_metrics_open(Server *s); /* true when off */
+void srv_metrics_close(Server *s);
+/* Renders and hands over the metrics once a second (now: at once). */
+void srv_metrics_publish(Server *s, bool now);
 
 /* discovery.c */
 bool disc_open(Server *s);

@@ -12,6 +12,7 @@ void stats_hist_add(StatsHist *h, uint32_t us)
 {
     h->bucket[us < STATS_HIST_US ? us : STATS_HIST_US - 1]++;
     h->count++;
+    h->sum_us += us;
     if (us > h->max)
         h->max = us;
 }

@@ -16,6 +16,7 @@ enum { STATS_HIST_US = 16384 }; /* 1 us buckets; longer ticks land in the last o
 typedef struct StatsHist {
     uint32_t bucket[STATS_HIST_US];
     uint64_t count;
+    uint64_t sum_us; /* of every sample (the histogram's _sum) */
     uint32_t max;
 } StatsHist;
 

@@ -1,0 +1,104 @@
+/* metrics_srv.c — the server's side of the metrics endpoint: opening it from the config, and
+ * once a second rendering the stats and handing the text over (metrics.h, metrics_http.h).
+ * Runs in the loop, between ticks; never waits for the HTTP thread. */
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "metrics.h"
+#include "metrics_http.h"
+#include "server.h"
+#include "enet_alloc.h"
+
+#ifndef ARENA_VERSION
+#define ARENA_VERSION "0.0.0"
+#endif
+
+enum { METRICS_PUBLISH_MS = 1000 };
+
+bool srv_metrics_open(Server *s)
+{
+    if (s->cfg.metrics_port == 0)
+        return true;
+    char err[200];
+    s->metrics = metrics_http_start(s->cfg.metrics_bind, s->cfg.metrics_port, err, sizeof err);
+    s->metrics_text = malloc(METRICS_TEXT_MAX);
+    if (s->metrics == NULL || s->metrics_text == NULL) {
+        log_info(s->log, "metrics", "%s", s->metrics == NULL ? err : "out of memory");
+        return false;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    s->metrics_start_unix = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    log_info(s->log, "metrics", "Prometheus metrics at http://%s:%u/metrics", s->cfg.metrics_bind,
+             s->cfg.metrics_port);
+    return true;
+}
+
+void srv_metrics_close(Server *s)
+{
+    metrics_http_stop(s->metrics);
+    s->metrics = NULL;
+    free(s->metrics_text);
+    s->metrics_text = NULL;
+}
+
+/* The endpoint's refusals since the last look, into the drop table (and its log lines). */
+static void note_http_drops(Server *s, const MetricsHttpCounts *now)
+{
+    MetricsHttpCounts *was = &s->metrics_seen;
+    DropLog *d = &s->stats.drops;
+    drop_note_n(d, s->log, DROP_METRICS_REFUSED, now->refused - was->refused, s->now_ms,
+                "%llu HTTP connections over the endpoint's limits",
+                (unsigned long long)(now->refused - was->refused));
+    drop_note_n(d, s->log, DROP_METRICS_BAD, now->bad - was->bad, s->now_ms,
+                "%llu HTTP requests not for GET /metrics",
+                (unsigned long long)(now->bad - was->bad));
+    drop_note_n(d, s->log, DROP_METRICS_UNANSWERED, now->unanswered - was->unanswered, s->now_ms,
+                "%llu HTTP connections closed without a whole request",
+                (unsigned long long)(now->unanswered - was->unanswered));
+    *was = *now;
+}
+
+static void gauges(Server *s, MetricsGauges *g)
+{
+    *g = (MetricsGauges){.players = s->players_now,
+                         .players_max = s->cfg.max_players,
+                         .tick_heap_allocs = enet_alloc_heap_in_tick(),
+                         .start_time_seconds = s->metrics_start_unix,
+                         .version = ARENA_VERSION,
+                         .protocol = PROTO_VERSION,
+                         .http_scrapes = s->metrics_seen.scrapes};
+    for (unsigned i = 0; i < s->cfg.max_players; i++)
+        g->players_lobby += s->players[i].state == SP_LOBBY;
+    for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++)
+        g->tcp_connections += s->conns[i].used;
+    for (size_t i = 0; i < s->host->peerCount; i++)
+        g->enet_peers += s->host->peers[i].state != ENET_PEER_STATE_DISCONNECTED;
+    long rss = stats_rss_now_kb();
+    g->rss_bytes = rss > 0 ? (uint64_t)rss * 1024u : 0;
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        g->cpu_seconds = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                         (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+void srv_metrics_publish(Server *s, bool now)
+{
+    if (s->metrics == NULL || (!now && s->now_ms - s->metrics_published_ms < METRICS_PUBLISH_MS))
+        return;
+    MetricsHttpCounts c;
+    metrics_http_counts(s->metrics, &c);
+    note_http_drops(s, &c);
+    MetricsGauges g;
+    gauges(s, &g);
+    size_t len = metrics_render(&s->stats, &g, s->metrics_text, METRICS_TEXT_MAX);
+    if (len == 0) {
+        log_info(s->log, "metrics", "the metrics do not fit in %d bytes", METRICS_TEXT_MAX);
+        s->metrics_published_ms = s->now_ms; /* said once a second at most */
+        return;
+    }
+    /* Busy (a scrape is copying the text): the next iteration tries again. */
+    if (metrics_http_publish(s->metrics, s->metrics_text, len))
+        s->metrics_published_ms = s->now_ms;
+}
