@@ -70,7 +70,7 @@ const char *drop_key(SrvDrop kind);
 void drop_note(DropLog *d, Log *log, SrvDrop kind, uint64_t now_ms, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* The same for n drops at once (counted elsewhere first: the metrics endpoint's thread). */
-void drop_note_n(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void drop_note_n(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms, const char *fmt,
+                 ...) __attribute__((format(printf, 6, 7)));
 
 #endif
