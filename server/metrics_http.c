@@ -33,6 +33,7 @@ struct MetricsHttp {
     char text[METRICS_TEXT_MAX];
     size_t len;
     _Atomic uint64_t scrapes, refused, bad, unanswered;
+    unsigned stale_ms; /* METRICS_STALE_MS (tests may set another) */
     /* Touched only in libmicrohttpd's single thread: libmicrohttpd's own limit is the size of
      * this table, ours (METRICS_CONN_MAX) leaves room for the connections being evicted. */
     MetricsConn conns[METRICS_CONN_TABLE];
@@ -66,7 +67,7 @@ static bool evict_stale(MetricsHttp *m, bool all, uint32_t ip, uint64_t now_ms)
             (oldest == NULL || c->waiting_ms < oldest->waiting_ms))
             oldest = c;
     }
-    if (oldest == NULL || now_ms - oldest->waiting_ms < METRICS_STALE_MS)
+    if (oldest == NULL || now_ms - oldest->waiting_ms < m->stale_ms)
         return false;
     oldest->evicted = true;
     shutdown(oldest->fd, SHUT_RDWR);
@@ -191,6 +192,7 @@ static MetricsHttp *start(unsigned flags, const struct sockaddr_in *addr, const 
         snprintf(err, errlen, "metrics: out of memory");
         return NULL;
     }
+    m->stale_ms = METRICS_STALE_MS;
     /* libmicrohttpd's thread takes no signal: they stay the loop's (SIGINT, SIGHUP ...). */
     sigset_t all, old;
     sigfillset(&all);
@@ -239,6 +241,11 @@ MetricsHttp *metrics_http_start_external(char *err, size_t errlen)
 struct MHD_Daemon *metrics_http_daemon(MetricsHttp *m)
 {
     return m->daemon;
+}
+
+void metrics_http_set_stale_ms(MetricsHttp *m, unsigned ms)
+{
+    m->stale_ms = ms;
 }
 
 bool metrics_http_publish(MetricsHttp *m, const char *text, size_t len)

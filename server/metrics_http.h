@@ -40,6 +40,8 @@ MetricsHttp *metrics_http_start(const char *bind_ip, uint16_t port, char *err, s
  * the daemon (fuzz_metrics_http). */
 MetricsHttp *metrics_http_start_external(char *err, size_t errlen);
 struct MHD_Daemon *metrics_http_daemon(MetricsHttp *m);
+/* Tests: how long a connection must have waited to be evicted (METRICS_STALE_MS). */
+void metrics_http_set_stale_ms(MetricsHttp *m, unsigned ms);
 /* Copies text as what /metrics answers from now on. False (nothing copied) if the HTTP thread
  * holds the text right now: try again later; never blocks. */
 bool metrics_http_publish(MetricsHttp *m, const char *text, size_t len);
