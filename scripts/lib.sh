@@ -6,7 +6,8 @@ ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-
     libsqlite3-dev libsodium-dev libicu-dev zlib1g-dev libmicrohttpd-dev fonts-dejavu-core)
 # Extra packages for scripts/test: cmocka, clang + libFuzzer runtime, clang-format, iproute2
 # (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it).
-ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3)
+ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3
+    prometheus)
 
 arena_log() { printf '\033[1m[arena]\033[0m %s\n' "$*" >&2; }
 

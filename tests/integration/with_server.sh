@@ -2,7 +2,8 @@
 # with_server.sh SERVER MAP -- [server options...] -- TEST_COMMAND...
 #
 # Starts arena-server on free loopback ports, waits until it accepts TCP, runs TEST_COMMAND
-# with ARENA_HOST, ARENA_PORT (game UDP = login TCP) and ARENA_DISC_PORT in the environment,
+# with ARENA_HOST, ARENA_PORT (game UDP = login TCP), ARENA_DISC_PORT and ARENA_METRICS_PORT
+# (a free TCP port; @METRICS_PORT@ in a server option is replaced by it) in the environment,
 # then stops the server with SIGTERM (mid-game) and checks that it exits 0 within 5 s and
 # wrote a stats file with every documented key. Fails if the server printed a sanitizer
 # report.
@@ -25,8 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Two free ports (one TCP+UDP pair for the game/login, one UDP for discovery).
-read -r port disc < <(python3 - <<'PY'
+# Free ports: one TCP+UDP pair for the game/login, one UDP for discovery, one TCP that a
+# server option may name as @METRICS_PORT@ (the metrics endpoint).
+read -r port disc mport < <(python3 - <<'PY'
 import socket
 def free():
     while True:
@@ -40,11 +42,14 @@ def free():
         t.close(); u.close(); return p
 a = free(); b = free()
 while b == a: b = free()
-print(a, b)
+c = free()
+while c in (a, b): c = free()
+print(a, b, c)
 PY
 )
 export ARENA_HOST=127.0.0.1 ARENA_PORT=$port ARENA_DISC_PORT=$disc ARENA_STATS=$work/stats.json
-export ARENA_WORK=$work
+export ARENA_WORK=$work ARENA_METRICS_PORT=$mport
+for i in "${!server_args[@]}"; do server_args[$i]=${server_args[$i]//@METRICS_PORT@/$mport}; done
 "$server" --port "$port" --set discovery_port="$disc" --set bind=127.0.0.1 --map "$map" \
     --data-dir "$work/data" --stats-json "$work/stats.json" "${server_args[@]}" \
     >"$work/server.log" 2>&1 &
