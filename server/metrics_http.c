@@ -55,46 +55,85 @@ static uint32_t addr_ip(const struct sockaddr *addr)
     return in.sin_addr.s_addr;
 }
 
-/* Shuts down the connection (of ip, or any when all) that has waited longest for a whole
- * request, if that is over METRICS_STALE_MS: libmicrohttpd then closes it. A scraper's request
- * is answered within milliseconds, so what waits that long is slow or idle. */
-static bool evict_stale(MetricsHttp *m, bool all, uint32_t ip, uint64_t now_ms)
+/* Connections open from ip (not counting those being evicted). */
+static unsigned conns_from(const MetricsHttp *m, uint32_t ip)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < METRICS_CONN_TABLE; i++)
+        n += m->conns[i].used && !m->conns[i].evicted && m->conns[i].ip == ip;
+    return n;
+}
+
+/* The connection of ip that has waited longest for a whole request. */
+static MetricsConn *stalest_of(MetricsHttp *m, uint32_t ip)
 {
     MetricsConn *oldest = NULL;
     for (unsigned i = 0; i < METRICS_CONN_TABLE; i++) {
         MetricsConn *c = &m->conns[i];
-        if (c->used && !c->evicted && (all || c->ip == ip) &&
+        if (c->used && !c->evicted && c->ip == ip &&
             (oldest == NULL || c->waiting_ms < oldest->waiting_ms))
             oldest = c;
     }
-    if (oldest == NULL || now_ms - oldest->waiting_ms < m->stale_ms)
-        return false;
-    oldest->evicted = true;
-    shutdown(oldest->fd, SHUT_RDWR);
-    return true;
+    return oldest;
 }
 
-/* Before a connection is accepted: the limits, making room from stale connections first;
- * counted when they refuse. */
+/* The endpoint is full: the victim is the stalest connection of the address that holds the
+ * most (ties: the stalest of them), so whoever hoards connections loses them first. */
+static MetricsConn *victim_when_full(MetricsHttp *m, unsigned *holds)
+{
+    MetricsConn *victim = NULL;
+    *holds = 0;
+    for (unsigned i = 0; i < METRICS_CONN_TABLE; i++) {
+        const MetricsConn *c = &m->conns[i];
+        if (!c->used || c->evicted)
+            continue;
+        unsigned n = conns_from(m, c->ip);
+        MetricsConn *v = stalest_of(m, c->ip);
+        if (n > *holds || (n == *holds && v->waiting_ms < victim->waiting_ms)) {
+            *holds = n;
+            victim = v;
+        }
+    }
+    return victim;
+}
+
+/* libmicrohttpd closes a connection whose socket was shut down. */
+static void evict(MetricsConn *c)
+{
+    c->evicted = true;
+    shutdown(c->fd, SHUT_RDWR);
+}
+
+/* Before a connection is accepted: the limits. Past the per-address one, that address's own
+ * stalest connection makes room if it has waited METRICS_STALE_MS for a whole request (a
+ * scraper's request is answered at once: what waits is slow or idle). Past the total, the
+ * stalest of the address holding the most makes room, at once if that address holds more than
+ * one, else only if stale. Counted when they refuse. */
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
     (void)addrlen;
     MetricsHttp *m = cls;
     uint32_t ip = addr_ip(addr);
-    unsigned total = 0, from_ip = 0;
-    for (unsigned i = 0; i < METRICS_CONN_TABLE; i++) {
-        const MetricsConn *c = &m->conns[i];
-        total += c->used && !c->evicted;
-        from_ip += c->used && !c->evicted && c->ip == ip;
-    }
     uint64_t now = mono_ms();
-    bool room = (from_ip < METRICS_CONN_PER_IP || evict_stale(m, false, ip, now)) &&
-                (total < METRICS_CONN_MAX || from_ip >= METRICS_CONN_PER_IP ||
-                 evict_stale(m, true, 0, now));
+    unsigned total = 0;
+    for (unsigned i = 0; i < METRICS_CONN_TABLE; i++)
+        total += m->conns[i].used && !m->conns[i].evicted;
+    MetricsConn *victim = NULL;
+    bool room = true;
+    if (conns_from(m, ip) >= METRICS_CONN_PER_IP) {
+        victim = stalest_of(m, ip);
+        room = now - victim->waiting_ms >= m->stale_ms;
+    } else if (total >= METRICS_CONN_MAX) {
+        unsigned holds;
+        victim = victim_when_full(m, &holds);
+        room = victim != NULL && (holds > 1 || now - victim->waiting_ms >= m->stale_ms);
+    }
     if (!room) {
         atomic_fetch_add_explicit(&m->refused, 1, memory_order_relaxed);
         return MHD_NO;
     }
+    if (victim != NULL)
+        evict(victim);
     return MHD_YES;
 }
 

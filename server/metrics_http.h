@@ -14,8 +14,10 @@
 enum {
     METRICS_CONN_MAX = 16,   /* HTTP connections at once */
     METRICS_CONN_PER_IP = 4, /* ... from one address */
-    /* Past a limit, the connection that has waited longest for a whole request makes room if
-     * it has waited this long (a slow or idle one: a scraper's request is answered at once). */
+    /* Past the per-address limit, that address's connection that has waited longest for a
+     * whole request makes room if it has waited this long (a slow or idle one: a scraper's
+     * request is answered at once). Past the total, the address holding the most loses its
+     * stalest at once (metrics_http.c on_accept). */
     METRICS_STALE_MS = 1000,
     METRICS_CONN_TABLE = METRICS_CONN_MAX + 8, /* with the evicted ones still closing */
     METRICS_TIMEOUT_S = 10,      /* an idle or unfinished connection is closed after this */

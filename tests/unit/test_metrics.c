@@ -304,47 +304,108 @@ static void test_junk_and_huge_requests_are_closed_unanswered(void **state)
     assert_int_equal(n.unanswered, 2);
 }
 
-static void test_limits_refuse_then_evict_the_stalest(void **state)
+static void connect_n(Client *c, int n, const char *fmt, int first)
+{
+    for (int i = 0; i < n; i++) {
+        char ip[32];
+        snprintf(ip, sizeof ip, fmt, first + i);
+        if (!connect_from(&c[i], ip))
+            fail_msg("%s refused", ip);
+        request(&c[i], "GET /met"); /* never finished */
+    }
+}
+
+static void test_per_address_limit_evicts_only_the_stale(void **state)
 {
     (void)state;
     const char body[] = "x 1\n";
     assert_true(metrics_http_publish(http, body, strlen(body)));
-    Client hog[METRICS_CONN_MAX];
-    /* One address: METRICS_CONN_PER_IP at once, none stale yet: the next is refused. */
-    for (int i = 0; i < METRICS_CONN_PER_IP; i++) {
-        assert_true(connect_from(&hog[i], "127.0.0.7"));
-        request(&hog[i], "GET /met"); /* never finished */
-    }
-    Client c;
-    assert_false(connect_from(&c, "127.0.0.7"));
-    close(c.fd);
-    /* Others still get in, up to METRICS_CONN_MAX. */
-    for (int i = METRICS_CONN_PER_IP; i < METRICS_CONN_MAX; i++) {
-        char ip[32];
-        snprintf(ip, sizeof ip, "127.0.1.%d", i / METRICS_CONN_PER_IP);
-        assert_true(connect_from(&hog[i], ip));
-    }
-    assert_false(connect_from(&c, "127.0.0.10"));
+    Client hog[1], c;
+    connect_n(hog, 1, "127.0.0.%d", 7);
+    Client same[METRICS_CONN_PER_IP];
+    for (int i = 0; i < METRICS_CONN_PER_IP; i++)
+        assert_true(connect_from(&same[i], "127.0.0.20"));
+    assert_false(connect_from(&c, "127.0.0.20")); /* its limit, none stale */
     close(c.fd);
     MetricsHttpCounts n;
     metrics_http_counts(http, &n);
-    assert_int_equal(n.refused, 2);
-    /* Once they are stale, a newcomer takes the place of the one waiting longest: the scraper
-     * gets its answer. */
+    assert_int_equal(n.refused, 1);
     metrics_http_set_stale_ms(http, 0);
+    assert_true(connect_from(&c, "127.0.0.20")); /* its stalest makes room */
+    request(&c, "GET /metrics HTTP/1.0\r\n\r\n");
+    assert_non_null(strstr(c.got, "HTTP/1.1 200 OK"));
+    pump(&same[0]);
+    assert_true(same[0].eof);
+    pump(&hog[0]);
+    assert_false(hog[0].eof); /* another address's is left alone */
+    done(&c);
+    done(&hog[0]);
+    for (int i = 0; i < METRICS_CONN_PER_IP; i++)
+        done(&same[i]);
+}
+
+static void test_when_full_the_hoarder_loses_first(void **state)
+{
+    (void)state;
+    const char body[] = "x 1\n";
+    assert_true(metrics_http_publish(http, body, strlen(body)));
+    enum { ADDRS = METRICS_CONN_MAX / METRICS_CONN_PER_IP };
+    Client hog[METRICS_CONN_MAX], c;
+    for (int a = 0; a < ADDRS; a++)
+        for (int i = 0; i < METRICS_CONN_PER_IP; i++) {
+            char ip[32];
+            snprintf(ip, sizeof ip, "127.0.1.%d", a);
+            Client *h = &hog[a * METRICS_CONN_PER_IP + i];
+            assert_true(connect_from(h, ip));
+            request(h, "GET /met");
+        }
+    /* Full of connections from a few addresses: a newcomer gets in at once, and the stalest of
+     * those holding the most is shut down. */
     assert_true(connect_from(&c, "127.0.0.10"));
     request(&c, "GET /metrics HTTP/1.0\r\n\r\n");
     assert_non_null(strstr(c.got, "HTTP/1.1 200 OK"));
     done(&c);
     pump(&hog[0]);
-    assert_true(hog[0].eof); /* the oldest was shut down */
+    assert_true(hog[0].eof);
+    pump(&hog[1]);
+    assert_false(hog[1].eof);
+    for (int i = 0; i < METRICS_CONN_MAX; i++)
+        done(&hog[i]);
+    /* Full of older single connections and one hoarder: the hoarder loses, not the older. */
+    connect_n(hog, METRICS_CONN_MAX - METRICS_CONN_PER_IP, "127.0.4.%d", 1);
+    for (int i = METRICS_CONN_MAX - METRICS_CONN_PER_IP; i < METRICS_CONN_MAX; i++) {
+        assert_true(connect_from(&hog[i], "127.0.5.1"));
+        request(&hog[i], "GET /met");
+    }
+    assert_true(connect_from(&c, "127.0.0.10"));
+    done(&c);
+    pump(&hog[0]);
+    assert_false(hog[0].eof);
+    pump(&hog[METRICS_CONN_MAX - METRICS_CONN_PER_IP]);
+    assert_true(hog[METRICS_CONN_MAX - METRICS_CONN_PER_IP].eof);
+    for (int i = 0; i < METRICS_CONN_MAX; i++)
+        done(&hog[i]);
+    /* Full of one connection per address, none stale: refused (counted); once stale, the
+     * stalest makes room. */
+    connect_n(hog, METRICS_CONN_MAX, "127.0.2.%d", 1);
+    assert_false(connect_from(&c, "127.0.3.1"));
+    close(c.fd);
+    MetricsHttpCounts n;
     metrics_http_counts(http, &n);
-    assert_int_equal(n.refused, 2);
-    assert_int_equal(n.scrapes, 1);
+    assert_int_equal(n.refused, 1);
+    metrics_http_set_stale_ms(http, 0);
+    assert_true(connect_from(&c, "127.0.3.1"));
+    request(&c, "GET /metrics HTTP/1.0\r\n\r\n");
+    assert_non_null(strstr(c.got, "HTTP/1.1 200 OK"));
+    done(&c);
+    pump(&hog[0]);
+    assert_true(hog[0].eof);
     for (int i = 0; i < METRICS_CONN_MAX; i++)
         done(&hog[i]);
     metrics_http_counts(http, &n);
-    assert_int_equal(n.unanswered, METRICS_CONN_MAX);
+    assert_int_equal(n.refused, 1);
+    assert_int_equal(n.scrapes, 2);
+    assert_int_equal(n.unanswered, 3 * METRICS_CONN_MAX + 1);
 }
 
 int main(void)
@@ -359,7 +420,9 @@ int main(void)
                                         teardown_http),
         cmocka_unit_test_setup_teardown(test_junk_and_huge_requests_are_closed_unanswered,
                                         setup_http, teardown_http),
-        cmocka_unit_test_setup_teardown(test_limits_refuse_then_evict_the_stalest, setup_http,
+        cmocka_unit_test_setup_teardown(test_per_address_limit_evicts_only_the_stale, setup_http,
+                                        teardown_http),
+        cmocka_unit_test_setup_teardown(test_when_full_the_hoarder_loses_first, setup_http,
                                         teardown_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
