@@ -107,8 +107,10 @@ static void evict(MetricsConn *c)
 /* Before a connection is accepted: the limits. Past the per-address one, that address's own
  * stalest connection makes room if it has waited METRICS_STALE_MS for a whole request (a
  * scraper's request is answered at once: what waits is slow or idle). Past the total, the
- * stalest of the address holding the most makes room, at once if that address holds more than
- * one, else only if stale. Counted when they refuse. */
+ * stalest of the address holding the most makes room if that address would still hold more
+ * than the newcomer's: at once if it holds two more, only if stale if it holds one more. So
+ * addresses can only take from those holding more than they do, and nobody churns: a hoarder
+ * cannot push others below its own share. Counted when they refuse. */
 static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 {
     (void)addrlen;
@@ -124,9 +126,10 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen
         victim = stalest_of(m, ip);
         room = now - victim->waiting_ms >= m->stale_ms;
     } else if (total >= METRICS_CONN_MAX) {
-        unsigned holds;
+        unsigned holds, mine = conns_from(m, ip);
         victim = victim_when_full(m, &holds);
-        room = victim != NULL && (holds > 1 || now - victim->waiting_ms >= m->stale_ms);
+        bool stale = victim != NULL && now - victim->waiting_ms >= m->stale_ms;
+        room = victim != NULL && (holds > mine + 1 || (holds == mine + 1 && stale));
     }
     if (!room) {
         atomic_fetch_add_explicit(&m->refused, 1, memory_order_relaxed);

@@ -408,6 +408,32 @@ static void test_when_full_the_hoarder_loses_first(void **state)
     assert_int_equal(n.unanswered, 3 * METRICS_CONN_MAX + 1);
 }
 
+static void test_nobody_takes_below_its_own_share(void **state)
+{
+    (void)state;
+    enum { ADDRS = METRICS_CONN_MAX / METRICS_CONN_PER_IP };
+    Client hog[METRICS_CONN_MAX], c, d;
+    for (int a = 0; a < ADDRS; a++)
+        for (int i = 0; i < METRICS_CONN_PER_IP; i++) {
+            char ip[32];
+            snprintf(ip, sizeof ip, "127.0.1.%d", a);
+            assert_true(connect_from(&hog[a * METRICS_CONN_PER_IP + i], ip));
+        }
+    /* A newcomer takes one of address 0's (it held the most, 4 against its 0): address 0 now
+     * holds 3, and may not take back from those holding 4 (they would fall to its share). */
+    assert_true(connect_from(&c, "127.0.0.10"));
+    pump(&hog[0]);
+    assert_true(hog[0].eof);
+    assert_false(connect_from(&d, "127.0.1.0"));
+    close(d.fd);
+    MetricsHttpCounts n;
+    metrics_http_counts(http, &n);
+    assert_int_equal(n.refused, 1);
+    done(&c);
+    for (int i = 0; i < METRICS_CONN_MAX; i++)
+        done(&hog[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +449,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_per_address_limit_evicts_only_the_stale, setup_http,
                                         teardown_http),
         cmocka_unit_test_setup_teardown(test_when_full_the_hoarder_loses_first, setup_http,
+                                        teardown_http),
+        cmocka_unit_test_setup_teardown(test_nobody_takes_below_its_own_share, setup_http,
                                         teardown_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
