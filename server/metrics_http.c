@@ -285,6 +285,14 @@ struct MHD_Daemon *metrics_http_daemon(MetricsHttp *m)
     return m->daemon;
 }
 
+unsigned metrics_http_open_conns(const MetricsHttp *m)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < METRICS_CONN_TABLE; i++)
+        n += m->conns[i].used;
+    return n;
+}
+
 void metrics_http_set_stale_ms(MetricsHttp *m, unsigned ms)
 {
     m->stale_ms = ms;

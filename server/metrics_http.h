@@ -42,6 +42,8 @@ MetricsHttp *metrics_http_start(const char *bind_ip, uint16_t port, char *err, s
  * the daemon (fuzz_metrics_http). */
 MetricsHttp *metrics_http_start_external(char *err, size_t errlen);
 struct MHD_Daemon *metrics_http_daemon(MetricsHttp *m);
+/* Tests (without the thread): connections open now, evicted ones still closing included. */
+unsigned metrics_http_open_conns(const MetricsHttp *m);
 /* Tests: how long a connection must have waited to be evicted (METRICS_STALE_MS). */
 void metrics_http_set_stale_ms(MetricsHttp *m, unsigned ms);
 /* Copies text as what /metrics answers from now on. False (nothing copied) if the HTTP thread
