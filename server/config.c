@@ -296,41 +296,97 @@ bool srv_config_load(SrvConfig *c, const char *path, char *err, size_t errlen)
     return true;
 }
 
+/* A key's value as text (as a config file would say it). */
+static void format_value(const KeyDef *k, const SrvConfig *c, char *out, size_t cap)
+{
+    const char *field = (const char *)c + k->offset;
+    switch (k->type) {
+    case KEY_UINT: {
+        unsigned u;
+        memcpy(&u, field, sizeof u);
+        snprintf(out, cap, "%u", u);
+        return;
+    }
+    case KEY_PORT: {
+        uint16_t p;
+        memcpy(&p, field, sizeof p);
+        snprintf(out, cap, "%u", (unsigned)p);
+        return;
+    }
+    case KEY_BOOL: {
+        bool b;
+        memcpy(&b, field, sizeof b);
+        snprintf(out, cap, "%s", b ? "true" : "false");
+        return;
+    }
+    case KEY_STR:
+        snprintf(out, cap, "%s", field);
+        return;
+    }
+}
+
 void srv_config_describe(const SrvConfig *d, char *out, size_t outlen)
 {
     size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < sizeof keys / sizeof keys[0] && used < outlen; i++) {
         const KeyDef *k = &keys[i];
-        const char *field = (const char *)d + k->offset;
         char def[SRV_PATH_MAX + 8];
-        switch (k->type) {
-        case KEY_UINT: {
-            unsigned u;
-            memcpy(&u, field, sizeof u);
-            snprintf(def, sizeof def, "%u", u);
-            break;
-        }
-        case KEY_PORT: {
-            uint16_t p;
-            memcpy(&p, field, sizeof p);
-            snprintf(def, sizeof def, "%u", (unsigned)p);
-            break;
-        }
-        case KEY_BOOL: {
-            bool b;
-            memcpy(&b, field, sizeof b);
-            snprintf(def, sizeof def, "%s", b ? "true" : "false");
-            break;
-        }
-        case KEY_STR:
-            snprintf(def, sizeof def, "%s", field);
-            break;
-        }
-        int w =
-            snprintf(out + used, outlen - used, "  %-20s %s (default: %s)\n", k->key, k->help, def);
+        format_value(k, d, def, sizeof def);
+        int w = snprintf(out + used, outlen - used, "  %-20s %s (default: %s)%s\n", k->key, k->help,
+                         def, srv_config_key_live(k->key) ? " [reload]" : "");
         if (w < 0)
             break;
         used += (size_t)w;
     }
+}
+
+/* The settings a running server takes on SIGHUP: read afresh wherever they are used, and none
+ * sizes anything allocated at start. */
+static const char *const live_keys[] = {
+    "name",         "status_interval_s", "score_limit",   "time_limit_s",     "warmup_s",
+    "end_screen_s", "tcp_read_rate",     "udp_peer_rate", "login_timeout_ms", "idle_timeout_ms",
+    "debug",
+};
+
+bool srv_config_key_live(const char *key)
+{
+    for (size_t i = 0; i < sizeof live_keys / sizeof live_keys[0]; i++)
+        if (strcmp(live_keys[i], key) == 0)
+            return true;
+    return false;
+}
+
+static bool same_value(const KeyDef *k, const SrvConfig *a, const SrvConfig *b)
+{
+    const char *fa = (const char *)a + k->offset, *fb = (const char *)b + k->offset;
+    return k->type == KEY_STR ? strcmp(fa, fb) == 0 : memcmp(fa, fb, k->size) == 0;
+}
+
+size_t srv_config_changed(const SrvConfig *a, const SrvConfig *b, const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!same_value(&keys[i], a, b)) {
+            if (n < cap)
+                out[n] = keys[i].key;
+            n++;
+        }
+    return n;
+}
+
+void srv_config_copy_live(SrvConfig *dst, const SrvConfig *src)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (srv_config_key_live(keys[i].key))
+            memcpy((char *)dst + keys[i].offset, (const char *)src + keys[i].offset, keys[i].size);
+}
+
+bool srv_config_value(const SrvConfig *c, const char *key, char *out, size_t cap)
+{
+    const KeyDef *k = find_key(key);
+    if (k == NULL || cap == 0)
+        return false;
+    format_value(k, c, out, cap);
+    return true;
 }

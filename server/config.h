@@ -63,7 +63,16 @@ bool srv_config_set_pair(SrvConfig *c, const char *pair, char *err, size_t errle
 bool srv_config_parse(SrvConfig *c, const char *text, size_t len, char *err, size_t errlen);
 /* Reads and applies a file. */
 bool srv_config_load(SrvConfig *c, const char *path, char *err, size_t errlen);
-/* Writes the documented key list (for --help). */
+/* Writes the documented key list (for --help); keys a SIGHUP reloads are marked [reload]. */
 void srv_config_describe(const SrvConfig *defaults, char *out, size_t outlen);
+/* True for a setting a running server takes on SIGHUP (the others need a restart). */
+bool srv_config_key_live(const char *key);
+/* The keys whose values differ between a and b, in --help order, into out (up to cap of them;
+ * the count is returned whatever cap is). */
+size_t srv_config_changed(const SrvConfig *a, const SrvConfig *b, const char **out, size_t cap);
+/* Copies every live setting (srv_config_key_live) from src to dst. */
+void srv_config_copy_live(SrvConfig *dst, const SrvConfig *src);
+/* A key's value as a config file would say it; false for an unknown key. */
+bool srv_config_value(const SrvConfig *c, const char *key, char *out, size_t cap);
 
 #endif

@@ -1,7 +1,8 @@
 /* main.c — arena-server's command line: options, config file, signals, stats file.
  *
- * Owns process concerns only; the game lives in server.c and friends. The one global is the
- * stop flag the signal handler sets (a handler cannot be given a pointer). */
+ * Owns process concerns only; the game lives in server.c and friends. The only globals are
+ * the stop and reload flags the signal handlers set (a handler cannot be given a pointer); on
+ * SIGHUP the loop rebuilds the settings from the same command line (reload_settings). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #endif
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void on_signal(int sig)
 {
@@ -27,9 +29,25 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
+static void on_hup(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
+/* SIGHUP: reload the settings (server/reload.c). No SA_RESTART: poll returns at once. */
+static void install_reload_signal(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_hup;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 static void usage(FILE *out, const SrvConfig *d)
 {
-    char keys[4096];
+    char keys[8192];
     srv_config_describe(d, keys, sizeof keys);
     fprintf(out,
             "usage: arena-server [options]\n"
@@ -147,11 +165,10 @@ typedef struct Cmdline {
     bool show_fame;
 } Cmdline;
 
-/* First pass: --help, --version and the config file. Returns -1 to go on, else the exit
- * code. */
-static int first_pass(int argc, char **argv, const SrvConfig *defaults, SrvConfig *cfg)
+/* First pass: --help, --version, unknown options and stray arguments. Returns -1 to go on,
+ * else the exit code. */
+static int first_pass(int argc, char **argv, const SrvConfig *defaults)
 {
-    char err[700];
     int c;
     while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
         if (c == 'h') {
@@ -164,10 +181,6 @@ static int first_pass(int argc, char **argv, const SrvConfig *defaults, SrvConfi
         }
         if (c == '?') {
             fprintf(stderr, "try 'arena-server --help'\n");
-            return 2;
-        }
-        if (c == 'c' && !srv_config_load(cfg, optarg, err, sizeof err)) {
-            fprintf(stderr, "arena-server: %s\n", err);
             return 2;
         }
     }
@@ -219,28 +232,56 @@ static bool apply_option(int c, SrvConfig *cfg, Cmdline *cl, char *err, size_t e
     }
 }
 
-/* Two passes: the config file first, then every other option overrides it. Returns -1 to
- * go on, else the exit code. */
+/* The settings as the command line says: the defaults, then each --config file, then every
+ * other option over them. At start, and again on SIGHUP (reload_settings). */
+static bool build_settings(int argc, char **argv, const SrvConfig *defaults, SrvConfig *cfg,
+                           Cmdline *cl, char *err, size_t errlen)
+{
+    *cfg = *defaults;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1)
+        if (c == 'c' && !srv_config_load(cfg, optarg, err, errlen))
+            return false;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1)
+        if (!apply_option(c, cfg, cl, err, errlen))
+            return false;
+    find_default_map(cfg, defaults);
+    return true;
+}
+
+/* Returns -1 to go on, else the exit code. */
 static int parse_cmdline(int argc, char **argv, const SrvConfig *defaults, SrvConfig *cfg,
                          Cmdline *cl)
 {
-    int rc = first_pass(argc, argv, defaults, cfg);
+    int rc = first_pass(argc, argv, defaults);
     if (rc >= 0)
         return rc;
-    optind = 1;
     char err[700];
-    int c;
-    while ((c = getopt_long(argc, argv, short_opts, opts, NULL)) != -1) {
-        if (!apply_option(c, cfg, cl, err, sizeof err)) {
-            fprintf(stderr, "arena-server: %s\n", err);
-            return 2;
-        }
+    if (!build_settings(argc, argv, defaults, cfg, cl, err, sizeof err)) {
+        fprintf(stderr, "arena-server: %s\n", err);
+        return 2;
     }
     return -1;
 }
 
+/* What SIGHUP rebuilds the settings from: the same command line. */
+typedef struct ReloadCtx {
+    int argc;
+    char **argv;
+    const SrvConfig *defaults;
+} ReloadCtx;
+
+static bool reload_settings(void *ctx, SrvConfig *out, char *err, size_t errlen)
+{
+    const ReloadCtx *r = ctx;
+    Cmdline cl = {0};
+    return build_settings(r->argc, r->argv, r->defaults, out, &cl, err, errlen);
+}
+
 /* Runs the server until a signal; writes the stats file. The exit code. */
-static int serve(const SrvConfig *cfg, const char *stats_path)
+static int serve(const SrvConfig *cfg, const char *stats_path, ReloadCtx *reload)
 {
     Log log;
     log_init(&log, stdout, cfg->debug);
@@ -254,6 +295,10 @@ static int serve(const SrvConfig *cfg, const char *stats_path)
         enet_deinitialize();
         return 1;
     }
+    s->reload = &reload_requested;
+    s->reload_config = reload_settings;
+    s->reload_ctx = reload;
+    install_reload_signal();
     int rc = srv_run(s);
     char err[700];
     if (stats_path != NULL) {
@@ -281,6 +326,6 @@ int main(int argc, char **argv)
         return rc;
     if (cl.show_fame)
         return print_fame(&cfg);
-    find_default_map(&cfg, &defaults);
-    return serve(&cfg, cl.stats_path);
+    ReloadCtx reload = {argc, argv, &defaults};
+    return serve(&cfg, cl.stats_path, &reload);
 }

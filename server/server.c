@@ -341,6 +341,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     tcp_housekeeping(s, now_ms);
     periodic(s, now_ms);
     srv_metrics_publish(s, false);
+    srv_notify_periodic(s);
 }
 
 void srv_shutdown(Server *s)
@@ -359,7 +360,9 @@ int srv_run(Server *s)
     log_info(s->log, "server", "'%s' playing '%s': TCP %s:%u, UDP %s:%u, discovery UDP %u",
              s->cfg.name, s->map.name, s->cfg.bind, s->cfg.login_port, s->cfg.bind,
              s->cfg.game_port, s->cfg.discovery_port);
+    srv_notify_start(s);
     while (!*s->stop) {
+        srv_reload_if_asked(s);
         int wait_ms = srv_wait_ms(s, mono_now_us());
         unsigned n = srv_poll_set(s);
         if (poll(s->pfds, n, wait_ms) < 0 && errno != EINTR) {
@@ -370,6 +373,7 @@ int srv_run(Server *s)
         srv_iterate(s, n, mono_now_us()); /* the clock, read once per iteration */
     }
     s->stats.run_us = mono_now_us() - started_us;
+    srv_notify_text("STOPPING=1");
     srv_shutdown(s);
     /* Give ENet a moment to deliver the disconnects. */
     uint64_t until = mono_now_ms() + SHUTDOWN_LINGER_MS;

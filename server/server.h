@@ -242,6 +242,16 @@ struct Server {
     uint64_t metrics_published_ms;
     MetricsHttpCounts metrics_seen;
     double metrics_start_unix;
+    /* The service manager (notify.c): the watchdog's ping period (0: off), when it was last
+     * pinged, and the player count last told in STATUS=. */
+    uint64_t watchdog_every_ms, watchdog_ms;
+    unsigned notified_players;
+    uint64_t notified_ms;
+    /* SIGHUP (reload.c): set by the signal handler; the loop then rebuilds the settings with
+     * reload_config (main.c: defaults, the config file, the command line) and applies them. */
+    volatile sig_atomic_t *reload;
+    bool (*reload_config)(void *ctx, SrvConfig *out, char *err, size_t errlen);
+    void *reload_ctx;
     volatile sig_atomic_t *stop; /* set by the signal handler */
     bool stopping;
 };
@@ -361,6 +371,18 @@ bool srv_metrics_open(Server *s); /* true when off */
 void srv_metrics_close(Server *s);
 /* Renders and hands over the metrics once a second (now: at once). */
 void srv_metrics_publish(Server *s, bool now);
+
+/* notify.c: systemd's notify protocol (no-ops without NOTIFY_SOCKET). */
+void srv_notify_start(Server *s);    /* READY=1, STATUS=, the watchdog period */
+void srv_notify_periodic(Server *s); /* WATCHDOG=1, STATUS= when players changed */
+void srv_notify_status(Server *s, bool now, const char *extra); /* extra: "READY=1\n" ... */
+void srv_notify_text(const char *text);                         /* STOPPING=1, RELOADING=1 */
+
+/* reload.c: SIGHUP. Applies the settings that can change at run time (config.h
+ * srv_config_key_live) from next, logs every other changed one as needing a restart. */
+void srv_reload(Server *s, const SrvConfig *next);
+/* The loop's check of the SIGHUP flag: rebuilds the settings and reloads, or logs why not. */
+void srv_reload_if_asked(Server *s);
 
 /* discovery.c */
 bool disc_open(Server *s);

@@ -17,6 +17,11 @@ void sim_match_configure(SimWorld *w, const SimMatchConfig *cfg)
     m->winner = 0;
 }
 
+void sim_match_set_limits(SimWorld *w, const SimMatchConfig *cfg)
+{
+    w->match.cfg = *cfg;
+}
+
 uint32_t sim_match_ticks_left(const SimWorld *w)
 {
     const SimMatch *m = &w->match;

@@ -244,6 +244,30 @@ static void test_spawn_all_is_spawn_one_by_one(void **state)
     assert_int_equal(a.event_count, b.event_count);
 }
 
+/* A reload (sim_match_set_limits) changes the settings without restarting the match: the
+ * phase under way keeps its end, the new score limit counts from the next kill, the new
+ * durations from the next phase. */
+static void test_set_limits_keeps_the_match(void **state)
+{
+    (void)state;
+    two_players();
+    SimMatchConfig cfg = {.score_limit = 0, .time_ticks = 600, .warmup_ticks = 0, .end_ticks = 40};
+    sim_match_configure(&g_w, &cfg);
+    memset(g_in, 0, sizeof g_in);
+    sim_step(&g_w, g_in);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_RUNNING);
+    uint32_t number = g_w.match.number, left = sim_match_ticks_left(&g_w);
+    SimMatchConfig next = {.score_limit = 1, .time_ticks = 90, .warmup_ticks = 7, .end_ticks = 20};
+    sim_match_set_limits(&g_w, &next);
+    assert_int_equal(g_w.match.phase, SIM_PHASE_RUNNING);
+    assert_int_equal(g_w.match.number, number);
+    assert_int_equal(sim_match_ticks_left(&g_w), left); /* still its 600-tick end */
+    g_w.players[1].protect = 0;
+    assert_true(shoot_until(SIM_EV_MATCH_END, 400) <= 400); /* one kill ends it now */
+    assert_int_equal(g_w.match.phase, SIM_PHASE_ENDED);
+    assert_int_equal(sim_match_ticks_left(&g_w), 20); /* the new end screen */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_spawn_protection),
         cmocka_unit_test(test_match_cycle),
         cmocka_unit_test(test_score_limit_and_empty_server),
+        cmocka_unit_test(test_set_limits_keeps_the_match),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
