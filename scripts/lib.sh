@@ -4,7 +4,7 @@
 # Packages every build needs (compiler, CMake, pkg-config and the libraries we link).
 ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-ttf-dev
     libsqlite3-dev libsodium-dev libicu-dev zlib1g-dev libmicrohttpd-dev libsystemd-dev
-    fonts-dejavu-core)
+    libcurl4-openssl-dev libjansson-dev fonts-dejavu-core)
 # Extra packages for scripts/test: cmocka, clang + libFuzzer runtime, clang-format, iproute2
 # (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it).
 ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3

@@ -62,6 +62,10 @@ static const KeyDef keys[] = {
     S(ctl_socket, "operator control socket (arena-ctl), relative to data_dir; off = none"),
     P(metrics_port, 0, "TCP port of the Prometheus endpoint, HTTP GET /metrics (0 = off)"),
     S(metrics_bind, "IPv4 address the metrics endpoint listens on"),
+    U(agones_health_s, 1, 60,
+      "under Agones (AGONES_SDK_HTTP_PORT set): seconds between Health calls to the sidecar"),
+    B(agones_shutdown_after_match,
+      "under Agones: ask for Shutdown when a match ends on an allocated server"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
     U(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),
@@ -107,6 +111,8 @@ void srv_default_config(SrvConfig *c)
     c->udp_reads_per_tick = 2;
     snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
     c->metrics_port = 0;
+    c->agones_health_s = 5;
+    c->agones_shutdown_after_match = false;
     snprintf(c->metrics_bind, sizeof c->metrics_bind, "127.0.0.1");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission
      * timeout starts above the RTT and doubles): the soak tests' netcode profile. */

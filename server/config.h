@@ -33,6 +33,8 @@ typedef struct SrvConfig {
     unsigned udp_rcvbuf_kb;               /* game socket receive buffer asked of the kernel */
     char ctl_socket[SRV_PATH_MAX];        /* operator socket, relative to data_dir; "off" */
     uint16_t metrics_port;                /* Prometheus endpoint (HTTP); 0 = off */
+    unsigned agones_health_s;             /* under Agones: seconds between Health calls */
+    bool agones_shutdown_after_match;     /* under Agones: Shutdown once an allocated match ends */
     char metrics_bind[SRV_ADDR_MAX];      /* its address (IPv4) */
     unsigned bind_timeout_ms;             /* ENet peer must BIND within this */
     unsigned token_ttl_ms;                /* a login token expires after this */

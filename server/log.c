@@ -2,6 +2,8 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 enum { LOG_DEBUG_PER_SECOND = 20 };
@@ -15,17 +17,23 @@ void log_init(Log *log, FILE *out, bool debug)
     log->suppressed = 0;
 }
 
+/* One line, written with one call: lines from another thread (the Agones client) never
+ * interleave with the loop's. */
 static void vline(Log *log, const char *subsys, const char *fmt, va_list ap)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
     gmtime_r(&ts.tv_sec, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-    fprintf(log->out, "%s.%03ldZ [%s] ", stamp, ts.tv_nsec / 1000000L, subsys);
-    vfprintf(log->out, fmt, ap);
-    fputc('\n', log->out);
+    char line[1024];
+    const size_t cap = sizeof line - 1; /* room for the newline */
+    size_t n = strftime(line, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+    int k = snprintf(line + n, cap - n, ".%03ldZ [%s] ", ts.tv_nsec / 1000000L, subsys);
+    n = k < 0 ? n : n + (size_t)k < cap - 1 ? n + (size_t)k : cap - 1;
+    k = vsnprintf(line + n, cap - n, fmt, ap);
+    n = k < 0 ? n : n + (size_t)k < cap - 1 ? n + (size_t)k : cap - 1;
+    line[n] = '\n';
+    fwrite(line, 1, n + 1, log->out);
     fflush(log->out);
 }
 

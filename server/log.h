@@ -18,6 +18,7 @@ typedef struct Log {
 } Log;
 
 void log_init(Log *log, FILE *out, bool debug);
+/* One line (at most 1023 bytes); may be called from any thread (one write per line). */
 void log_info(Log *log, const char *subsys, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Printed only with debug on, and at most 20 lines per second. */

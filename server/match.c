@@ -112,6 +112,7 @@ static void announce_one(Server *s, const SimEvent *e)
         return;
     case SIM_EV_MATCH_END:
         match_ended(s);
+        srv_agones_match_ended(s);
         return;
     default: /* DEATH: the KILL before it says it */
         return;

@@ -171,7 +171,7 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
         log_info(log, "ctl", "%s", err);
         goto fail;
     }
-    if (!srv_metrics_open(s))
+    if (!srv_metrics_open(s) || !srv_agones_open(s))
         goto fail;
     return s;
 fail:
@@ -183,6 +183,7 @@ void srv_destroy(Server *s)
 {
     if (s == NULL)
         return;
+    srv_agones_close(s);
     srv_metrics_close(s);
     ctl_close(s->ctl);
     srv_demo_close(s);
@@ -342,6 +343,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     periodic(s, now_ms);
     srv_metrics_publish(s, false);
     srv_notify_periodic(s);
+    srv_agones_periodic(s);
 }
 
 void srv_shutdown(Server *s)

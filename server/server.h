@@ -54,6 +54,7 @@ enum {
 };
 
 typedef struct Ctl Ctl;
+typedef struct Agones Agones;
 typedef struct DemoRec DemoRec;
 
 typedef enum SrvPlayerState {
@@ -249,6 +250,12 @@ struct Server {
     uint64_t notified_ms;
     /* SIGHUP (reload.c): set by the signal handler; the loop then rebuilds the settings with
      * reload_config (main.c: defaults, the config file, the command line) and applies them. */
+    /* Agones (agones_srv.c), NULL unless AGONES_SDK_HTTP_PORT is set: the state last seen,
+     * and a Shutdown wanted (a match ended on an allocated server). */
+    Agones *agones;
+    char agones_state[32];
+    bool agones_shutdown;
+    uint64_t agones_update_ms;
     volatile sig_atomic_t *reload;
     bool (*reload_config)(void *ctx, SrvConfig *out, char *err, size_t errlen);
     void *reload_ctx;
@@ -371,6 +378,13 @@ bool srv_metrics_open(Server *s); /* true when off */
 void srv_metrics_close(Server *s);
 /* Renders and hands over the metrics once a second (now: at once). */
 void srv_metrics_publish(Server *s, bool now);
+
+/* agones_srv.c: the Agones SDK client, when the environment says the server runs under
+ * Agones (AGONES_SDK_HTTP_PORT); false only for a broken environment. */
+bool srv_agones_open(Server *s);
+void srv_agones_close(Server *s);
+void srv_agones_periodic(Server *s); /* the wanted state to the client, the state it saw */
+void srv_agones_match_ended(Server *s);
 
 /* notify.c: systemd's notify protocol (no-ops without NOTIFY_SOCKET). */
 void srv_notify_start(Server *s);    /* READY=1, STATUS=, the watchdog period */

@@ -229,8 +229,9 @@ class Server:
     """An arena-server on free 127.0.0.1 ports, its log, stats and RSS."""
 
     def __init__(self, ctx, tag="srv", sets=None, data_dir=None, port=None, disc_port=None,
-                 max_players=None):
+                 max_players=None, env=None):
         self.ctx = ctx
+        self.env = dict(env or {})  # added to the server's environment
         self.tag = tag
         self.sets = dict(sets or {})
         self.port = port or free_port()
@@ -272,6 +273,7 @@ class Server:
         # server's malloc_trim does for glibc. Appended, so it wins over an inherited setting.
         env["ASAN_OPTIONS"] = ":".join(x for x in (os.environ.get("ASAN_OPTIONS", ""),
                                                    ASAN_SERVER_OPTIONS) if x)
+        env.update(self.env)
         self.proc = self.ctx.spawn(cmd, stdout=self.logf, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, env=env)
         deadline = now() + timeout
@@ -1327,9 +1329,10 @@ class Scenario:
 
     def __init__(self, ctx, bot_seconds, sets=None, bots=6, tag="srv", sniff=False,
                  attacker_players=0, max_players=None, data_dir=None, bot_pattern=None,
-                 bot_rate_gap=True):
+                 bot_rate_gap=True, env=None):
         self.ctx = ctx
-        self.server = Server(ctx, tag=tag, sets=sets, max_players=max_players, data_dir=data_dir)
+        self.server = Server(ctx, tag=tag, sets=sets, max_players=max_players, data_dir=data_dir,
+                             env=env)
         self.bot_seconds = bot_seconds
         self.n_bots = bots
         self.sniff = sniff
