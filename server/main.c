@@ -77,23 +77,41 @@ static void usage(FILE *out, const SrvConfig *d)
 
 /* The default map is relative to the working directory (`scripts/run` runs from the source
  * tree). Started from elsewhere, look next to the binary: build/bin/../../assets. */
+static bool map_beside_binary(SrvConfig *cfg, const SrvConfig *defaults)
+{
+    char exe[SRV_PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL)
+        return false;
+    *slash = '\0';
+    char guess[SRV_PATH_MAX + 32];
+    int k = snprintf(guess, sizeof guess, "%s/../../%s", exe, defaults->map_path);
+    if (k <= 0 || (size_t)k >= sizeof cfg->map_path || access(guess, R_OK) != 0)
+        return false;
+    memcpy(cfg->map_path, guess, (size_t)k + 1);
+    return true;
+}
+
+/* Then where `cmake --install` put it (the Debian package: /usr/games/arena-server finds
+ * /usr/share/games/localhost-arena/arena.map). ARENA_DATADIR comes from cmake/Install.cmake. */
 static void find_default_map(SrvConfig *cfg, const SrvConfig *defaults)
 {
     if (strcmp(cfg->map_path, defaults->map_path) != 0 || access(cfg->map_path, R_OK) == 0)
         return;
-    char exe[SRV_PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
+    if (map_beside_binary(cfg, defaults))
         return;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash == NULL)
-        return;
-    *slash = '\0';
-    char guess[SRV_PATH_MAX + 32];
-    int k = snprintf(guess, sizeof guess, "%s/../../%s", exe, defaults->map_path);
-    if (k > 0 && (size_t)k < sizeof cfg->map_path && access(guess, R_OK) == 0)
-        memcpy(cfg->map_path, guess, (size_t)k + 1);
+#ifdef ARENA_DATADIR
+    const char *slash = strrchr(defaults->map_path, '/');
+    const char *file = slash != NULL ? slash + 1 : defaults->map_path;
+    char installed[SRV_PATH_MAX + 32];
+    int k = snprintf(installed, sizeof installed, "%s/%s", ARENA_DATADIR, file);
+    if (k > 0 && (size_t)k < sizeof cfg->map_path && access(installed, R_OK) == 0)
+        memcpy(cfg->map_path, installed, (size_t)k + 1);
+#endif
 }
 
 /* --hall-of-fame: the operator's view of the hall of fame. */
