@@ -1,10 +1,14 @@
-# scripts/lib.sh — helpers sourced by scripts/run, scripts/test and scripts/bench.
+# scripts/lib.sh — helpers sourced by scripts/run, scripts/test, scripts/bench and
+# scripts/package.
 # Owns: installing missing Debian packages, configuring and building a tree. No game logic.
 
 # Packages every build needs (compiler, CMake, pkg-config and the libraries we link).
 ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-ttf-dev
     libsqlite3-dev libsodium-dev libicu-dev zlib1g-dev libmicrohttpd-dev libsystemd-dev
     libcurl4-openssl-dev libjansson-dev fonts-dejavu-core)
+# What `cpack -G DEB` needs besides a build (scripts/package): dpkg-shlibdeps (dpkg-dev) and
+# file, which CPack uses to find the binaries whose libraries become Depends.
+ARENA_PACKAGE_PACKAGES=(dpkg-dev file)
 # Extra packages for scripts/test: cmocka, clang + libFuzzer runtime, clang-format, iproute2
 # (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it).
 ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3
@@ -41,3 +45,22 @@ arena_ensure_packages() {
 }
 
 arena_jobs() { nproc 2>/dev/null || echo 2; }
+
+# arena_build_debs BUILD_DIR: from the source tree (the current directory), a Release build
+# for /usr with Debian's hardening flags (dpkg-buildflags, hardening=+all) in BUILD_DIR, then
+# `cpack -G DEB` there: arena-server_*.deb, arena-client_*.deb and arena-tools_*.deb land in
+# BUILD_DIR (cmake/Install.cmake says what each holds).
+arena_build_debs() {
+    local build
+    build=$(realpath -m "$1")
+    (
+        eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
+        # CMake reads CFLAGS and LDFLAGS from the environment, not CPPFLAGS (_FORTIFY_SOURCE).
+        export CFLAGS="$CFLAGS $CPPFLAGS"
+        cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+            -DARENA_TESTS=OFF -DARENA_BIN_DIR="$build/bin" >/dev/null
+        cmake --build "$build" -j"$(arena_jobs)"
+        rm -f "$build"/*.deb
+        cd "$build" && cpack -G DEB
+    )
+}
