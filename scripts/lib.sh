@@ -10,9 +10,10 @@ ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-
 # file, which CPack uses to find the binaries whose libraries become Depends.
 ARENA_PACKAGE_PACKAGES=(dpkg-dev file)
 # Extra packages for scripts/test: cmocka, clang + libFuzzer runtime, clang-format, iproute2
-# (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it).
+# (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it);
+# for server_syscalls: strace, and systemd for systemd-analyze.
 ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3
-    prometheus)
+    prometheus     strace systemd)
 
 arena_log() { printf '\033[1m[arena]\033[0m %s\n' "$*" >&2; }
 
