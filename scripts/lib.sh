@@ -1,5 +1,5 @@
-# scripts/lib.sh — helpers sourced by scripts/run, scripts/test, scripts/bench and
-# scripts/package.
+# scripts/lib.sh — helpers sourced by scripts/run, scripts/test, scripts/bench,
+# scripts/package and tests/integration/package_deb.sh.
 # Owns: installing missing Debian packages, configuring and building a tree. No game logic.
 
 # Packages every build needs (compiler, CMake, pkg-config and the libraries we link).
@@ -10,10 +10,12 @@ ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-
 # file, which CPack uses to find the binaries whose libraries become Depends.
 ARENA_PACKAGE_PACKAGES=(dpkg-dev file)
 # Extra packages for scripts/test: cmocka, clang + libFuzzer runtime, clang-format, iproute2
-# (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it);
-# for server_syscalls: strace, and systemd for systemd-analyze.
+# (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it),
+# prometheus (promtool checks the metrics endpoint's text); for the package tests (tests/integration/package_deb.sh, server_syscalls.sh): the packaging
+# tools, lintian, desktop-file-validate, strace, systemd for systemd-analyze and man-db (its
+# verify looks up the man pages a unit names).
 ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3
-    prometheus     strace systemd)
+    prometheus "${ARENA_PACKAGE_PACKAGES[@]}" lintian desktop-file-utils strace systemd man-db)
 
 arena_log() { printf '\033[1m[arena]\033[0m %s\n' "$*" >&2; }
 
