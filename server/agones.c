@@ -29,6 +29,7 @@ struct Agones {
     AgonesWant want;
     bool stop;
     char state[AGONES_STATE_MAX];
+    uint16_t port; /* the GameServer's port named "default" (0: none) */
     /* The thread's own. */
     AgonesSync sync;
     bool unreachable;            /* logged: the sidecar does not answer */
@@ -142,16 +143,23 @@ static AgonesOutcome say(Agones *a, AgonesCall call, const AgonesWant *w)
     case AG_POLL: {
         AgonesOutcome o = request(a, "GET", "/gameserver", NULL);
         char state[AGONES_STATE_MAX];
+        uint16_t port = 0;
         if (o != AG_OK)
             return o;
-        if (!agones_parse_state(a->answer, a->answer_len, state, sizeof state))
+        if (!agones_parse_gameserver(a->answer, a->answer_len, state, sizeof state, "default",
+                                     &port))
             return AG_FAILED;
         pthread_mutex_lock(&a->lock);
-        bool changed = strcmp(state, a->state) != 0;
+        bool changed = strcmp(state, a->state) != 0, moved = port != a->port;
         memcpy(a->state, state, sizeof state);
+        a->port = port;
         pthread_mutex_unlock(&a->lock);
+        a->sync.polled_port = port;
         if (changed)
             log_info(a->log, "agones", "GameServer state: %s", state);
+        if (moved)
+            log_info(a->log, "agones", "players reach this server on port %u (status.ports)",
+                     (unsigned)port);
         return AG_OK;
     }
     case AG_NONE:
@@ -302,11 +310,12 @@ bool agones_update(Agones *a, const AgonesWant *w)
     return true;
 }
 
-bool agones_state(Agones *a, char *out, size_t cap)
+bool agones_state(Agones *a, char *out, size_t cap, uint16_t *port)
 {
     if (cap == 0 || pthread_mutex_trylock(&a->lock) != 0)
         return false;
     snprintf(out, cap, "%s", a->state);
+    *port = a->port;
     pthread_mutex_unlock(&a->lock);
     return true;
 }

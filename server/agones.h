@@ -35,8 +35,9 @@ uint16_t agones_port_from_env(const char *text);
 Agones *agones_start(const AgonesConfig *cfg, Log *log, char *err, size_t errlen);
 /* Hands the wanted state to the thread; false (nothing changed) if it holds the lock now. */
 bool agones_update(Agones *a, const AgonesWant *w);
-/* The GameServer's state as last polled ("" before the first answer); false if busy. */
-bool agones_state(Agones *a, char *out, size_t cap);
+/* The GameServer's state as last polled ("" before the first answer) and the port players
+ * reach it on (status.ports "default"; 0: none); false if busy. */
+bool agones_state(Agones *a, char *out, size_t cap, uint16_t *port);
 void agones_counts(Agones *a, AgonesCounts *out);
 void agones_stop(Agones *a);
 

@@ -6,22 +6,53 @@
 #include <stdio.h>
 #include <string.h>
 
-bool agones_parse_state(const char *json, size_t len, char *state, size_t cap)
+static bool valid_state(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    bool ok = n > 0 && n < AGONES_STATE_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalpha((unsigned char)s[i]) && (unsigned char)s[i] < 0x80;
+    return ok;
+}
+
+static uint16_t named_port(json_t *status, const char *name)
+{
+    json_t *ports = json_object_get(status, "ports");
+    for (size_t i = 0; i < json_array_size(ports); i++) {
+        json_t *p = json_array_get(ports, i);
+        const char *n = json_string_value(json_object_get(p, "name"));
+        json_t *v = json_object_get(p, "port");
+        if (n == NULL || strcmp(n, name) != 0 || !json_is_integer(v))
+            continue;
+        json_int_t port = json_integer_value(v);
+        return port >= 1 && port <= 65535 ? (uint16_t)port : 0;
+    }
+    return 0;
+}
+
+bool agones_parse_gameserver(const char *json, size_t len, char *state, size_t cap,
+                             const char *port_name, uint16_t *port)
 {
     json_error_t err;
     /* JSON_REJECT_DUPLICATES: a body that names status twice is refused, not half read. */
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
     if (root == NULL)
         return false;
-    const char *s = json_string_value(json_object_get(json_object_get(root, "status"), "state"));
-    size_t n = s != NULL ? strlen(s) : 0;
-    bool ok = n > 0 && n < AGONES_STATE_MAX && n < cap;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = isalpha((unsigned char)s[i]) && (unsigned char)s[i] < 0x80;
-    if (ok)
-        memcpy(state, s, n + 1);
+    json_t *status = json_object_get(root, "status");
+    const char *s = json_string_value(json_object_get(status, "state"));
+    bool ok = valid_state(s) && strlen(s) < cap;
+    if (ok) {
+        memcpy(state, s, strlen(s) + 1);
+        if (port != NULL)
+            *port = port_name != NULL ? named_port(status, port_name) : 0;
+    }
     json_decref(root);
     return ok;
+}
+
+bool agones_parse_state(const char *json, size_t len, char *state, size_t cap)
+{
+    return agones_parse_gameserver(json, len, state, cap, NULL, NULL);
 }
 
 static size_t dump(json_t *v, char *out, size_t cap)

@@ -16,6 +16,11 @@ enum {
  * letters. False, and state untouched, for anything else (not JSON, no such field, another
  * type, a name with other characters). */
 bool agones_parse_state(const char *json, size_t len, char *state, size_t cap);
+/* The same, and the port players reach it on: status.ports' entry named port_name, its port
+ * 1..65535 (*port = 0 when there is no such entry or it is not a port; the state alone still
+ * counts). */
+bool agones_parse_gameserver(const char *json, size_t len, char *state, size_t cap,
+                             const char *port_name, uint16_t *port);
 /* {"key": key, "value": value} (SetLabel, SetAnnotation); the length, 0 if it does not fit. */
 size_t agones_body_key_value(const char *key, const char *value, char *out, size_t cap);
 /* {"<field>": n} (a counter update: "count" or "capacity"); the length, 0 if it does not fit. */

@@ -33,7 +33,10 @@ static bool wanted(AgonesCall c, const AgonesWant *w, const AgonesSync *s, const
     case AG_CAPACITY:
         return s->labels_done && counter && !s->capacity_done;
     case AG_READY:
-        return s->labels_done && (s->capacity_done || !counter) && !s->ready_done;
+        /* ... and the loop tells players the port the GameServer has: nobody is allocated here
+         * and told the container's. */
+        return s->labels_done && (s->capacity_done || !counter) && s->polled &&
+               w->port == s->polled_port && !s->ready_done;
     case AG_SHUTDOWN:
         return s->ready_done && w->shutdown && !s->shutdown_done;
     case AG_PLAYERS:
@@ -97,6 +100,7 @@ static void succeeded(AgonesSync *s, AgonesCall c, const AgonesWant *w, uint64_t
         break;
     case AG_POLL:
         s->poll_ms = now_ms;
+        s->polled = true;
         break;
     case AG_NONE:
     case AG_CALLS:

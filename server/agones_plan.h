@@ -38,6 +38,7 @@ typedef struct AgonesWant {
     unsigned players;  /* in the arena */
     unsigned capacity; /* max_players */
     bool shutdown;     /* a match ended on an allocated server configured to shut down then */
+    uint16_t port;     /* the players' port the loop tells (what it took from the last poll) */
 } AgonesWant;
 
 typedef struct AgonesTiming {
@@ -50,6 +51,8 @@ typedef struct AgonesTiming {
 /* What has been said, kept by the client's thread. */
 typedef struct AgonesSync {
     bool labels_done, capacity_done, ready_done, shutdown_done;
+    bool polled;          /* the GameServer read once: its port is known before Ready */
+    uint16_t polled_port; /* the port that read gave (the caller sets it) */
     bool counter_missing; /* 404 on the counter: not asked again */
     bool players_known;   /* players_sent holds what the sidecar has */
     unsigned players_sent;
@@ -68,8 +71,9 @@ typedef enum AgonesNote { AG_NOTE_NONE = 0, AG_NOTE_FAILING, AG_NOTE_RECOVERED }
 
 void agones_sync_init(AgonesSync *s);
 /* The next call to make at now_ms, or AG_NONE with *wait_ms set to when to ask again. Ready
- * waits for the labels and the counter's capacity (or the counter found missing); Shutdown
- * and the player count wait for Ready. */
+ * waits for the labels, the counter's capacity (or the counter found missing), a first read of
+ * the GameServer and the loop telling players the port it gave; Shutdown and the player count
+ * wait for Ready. */
 AgonesCall agones_next(const AgonesWant *w, const AgonesSync *s, const AgonesTiming *t,
                        uint64_t now_ms, uint32_t *wait_ms);
 /* The outcome of call c, made with want w at now_ms: a failure pauses that call

@@ -40,6 +40,11 @@ bool srv_agones_open(Server *s)
     return true;
 }
 
+uint16_t srv_public_udp_port(const Server *s)
+{
+    return s->agones_port != 0 ? s->agones_port : s->cfg.game_port;
+}
+
 void srv_agones_close(Server *s)
 {
     agones_stop(s->agones);
@@ -50,13 +55,15 @@ void srv_agones_periodic(Server *s)
 {
     if (s->agones == NULL || s->now_ms - s->agones_update_ms < AGONES_UPDATE_MS)
         return;
+    /* The state first: the port the loop then says it tells players is the one it took. */
+    agones_state(s->agones, s->agones_state, sizeof s->agones_state, &s->agones_port);
     AgonesWant w = {.beat = s->stats.ticks,
                     .players = s->players_now,
                     .capacity = s->cfg.max_players,
-                    .shutdown = s->agones_shutdown};
+                    .shutdown = s->agones_shutdown,
+                    .port = s->agones_port};
     if (agones_update(s->agones, &w)) /* busy: the next iteration tries again */
         s->agones_update_ms = s->now_ms;
-    agones_state(s->agones, s->agones_state, sizeof s->agones_state);
 }
 
 void srv_agones_match_ended(Server *s)

@@ -312,7 +312,7 @@ static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     char hex[2 * PROTO_TOKEN_BYTES + 1];
     sodium_bin2hex(hex, sizeof hex, p->token, sizeof p->token);
     tcp_send(s, ci, "OK token=%s id=%d udp=%u version=%d tick=%d snap=%u colour=%u", hex, slot,
-             s->cfg.game_port, PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz, p->colour);
+             srv_public_udp_port(s), PROTO_VERSION, PROTO_TICK_HZ, s->cfg.snapshot_hz, p->colour);
     if (la.colour != SRV_COLOUR_ANY && la.colour != p->colour)
         tcp_send(s, ci, "NOTICE colour %d is taken: you have colour %u, the nearest free one",
                  la.colour, p->colour);

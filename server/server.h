@@ -254,6 +254,7 @@ struct Server {
      * and a Shutdown wanted (a match ended on an allocated server). */
     Agones *agones;
     char agones_state[32];
+    uint16_t agones_port; /* the port players reach this server on, from Agones (0: none) */
     bool agones_shutdown;
     uint64_t agones_update_ms;
     volatile sig_atomic_t *reload;
@@ -382,6 +383,9 @@ void srv_metrics_publish(Server *s, bool now);
 /* agones_srv.c: the Agones SDK client, when the environment says the server runs under
  * Agones (AGONES_SDK_HTTP_PORT); false only for a broken environment. */
 bool srv_agones_open(Server *s);
+/* The UDP port the OK line tells players: Agones' port for the server when it runs under
+ * Agones (the node's port, mapped to the container's game_port), else game_port. */
+uint16_t srv_public_udp_port(const Server *s);
 void srv_agones_close(Server *s);
 void srv_agones_periodic(Server *s); /* the wanted state to the client, the state it saw */
 void srv_agones_match_ended(Server *s);

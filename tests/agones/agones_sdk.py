@@ -12,7 +12,8 @@ sidecar (sdk_standin.py: not Agones; docs/deploy/README.md says what it checks).
    the match (agones_shutdown_after_match) it asks for Shutdown.
 6. A sidecar that hangs for 3 s and then fails with 500s: the game never notices (the bots'
    snapshots at >= 29 Hz, no gap over 250 ms), the failure is logged once and the recovery.
-7. A fleet without the players counter: one 404, logged, never asked again.
+7. A fleet without the players counter: one 404, logged, never asked again; and players are
+   told the port the GameServer's status.ports gives (the node's), not the container's.
 The server exits 0 on SIGTERM each time. Waits for the stand-in's log, bounded."""
 import json
 import os
@@ -50,9 +51,10 @@ def free_port():
 
 
 class Sidecar:
-    def __init__(self, port, counters):
+    def __init__(self, port, counters, game_port):
         self.port = port
-        cmd = [sys.executable, os.path.join(HERE, "sdk_standin.py"), "--port", str(port)]
+        cmd = [sys.executable, os.path.join(HERE, "sdk_standin.py"), "--port", str(port),
+               "--game-port", str(game_port)]
         for c in counters:
             cmd += ["--counter", c]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -125,12 +127,13 @@ def main_run(server, bot, mapfile, tmp):
         if time.monotonic() > end or srv.poll() is not None:
             fail("no logged failure while the sidecar was not there", log)
         time.sleep(0.05)
-    sc = Sidecar(sdk_port, ["players=1000"])
+    sc = Sidecar(sdk_port, ["players=1000"], port)  # players reach it where it listens
     try:
         st = sc.wait(lambda s: calls(s, "POST", "/ready"), 15, "POST /ready", log)
         # 2. Labels, annotation, capacity before Ready.
         ready_t = calls(st, "POST", "/ready")[0]["t"]
-        before = [c for c in st["calls"] if c["t"] <= ready_t]
+        ready_i = next(i for i, c in enumerate(st["calls"]) if c["path"] == "/ready")
+        before = st["calls"][:ready_i]
         labels = {c["body"]["key"]: c["body"]["value"] for c in before
                   if c["path"] == "/metadata/label"}
         notes = {c["body"]["key"]: c["body"]["value"] for c in before
@@ -203,12 +206,27 @@ def main_run(server, bot, mapfile, tmp):
         sc.stop()
 
 
+def ok_line(port):
+    c = socket.create_connection(("127.0.0.1", port), 2.0)
+    c.settimeout(3.0)
+    f = c.makefile("rwb")
+    f.readline()  # HELLO
+    f.write(b"LOGIN porter\n")
+    f.flush()
+    line = f.readline().decode().strip()
+    c.close()
+    return line
+
+
 def no_counter_run(server, mapfile, tmp):
     sdk_port = free_port()
-    sc = Sidecar(sdk_port, [])
+    sc = Sidecar(sdk_port, [], 40001)  # the node's port, mapped to the container's
     srv, port, log = start_server(server, mapfile, tmp, sdk_port, [])
     try:
         sc.wait(lambda s: calls(s, "POST", "/ready"), 15, "POST /ready (no counter)", log)
+        ok = ok_line(port)
+        if " udp=40001 " not in ok:
+            fail("players must be told the port Agones gives (status.ports): %r" % ok, log)
         time.sleep(1.5)
         st = sc.log()
         tries = [c for c in st["calls"] if c["path"].startswith("/v1beta1/counters/")]
@@ -232,7 +250,8 @@ def main():
         subprocess.run(["rm", "-rf", tmp])
     print("agones_sdk: ok: sidecar late, labels+capacity before Ready, Health each second, "
           "players counter 3 -> 0, Allocated seen, Shutdown after the match; through a hung "
-          "and failing sidecar the bots kept %.1f Hz (gap max %s ms); no counter: one 404" %
+          "and failing sidecar the bots kept %.1f Hz (gap max %s ms); no counter: one 404; "
+          "OK tells the node's port" %
           (b["snapshot_rate_hz_min"], b["snapshot_gap_ms_max"]))
 
 

@@ -35,7 +35,8 @@ JUNK = [b"", b"{", b"[" * 100000, b"\xff\xfe not utf-8", b'{"status": {"state": 
 
 
 class Standin:
-    def __init__(self, counters):
+    def __init__(self, counters, game_port):
+        self.game_port = game_port
         self.lock = threading.Lock()
         self.calls = []
         self.state = "Scheduled"
@@ -52,7 +53,7 @@ class Standin:
                                 "creation_timestamp": str(int(time.time()))},
                 "spec": {"health": {"period_seconds": 5, "failure_threshold": 3}},
                 "status": {"state": self.state, "address": "127.0.0.1",
-                           "ports": [{"name": "default", "port": 7777}]}}
+                           "ports": [{"name": "default", "port": self.game_port}]}}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -167,6 +168,8 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--game-port", type=int, default=7777,
+                    help="the port status.ports names \"default\" (what players reach)")
     ap.add_argument("--counter", action="append", default=[],
                     help="NAME=CAPACITY: a counter the fleet defines (repeatable)")
     args = ap.parse_args()
@@ -176,7 +179,7 @@ def main():
         counters[name] = int(cap)
     httpd = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     httpd.daemon_threads = True
-    httpd.standin = Standin(counters)
+    httpd.standin = Standin(counters, args.game_port)
     print("sdk-standin on 127.0.0.1:%d" % args.port, flush=True)
     httpd.serve_forever()
 

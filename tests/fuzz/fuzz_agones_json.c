@@ -1,8 +1,9 @@
 /* fuzz_agones_json.c — libFuzzer target for what the Agones client reads from the SDK sidecar
  * (server/agones_json.h: GET /gameserver's status.state) and the label values it makes.
  *
- * Any bytes are a sidecar's answer. agones_parse_state must answer without a crash; on success
- * the state is 1..31 ASCII letters, NUL-terminated; on failure the buffer is untouched. The
+ * Any bytes are a sidecar's answer. agones_parse_gameserver must answer without a crash; on
+ * success the state is 1..31 ASCII letters, NUL-terminated, and the port is set (0 for none);
+ * on failure the buffer is untouched. The
  * same bytes, cut at the first NUL, are a map name: its label value is a valid Kubernetes
  * label value. */
 #include <ctype.h>
@@ -25,7 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char st[AGONES_STATE_MAX];
     memset(st, 0x5A, sizeof st);
-    if (agones_parse_state((const char *)data, size, st, sizeof st)) {
+    uint16_t port = 0xA5A5;
+    if (agones_parse_gameserver((const char *)data, size, st, sizeof st, "default", &port)) {
+        CHECK(port != 0xA5A5); /* 0 (none) or the port: always set on success */
         size_t n = strnlen(st, sizeof st);
         CHECK(n > 0 && n < sizeof st);
         for (size_t i = 0; i < n; i++)
@@ -33,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         for (size_t i = 0; i < sizeof st; i++)
             CHECK(st[i] == 0x5A);
+        CHECK(port == 0xA5A5);
     }
     char *name = malloc(size + 1);
     if (name == NULL)

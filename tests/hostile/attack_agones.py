@@ -32,11 +32,14 @@ def control(port, path, body=None):
 
 def body(ctx):
     sdk = H.free_port(tcp_too=True)
-    standin = ctx.spawn([sys.executable, STANDIN, "--port", str(sdk), "--counter", "players=64"],
+    sc = H.Scenario(ctx, bot_seconds=10.0, sets={"agones_health_s": "1"},
+                    env={"AGONES_SDK_HTTP_PORT": str(sdk)})
+    # Players reach the server where it listens (status.ports "default").
+    standin = ctx.spawn([sys.executable, STANDIN, "--port", str(sdk), "--counter", "players=64",
+                         "--game-port", str(sc.server.port)],
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     ctx.check("the SDK stand-in started", standin.stdout.readline().startswith(b"sdk-standin"))
-    sc = H.Scenario(ctx, bot_seconds=10.0, sets={"agones_health_s": "1"},
-                    env={"AGONES_SDK_HTTP_PORT": str(sdk)}).start()
+    sc.start()
     srv = sc.server
     ready = srv.wait_log(r"\[agones\] Ready", 10.0)
     ctx.check("Ready told to the sidecar", ready)

@@ -39,7 +39,8 @@ static void test_order_labels_capacity_then_ready(void **state)
     agones_sync_init(&s);
     AgonesWant w = {.beat = 1, .players = 0, .capacity = 64};
     uint32_t wait;
-    const AgonesCall want[] = {AG_HEALTH, AG_LABELS, AG_CAPACITY, AG_READY, AG_PLAYERS, AG_POLL};
+    /* Ready after the labels, the capacity and a first read of the GameServer (its port). */
+    const AgonesCall want[] = {AG_HEALTH, AG_LABELS, AG_CAPACITY, AG_POLL, AG_READY, AG_PLAYERS};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         AgonesCall c = agones_next(&w, &s, &timing, 1000, &wait);
         assert_int_equal(c, want[i]);
@@ -147,7 +148,9 @@ static void test_no_players_counter_is_asked_once(void **state)
     agones_done(&s, &timing, AG_LABELS, &w, AG_OK, 1000);
     assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_CAPACITY);
     assert_int_equal(agones_done(&s, &timing, AG_CAPACITY, &w, AG_NOT_FOUND, 1000), AG_NOTE_NONE);
-    assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY); /* no pause */
+    assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_POLL); /* no pause */
+    agones_done(&s, &timing, AG_POLL, &w, AG_OK, 1000);
+    assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY);
     agones_done(&s, &timing, AG_READY, &w, AG_OK, 1000);
     for (unsigned p = 0; p < 5; p++) {
         w.players = p;
@@ -186,6 +189,26 @@ static void test_parse_state(void **state)
     }
     /* Length is the buffer's, not a NUL's: a prefix that is whole JSON is read as given. */
     assert_false(agones_parse_state(ok, 10, st, sizeof st));
+    /* The port players reach: status.ports' "default" entry, 1..65535. */
+    uint16_t port = 1;
+    const char ports[] = "{\"status\":{\"state\":\"Ready\",\"ports\":[{\"name\":\"other\","
+                         "\"port\":1},{\"name\":\"default\",\"port\":7342}]}}";
+    assert_true(agones_parse_gameserver(ports, sizeof ports - 1, st, sizeof st, "default", &port));
+    assert_int_equal(port, 7342);
+    static const char *const no_port[] = {
+        "{\"status\":{\"state\":\"Ready\"}}",
+        "{\"status\":{\"state\":\"Ready\",\"ports\":[{\"name\":\"default\",\"port\":70000}]}}",
+        "{\"status\":{\"state\":\"Ready\",\"ports\":[{\"name\":\"default\",\"port\":\"7\"}]}}",
+        "{\"status\":{\"state\":\"Ready\",\"ports\":{\"name\":\"default\",\"port\":7}}}",
+        "{\"status\":{\"state\":\"Ready\",\"ports\":[{\"name\":\"game\",\"port\":7}]}}",
+    };
+    for (size_t i = 0; i < sizeof no_port / sizeof no_port[0]; i++) {
+        port = 1;
+        assert_true(agones_parse_gameserver(no_port[i], strlen(no_port[i]), st, sizeof st,
+                                            "default", &port));
+        if (port != 0)
+            fail_msg("port %u from %s", port, no_port[i]);
+    }
 }
 
 static void test_bodies_and_label_values(void **state)
