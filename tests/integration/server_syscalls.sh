@@ -5,7 +5,9 @@
 # arena-server.service.in) puts it in? Runs a release server under `strace -f` on loopback
 # the way the unit does (--config FILE, data_dir) through a real game: 8 chase bots that
 # chat, shoot and kill, two short matches recorded as demos, arena-ctl commands on the
-# control socket, SIGTERM at the end. Then checks, from the trace:
+# control socket, scrapes of the metrics endpoint, systemd's notify socket with its watchdog,
+# the Agones client talking to the SDK stand-in (tests/agones/), a SIGHUP reload, SIGTERM at
+# the end. Then checks, from the trace:
 #   - every system call is allowed by the unit's SystemCallFilter= lines (the groups as
 #     `systemd-analyze syscall-filter` expands them); a call outside would fail with EPERM
 #     under systemd (SystemCallErrorNumber=EPERM);
@@ -30,11 +32,14 @@ for tool in strace systemd-analyze python3; do
 done
 
 work=$(mktemp -d)
+here=$(cd "$(dirname "$0")" && pwd)
 strace_pid=
 server_pid=
+helper_pids=()
 cleanup() {
     [ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null || true
     [ -n "$strace_pid" ] && kill -KILL "$strace_pid" 2>/dev/null || true
+    for p in "${helper_pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -60,7 +65,7 @@ if [ -n "$src" ]; then
     rm -f "$work/build.log"
 fi
 
-read -r port disc < <(python3 - <<'PY'
+read -r port disc mport sdk < <(python3 - <<'PY'
 import socket
 def free():
     while True:
@@ -72,9 +77,12 @@ def free():
         except OSError:
             t.close(); continue
         t.close(); u.close(); return p
-a = free(); b = free()
-while b == a: b = free()
-print(a, b)
+ports = []
+while len(ports) < 4:
+    p = free()
+    if p not in ports:
+        ports.append(p)
+print(*ports)
 PY
 )
 
@@ -93,9 +101,31 @@ record_dir = $work/demos
 time_limit_s = 3
 warmup_s = 0
 end_screen_s = 1
+metrics_port = $mport
+agones_health_s = 1
 EOF
 
-strace -f -qq -o "$work/trace" -- "$server" --config "$work/arena-server.conf" \
+# The service manager's notify socket (systemd's side: READY, STATUS, WATCHDOG) and the Agones
+# SDK stand-in, so their calls are in the trace too.
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+print("ready", flush=True)
+while True:
+    open(sys.argv[2], "ab").write(s.recv(4096) + b"\n")
+' "$work/notify" "$work/notify.log" >"$work/notify.out" 2>&1 &
+helper_pids+=($!)
+python3 "$here/../agones/sdk_standin.py" --port "$sdk" --game-port "$port" \
+    --counter players=64 >"$work/standin.out" 2>&1 &
+helper_pids+=($!)
+for _ in $(seq 1 100); do
+    grep -q ready "$work/notify.out" 2>/dev/null && grep -q sdk-standin "$work/standin.out" \
+        2>/dev/null && break
+    sleep 0.05
+done
+
+NOTIFY_SOCKET=$work/notify WATCHDOG_USEC=2000000 AGONES_SDK_HTTP_PORT=$sdk \
+    strace -f -qq -o "$work/trace" -- "$server" --config "$work/arena-server.conf" \
     --stats-json "$work/stats.json" >"$work/server.log" 2>&1 &
 strace_pid=$!
 
@@ -129,6 +159,11 @@ done
 "$ctl_bin" -d "$work/data" status >/dev/null || fail "arena-ctl status"
 "$ctl_bin" -d "$work/data" say syscall check >/dev/null || fail "arena-ctl say"
 "$ctl_bin" -d "$work/data" mute bot1 1 >/dev/null || fail "arena-ctl mute"
+for _ in 1 2; do
+    python3 -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=5).read()" \
+        "http://127.0.0.1:$mport/metrics" || fail "metrics scrape"
+done
+kill -HUP "$server_pid"
 
 bots_rc=0
 wait "$bots_pid" || bots_rc=$?
@@ -141,6 +176,10 @@ strace_pid= server_pid=
 [ "$server_rc" = 0 ] || fail "the server exited with $server_rc after SIGTERM"
 ls "$work"/demos/*.demo >/dev/null 2>&1 || fail "no demo recorded"
 grep -q 'match 2 started' "$work/server.log" || fail "the first match did not end"
+grep -q 'settings reloaded' "$work/server.log" || fail "no reload on SIGHUP"
+grep -q '\[agones\] Ready' "$work/server.log" || fail "the Agones client never said Ready"
+grep -q 'READY=1' "$work/notify.log" || fail "no READY=1 on the notify socket"
+grep -q 'WATCHDOG=1' "$work/notify.log" || fail "no WATCHDOG=1 on the notify socket"
 
 python3 - "$work/trace" "$unit" "$work/bots.json" "$bots" <<'PY'
 import collections, json, re, subprocess, sys
