@@ -31,8 +31,6 @@ PROGRAMS = {
 # Known, intended differences: (program, kind, name) -> why.
 EXPECTED = {
     ("arena-bot", "not-in-help", "--behavior"): "an alias the option table hides from --help",
-    ("arena-server", "setting-not-in-code", "metrics_port"): "being added (brief)",
-    ("arena-server", "setting-not-in-code", "metrics_bind"): "being added (brief)",
 }
 
 OPT_RE = re.compile(r"(?<![\w-])(--?[A-Za-z0-9][\w-]*)")
