@@ -3,6 +3,8 @@
  * into a fixed 64 KiB buffer; a longer one is a failure. */
 #include "agones.h"
 
+#include "mono_clock.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
@@ -29,12 +31,17 @@ struct Agones {
     AgonesWant want;
     bool stop;
     char state[AGONES_STATE_MAX];
-    uint16_t port; /* the GameServer's port named "default" (0: none) */
+    uint16_t port;         /* the GameServer's port named "default" (0: none) */
+    _Atomic bool stopping; /* agones_stop: a transfer under way is cut short */
     /* The thread's own. */
     AgonesSync sync;
     bool unreachable;            /* logged: the sidecar does not answer */
     bool error_logged[AG_CALLS]; /* logged: this call got an error answer */
     CURL *curl;
+    struct curl_slist *headers; /* Content-Type: application/json, on every request */
+    bool curl_global;           /* curl_global_init succeeded: cleaned up at stop */
+    bool port_warned;           /* logged: the GameServer names no "default" port */
+    char map_name[64];          /* copied: the thread holds no pointer into the game */
     char base[96];
     char map_label[AGONES_LABEL_VALUE_MAX];
     char answer[AGONES_BODY_MAX];
@@ -56,11 +63,16 @@ uint16_t agones_port_from_env(const char *text)
     return v >= 1 && v <= 65535 ? (uint16_t)v : 0;
 }
 
-static uint64_t mono_ms(void)
+/* libcurl's progress callback: non-zero cuts the transfer short (agones_stop). */
+static int on_progress(void *cls, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total,
+                       curl_off_t ul_now)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    (void)dl_total;
+    (void)dl_now;
+    (void)ul_total;
+    (void)ul_now;
+    Agones *a = cls;
+    return atomic_load_explicit(&a->stopping, memory_order_relaxed) ? 1 : 0;
 }
 
 static size_t on_answer(char *data, size_t size, size_t n, void *cls)
@@ -107,18 +119,26 @@ static AgonesOutcome request(Agones *a, const char *method, const char *path, co
     return status >= 200 && status < 300 ? AG_OK : AG_FAILED;
 }
 
+/* A request with a body built by the caller: a body that could not be built (0) fails. */
+static AgonesOutcome request_body(Agones *a, const char *method, const char *path, const char *body,
+                                  size_t len)
+{
+    return len > 0 ? request(a, method, path, body) : AG_FAILED;
+}
+
 static AgonesOutcome labels(Agones *a)
 {
     char body[512], proto[16];
     snprintf(proto, sizeof proto, "%u", a->cfg.protocol);
-    if (agones_body_key_value("arena-map", a->map_label, body, sizeof body) == 0)
-        return AG_FAILED;
-    AgonesOutcome o = request(a, "PUT", "/metadata/label", body);
-    if (o == AG_OK && agones_body_key_value("arena-protocol", proto, body, sizeof body) > 0)
-        o = request(a, "PUT", "/metadata/label", body);
-    if (o == AG_OK &&
-        agones_body_key_value("arena-map-name", a->cfg.map_name, body, sizeof body) > 0)
-        o = request(a, "PUT", "/metadata/annotation", body);
+    AgonesOutcome o =
+        request_body(a, "PUT", "/metadata/label", body,
+                     agones_body_key_value("arena-map", a->map_label, body, sizeof body));
+    if (o == AG_OK)
+        o = request_body(a, "PUT", "/metadata/label", body,
+                         agones_body_key_value("arena-protocol", proto, body, sizeof body));
+    if (o == AG_OK)
+        o = request_body(a, "PUT", "/metadata/annotation", body,
+                         agones_body_key_value("arena-map-name", a->map_name, body, sizeof body));
     return o;
 }
 
@@ -131,15 +151,15 @@ static AgonesOutcome say(Agones *a, AgonesCall call, const AgonesWant *w)
     case AG_LABELS:
         return labels(a);
     case AG_CAPACITY:
-        agones_body_count("capacity", w->capacity, body, sizeof body);
-        return request(a, "PATCH", "/v1beta1/counters/players", body);
+        return request_body(a, "PATCH", "/v1beta1/counters/players", body,
+                            agones_body_count("capacity", w->capacity, body, sizeof body));
     case AG_READY:
         return request(a, "POST", "/ready", "{}");
     case AG_SHUTDOWN:
         return request(a, "POST", "/shutdown", "{}");
     case AG_PLAYERS:
-        agones_body_count("count", w->players, body, sizeof body);
-        return request(a, "PATCH", "/v1beta1/counters/players", body);
+        return request_body(a, "PATCH", "/v1beta1/counters/players", body,
+                            agones_body_count("count", w->players, body, sizeof body));
     case AG_POLL: {
         AgonesOutcome o = request(a, "GET", "/gameserver", NULL);
         char state[AGONES_STATE_MAX];
@@ -149,6 +169,14 @@ static AgonesOutcome say(Agones *a, AgonesCall call, const AgonesWant *w)
         if (!agones_parse_gameserver(a->answer, a->answer_len, state, sizeof state, "default",
                                      &port))
             return AG_FAILED;
+        if (port == 0 && a->port != 0)
+            port = a->port; /* a known port is never forgotten for an answer without one */
+        if (port == 0 && !a->port_warned) {
+            log_info(a->log, "agones",
+                     "the GameServer has no port named \"default\" in status.ports: players are "
+                     "told game_port, which is right only without a port mapping");
+            a->port_warned = true;
+        }
         pthread_mutex_lock(&a->lock);
         bool changed = strcmp(state, a->state) != 0, moved = port != a->port;
         memcpy(a->state, state, sizeof state);
@@ -175,7 +203,7 @@ static void note(Agones *a, AgonesCall call, const AgonesWant *w, AgonesOutcome 
 {
     bool had_counter = !a->sync.counter_missing;
     unsigned failures = a->sync.failures[call];
-    AgonesNote n = agones_done(&a->sync, &a->cfg.timing, call, w, o, mono_ms());
+    AgonesNote n = agones_done(&a->sync, &a->cfg.timing, call, w, o, mono_now_ms());
     atomic_fetch_add_explicit(o == AG_OK ? &a->calls_ok : &a->calls_failed, 1,
                               memory_order_relaxed);
     if (o == AG_UNREACHABLE && !a->unreachable)
@@ -185,7 +213,9 @@ static void note(Agones *a, AgonesCall call, const AgonesWant *w, AgonesOutcome 
     else if (o != AG_UNREACHABLE && a->unreachable)
         log_info(a->log, "agones", "the SDK sidecar answers again");
     a->unreachable = o == AG_UNREACHABLE;
-    if (o == AG_FAILED && !a->error_logged[call]) {
+    bool counter = call == AG_CAPACITY || call == AG_PLAYERS; /* said once, when given up */
+    if ((o == AG_FAILED || n == AG_NOTE_FAILING) && o != AG_UNREACHABLE && !counter &&
+        !a->error_logged[call]) {
         log_info(a->log, "agones", "%s failed (an error answer): retrying, the game goes on",
                  agones_call_name(call));
         a->error_logged[call] = true;
@@ -211,7 +241,7 @@ static void *run(void *cls)
         AgonesWant w = a->want;
         pthread_mutex_unlock(&a->lock);
         uint32_t wait_ms = 0;
-        AgonesCall call = agones_next(&w, &a->sync, &a->cfg.timing, mono_ms(), &wait_ms);
+        AgonesCall call = agones_next(&w, &a->sync, &a->cfg.timing, mono_now_ms(), &wait_ms);
         if (call != AG_NONE)
             note(a, call, &w, say(a, call, &w));
         pthread_mutex_lock(&a->lock);
@@ -258,10 +288,13 @@ static bool init_curl(Agones *a)
     curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    static struct curl_slist *headers; /* the same for every request, never freed */
-    if (headers == NULL)
-        headers = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, a);
+    a->headers = curl_slist_append(NULL, "Content-Type: application/json");
+    if (a->headers == NULL)
+        return false;
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, a->headers);
     return true;
 }
 
@@ -276,10 +309,18 @@ Agones *agones_start(const AgonesConfig *cfg, Log *log, char *err, size_t errlen
     a->cfg = *cfg;
     a->log = log;
     agones_sync_init(&a->sync);
-    agones_label_value(cfg->map_name, a->map_label, sizeof a->map_label);
+    snprintf(a->map_name, sizeof a->map_name, "%s", cfg->map_name);
+    a->cfg.map_name = a->map_name;
+    agones_label_value(a->map_name, a->map_label, sizeof a->map_label);
     snprintf(a->base, sizeof a->base, "http://%s:%u", cfg->host, (unsigned)cfg->port);
-    if (curl_global_init(CURL_GLOBAL_NOTHING) != CURLE_OK || !init_curl(a)) {
+    a->cfg.host = NULL; /* only in base from here on */
+    /* libcurl >= 7.84 makes this thread-safe; here it runs once, before our thread. */
+    a->curl_global = curl_global_init(CURL_GLOBAL_NOTHING) == CURLE_OK;
+    if (!a->curl_global || !init_curl(a)) {
         snprintf(err, errlen, "agones: libcurl failed to initialise");
+        if (a->curl != NULL)
+            curl_easy_cleanup(a->curl);
+        a->curl = NULL; /* no thread to stop */
         agones_stop(a);
         return NULL;
     }
@@ -302,7 +343,9 @@ bool agones_update(Agones *a, const AgonesWant *w)
 {
     if (pthread_mutex_trylock(&a->lock) != 0)
         return false;
-    bool changed = memcmp(&a->want, w, sizeof *w) != 0;
+    const AgonesWant *o = &a->want;
+    bool changed = o->beat != w->beat || o->players != w->players || o->capacity != w->capacity ||
+                   o->shutdown != w->shutdown || o->port != w->port;
     a->want = *w;
     if (changed)
         pthread_cond_signal(&a->wake);
@@ -331,6 +374,7 @@ void agones_stop(Agones *a)
     if (a == NULL)
         return;
     if (a->curl != NULL) { /* the thread runs */
+        atomic_store_explicit(&a->stopping, true, memory_order_relaxed);
         pthread_mutex_lock(&a->lock);
         a->stop = true;
         pthread_cond_signal(&a->wake);
@@ -338,6 +382,9 @@ void agones_stop(Agones *a)
         pthread_join(a->thread, NULL);
         curl_easy_cleanup(a->curl);
     }
+    curl_slist_free_all(a->headers);
+    if (a->curl_global)
+        curl_global_cleanup();
     pthread_cond_destroy(&a->wake);
     pthread_mutex_destroy(&a->lock);
     free(a);

@@ -35,7 +35,7 @@ static bool wanted(AgonesCall c, const AgonesWant *w, const AgonesSync *s, const
     case AG_READY:
         /* ... and the loop tells players the port the GameServer has: nobody is allocated here
          * and told the container's. */
-        return s->labels_done && (s->capacity_done || !counter) && s->polled &&
+        return s->labels_done && (s->capacity_tried || !counter) && s->polled &&
                w->port == s->polled_port && !s->ready_done;
     case AG_SHUTDOWN:
         return s->ready_done && w->shutdown && !s->shutdown_done;
@@ -113,6 +113,8 @@ AgonesNote agones_done(AgonesSync *s, const AgonesTiming *t, AgonesCall c, const
 {
     if (c <= AG_NONE || c >= AG_CALLS)
         return AG_NOTE_NONE;
+    if (c == AG_CAPACITY)
+        s->capacity_tried = true;
     if (o == AG_OK) {
         succeeded(s, c, w, now_ms);
         bool was = s->failures[c] > 0;
@@ -120,8 +122,10 @@ AgonesNote agones_done(AgonesSync *s, const AgonesTiming *t, AgonesCall c, const
         s->retry_ms[c] = 0;
         return was ? AG_NOTE_RECOVERED : AG_NOTE_NONE;
     }
-    if (o == AG_NOT_FOUND && (c == AG_CAPACITY || c == AG_PLAYERS)) {
-        s->counter_missing = true; /* the fleet tracks no players counter: fine, not a fault */
+    bool counter = c == AG_CAPACITY || c == AG_PLAYERS;
+    if (counter && o != AG_UNREACHABLE &&
+        (o == AG_NOT_FOUND || ++s->counter_errors >= AGONES_COUNTER_TRIES)) {
+        s->counter_missing = true; /* no players counter here: fine, not a fault */
         return AG_NOTE_NONE;
     }
     uint32_t pause = t->retry_min_ms;

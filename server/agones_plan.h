@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+enum { AGONES_COUNTER_TRIES = 3 };
+
 typedef enum AgonesCall {
     AG_NONE = 0,
     AG_HEALTH,   /* POST /health */
@@ -27,7 +29,7 @@ typedef enum AgonesCall {
 
 typedef enum AgonesOutcome {
     AG_OK = 0,
-    AG_NOT_FOUND,   /* 404: for the counter, the fleet defines no "players" counter */
+    AG_NOT_FOUND,   /* 404 */
     AG_FAILED,      /* another HTTP error, or a body we cannot read */
     AG_UNREACHABLE, /* no connection, or no answer in time */
 } AgonesOutcome;
@@ -51,9 +53,11 @@ typedef struct AgonesTiming {
 /* What has been said, kept by the client's thread. */
 typedef struct AgonesSync {
     bool labels_done, capacity_done, ready_done, shutdown_done;
+    bool capacity_tried;  /* the capacity asked once, whatever came back: Ready need not wait */
     bool polled;          /* the GameServer read once: its port is known before Ready */
     uint16_t polled_port; /* the port that read gave (the caller sets it) */
-    bool counter_missing; /* 404 on the counter: not asked again */
+    bool counter_missing; /* no players counter here: not asked again */
+    unsigned counter_errors; /* error answers to the counter's calls, both kinds */
     bool players_known;   /* players_sent holds what the sidecar has */
     unsigned players_sent;
     uint64_t health_beat; /* want.beat at the last Health */
@@ -71,9 +75,10 @@ typedef enum AgonesNote { AG_NOTE_NONE = 0, AG_NOTE_FAILING, AG_NOTE_RECOVERED }
 
 void agones_sync_init(AgonesSync *s);
 /* The next call to make at now_ms, or AG_NONE with *wait_ms set to when to ask again. Ready
- * waits for the labels, the counter's capacity (or the counter found missing), a first read of
+ * waits for the labels, one try of the counter's capacity (an optional counter must not hold
+ * it up: Agones answers 500, not 404, for a counter the fleet does not define), a first read of
  * the GameServer and the loop telling players the port it gave; Shutdown and the player count
- * wait for Ready. */
+ * wait for Ready. The counter is given up after AGONES_COUNTER_TRIES failures in a row. */
 AgonesCall agones_next(const AgonesWant *w, const AgonesSync *s, const AgonesTiming *t,
                        uint64_t now_ms, uint32_t *wait_ms);
 /* The outcome of call c, made with want w at now_ms: a failure pauses that call

@@ -8,7 +8,12 @@
 #include "agones.h"
 #include "server.h"
 
-enum { AGONES_UPDATE_MS = 100, AGONES_POLL_MS = 2000 };
+enum {
+    AGONES_UPDATE_MS = 100, /* the loop hands its wanted state over this often */
+    AGONES_POLL_MS = 2000,  /* GetGameServer */
+    AGONES_RETRY_MIN_MS = 250,
+    AGONES_RETRY_MAX_MS = 5000,
+};
 
 bool srv_agones_open(Server *s)
 {
@@ -24,8 +29,8 @@ bool srv_agones_open(Server *s)
                         .host = "localhost",
                         .timing = {.health_ms = s->cfg.agones_health_s * 1000u,
                                    .poll_ms = AGONES_POLL_MS,
-                                   .retry_min_ms = 250,
-                                   .retry_max_ms = 5000},
+                                   .retry_min_ms = AGONES_RETRY_MIN_MS,
+                                   .retry_max_ms = AGONES_RETRY_MAX_MS},
                         .map_name = s->map.name,
                         .protocol = PROTO_VERSION};
     char err[200];

@@ -111,7 +111,9 @@ void srv_default_config(SrvConfig *c)
     c->udp_reads_per_tick = 2;
     snprintf(c->ctl_socket, sizeof c->ctl_socket, "arena.sock");
     c->metrics_port = 0;
-    c->agones_health_s = 5;
+    /* Agones' default health period is 5 s with 3 failures allowed: pings every 2 s leave
+     * room for the loop's hand-over and a slow answer. */
+    c->agones_health_s = 2;
     c->agones_shutdown_after_match = false;
     snprintf(c->metrics_bind, sizeof c->metrics_bind, "127.0.0.1");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission

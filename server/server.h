@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "agones_json.h"
 #include "bans.h"
 #include "config.h"
 #include "drops.h"
@@ -253,7 +254,7 @@ struct Server {
     /* Agones (agones_srv.c), NULL unless AGONES_SDK_HTTP_PORT is set: the state last seen,
      * and a Shutdown wanted (a match ended on an allocated server). */
     Agones *agones;
-    char agones_state[32];
+    char agones_state[AGONES_STATE_MAX];
     uint16_t agones_port; /* the port players reach this server on, from Agones (0: none) */
     bool agones_shutdown;
     uint64_t agones_update_ms;

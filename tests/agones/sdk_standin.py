@@ -10,7 +10,8 @@ for tests only. It answers the calls arena-server makes, as the sidecar's HTTP g
   GET  /gameserver                                               -> GameServer JSON
   PUT  /metadata/label, /metadata/annotation  {"key","value"}    -> {}  (label keys are stored
        with Agones' "agones.dev/sdk-" prefix, as the sidecar does)
-  GET  /v1beta1/counters/{name}                                  -> Counter, 404 if undefined
+  GET  /v1beta1/counters/{name}                                  -> Counter; 500 if undefined
+       (the sidecar returns a plain error, "counter not found", which its gateway makes 500)
   PATCH /v1beta1/counters/{name}  {"count"} or {"capacity"}      -> Counter; 400 out of range
 
 State: Scheduled -> Ready (after /ready) -> Allocated (/allocate, or the test's allocation) ->
@@ -125,8 +126,9 @@ class Handler(BaseHTTPRequestHandler):
             m = re.fullmatch(r"/v1beta1/counters/([^/]+)", path)
             if m and method in ("GET", "PATCH"):
                 c = sd.counters.get(m.group(1))
-                if c is None:
-                    return self.reply(404, {"error": "counter not found", "code": 5})
+                if c is None:  # the sidecar's answer: a plain error, so HTTP 500 (not 404)
+                    return self.reply(500, {"error": "counter not found: %s" % m.group(1),
+                                            "code": 2})
                 if method == "PATCH":
                     new = dict(c)
                     for k in ("count", "capacity"):

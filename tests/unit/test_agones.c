@@ -240,6 +240,54 @@ static void test_bodies_and_label_values(void **state)
     assert_int_equal(strlen(cases[5].out), 63);
 }
 
+static void test_ready_waits_for_the_port_the_loop_tells(void **state)
+{
+    (void)state;
+    AgonesSync s;
+    agones_sync_init(&s);
+    AgonesWant w = {.beat = 1, .capacity = 8};
+    uint32_t wait;
+    agones_done(&s, &timing, AG_HEALTH, &w, AG_OK, 1000);
+    agones_done(&s, &timing, AG_LABELS, &w, AG_OK, 1000);
+    agones_done(&s, &timing, AG_CAPACITY, &w, AG_OK, 1000);
+    agones_done(&s, &timing, AG_POLL, &w, AG_OK, 1000);
+    s.polled_port = 7342; /* what the poll found */
+    assert_int_not_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY);
+    w.port = 7342; /* the loop tells it now */
+    assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY);
+}
+
+/* Agones answers 500 for a counter the fleet does not define: Ready does not wait for it, and
+ * after AGONES_COUNTER_TRIES error answers it is given up. An unreachable sidecar is no answer
+ * about the counter at all. */
+static void test_counter_errors_neither_block_ready_nor_last(void **state)
+{
+    (void)state;
+    AgonesSync s;
+    agones_sync_init(&s);
+    AgonesWant w = {.beat = 1, .players = 2, .capacity = 8};
+    uint32_t wait;
+    agones_done(&s, &timing, AG_HEALTH, &w, AG_OK, 1000);
+    agones_done(&s, &timing, AG_LABELS, &w, AG_OK, 1000);
+    agones_done(&s, &timing, AG_POLL, &w, AG_OK, 1000);
+    assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_CAPACITY);
+    agones_done(&s, &timing, AG_CAPACITY, &w, AG_FAILED, 1000);
+    assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY);
+    agones_done(&s, &timing, AG_READY, &w, AG_OK, 1000);
+    uint64_t now = 1000;
+    for (unsigned i = 0; i < 10 && !s.counter_missing; i++) {
+        now += 10000;
+        AgonesCall c = agones_next(&w, &s, &timing, now, &wait);
+        if (c == AG_HEALTH || c == AG_POLL) {
+            agones_done(&s, &timing, c, &w, AG_OK, now);
+            continue;
+        }
+        assert_true(c == AG_CAPACITY || c == AG_PLAYERS);
+        agones_done(&s, &timing, c, &w, i == 0 ? AG_UNREACHABLE : AG_FAILED, now);
+    }
+    assert_true(s.counter_missing);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_failures_back_off_per_call_and_recover),
         cmocka_unit_test(test_ready_waits_for_labels_even_when_they_fail),
         cmocka_unit_test(test_no_players_counter_is_asked_once),
+        cmocka_unit_test(test_ready_waits_for_the_port_the_loop_tells),
+        cmocka_unit_test(test_counter_errors_neither_block_ready_nor_last),
         cmocka_unit_test(test_parse_state),
         cmocka_unit_test(test_bodies_and_label_values),
     };
