@@ -53,12 +53,12 @@ typedef struct AgonesTiming {
 /* What has been said, kept by the client's thread. */
 typedef struct AgonesSync {
     bool labels_done, capacity_done, ready_done, shutdown_done;
-    bool capacity_tried;  /* the capacity asked once, whatever came back: Ready need not wait */
-    bool polled;          /* the GameServer read once: its port is known before Ready */
-    uint16_t polled_port; /* the port that read gave (the caller sets it) */
-    bool counter_missing; /* no players counter here: not asked again */
+    bool capacity_tried;     /* the capacity asked once, whatever came back: Ready need not wait */
+    bool polled;             /* the GameServer read once: its port is known before Ready */
+    uint16_t polled_port;    /* the port that read gave (the caller sets it) */
+    bool counter_missing;    /* no players counter here: not asked again */
     unsigned counter_errors; /* error answers to the counter's calls, both kinds */
-    bool players_known;   /* players_sent holds what the sidecar has */
+    bool players_known;      /* players_sent holds what the sidecar has */
     unsigned players_sent;
     uint64_t health_beat; /* want.beat at the last Health */
     uint64_t health_ms, poll_ms;
