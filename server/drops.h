@@ -50,7 +50,7 @@ typedef enum SrvDrop {
     DROP_CTL_REFUSED, /* a connection from another user, or a bad command */
     /* metrics endpoint (metrics_http.c) */
     DROP_METRICS_REFUSED,    /* a connection over the endpoint's limits */
-    DROP_METRICS_BAD,        /* a request for another path or method */
+    DROP_METRICS_BAD,        /* a request for another path or method (or before the first text) */
     DROP_METRICS_UNANSWERED, /* a connection closed without a whole request (slow, junk) */
     DROP_COUNT,
 } SrvDrop;

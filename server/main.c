@@ -308,6 +308,7 @@ static int serve(const SrvConfig *cfg, const char *stats_path, ReloadCtx *reload
         return 1;
     }
     stop_signals_install(on_signal);
+    install_reload_signal(); /* a SIGHUP while starting waits for the loop (it only sets a flag) */
     Server *s = srv_create(cfg, &log, &stop_requested);
     if (s == NULL) {
         enet_deinitialize();
@@ -316,7 +317,6 @@ static int serve(const SrvConfig *cfg, const char *stats_path, ReloadCtx *reload
     s->reload = &reload_requested;
     s->reload_config = reload_settings;
     s->reload_ctx = reload;
-    install_reload_signal();
     int rc = srv_run(s);
     char err[700];
     if (stats_path != NULL) {
@@ -327,8 +327,8 @@ static int serve(const SrvConfig *cfg, const char *stats_path, ReloadCtx *reload
             rc = 1;
         }
     }
-    log_info(&log, "server", "bye");
     srv_destroy(s);
+    log_info(&log, "server", "bye");
     enet_deinitialize();
     return rc;
 }

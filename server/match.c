@@ -125,13 +125,17 @@ void match_announce(Server *s)
     for (unsigned i = 0; i < s->world.event_count; i++)
         announce_one(s, &s->world.events[i]);
     const SimMatch *m = &s->world.match;
-    if (m->phase != s->match_phase_sent || m->phase_end != s->match_end_sent) {
+    /* The limits too: a reload (reload.c) changes them without a new phase. */
+    if (m->phase != s->match_phase_sent || m->phase_end != s->match_end_sent ||
+        m->cfg.score_limit != s->match_score_sent || m->cfg.time_ticks != s->match_time_sent) {
         /* The end screen is over: the match's demo file is complete, the next one starts with
          * the next warm-up, or the next match when there is none (and this MATCH event). */
         if (s->match_phase_sent == SIM_PHASE_ENDED && m->phase != SIM_PHASE_ENDED)
             srv_demo_next_match(s);
         s->match_phase_sent = m->phase;
         s->match_end_sent = m->phase_end;
+        s->match_score_sent = m->cfg.score_limit;
+        s->match_time_sent = m->cfg.time_ticks;
         MsgEvent ev = match_event(s);
         net_broadcast_event(s, &ev, -1);
     }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "metrics.h"
+#include "mono_clock.h"
 
 /* An open connection (libmicrohttpd's socket context points here). */
 typedef struct MetricsConn {
@@ -38,13 +39,6 @@ struct MetricsHttp {
      * this table, ours (METRICS_CONN_MAX) leaves room for the connections being evicted. */
     MetricsConn conns[METRICS_CONN_TABLE];
 };
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static uint32_t addr_ip(const struct sockaddr *addr)
 {
@@ -116,7 +110,7 @@ static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen
     (void)addrlen;
     MetricsHttp *m = cls;
     uint32_t ip = addr_ip(addr);
-    uint64_t now = mono_ms();
+    uint64_t now = mono_now_ms();
     unsigned total = 0;
     for (unsigned i = 0; i < METRICS_CONN_TABLE; i++)
         total += m->conns[i].used && !m->conns[i].evicted;
@@ -159,7 +153,7 @@ static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_co
         *c = (MetricsConn){.used = true,
                            .ip = addr_ip(ai != NULL ? ai->client_addr : NULL),
                            .fd = fi != NULL ? fi->connect_fd : -1,
-                           .waiting_ms = mono_ms()};
+                           .waiting_ms = mono_now_ms()};
         return;
     }
     MetricsConn *c = *socket_context;
@@ -207,21 +201,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (ci != NULL && ci->socket_context != NULL) {
         MetricsConn *conn = ci->socket_context;
         conn->answered = true;
-        conn->waiting_ms = mono_ms();
+        conn->waiting_ms = mono_now_ms();
     }
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return answer_error(m, c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET /metrics\n");
     if (strcmp(url, "/metrics") != 0)
         return answer_error(m, c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n");
+    /* The copy under the lock (the loop only try-locks it), the queueing after. */
     pthread_mutex_lock(&m->lock);
-    enum MHD_Result ok = MHD_NO;
+    struct MHD_Response *r =
+        m->len > 0 ? MHD_create_response_from_buffer(m->len, m->text, MHD_RESPMEM_MUST_COPY) : NULL;
     bool ready = m->len > 0;
-    if (ready)
-        ok = answer(c, MHD_HTTP_OK, m->text, m->len, "text/plain; version=0.0.4; charset=utf-8");
     pthread_mutex_unlock(&m->lock);
     if (!ready)
         return answer_error(m, c, MHD_HTTP_SERVICE_UNAVAILABLE, "starting\n");
-    atomic_fetch_add_explicit(&m->scrapes, 1, memory_order_relaxed);
+    if (r == NULL)
+        return MHD_NO;
+    enum MHD_Result ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                                 "text/plain; version=0.0.4; charset=utf-8");
+    if (ok == MHD_YES)
+        ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    if (ok == MHD_YES)
+        atomic_fetch_add_explicit(&m->scrapes, 1, memory_order_relaxed);
     return ok;
 }
 

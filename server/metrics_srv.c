@@ -85,7 +85,15 @@ static void gauges(Server *s, MetricsGauges *g)
 
 void srv_metrics_publish(Server *s, bool now)
 {
-    if (s->metrics == NULL || (!now && s->now_ms - s->metrics_published_ms < METRICS_PUBLISH_MS))
+    if (s->metrics == NULL)
+        return;
+    /* Rendered, but the HTTP thread held the text: only the hand-over is tried again. */
+    if (s->metrics_pending > 0) {
+        if (metrics_http_publish(s->metrics, s->metrics_text, s->metrics_pending))
+            s->metrics_pending = 0;
+        return;
+    }
+    if (!now && s->now_ms - s->metrics_published_ms < METRICS_PUBLISH_MS)
         return;
     MetricsHttpCounts c;
     metrics_http_counts(s->metrics, &c);
@@ -98,7 +106,7 @@ void srv_metrics_publish(Server *s, bool now)
         s->metrics_published_ms = s->now_ms; /* said once a second at most */
         return;
     }
-    /* Busy (a scrape is copying the text): the next iteration tries again. */
-    if (metrics_http_publish(s->metrics, s->metrics_text, len))
-        s->metrics_published_ms = s->now_ms;
+    s->metrics_published_ms = s->now_ms;
+    if (!metrics_http_publish(s->metrics, s->metrics_text, len))
+        s->metrics_pending = len; /* a scrape is copying the text: the next iteration */
 }

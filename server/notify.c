@@ -5,11 +5,24 @@
  * NOTIFY_SOCKET in the environment every call is a no-op (sd_notify returns 0). Runs between
  * ticks; a datagram to a local socket, never waited on. */
 #include <stdio.h>
+#include <string.h>
 #include <systemd/sd-daemon.h>
 
 #include "server.h"
 
 enum { STATUS_MIN_MS = 1000 };
+
+/* sd_notify, and the first failure logged (a NOTIFY_SOCKET that cannot be reached would let
+ * the watchdog kill the service with nothing said). */
+static void notify(Server *s, const char *msg)
+{
+    int r = sd_notify(0, msg);
+    if (r < 0 && !s->notify_failed) {
+        log_info(s->log, "server", "systemd notify socket: %s (the watchdog may stop us)",
+                 strerror(-r));
+        s->notify_failed = true;
+    }
+}
 
 void srv_notify_start(Server *s)
 {
@@ -32,7 +45,7 @@ void srv_notify_status(Server *s, bool now, const char *extra)
     snprintf(msg, sizeof msg, "%sSTATUS=%u/%u players in '%s' (map '%s')",
              extra != NULL ? extra : "", s->players_now, s->cfg.max_players, s->cfg.name,
              s->map.name);
-    sd_notify(0, msg);
+    notify(s, msg);
     s->notified_players = s->players_now;
     s->notified_ms = s->now_ms;
 }
@@ -40,13 +53,13 @@ void srv_notify_status(Server *s, bool now, const char *extra)
 void srv_notify_periodic(Server *s)
 {
     if (s->watchdog_every_ms > 0 && s->now_ms - s->watchdog_ms >= s->watchdog_every_ms) {
-        sd_notify(0, "WATCHDOG=1");
+        notify(s, "WATCHDOG=1");
         s->watchdog_ms = s->now_ms;
     }
     srv_notify_status(s, false, NULL);
 }
 
-void srv_notify_text(const char *text)
+void srv_notify_text(Server *s, const char *text)
 {
-    sd_notify(0, text);
+    notify(s, text);
 }

@@ -6,18 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mono_clock.h"
 #include "server.h"
 
-enum { RELOAD_KEYS_MAX = 64 };
+enum { RELOAD_KEYS_MAX = 64 }; /* more than config.c has: every changed key is listed */
 
-/* The match settings take effect without restarting the match (sim_match_set_limits). */
+/* The match settings take effect without restarting the match (sim_match_set_limits); the
+ * next tick's MATCH event tells the clients the new limits (match.c). */
 static void apply(Server *s)
 {
     s->log->debug = s->cfg.debug;
-    SimMatchConfig mc = {.score_limit = (uint16_t)s->cfg.score_limit,
-                         .time_ticks = s->cfg.time_limit_s * PROTO_TICK_HZ,
-                         .warmup_ticks = s->cfg.warmup_s * PROTO_TICK_HZ,
-                         .end_ticks = s->cfg.end_screen_s * PROTO_TICK_HZ};
+    SimMatchConfig mc = srv_match_config(&s->cfg);
     sim_match_set_limits(&s->world, &mc);
 }
 
@@ -54,7 +53,10 @@ void srv_reload_if_asked(Server *s)
     if (s->reload == NULL || !*s->reload)
         return;
     *s->reload = 0;
-    srv_notify_text("RELOADING=1");
+    char msg[64];
+    snprintf(msg, sizeof msg, "RELOADING=1\nMONOTONIC_USEC=%llu",
+             (unsigned long long)mono_now_us());
+    srv_notify_text(s, msg);
     SrvConfig next;
     char err[700];
     if (s->reload_config == NULL) {

@@ -56,6 +56,14 @@ static bool read_file(const char *path, char **text, size_t *len, char *err, siz
     return true;
 }
 
+SimMatchConfig srv_match_config(const SrvConfig *cfg)
+{
+    return (SimMatchConfig){.score_limit = (uint16_t)cfg->score_limit,
+                            .time_ticks = cfg->time_limit_s * PROTO_TICK_HZ,
+                            .warmup_ticks = cfg->warmup_s * PROTO_TICK_HZ,
+                            .end_ticks = cfg->end_screen_s * PROTO_TICK_HZ};
+}
+
 /* The map: text, parsed map, the world and the hunt on it, the MAP message encoded once. */
 static bool load_map(Server *s)
 {
@@ -70,10 +78,7 @@ static bool load_map(Server *s)
         return false;
     }
     sim_init(&s->world, &s->map);
-    SimMatchConfig mc = {.score_limit = (uint16_t)s->cfg.score_limit,
-                         .time_ticks = s->cfg.time_limit_s * PROTO_TICK_HZ,
-                         .warmup_ticks = s->cfg.warmup_s * PROTO_TICK_HZ,
-                         .end_ticks = s->cfg.end_screen_s * PROTO_TICK_HZ};
+    SimMatchConfig mc = srv_match_config(&s->cfg);
     sim_match_configure(&s->world, &mc);
     egg_init(&s->egg, &s->map);
     MsgMap mm = {.checksum = s->map.checksum, .text = s->map_text, .len = s->map_len};
@@ -375,7 +380,7 @@ int srv_run(Server *s)
         srv_iterate(s, n, mono_now_us()); /* the clock, read once per iteration */
     }
     s->stats.run_us = mono_now_us() - started_us;
-    srv_notify_text("STOPPING=1");
+    srv_notify_text(s, "STOPPING=1");
     srv_shutdown(s);
     /* Give ENet a moment to deliver the disconnects. */
     uint64_t until = mono_now_ms() + SHUTDOWN_LINGER_MS;

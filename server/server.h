@@ -179,6 +179,8 @@ struct Server {
     SimWorld world;
     uint8_t match_phase_sent; /* the match state last announced (match.c) */
     uint32_t match_end_sent;
+    uint16_t match_score_sent; /* ... and its limits */
+    uint32_t match_time_sent;
     Egg egg;            /* the hidden hunt's progress per player (egg.h: spoiler) */
     Fame *fame;         /* hall of fame in data_dir */
     Bans *bans;         /* banned addresses and names in data_dir */
@@ -242,6 +244,7 @@ struct Server {
     MetricsHttp *metrics;
     char *metrics_text;
     uint64_t metrics_published_ms;
+    size_t metrics_pending; /* rendered, not handed over yet (the HTTP thread held it) */
     MetricsHttpCounts metrics_seen;
     double metrics_start_unix;
     /* The service manager (notify.c): the watchdog's ping period (0: off), when it was last
@@ -249,6 +252,7 @@ struct Server {
     uint64_t watchdog_every_ms, watchdog_ms;
     unsigned notified_players;
     uint64_t notified_ms;
+    bool notify_failed; /* a failure of the notify socket was logged */
     /* SIGHUP (reload.c): set by the signal handler; the loop then rebuilds the settings with
      * reload_config (main.c: defaults, the config file, the command line) and applies them. */
     /* Agones (agones_srv.c), NULL unless AGONES_SDK_HTTP_PORT is set: the state last seen,
@@ -368,6 +372,9 @@ void match_send_state(Server *s, ENetPeer *peer);
  * match's NOTICEs) and the log; a MATCH whenever the phase or its end changed. */
 void match_announce(Server *s);
 
+/* The match settings of the config, in ticks (server.c: at start; reload.c: on SIGHUP). */
+SimMatchConfig srv_match_config(const SrvConfig *cfg);
+
 /* tick.c: one game tick (inputs, sim_step, events, the hunt, snapshots). */
 void tick_run(Server *s);
 
@@ -395,7 +402,7 @@ void srv_agones_match_ended(Server *s);
 void srv_notify_start(Server *s);    /* READY=1, STATUS=, the watchdog period */
 void srv_notify_periodic(Server *s); /* WATCHDOG=1, STATUS= when players changed */
 void srv_notify_status(Server *s, bool now, const char *extra); /* extra: "READY=1\n" ... */
-void srv_notify_text(const char *text);                         /* STOPPING=1, RELOADING=1 */
+void srv_notify_text(Server *s, const char *text);              /* STOPPING=1, RELOADING=1 */
 
 /* reload.c: SIGHUP. Applies the settings that can change at run time (config.h
  * srv_config_key_live) from next, logs every other changed one as needing a restart. */

@@ -139,8 +139,8 @@ void sim_init(SimWorld *w, const Map *map);
 /* Sets the match rules and starts over with a warm-up (sim_match.c). */
 void sim_match_configure(SimWorld *w, const SimMatchConfig *cfg);
 /* Changes the settings of the running cycle without restarting it (a reload): the score limit
- * counts from the next kill, each duration from the next phase that starts; the phase under
- * way keeps its end. */
+ * counts from the next tick (one at or below the leader's score ends the match then), each
+ * duration from the next phase that starts; the phase under way keeps its end. */
 void sim_match_set_limits(SimWorld *w, const SimMatchConfig *cfg);
 /* Ticks left in the current phase (0 when it is open-ended). */
 uint32_t sim_match_ticks_left(const SimWorld *w);
