@@ -11,11 +11,14 @@ ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-
 ARENA_PACKAGE_PACKAGES=(dpkg-dev file)
 # Extra packages for scripts/test: cmocka, clang + libFuzzer runtime, clang-format, iproute2
 # (network-namespace LAN tests), python3 (integration tests drive the TCP protocol with it),
-# prometheus (promtool checks the metrics endpoint's text); for the package tests (tests/integration/package_deb.sh, server_syscalls.sh): the packaging
-# tools, lintian, desktop-file-validate, strace, systemd for systemd-analyze and man-db (its
-# verify looks up the man pages a unit names).
+# python3-yaml (deploy_files reads docs/deploy's manifests), prometheus (promtool checks the
+# metrics endpoint's text and docs/deploy/prometheus); for the package tests
+# (tests/integration/package_deb.sh, server_syscalls.sh): the packaging tools, lintian,
+# desktop-file-validate, strace, systemd for systemd-analyze and man-db (its verify looks up the
+# man pages a unit names).
 ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3
-    prometheus "${ARENA_PACKAGE_PACKAGES[@]}" lintian desktop-file-utils strace systemd man-db)
+    python3-yaml prometheus "${ARENA_PACKAGE_PACKAGES[@]}" lintian desktop-file-utils strace
+    systemd man-db)
 
 arena_log() { printf '\033[1m[arena]\033[0m %s\n' "$*" >&2; }
 
