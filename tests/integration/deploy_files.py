@@ -22,8 +22,11 @@ it set, and the players counter's capacity, are compared, and /metrics is scrape
 SIGTERM must stop it with exit code 0.
 
 Containerfile: Debian 12's base, EXPOSE of the game port (UDP and TCP) and the metrics port,
-an entry point of the packaged program and config file, a non-root USER, the image tag in the
-Fleet = arena-server:VERSION. The alerts' job="..." is a job prometheus.yml scrapes.
+an entry point of the packaged program and config file, a non-root USER, the image in the Fleet
+= [REGISTRY/]arena-server:VERSION. The alerts' job="..." is a job prometheus.yml scrapes.
+
+README.md's "What to watch" panels: each PromQL returns data (promtool) over series shaped like
+the scraped ones.
 
 Each failure is printed; the exit code is 1 if there was any."""
 import json
@@ -272,6 +275,49 @@ def check_selector(where, name, ms, series):
                                                                          sorted(have)))
 
 
+def readme_panels():
+    """The PromQL of docs/deploy/README.md's "What to watch" table (the backticked code of each
+    row's second cell)."""
+    text = open(os.path.join(DEPLOY, "README.md")).read()
+    if "| panel | PromQL |" not in text:
+        fail("README.md: no \"| panel | PromQL |\" table")
+        return []
+    table = text.split("| panel | PromQL |", 1)[1].split("\n\n", 1)[0]
+    exprs = []
+    for row in table.splitlines()[2:]:
+        cells = row.split(" | ")
+        exprs += re.findall(r"`([^`]+)`", cells[1]) if len(cells) > 1 else []
+    return exprs
+
+
+def check_panels(exprs, series):
+    """Each panel's PromQL must return data over series shaped like the scraped ones (their
+    names and labels, a job and an instance, every value counting up once a minute): a name
+    the server does not have, or labels that keep two sides of an operator from matching, give
+    an empty answer. promtool evaluates it: absent(EXPR) must be empty."""
+    inputs = []
+    for name, samples in sorted(series.items()):
+        for labels, _ in samples:
+            ls = dict(labels, job="arena", instance="arena-1:9100")
+            text = ",".join('%s="%s"' % (k, v.replace("\\", "\\\\").replace('"', '\\"'))
+                            for k, v in sorted(ls.items()))
+            inputs.append({"series": "%s{%s}" % (name, text), "values": "1+1x30"})
+    cases = [{"expr": "absent(%s)" % e, "eval_time": "20m", "exp_samples": []} for e in exprs]
+    for e in exprs:
+        for name, _ in selectors(e):
+            if name not in series:
+                fail("README.md panel %s: metric %s is not in the server's /metrics" % (e, name))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "panels.test.yml")
+        with open(path, "w") as f:
+            yaml.safe_dump({"evaluation_interval": "1m", "tests": [
+                {"interval": "1m", "input_series": inputs, "promql_expr_test": cases}]}, f)
+        rc, out = run(["promtool", "test", "rules", path])
+        if rc != 0:
+            fail("README.md: panels that return no data over the server's series (absent() is "
+                 "not empty):\n%s" % "\n".join(l for l in out.splitlines() if "expr:" in l))
+
+
 def start_standin(port, counters, node_port):
     cmd = [sys.executable, STANDIN, "--port", str(port), "--game-port", str(node_port)]
     for c in counters:
@@ -419,8 +465,9 @@ def check_agones(eff, fleet, gs, c, version):
     if "prometheus.io/port" in ann and ann["prometheus.io/port"] != mport:
         fail("fleet.yaml: prometheus.io/port %s, metrics_port %s" % (ann["prometheus.io/port"],
                                                                     mport))
-    if c.get("image") != "arena-server:" + version:
-        fail("fleet.yaml: image %s, not arena-server:%s (the package's version)" %
+    # Any registry may come first; the name and the tag are the image the Containerfile makes.
+    if not re.fullmatch(r"([^ ]+/)?arena-server:" + re.escape(version), str(c.get("image"))):
+        fail("fleet.yaml: image %s, not [REGISTRY/]arena-server:%s (the package's version)" %
              (c.get("image"), version))
     # The autoscaler.
     spec = fas.get("spec", {})
@@ -518,6 +565,7 @@ def check_server(server, mapfile, fleet_args, eff, selectors_labels, names):
             used = sorted({n for _, n, _ in names})
             print("deploy_files: %d metric names of the rules and tests checked against /metrics: "
                   "%s" % (len(used), " ".join(used)))
+            check_panels(readme_panels(), series)
             got_max = [v for _, v in series.get("arena_players_max", [])]
             if got_max != [eff["max_players"]]:
                 fail("arena_players_max %s, the Fleet's max_players %s" % (got_max,
