@@ -81,5 +81,6 @@ void srv_agones_match_ended(Server *s)
         return;
     }
     s->agones_shutdown = true;
-    log_info(s->log, "agones", "the allocated match is over: asking Agones for Shutdown");
+    log_info(s->log, "agones",
+             "the allocated match is over, its end screen too: asking Agones for Shutdown");
 }

@@ -65,7 +65,7 @@ static const KeyDef keys[] = {
     U(agones_health_s, 1, 60,
       "under Agones (AGONES_SDK_HTTP_PORT set): seconds between Health calls to the sidecar"),
     B(agones_shutdown_after_match,
-      "under Agones: ask for Shutdown when a match ends on an allocated server"),
+      "under Agones: ask for Shutdown when an allocated server's match and end screen are over"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
     U(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),

@@ -112,7 +112,6 @@ static void announce_one(Server *s, const SimEvent *e)
         return;
     case SIM_EV_MATCH_END:
         match_ended(s);
-        srv_agones_match_ended(s);
         return;
     default: /* DEATH: the KILL before it says it */
         return;
@@ -130,8 +129,10 @@ void match_announce(Server *s)
         m->cfg.score_limit != s->match_score_sent || m->cfg.time_ticks != s->match_time_sent) {
         /* The end screen is over: the match's demo file is complete, the next one starts with
          * the next warm-up, or the next match when there is none (and this MATCH event). */
-        if (s->match_phase_sent == SIM_PHASE_ENDED && m->phase != SIM_PHASE_ENDED)
+        if (s->match_phase_sent == SIM_PHASE_ENDED && m->phase != SIM_PHASE_ENDED) {
             srv_demo_next_match(s);
+            srv_agones_match_ended(s); /* after the end screen: the players saw the result */
+        }
         s->match_phase_sent = m->phase;
         s->match_end_sent = m->phase_end;
         s->match_score_sent = m->cfg.score_limit;

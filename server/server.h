@@ -396,6 +396,7 @@ bool srv_agones_open(Server *s);
 uint16_t srv_public_udp_port(const Server *s);
 void srv_agones_close(Server *s);
 void srv_agones_periodic(Server *s); /* the wanted state to the client, the state it saw */
+/* A match's end screen is over: Shutdown when allocated and agones_shutdown_after_match. */
 void srv_agones_match_ended(Server *s);
 
 /* notify.c: systemd's notify protocol (no-ops without NOTIFY_SOCKET). */

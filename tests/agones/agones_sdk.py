@@ -179,7 +179,8 @@ def main_run(server, bot, mapfile, tmp):
             time.sleep(0.05)
         sc.call("/_standin/mode", {"mode": "ok"})
         st = sc.wait(lambda s: calls(s, "POST", "/shutdown"), 15, "POST /shutdown", log)
-        if "the allocated match is over: asking Agones for Shutdown" not in open(log).read():
+        if "the allocated match is over, its end screen too: asking Agones for Shutdown" \
+                not in open(log).read():
             fail("Shutdown without the match's end logged", log)
         if bots.wait(40) != 0:
             fail("the bots failed", log)

@@ -49,5 +49,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(c.score_limit <= 1000 && c.time_limit_s <= 36000 && c.warmup_s <= 600);
     CHECK(c.end_screen_s >= 1 && c.end_screen_s <= 600);
     CHECK(c.tcp_max_conns >= 1 && c.tcp_max_conns <= 4096);
+    CHECK(c.agones_health_s >= 1 && c.agones_health_s <= 60); /* x 1000 fits a uint32_t */
     return 0;
 }
