@@ -59,7 +59,7 @@ static void usage(FILE *out, const SrvConfig *d)
             "  -m, --map FILE         map file (default assets/arena.map)\n"
             "  -n, --name NAME        server name shown on the LAN\n"
             "  -d, --data-dir DIR     data directory (default ./data)\n"
-            "      --max-players N    players at once (1-1024)\n"
+            "      --max-players N    players at once (1-%d)\n"
             "      --score-limit N    kills that win a match (0 = none; default 20)\n"
             "      --time-limit S     seconds a match runs (0 = none; default 600)\n"
             "      --warmup S         seconds of warm-up before a match (default 10)\n"
@@ -72,7 +72,7 @@ static void usage(FILE *out, const SrvConfig *d)
             "  -V, --version          version\n"
             "\n"
             "Settings (for --config files and --set):\n%s",
-            keys);
+            PROTO_MAX_PLAYERS, keys);
 }
 
 /* The default map is relative to the working directory (`scripts/run` runs from the source

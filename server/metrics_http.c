@@ -241,20 +241,14 @@ static MetricsHttp *start(unsigned flags, const struct sockaddr_in *addr, const 
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    if (addr != NULL)
-        m->daemon = MHD_start_daemon(flags, ntohs(addr->sin_port), on_accept, m, on_request, m,
-                                     MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_CONN_TABLE,
-                                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_TIMEOUT_S,
-                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                                     (size_t)METRICS_REQUEST_MEM, MHD_OPTION_NOTIFY_CONNECTION,
-                                     on_connection, m, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_END);
-    else
-        m->daemon =
-            MHD_start_daemon(flags, 0, on_accept, m, on_request, m, MHD_OPTION_CONNECTION_LIMIT,
-                             (unsigned)METRICS_CONN_TABLE, MHD_OPTION_CONNECTION_TIMEOUT,
-                             (unsigned)METRICS_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                             (size_t)METRICS_REQUEST_MEM, MHD_OPTION_NOTIFY_CONNECTION,
-                             on_connection, m, MHD_OPTION_END);
+    /* Without an address (no listening socket) the list ends one option early: the first
+     * MHD_OPTION_END stops libmicrohttpd reading, the rest is never looked at. */
+    m->daemon = MHD_start_daemon(
+        flags, addr != NULL ? ntohs(addr->sin_port) : 0, on_accept, m, on_request, m,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_CONN_TABLE, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)METRICS_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)METRICS_REQUEST_MEM, MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
+        addr != NULL ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, addr, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (m->daemon == NULL) {
         snprintf(err, errlen, "metrics: cannot serve HTTP on %s (address in use?)", where);
