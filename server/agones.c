@@ -4,6 +4,7 @@
 #include "agones.h"
 
 #include "mono_clock.h"
+#include "stop_signals.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -26,13 +27,12 @@ struct Agones {
     AgonesConfig cfg;
     Log *log;
     pthread_t thread;
-    pthread_mutex_t lock; /* want, stop, state */
+    pthread_mutex_t lock; /* want, state; stopping is set under it too, for the wait */
     pthread_cond_t wake;
     AgonesWant want;
-    bool stop;
     char state[AGONES_STATE_MAX];
     uint16_t port;         /* the GameServer's port named "default" (0: none) */
-    _Atomic bool stopping; /* agones_stop: a transfer under way is cut short */
+    _Atomic bool stopping; /* agones_stop: the thread ends, a transfer under way is cut short */
     /* The thread's own. */
     AgonesSync sync;
     bool unreachable;            /* logged: the sidecar does not answer */
@@ -237,7 +237,7 @@ static void *run(void *cls)
 {
     Agones *a = cls;
     pthread_mutex_lock(&a->lock);
-    while (!a->stop) {
+    while (!atomic_load_explicit(&a->stopping, memory_order_relaxed)) {
         AgonesWant w = a->want;
         pthread_mutex_unlock(&a->lock);
         uint32_t wait_ms = 0;
@@ -245,7 +245,7 @@ static void *run(void *cls)
         if (call != AG_NONE)
             note(a, call, &w, say(a, call, &w));
         pthread_mutex_lock(&a->lock);
-        if (call != AG_NONE || a->stop)
+        if (call != AG_NONE || atomic_load_explicit(&a->stopping, memory_order_relaxed))
             continue;
         if (wait_ms > AGONES_IDLE_WAIT_MS)
             wait_ms = AGONES_IDLE_WAIT_MS;
@@ -324,11 +324,10 @@ Agones *agones_start(const AgonesConfig *cfg, Log *log, char *err, size_t errlen
         agones_stop(a);
         return NULL;
     }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* signals stay the loop's */
+    sigset_t old;
+    stop_signals_block_all(&old); /* signals stay the loop's */
     int rc = pthread_create(&a->thread, NULL, run, a);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    stop_signals_restore(&old);
     if (rc != 0) {
         snprintf(err, errlen, "agones: cannot start its thread: %s", strerror(rc));
         curl_easy_cleanup(a->curl);
@@ -373,10 +372,9 @@ void agones_stop(Agones *a)
 {
     if (a == NULL)
         return;
-    if (a->curl != NULL) { /* the thread runs */
+    if (a->curl != NULL) {            /* the thread runs */
+        pthread_mutex_lock(&a->lock); /* the thread sees it before it waits, or is woken */
         atomic_store_explicit(&a->stopping, true, memory_order_relaxed);
-        pthread_mutex_lock(&a->lock);
-        a->stop = true;
         pthread_cond_signal(&a->wake);
         pthread_mutex_unlock(&a->lock);
         pthread_join(a->thread, NULL);

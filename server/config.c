@@ -20,27 +20,36 @@ typedef struct KeyDef {
     size_t size;            /* KEY_STR: buffer size */
     unsigned long min, max; /* KEY_UINT / KEY_PORT */
     const char *help;
+    bool live; /* a running server takes it on SIGHUP (reload.c): it sizes nothing */
 } KeyDef;
 
-#define U(field, lo, hi, text)                                                                     \
+/* U, P, B, S: a setting of each type; the L variants are live (taken on SIGHUP). */
+#define UX(field, lo, hi, text, live)                                                              \
     {                                                                                              \
-#field, KEY_UINT, offsetof(SrvConfig, field), sizeof(unsigned), lo, hi, text               \
+#field, KEY_UINT, offsetof(SrvConfig, field), sizeof(unsigned), lo, hi, text, live         \
     }
 #define P(field, lo, text)                                                                         \
     {                                                                                              \
-#field, KEY_PORT, offsetof(SrvConfig, field), 2, lo, 65535, text                           \
+#field, KEY_PORT, offsetof(SrvConfig, field), 2, lo, 65535, text, false                    \
     }
-#define B(field, text)                                                                             \
+#define BX(field, text, live)                                                                      \
     {                                                                                              \
-#field, KEY_BOOL, offsetof(SrvConfig, field), sizeof(bool), 0, 1, text                     \
+#field, KEY_BOOL, offsetof(SrvConfig, field), sizeof(bool), 0, 1, text, live               \
     }
-#define S(field, text)                                                                             \
+#define SX(field, text, live)                                                                      \
     {                                                                                              \
-#field, KEY_STR, offsetof(SrvConfig, field), sizeof(((SrvConfig *)0)->field), 0, 0, text   \
+#field, KEY_STR, offsetof(SrvConfig, field), sizeof(((SrvConfig *)0)->field), 0, 0, text,  \
+            live                                                                                   \
     }
+#define U(field, lo, hi, text)  UX(field, lo, hi, text, false)
+#define UL(field, lo, hi, text) UX(field, lo, hi, text, true)
+#define B(field, text)          BX(field, text, false)
+#define BL(field, text)         BX(field, text, true)
+#define S(field, text)          SX(field, text, false)
+#define SL(field, text)         SX(field, text, true)
 
 static const KeyDef keys[] = {
-    S(name, "server name shown on the LAN (UTF-8, 1-32 bytes)"),
+    SL(name, "server name shown on the LAN (UTF-8, 1-32 bytes)"),
     S(bind, "IPv4 address to listen on (0.0.0.0 = every interface)"),
     P(game_port, 1, "UDP port of the game (ENet)"),
     P(login_port, 1, "TCP port of login and chat"),
@@ -53,8 +62,8 @@ static const KeyDef keys[] = {
     U(ip_max_prelogin, 1, 4096, "TCP connections from one IP address not logged in yet"),
     U(ip_max_logins, 1, PROTO_MAX_PLAYERS, "players logged in from one IP address"),
     U(ip_max_peers, 1, 4095, "ENet peers (game connections) from one IP address"),
-    U(tcp_read_rate, 512, 1048576, "bytes per second read from one TCP connection"),
-    U(udp_peer_rate, 60, 10000, "datagrams per second accepted from one game connection"),
+    UL(tcp_read_rate, 512, 1048576, "bytes per second read from one TCP connection"),
+    UL(udp_peer_rate, 60, 10000, "datagrams per second accepted from one game connection"),
     U(udp_rcvbuf_kb, 256, 65536,
       "KiB of receive buffer for the game socket (what arrives during a tick waits there)"),
     U(udp_reads_per_tick, 1, 8,
@@ -68,23 +77,23 @@ static const KeyDef keys[] = {
       "under Agones: ask for Shutdown when an allocated server's match and end screen are over"),
     U(bind_timeout_ms, 100, 60000, "ms an ENet peer has to present its token"),
     U(token_ttl_ms, 1000, 600000, "ms a login token stays valid"),
-    U(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),
-    U(idle_timeout_ms, 1000, 86400000, "ms of TCP silence before a connection is closed"),
+    UL(login_timeout_ms, 1000, 600000, "ms a TCP connection has to log in"),
+    UL(idle_timeout_ms, 1000, 86400000, "ms of TCP silence before a connection is closed"),
     U(tcp_max_conns, 1, 4096, "simultaneous TCP connections"),
     U(tcp_outbuf_bytes, 4096, 4194304, "unread TCP output per connection before it is dropped"),
-    U(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
+    UL(status_interval_s, 0, 3600, "seconds between status lines (0 = off)"),
     U(view_max, 16, PROTO_MAX_ENTITIES,
       "entities one client sees at most: the nearest to its player (interest)"),
     U(lagcomp_max_ms, 0, LC_MAX_MS_LIMIT,
       "ms a shooter's view is rewound at most for hits (lag compensation; 0 = off)"),
     S(record_dir, "record each match as a demo file in this directory (unset = off)"),
     S(demo_truth, "tests: with record_dir, write true positions per demo frame to this file"),
-    U(score_limit, 0, 1000, "kills that win a match (0 = no score limit)"),
-    U(time_limit_s, 0, 36000, "seconds a match runs (0 = no time limit)"),
-    U(warmup_s, 0, 600, "seconds of warm-up before each match (kills do not count)"),
-    U(end_screen_s, 1, 600, "seconds the end screen shows between matches"),
+    UL(score_limit, 0, 1000, "kills that win a match (0 = no score limit)"),
+    UL(time_limit_s, 0, 36000, "seconds a match runs (0 = no time limit)"),
+    UL(warmup_s, 0, 600, "seconds of warm-up before each match (kills do not count)"),
+    UL(end_screen_s, 1, 600, "seconds the end screen shows between matches"),
     B(delta, "delta-compress snapshots (false only to measure)"),
-    B(debug, "verbose debug logging"),
+    BL(debug, "verbose debug logging"),
 };
 
 void srv_default_config(SrvConfig *c)
@@ -342,27 +351,17 @@ void srv_config_describe(const SrvConfig *d, char *out, size_t outlen)
         char def[SRV_PATH_MAX + 8];
         format_value(k, d, def, sizeof def);
         int w = snprintf(out + used, outlen - used, "  %-20s %s (default: %s)%s\n", k->key, k->help,
-                         def, srv_config_key_live(k->key) ? " [reload]" : "");
+                         def, k->live ? " [reload]" : "");
         if (w < 0)
             break;
         used += (size_t)w;
     }
 }
 
-/* The settings a running server takes on SIGHUP: read afresh wherever they are used, and none
- * sizes anything allocated at start. */
-static const char *const live_keys[] = {
-    "name",         "status_interval_s", "score_limit",   "time_limit_s",     "warmup_s",
-    "end_screen_s", "tcp_read_rate",     "udp_peer_rate", "login_timeout_ms", "idle_timeout_ms",
-    "debug",
-};
-
 bool srv_config_key_live(const char *key)
 {
-    for (size_t i = 0; i < sizeof live_keys / sizeof live_keys[0]; i++)
-        if (strcmp(live_keys[i], key) == 0)
-            return true;
-    return false;
+    const KeyDef *k = find_key(key);
+    return k != NULL && k->live;
 }
 
 static bool same_value(const KeyDef *k, const SrvConfig *a, const SrvConfig *b)
@@ -386,7 +385,7 @@ size_t srv_config_changed(const SrvConfig *a, const SrvConfig *b, const char **o
 void srv_config_copy_live(SrvConfig *dst, const SrvConfig *src)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (srv_config_key_live(keys[i].key))
+        if (keys[i].live)
             memcpy((char *)dst + keys[i].offset, (const char *)src + keys[i].offset, keys[i].size);
 }
 

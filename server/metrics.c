@@ -41,6 +41,12 @@ static void one(PromOut *o, const char *name, const char *type, const char *help
     put(o, "%s %llu\n", name, (unsigned long long)v);
 }
 
+/* One sample of a labelled family: name{label="value"} v. */
+static void labelled(PromOut *o, const char *name, const char *label, const char *value, uint64_t v)
+{
+    put(o, "%s{%s=\"%s\"} %llu\n", name, label, value, (unsigned long long)v);
+}
+
 static void counter(PromOut *o, const char *name, const char *help, uint64_t v)
 {
     one(o, name, "counter", help, v);
@@ -118,8 +124,8 @@ static void render_ticks(PromOut *o, const SrvStats *st, const MetricsGauges *g)
     family(o, "arena_tick_overruns_total", "counter",
            "Ticks longer than the 16.7 ms tick period, by clock (wall: as experienced; cpu: "
            "the server's own CPU time, so wall minus cpu is time it was not running).");
-    put(o, "arena_tick_overruns_total{clock=\"wall\"} %llu\n", (unsigned long long)st->overruns);
-    put(o, "arena_tick_overruns_total{clock=\"cpu\"} %llu\n", (unsigned long long)st->overruns_cpu);
+    labelled(o, "arena_tick_overruns_total", "clock", "wall", st->overruns);
+    labelled(o, "arena_tick_overruns_total", "clock", "cpu", st->overruns_cpu);
     counter(o, "arena_loop_stalls_total",
             "Times the loop found more than a burst of ticks due (it was stopped).", st->stalls);
     counter(o, "arena_ticks_fast_forwarded_total",
@@ -146,12 +152,11 @@ static void render_snapshots(PromOut *o, const SrvStats *st)
     family(o, "arena_snapshots_dropped_total", "counter",
            "Snapshots not delivered by the server, by reason (enet_unsent: destroyed by ENet "
            "unsent, its throttle or a departing peer; not_encoded; oversize).");
-    put(o, "arena_snapshots_dropped_total{reason=\"enet_unsent\"} %llu\n",
-        (unsigned long long)st->enet_guard.unsent);
-    put(o, "arena_snapshots_dropped_total{reason=\"not_encoded\"} %llu\n",
-        (unsigned long long)st->drops.count[DROP_SNAPSHOT_ENCODE]);
-    put(o, "arena_snapshots_dropped_total{reason=\"oversize\"} %llu\n",
-        (unsigned long long)st->drops.count[DROP_UNRELIABLE_OVERSIZE]);
+    labelled(o, "arena_snapshots_dropped_total", "reason", "enet_unsent", st->enet_guard.unsent);
+    labelled(o, "arena_snapshots_dropped_total", "reason", "not_encoded",
+             st->drops.count[DROP_SNAPSHOT_ENCODE]);
+    labelled(o, "arena_snapshots_dropped_total", "reason", "oversize",
+             st->drops.count[DROP_UNRELIABLE_OVERSIZE]);
     counter(o, "arena_enet_throttle_releases_total",
             "Sends that found ENet's packet throttle engaged and released it.",
             st->enet_guard.throttle_releases);
@@ -173,10 +178,8 @@ static void render_inputs(PromOut *o, const SrvStats *st)
     family(o, "arena_inputs_dropped_total", "counter",
            "INPUTs dropped, by reason (late: for a tick already simulated; early: too far "
            "ahead).");
-    put(o, "arena_inputs_dropped_total{reason=\"late\"} %llu\n",
-        (unsigned long long)st->inputs_late);
-    put(o, "arena_inputs_dropped_total{reason=\"early\"} %llu\n",
-        (unsigned long long)st->inputs_early);
+    labelled(o, "arena_inputs_dropped_total", "reason", "late", st->inputs_late);
+    labelled(o, "arena_inputs_dropped_total", "reason", "early", st->inputs_early);
     counter(o, "arena_inputs_missing_total",
             "Player-ticks simulated without that tick's input (the last one repeated).",
             st->inputs_missing);
@@ -189,13 +192,12 @@ static void render_inputs(PromOut *o, const SrvStats *st)
 static void render_traffic(PromOut *o, const SrvStats *st)
 {
     family(o, "arena_udp_bytes_total", "counter", "UDP bytes of the game socket, by direction.");
-    put(o, "arena_udp_bytes_total{direction=\"in\"} %llu\n", (unsigned long long)st->bytes_in);
-    put(o, "arena_udp_bytes_total{direction=\"out\"} %llu\n", (unsigned long long)st->bytes_out);
+    labelled(o, "arena_udp_bytes_total", "direction", "in", st->bytes_in);
+    labelled(o, "arena_udp_bytes_total", "direction", "out", st->bytes_out);
     family(o, "arena_udp_packets_total", "counter",
            "UDP datagrams of the game socket, by direction.");
-    put(o, "arena_udp_packets_total{direction=\"in\"} %llu\n", (unsigned long long)st->packets_in);
-    put(o, "arena_udp_packets_total{direction=\"out\"} %llu\n",
-        (unsigned long long)st->packets_out);
+    labelled(o, "arena_udp_packets_total", "direction", "in", st->packets_in);
+    labelled(o, "arena_udp_packets_total", "direction", "out", st->packets_out);
     counter(o, "arena_udp_kernel_drops_total",
             "Datagrams the kernel dropped at the game socket (its receive buffer was full).",
             st->udp_kernel_drops);
@@ -233,8 +235,7 @@ static void render_drops(PromOut *o, const SrvStats *st, const MetricsGauges *g)
     family(o, "arena_drops_total", "counter",
            "Counted drops and refusals of hostile or broken input, by kind (docs/security.md).");
     for (unsigned k = 0; k < DROP_COUNT; k++)
-        put(o, "arena_drops_total{kind=\"%s\"} %llu\n", drop_key((SrvDrop)k),
-            (unsigned long long)st->drops.count[k]);
+        labelled(o, "arena_drops_total", "kind", drop_key((SrvDrop)k), st->drops.count[k]);
     counter(o, "arena_metrics_scrapes_total", "Answers of /metrics.", g->http_scrapes);
 }
 

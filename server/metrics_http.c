@@ -17,6 +17,7 @@
 
 #include "metrics.h"
 #include "mono_clock.h"
+#include "stop_signals.h"
 
 /* An open connection (libmicrohttpd's socket context points here). */
 typedef struct MetricsConn {
@@ -238,9 +239,8 @@ static MetricsHttp *start(unsigned flags, const struct sockaddr_in *addr, const 
     }
     m->stale_ms = METRICS_STALE_MS;
     /* libmicrohttpd's thread takes no signal: they stay the loop's (SIGINT, SIGHUP ...). */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
+    sigset_t old;
+    stop_signals_block_all(&old);
     /* Without an address (no listening socket) the list ends one option early: the first
      * MHD_OPTION_END stops libmicrohttpd reading, the rest is never looked at. */
     m->daemon = MHD_start_daemon(
@@ -249,7 +249,7 @@ static MetricsHttp *start(unsigned flags, const struct sockaddr_in *addr, const 
         (unsigned)METRICS_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)METRICS_REQUEST_MEM, MHD_OPTION_NOTIFY_CONNECTION, on_connection, m,
         addr != NULL ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, addr, MHD_OPTION_END);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    stop_signals_restore(&old);
     if (m->daemon == NULL) {
         snprintf(err, errlen, "metrics: cannot serve HTTP on %s (address in use?)", where);
         pthread_mutex_destroy(&m->lock);

@@ -43,20 +43,23 @@ void srv_metrics_close(Server *s)
     s->metrics_text = NULL;
 }
 
-/* The endpoint's refusals since the last look, into the drop table (and its log lines). */
+/* One of the endpoint's counters: what grew since the last look, into the drop table (and
+ * its rate-limited log line). */
+static void note_grown(Server *s, SrvDrop kind, uint64_t now, uint64_t was, const char *what)
+{
+    drop_note_n(&s->stats.drops, s->log, kind, now - was, s->now_ms, "%llu %s",
+                (unsigned long long)(now - was), what);
+}
+
+/* The endpoint's refusals since the last look. */
 static void note_http_drops(Server *s, const MetricsHttpCounts *now)
 {
     MetricsHttpCounts *was = &s->metrics_seen;
-    DropLog *d = &s->stats.drops;
-    drop_note_n(d, s->log, DROP_METRICS_REFUSED, now->refused - was->refused, s->now_ms,
-                "%llu HTTP connections over the endpoint's limits",
-                (unsigned long long)(now->refused - was->refused));
-    drop_note_n(d, s->log, DROP_METRICS_BAD, now->bad - was->bad, s->now_ms,
-                "%llu HTTP requests not for GET /metrics",
-                (unsigned long long)(now->bad - was->bad));
-    drop_note_n(d, s->log, DROP_METRICS_UNANSWERED, now->unanswered - was->unanswered, s->now_ms,
-                "%llu HTTP connections closed without a whole request",
-                (unsigned long long)(now->unanswered - was->unanswered));
+    note_grown(s, DROP_METRICS_REFUSED, now->refused, was->refused,
+               "HTTP connections over the endpoint's limits");
+    note_grown(s, DROP_METRICS_BAD, now->bad, was->bad, "HTTP requests not for GET /metrics");
+    note_grown(s, DROP_METRICS_UNANSWERED, now->unanswered, was->unanswered,
+               "HTTP connections closed without a whole request");
     *was = *now;
 }
 
@@ -101,12 +104,9 @@ void srv_metrics_publish(Server *s, bool now)
     MetricsGauges g;
     gauges(s, &g);
     size_t len = metrics_render(&s->stats, &g, s->metrics_text, METRICS_TEXT_MAX);
-    if (len == 0) {
+    s->metrics_published_ms = s->now_ms; /* a failure below is said once a second at most */
+    if (len == 0)
         log_info(s->log, "metrics", "the metrics do not fit in %d bytes", METRICS_TEXT_MAX);
-        s->metrics_published_ms = s->now_ms; /* said once a second at most */
-        return;
-    }
-    s->metrics_published_ms = s->now_ms;
-    if (!metrics_http_publish(s->metrics, s->metrics_text, len))
+    else if (!metrics_http_publish(s->metrics, s->metrics_text, len))
         s->metrics_pending = len; /* a scrape is copying the text: the next iteration */
 }

@@ -129,7 +129,7 @@ def source_settings(src):
     text = open(src, encoding="utf-8").read()
     body = text[text.index("static const KeyDef keys[]"):]
     body = body[:body.index("};")]
-    return set(re.findall(r"\b[UPBS]\((\w+),", body))
+    return set(re.findall(r"\b[UPBS]L?\((\w+),", body))  # L: live (reloaded on SIGHUP)
 
 
 def page_settings(page):
@@ -156,7 +156,7 @@ def help_defaults(text):
 def numeric_settings(src):
     text = open(src, encoding="utf-8").read()
     body = text[text.index("static const KeyDef keys[]"):]
-    return set(re.findall(r"\b[UP]\((\w+),", body[:body.index("};")]))
+    return set(re.findall(r"\b[UP]L?\((\w+),", body[:body.index("};")]))
 
 
 def binary_range(bin_dir, key):

@@ -26,6 +26,9 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from ports import free_port  # noqa: E402
 
 
 def fail(msg, log=None):
@@ -35,20 +38,6 @@ def fail(msg, log=None):
     sys.exit(1)
 
 
-def free_port():
-    while True:
-        t = socket.socket()
-        t.bind(("127.0.0.1", 0))
-        p = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            t.close()
-            u.close()
 
 
 class Sidecar:

@@ -34,7 +34,6 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,9 @@ import urllib.request
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, HERE)
+from ports import free_port  # noqa: E402
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 DEPLOY = os.path.join(ROOT, "docs", "deploy")
 PROM = os.path.join(DEPLOY, "prometheus")
@@ -69,21 +71,6 @@ def die(msg, log=None):
     sys.exit(1)
 
 
-def free_port():
-    """A port free for TCP and UDP both (the server binds one number for each)."""
-    while True:
-        t = socket.socket()
-        t.bind(("127.0.0.1", 0))
-        p = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            t.close()
-            u.close()
 
 
 def run(cmd, cwd=None):

@@ -16,6 +16,10 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ports import free_port  # noqa: E402
+
 WATCHDOG_USEC = 2000000  # pings every second: a gap must stay under the 2 s period
 
 
@@ -26,20 +30,6 @@ def fail(msg, log=None):
     sys.exit(1)
 
 
-def free_port():
-    while True:
-        t = socket.socket()
-        t.bind(("127.0.0.1", 0))
-        p = t.getsockname()[1]
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            t.close()
-            u.close()
 
 
 def hello(port):

@@ -19,6 +19,13 @@
 static const AgonesTiming timing = {
     .health_ms = 1000, .poll_ms = 2000, .retry_min_ms = 250, .retry_max_ms = 5000};
 
+/* Notes each call of the AG_NONE-ended list as answered at 1000 ms. */
+static void said(AgonesSync *s, const AgonesWant *w, const AgonesCall *calls)
+{
+    for (; *calls != AG_NONE; calls++)
+        agones_done(s, &timing, *calls, w, AG_OK, 1000);
+}
+
 /* Says every call it is told to, successfully, until nothing is due at now. */
 static void settle(const AgonesWant *w, AgonesSync *s, uint64_t now)
 {
@@ -144,8 +151,7 @@ static void test_no_players_counter_is_asked_once(void **state)
     agones_sync_init(&s);
     AgonesWant w = {.beat = 1, .players = 2, .capacity = 8};
     uint32_t wait;
-    agones_done(&s, &timing, AG_HEALTH, &w, AG_OK, 1000);
-    agones_done(&s, &timing, AG_LABELS, &w, AG_OK, 1000);
+    said(&s, &w, (const AgonesCall[]){AG_HEALTH, AG_LABELS, AG_NONE});
     assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_CAPACITY);
     assert_int_equal(agones_done(&s, &timing, AG_CAPACITY, &w, AG_NOT_FOUND, 1000), AG_NOTE_NONE);
     assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_POLL); /* no pause */
@@ -247,10 +253,7 @@ static void test_ready_waits_for_the_port_the_loop_tells(void **state)
     agones_sync_init(&s);
     AgonesWant w = {.beat = 1, .capacity = 8};
     uint32_t wait;
-    agones_done(&s, &timing, AG_HEALTH, &w, AG_OK, 1000);
-    agones_done(&s, &timing, AG_LABELS, &w, AG_OK, 1000);
-    agones_done(&s, &timing, AG_CAPACITY, &w, AG_OK, 1000);
-    agones_done(&s, &timing, AG_POLL, &w, AG_OK, 1000);
+    said(&s, &w, (const AgonesCall[]){AG_HEALTH, AG_LABELS, AG_CAPACITY, AG_POLL, AG_NONE});
     s.polled_port = 7342; /* what the poll found */
     assert_int_not_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY);
     w.port = 7342; /* the loop tells it now */
@@ -267,9 +270,7 @@ static void test_counter_errors_neither_block_ready_nor_last(void **state)
     agones_sync_init(&s);
     AgonesWant w = {.beat = 1, .players = 2, .capacity = 8};
     uint32_t wait;
-    agones_done(&s, &timing, AG_HEALTH, &w, AG_OK, 1000);
-    agones_done(&s, &timing, AG_LABELS, &w, AG_OK, 1000);
-    agones_done(&s, &timing, AG_POLL, &w, AG_OK, 1000);
+    said(&s, &w, (const AgonesCall[]){AG_HEALTH, AG_LABELS, AG_POLL, AG_NONE});
     assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_CAPACITY);
     agones_done(&s, &timing, AG_CAPACITY, &w, AG_FAILED, 1000);
     assert_int_equal(agones_next(&w, &s, &timing, 1000, &wait), AG_READY);
