@@ -12,24 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum {
-    BANS_MAX = 4096,       /* active bans kept */
-    BANS_REASON_MAX = 120, /* bytes of the reason */
-    BANS_TARGET_MAX = 136, /* an address or a name key */
-    BANS_LABEL_MAX = 40,
-};
+#include "storage.h"
 
-typedef enum BanKind { BAN_IP = 0, BAN_NAME = 1 } BanKind;
-
-typedef struct Ban {
-    BanKind kind;
-    uint32_t ip;                       /* BAN_IP, network order */
-    char target[BANS_TARGET_MAX + 1];  /* dotted quad or the name's key */
-    char target2[BANS_TARGET_MAX + 1]; /* the name's other key ("" for an address) */
-    char label[BANS_LABEL_MAX + 1];    /* the address, or the name as the operator typed it */
-    int64_t until;                     /* Unix seconds; 0 = forever */
-    char reason[BANS_REASON_MAX + 1];
-} Ban;
+enum { BANS_MAX = 4096 }; /* active bans kept */
 
 typedef struct Bans Bans;
 
