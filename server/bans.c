@@ -1,8 +1,8 @@
-/* bans.c — see bans.h. Prepared statements only. */
+/* bans.c — see bans.h. The list in force is the store's list with the unconfirmed changes laid
+ * over it, rebuilt whenever either changes (both are small and change rarely). */
 #include "bans.h"
 
 #include <arpa/inet.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,93 +10,83 @@
 
 #include "names.h"
 
+typedef struct Change {
+    uint64_t seq;
+    bool put; /* else a removal: kind, target, target2 (the alt key) */
+    Ban ban;
+} Change;
+
 struct Bans {
-    sqlite3 *db;
-    unsigned count;
+    unsigned stored_n, active_n, changes_n;
+    Ban stored[BANS_MAX];
     Ban active[BANS_MAX];
+    Change changes[STORE_QUEUE_MAX];
 };
 
-static const char schema[] = "CREATE TABLE IF NOT EXISTS bans ("
-                             " kind INTEGER NOT NULL,"
-                             " target TEXT NOT NULL,"
-                             " target2 TEXT NOT NULL,"
-                             " label TEXT NOT NULL,"
-                             " until INTEGER NOT NULL,"
-                             " reason TEXT NOT NULL,"
-                             " created TEXT NOT NULL,"
-                             " PRIMARY KEY (kind, target));";
-
-static void copy_text(char *dst, size_t cap, const unsigned char *src)
+Bans *bans_create(void)
 {
-    snprintf(dst, cap, "%s", src != NULL ? (const char *)src : "");
+    return calloc(1, sizeof(Bans));
 }
 
-/* Reloads the in-memory list from the table, dropping expired rows first. */
-static bool reload(Bans *b)
+void bans_destroy(Bans *b)
 {
-    int64_t now = (int64_t)time(NULL);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(b->db, "DELETE FROM bans WHERE until != 0 AND until <= ?1;", -1, &st,
-                           NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-        sqlite3_finalize(st);
-        return false;
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(b->db,
-                           "SELECT kind, target, target2, label, until, reason FROM bans ORDER "
-                           "BY created;",
-                           -1, &st, NULL) != SQLITE_OK)
-        return false;
-    b->count = 0;
-    while (b->count < BANS_MAX && sqlite3_step(st) == SQLITE_ROW) {
-        Ban *e = &b->active[b->count];
-        memset(e, 0, sizeof *e);
-        e->kind = sqlite3_column_int(st, 0) == BAN_NAME ? BAN_NAME : BAN_IP;
-        copy_text(e->target, sizeof e->target, sqlite3_column_text(st, 1));
-        copy_text(e->target2, sizeof e->target2, sqlite3_column_text(st, 2));
-        copy_text(e->label, sizeof e->label, sqlite3_column_text(st, 3));
-        e->until = sqlite3_column_int64(st, 4);
-        copy_text(e->reason, sizeof e->reason, sqlite3_column_text(st, 5));
-        struct in_addr a;
-        if (e->kind == BAN_IP && inet_pton(AF_INET, e->target, &a) != 1)
-            continue; /* not an address: ignore the row */
-        e->ip = e->kind == BAN_IP ? a.s_addr : 0;
-        b->count++;
-    }
-    sqlite3_finalize(st);
-    return true;
-}
-
-Bans *bans_open(const char *data_dir, char *err, size_t errlen)
-{
-    Bans *b = calloc(1, sizeof *b);
-    char path[600];
-    int n = snprintf(path, sizeof path, "%s/arena.db", data_dir);
-    if (b == NULL || n < 0 || (size_t)n >= sizeof path) {
-        snprintf(err, errlen, b == NULL ? "out of memory" : "data directory path too long");
-        free(b);
-        return NULL;
-    }
-    char *msg = NULL;
-    if (sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-            SQLITE_OK ||
-        sqlite3_busy_timeout(b->db, 1000) != SQLITE_OK ||
-        sqlite3_exec(b->db, schema, NULL, NULL, &msg) != SQLITE_OK || !reload(b)) {
-        snprintf(err, errlen, "%s: %s", path, msg ? msg : sqlite3_errmsg(b->db));
-        sqlite3_free(msg);
-        bans_close(b);
-        return NULL;
-    }
-    return b;
-}
-
-void bans_close(Bans *b)
-{
-    if (b == NULL)
-        return;
-    sqlite3_close(b->db);
     free(b);
+}
+
+/* Does the removal (kind, target, alt) lift e? As the store's DELETE. */
+static bool removal_matches(const Ban *e, BanKind kind, const char *target, const char *alt)
+{
+    if (e->kind != kind)
+        return false;
+    if (alt == NULL || alt[0] == '\0')
+        alt = target;
+    return strcmp(e->target, target) == 0 || strcmp(e->target, alt) == 0 ||
+           (e->target2[0] != '\0' &&
+            (strcmp(e->target2, target) == 0 || strcmp(e->target2, alt) == 0));
+}
+
+static void apply_change(Bans *b, const Change *c)
+{
+    unsigned j = 0;
+    bool replaced = false;
+    for (unsigned i = 0; i < b->active_n; i++) {
+        Ban *e = &b->active[i];
+        if (c->put && e->kind == c->ban.kind && strcmp(e->target, c->ban.target) == 0) {
+            *e = c->ban;
+            replaced = true;
+        } else if (!c->put && removal_matches(e, c->ban.kind, c->ban.target, c->ban.target2)) {
+            continue;
+        }
+        b->active[j++] = *e;
+    }
+    b->active_n = j;
+    if (c->put && !replaced && b->active_n < BANS_MAX)
+        b->active[b->active_n++] = c->ban;
+}
+
+static void rebuild(Bans *b)
+{
+    memcpy(b->active, b->stored, b->stored_n * sizeof b->active[0]);
+    b->active_n = b->stored_n;
+    for (unsigned i = 0; i < b->changes_n; i++)
+        apply_change(b, &b->changes[i]);
+}
+
+void bans_loaded(Bans *b, const Ban *list, unsigned n, uint64_t done_seq)
+{
+    b->stored_n = n < BANS_MAX ? n : BANS_MAX;
+    memcpy(b->stored, list, b->stored_n * sizeof b->stored[0]);
+    unsigned j = 0;
+    for (unsigned i = 0; i < b->changes_n; i++)
+        if (b->changes[i].seq > done_seq)
+            b->changes[j++] = b->changes[i];
+    b->changes_n = j;
+    rebuild(b);
+}
+
+unsigned bans_unstored(const Bans *b)
+{
+    return b->changes_n;
 }
 
 static void describe(const Ban *e, char *why, size_t cap)
@@ -121,7 +111,7 @@ static const Ban *find(const Bans *b, BanKind kind, uint32_t ip, const char *key
 {
     if (b == NULL)
         return NULL;
-    for (unsigned i = 0; i < b->count; i++) {
+    for (unsigned i = 0; i < b->active_n; i++) {
         const Ban *e = &b->active[i];
         if (e->kind != kind || (e->until != 0 && e->until <= now))
             continue;
@@ -148,77 +138,69 @@ bool bans_name_banned(const Bans *b, const char *key, const char *alt, int64_t n
     return e != NULL;
 }
 
-bool bans_add(Bans *b, BanKind kind, uint32_t ip, const char *key, const char *alt,
-              const char *label, unsigned minutes, const char *reason, int64_t now, char *err,
-              size_t errlen)
+/* Sends the change to the store and keeps it until the store confirms it. */
+static bool submit(Bans *b, Store *st, Change *c, char *err, size_t errlen)
 {
-    char addr[INET_ADDRSTRLEN];
-    if (kind == BAN_IP) {
-        struct in_addr a = {.s_addr = ip};
-        inet_ntop(AF_INET, &a, addr, sizeof addr);
-        key = addr;
-        alt = "";
+    if (st != NULL) {
+        StoreReq req = {.op = c->put ? STORE_BAN_PUT : STORE_BAN_DELETE, .ban = c->ban};
+        if (b->changes_n >= STORE_QUEUE_MAX || !store_submit(st, &req, &c->seq)) {
+            snprintf(err, errlen, "%d changes already wait for the database; try again later",
+                     STORE_QUEUE_MAX);
+            return false;
+        }
+        b->changes[b->changes_n++] = *c;
     }
-    if (b->count >= BANS_MAX && find(b, kind, ip, key, alt, now) == NULL) {
-        snprintf(err, errlen, "too many bans (%d); unban some first", BANS_MAX);
-        return false;
-    }
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(b->db,
-                                "INSERT OR REPLACE INTO bans (kind, target, target2, label, until, "
-                                "reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                                "strftime('%Y-%m-%d %H:%M:%S', 'now'));",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, (int)kind);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, alt, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 4, label, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 5, minutes == 0 ? 0 : now + (int64_t)minutes * 60);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 6, reason, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE || !reload(b)) {
-        snprintf(err, errlen, "cannot store the ban: %s", sqlite3_errmsg(b->db));
-        return false;
-    }
+    apply_change(b, c);
     return true;
 }
 
-int bans_remove(Bans *b, BanKind kind, const char *target, const char *alt)
+bool bans_add(Bans *b, Store *st, BanKind kind, uint32_t ip, const char *key, const char *alt,
+              const char *label, unsigned minutes, const char *reason, int64_t now, char *err,
+              size_t errlen)
 {
-    if (alt == NULL)
-        alt = target;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(b->db,
-                                "DELETE FROM bans WHERE kind = ?1 AND (target IN (?2, ?3) OR "
-                                "(target2 != '' AND target2 IN (?2, ?3)));",
-                                -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(st, 1, (int)kind);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 2, target, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, alt, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    int changed = rc == SQLITE_DONE ? sqlite3_changes(b->db) : -1;
-    if (!reload(b))
-        return -1;
-    return changed;
+    Change c = {.put = true};
+    Ban *e = &c.ban;
+    e->kind = kind;
+    if (kind == BAN_IP) {
+        struct in_addr a = {.s_addr = ip};
+        inet_ntop(AF_INET, &a, e->target, sizeof e->target);
+        e->ip = ip;
+    } else {
+        snprintf(e->target, sizeof e->target, "%s", key);
+        snprintf(e->target2, sizeof e->target2, "%s", alt);
+    }
+    snprintf(e->label, sizeof e->label, "%s", label);
+    snprintf(e->reason, sizeof e->reason, "%s", reason);
+    e->until = minutes == 0 ? 0 : now + (int64_t)minutes * 60;
+    bool exists = false;
+    for (unsigned i = 0; i < b->active_n && !exists; i++)
+        exists = b->active[i].kind == kind && strcmp(b->active[i].target, e->target) == 0;
+    if (!exists && bans_list(b, now, NULL, 0) >= BANS_MAX) {
+        snprintf(err, errlen, "too many bans (%d); unban some first", BANS_MAX);
+        return false;
+    }
+    return submit(b, st, &c, err, errlen);
+}
+
+int bans_remove(Bans *b, Store *st, BanKind kind, const char *target, const char *alt, int64_t now)
+{
+    Change c = {.put = false};
+    c.ban.kind = kind;
+    snprintf(c.ban.target, sizeof c.ban.target, "%s", target);
+    snprintf(c.ban.target2, sizeof c.ban.target2, "%s", alt != NULL ? alt : "");
+    int lifted = 0;
+    for (unsigned i = 0; i < b->active_n; i++) {
+        const Ban *e = &b->active[i];
+        lifted += removal_matches(e, kind, target, alt) && (e->until == 0 || e->until > now);
+    }
+    char err[160];
+    return submit(b, st, &c, err, sizeof err) ? lifted : -1;
 }
 
 unsigned bans_list(const Bans *b, int64_t now, Ban *out, unsigned cap)
 {
     unsigned n = 0;
-    for (unsigned i = 0; i < b->count; i++) {
+    for (unsigned i = 0; i < b->active_n; i++) {
         const Ban *e = &b->active[i];
         if (e->until != 0 && e->until <= now)
             continue;

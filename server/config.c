@@ -10,6 +10,7 @@
 
 #include "lagcomp.h"
 #include "line.h"
+#include "storage.h"
 
 typedef enum KeyType { KEY_UINT, KEY_PORT, KEY_BOOL, KEY_STR } KeyType;
 
@@ -56,6 +57,8 @@ static const KeyDef keys[] = {
     P(discovery_port, 0, "UDP port answering LAN discovery (0 = off)"),
     S(map_path, "map file to play"),
     S(data_dir, "directory for the server's data files"),
+    S(database, "where the hall of fame, claims and bans live: sqlite (data_dir/arena.db) or "
+                "postgresql://user@host/db, shared by every server using it"),
     U(max_players, 1, PROTO_MAX_PLAYERS, "players at once"),
     U(snapshot_hz, PROTO_SNAPSHOT_HZ_MIN, PROTO_SNAPSHOT_HZ_MAX, "snapshots per second"),
     U(ip_max_conns, 1, 4096, "TCP connections from one IP address"),
@@ -125,6 +128,7 @@ void srv_default_config(SrvConfig *c)
     c->agones_health_s = 2;
     c->agones_shutdown_after_match = false;
     snprintf(c->metrics_bind, sizeof c->metrics_bind, "127.0.0.1");
+    snprintf(c->database, sizeof c->database, "sqlite");
     /* A BIND lost twice on a 750 ms round trip arrives after ~4 s (ENet's retransmission
      * timeout starts above the RTT and doubles): the soak tests' netcode profile. */
     c->bind_timeout_ms = 10000;
@@ -213,6 +217,13 @@ bool srv_config_set(SrvConfig *c, const char *key, const char *value, char *err,
         if (!line_text_valid((const uint8_t *)value, n)) {
             snprintf(err, errlen, "%s: must be UTF-8 text without control characters", key);
             return false;
+        }
+        if (k->offset == offsetof(SrvConfig, database)) {
+            char why[200];
+            if (!storage_check_where(value, why, sizeof why)) {
+                snprintf(err, errlen, "database: %s", why);
+                return false;
+            }
         }
         memcpy(field, value, n + 1);
         return true;
@@ -337,7 +348,10 @@ static void format_value(const KeyDef *k, const SrvConfig *c, char *out, size_t 
         return;
     }
     case KEY_STR:
-        snprintf(out, cap, "%s", field);
+        if (k->offset == offsetof(SrvConfig, database))
+            storage_hide_password(field, out, cap); /* it goes to logs */
+        else
+            snprintf(out, cap, "%s", field);
         return;
     }
 }

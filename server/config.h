@@ -21,6 +21,7 @@ typedef struct SrvConfig {
     uint16_t discovery_port;              /* UDP LAN discovery; 0 = off */
     char map_path[SRV_PATH_MAX];          /* map file */
     char data_dir[SRV_PATH_MAX];          /* server data (hall of fame...) */
+    char database[SRV_PATH_MAX];          /* "sqlite" or a postgresql:// URI (storage.h) */
     unsigned max_players;                 /* 1..PROTO_MAX_PLAYERS */
     unsigned snapshot_hz;                 /* PROTO_SNAPSHOT_HZ_MIN..MAX, divides 60 best */
     unsigned ip_max_conns;                /* TCP connections from one IP address */

@@ -283,8 +283,8 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
     char err[256];
     int64_t now = (int64_t)time(NULL);
     if (cmd->target_is_ip) {
-        if (!bans_add(s->bans, BAN_IP, cmd->ip, NULL, NULL, cmd->target, cmd->minutes, reason, now,
-                      err, sizeof err)) {
+        if (!bans_add(s->bans, s->store, BAN_IP, cmd->ip, NULL, NULL, cmd->target, cmd->minutes,
+                      reason, now, err, sizeof err)) {
             out(k, "ERR %s", err);
             return;
         }
@@ -302,8 +302,8 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
         return;
     }
     const char *key = info.key, *alt = info.alt;
-    if (!bans_add(s->bans, BAN_NAME, 0, key, alt, cmd->target, cmd->minutes, reason, now, err,
-                  sizeof err)) {
+    if (!bans_add(s->bans, s->store, BAN_NAME, 0, key, alt, cmd->target, cmd->minutes, reason, now,
+                  err, sizeof err)) {
         out(k, "ERR %s", err);
         return;
     }
@@ -316,7 +316,7 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
     uint32_t ip = s->players[slot].ip;
     char ipt[INET_ADDRSTRLEN];
     ip_text(ip, ipt);
-    if (!bans_add(s->bans, BAN_IP, ip, NULL, NULL, ipt, cmd->minutes, reason, now, err,
+    if (!bans_add(s->bans, s->store, BAN_IP, ip, NULL, NULL, ipt, cmd->minutes, reason, now, err,
                   sizeof err)) {
         out(k, "ERR %s", err);
         return;
@@ -330,16 +330,17 @@ static void run_ban(Server *s, CtlConn *k, const CtlCommand *cmd)
 static void run_unban(Server *s, CtlConn *k, const CtlCommand *cmd)
 {
     int n;
+    int64_t now = (int64_t)time(NULL);
     if (cmd->target_is_ip) {
-        n = bans_remove(s->bans, BAN_IP, cmd->target, NULL);
+        n = bans_remove(s->bans, s->store, BAN_IP, cmd->target, NULL, now);
     } else {
         char key[NAME_KEY_MAX + 1], alt[NAME_KEY_MAX + 1];
         n = names_keys(s->names, cmd->target, key, alt, sizeof key)
-                ? bans_remove(s->bans, BAN_NAME, key, alt)
+                ? bans_remove(s->bans, s->store, BAN_NAME, key, alt, now)
                 : 0;
     }
     if (n < 0) {
-        out(k, "ERR the ban list cannot be changed now");
+        out(k, "ERR %d changes already wait for the database; try again later", STORE_QUEUE_MAX);
         return;
     }
     if (n == 0) {

@@ -2,6 +2,8 @@
 #include "hunt.h"
 
 #include <sodium.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "msg.h"
 
@@ -50,33 +52,78 @@ void hunt_send_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_
              p->name, PROTO_VERSION);
 }
 
-void hunt_legend(Server *s, unsigned slot)
+/* Which player a find was for: the slot and the first bytes of its login's token, so that a
+ * reply for a player who left does not reach whoever took the slot. */
+static uint64_t find_tag(const SrvPlayer *p, unsigned slot)
 {
-    SrvPlayer *p = &s->players[slot];
-    int rank = 0;
-    bool fresh = false;
-    char err[SRV_OUT_LINE_MAX];
-    uint8_t secret[FAME_SECRET_BYTES];
-    randombytes_buf(secret, sizeof secret);
-    if (!fame_record(s->fame, p->name, p->key, p->alt, s->map.name, secret, &rank, &fresh, err,
-                     sizeof err)) {
-        log_info(s->log, "fame", "cannot record '%s': %s", p->name, err);
-        rank = 0;
-    }
-    p->legend = true;
-    if (fresh) {
-        p->crowned = true;
-        hunt_send_claim(s, slot, secret); /* the name is theirs on this server from now on */
-    }
-    log_info(s->log, "fame", "'%s' found the Road to Localhost (hall of fame #%d%s)", p->name, rank,
-             fresh ? "" : ", again");
+    uint64_t t = 0;
+    memcpy(&t, p->token, 6);
+    return (t << 16) | slot;
+}
+
+static void announce(Server *s, const char *name, int rank)
+{
     if (rank > 0)
         tcp_broadcast(s, -1,
                       "NOTICE %s found the Road to Localhost! Hall of fame #%d. Vocês "
                       "repararam algum easter egg? (/fame)",
-                      p->name, rank);
+                      name, rank);
     else
-        tcp_broadcast(s, -1, "NOTICE %s found the Road to Localhost!", p->name);
+        tcp_broadcast(s, -1, "NOTICE %s found the Road to Localhost!", name);
+}
+
+void hunt_legend(Server *s, unsigned slot)
+{
+    SrvPlayer *p = &s->players[slot];
+    p->legend = true;
     MsgEvent ev = {.kind = MSG_EV_LEGEND, .a = (uint16_t)slot};
     net_broadcast_event(s, &ev, -1);
+    int rank = fame_rank(s->fame, p->key, p->alt);
+    if (rank > 0) { /* a legend already: nothing to write */
+        log_info(s->log, "fame", "'%s' found the Road to Localhost (hall of fame #%d, again)",
+                 p->name, rank);
+        announce(s, p->name, rank);
+        return;
+    }
+    StoreReq req = {.op = STORE_FAME_RECORD, .tag = find_tag(p, slot)};
+    uint8_t secret[FAME_SECRET_BYTES];
+    randombytes_buf(secret, sizeof secret);
+    memcpy(req.user, secret, sizeof secret); /* back with the reply; never stored */
+    snprintf(req.fame.name, sizeof req.fame.name, "%s", p->name);
+    snprintf(req.fame.key, sizeof req.fame.key, "%s", p->key);
+    snprintf(req.fame.alt, sizeof req.fame.alt, "%s", p->alt);
+    snprintf(req.fame.map, sizeof req.fame.map, "%s", s->map.name);
+    fame_hash(secret, req.fame.claim_hash);
+    uint64_t seq;
+    if (!store_submit(s->store, &req, &seq)) {
+        log_info(s->log, "fame", "cannot record '%s': %d changes already wait for the database",
+                 p->name, STORE_QUEUE_MAX);
+        announce(s, p->name, 0);
+    }
+    sodium_memzero(secret, sizeof secret);
+}
+
+void hunt_recorded(Server *s, const StoreReply *r)
+{
+    unsigned slot = (unsigned)(r->tag & 0xffffu);
+    const char *name = r->fame.name;
+    SrvPlayer *p = slot < s->cfg.max_players ? &s->players[slot] : NULL;
+    bool here = p != NULL && p->state != SP_FREE && find_tag(p, slot) == r->tag;
+    if (r->result != STORAGE_OK) {
+        log_info(s->log, "fame", "cannot record '%s': %s", name, r->err);
+        announce(s, name, 0);
+        return;
+    }
+    if (r->fresh && here) {
+        p->crowned = true;
+        hunt_send_claim(s, slot, r->user); /* the name is theirs on this server from now on */
+    } else if (r->fresh) {
+        log_info(s->log, "fame",
+                 "'%s' left before the find was stored: the claim could not be "
+                 "given",
+                 name);
+    }
+    log_info(s->log, "fame", "'%s' found the Road to Localhost (hall of fame #%d%s)", name, r->rank,
+             r->fresh ? "" : ", again");
+    announce(s, name, r->rank);
 }

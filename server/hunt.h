@@ -10,8 +10,11 @@
 
 /* One tick of the hunt for a bound player: its hint, if the step brought one. */
 void hunt_step(Server *s, unsigned slot);
-/* Records a completed hunt: hall of fame, announcement, the legend mark. */
+/* A completed hunt: the legend mark at once; the hall of fame through the store, whose reply
+ * (hunt_recorded) brings the announcement and, to a new legend, the claim. */
 void hunt_legend(Server *s, unsigned slot);
+/* The store's reply to a find. */
+void hunt_recorded(Server *s, const StoreReply *r);
 /* Gives a legend the claim secret of their name (CLAIM line). */
 void hunt_send_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_BYTES]);
 

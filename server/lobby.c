@@ -241,10 +241,13 @@ static bool login_name(Server *s, int ci, const LoginArgs *la, NameInfo *info, b
     if (fc == FAME_CLAIM_UNSET) {
         /* Recorded before claims existed: the first login under the name takes it. */
         randombytes_buf(secret, FAME_SECRET_BYTES);
-        *crowned = *new_claim = fame_set_claim(s->fame, info->key, info->alt, secret);
+        StoreReq req = {.op = STORE_FAME_SET_CLAIM};
+        req.fame.rank = rank;
+        fame_hash(secret, req.fame.claim_hash);
+        uint64_t seq;
+        *crowned = *new_claim = store_submit(s->store, &req, &seq) &&
+                                fame_set_claim(s->fame, rank, req.fame.claim_hash);
     }
-    if (fc == FAME_ERROR)
-        log_info(s->log, "fame", "cannot read the hall of fame for '%s'", info->name);
     return true;
 }
 
@@ -448,10 +451,6 @@ static void cmd_fame(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     FameEntry e[FAME_SHOWN];
     int total = 0;
     int n = fame_list(s->fame, e, FAME_SHOWN, &total);
-    if (n < 0) {
-        tcp_send(s, ci, "ERR internal the hall of fame cannot be read");
-        return;
-    }
     for (int i = 0; i < n; i++) {
         char *sp = strchr(e[i].found_at, ' ');
         if (sp != NULL)

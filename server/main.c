@@ -12,6 +12,7 @@
 
 #include "enet_alloc.h"
 #include "server.h"
+#include "storage.h"
 #include "stop_signals.h"
 
 #ifndef ARENA_VERSION
@@ -114,31 +115,33 @@ static void find_default_map(SrvConfig *cfg, const SrvConfig *defaults)
 #endif
 }
 
-/* --hall-of-fame: the operator's view of the hall of fame. */
+/* --hall-of-fame: the operator's view of the hall of fame, read straight from the store. */
 static int print_fame(const SrvConfig *cfg)
 {
     char err[700];
     Names *names = names_create(err, sizeof err);
-    Fame *f = names != NULL ? fame_open(cfg->data_dir, names, err, sizeof err) : NULL;
-    if (f == NULL) {
+    Storage *st =
+        names != NULL ? storage_open(cfg->database, cfg->data_dir, names, err, sizeof err) : NULL;
+    if (st == NULL || !storage_connected(st)) {
         fprintf(stderr, "arena-server: %s\n", err);
+        storage_close(st);
         names_destroy(names);
         return 1;
     }
     enum { SHOWN = 1000 };
-    static FameEntry e[SHOWN];
-    int total = 0;
-    int n = fame_list(f, e, SHOWN, &total);
-    if (n < 0) {
-        fprintf(stderr, "arena-server: %s: cannot read the hall of fame\n", fame_path(f));
-        fame_close(f);
+    static FameRow rows[SHOWN];
+    int total = 0, n = 0;
+    if (storage_fame_load(st, 0, rows, SHOWN, &n, &total, err, sizeof err) != STORAGE_OK) {
+        fprintf(stderr, "arena-server: %s: %s\n", storage_name(st), err);
+        storage_close(st);
         names_destroy(names);
         return 1;
     }
-    printf("Hall of fame (%s): %d %s\n", fame_path(f), total, total == 1 ? "entry" : "entries");
+    printf("Hall of fame (%s): %d %s\n", storage_name(st), total, total == 1 ? "entry" : "entries");
     for (int i = 0; i < n; i++)
-        printf("%4d  %-16s  %s UTC  %s\n", e[i].rank, e[i].name, e[i].found_at, e[i].map);
-    fame_close(f);
+        printf("%4d  %-16s  %s UTC  %s\n", rows[i].rank, rows[i].name, rows[i].found_at,
+               rows[i].map);
+    storage_close(st);
     names_destroy(names);
     return 0;
 }

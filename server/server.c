@@ -94,23 +94,6 @@ static bool load_map(Server *s)
     return true;
 }
 
-/* The hall of fame and the bans (data_dir). */
-static bool open_stores(Server *s)
-{
-    char err[700];
-    s->fame = fame_open(s->cfg.data_dir, s->names, err, sizeof err);
-    if (s->fame == NULL) {
-        log_info(s->log, "fame", "%s", err);
-        return false;
-    }
-    s->bans = bans_open(s->cfg.data_dir, err, sizeof err);
-    if (s->bans == NULL) {
-        log_info(s->log, "bans", "%s", err);
-        return false;
-    }
-    return true;
-}
-
 /* Everything sized by the config: players, TCP connections, the poll set. */
 static bool alloc_tables(Server *s)
 {
@@ -164,7 +147,7 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
         log_info(log, "names", "%s", err);
         goto fail;
     }
-    if (!load_map(s) || !open_stores(s) || !alloc_tables(s) || !srv_demo_open(s))
+    if (!load_map(s) || !srv_store_open(s) || !alloc_tables(s) || !srv_demo_open(s))
         goto fail;
     if (!net_open(s))
         goto fail;
@@ -197,8 +180,7 @@ void srv_destroy(Server *s)
     net_close(s);
     if (s->disc_fd >= 0)
         close(s->disc_fd);
-    fame_close(s->fame);
-    bans_close(s->bans);
+    srv_store_close(s);
     names_destroy(s->names);
     free(s->players);
     free(s->conns);
@@ -349,6 +331,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     srv_metrics_publish(s, false);
     srv_notify_periodic(s);
     srv_agones_periodic(s);
+    srv_store_poll(s);
 }
 
 void srv_shutdown(Server *s)

@@ -20,6 +20,7 @@
 #include "enet_guard.h"
 #include "egg.h"
 #include "fame.h"
+#include "store.h"
 #include "lagcomp.h"
 #include "line.h"
 #include "log.h"
@@ -181,15 +182,20 @@ struct Server {
     uint32_t match_end_sent;
     uint16_t match_score_sent; /* ... and its limits */
     uint32_t match_time_sent;
-    Egg egg;            /* the hidden hunt's progress per player (egg.h: spoiler) */
-    Fame *fame;         /* hall of fame in data_dir */
-    Bans *bans;         /* banned addresses and names in data_dir */
-    Names *names;       /* name rules (ICU) */
-    Ctl *ctl;           /* operator control socket */
-    DemoRec *demo;      /* demo recording (demo_srv.h), NULL when off */
-    SrvPlayer *players; /* cfg.max_players */
-    SrvConn *conns;     /* cfg.tcp_max_conns */
-    SrvPeer *peers;     /* per ENet peer index */
+    Egg egg;                /* the hidden hunt's progress per player (egg.h: spoiler) */
+    Store *store;           /* the storage back-end's thread (store.h; store_srv.c) */
+    Fame *fame;             /* the hall of fame, in memory (fame.h) */
+    Bans *bans;             /* banned addresses and names, in memory (bans.h) */
+    Ban *store_bans;        /* BANS_MAX: a list of bans taken from the store */
+    FameRow *store_rows;    /* STORE_FAME_BATCH: rows taken from the store */
+    uint64_t store_lost_ms; /* when the database was lost, for the log */
+    bool store_fame_full;   /* the hall of fame outgrew FAME_CACHE_MAX (logged) */
+    Names *names;           /* name rules (ICU) */
+    Ctl *ctl;               /* operator control socket */
+    DemoRec *demo;          /* demo recording (demo_srv.h), NULL when off */
+    SrvPlayer *players;     /* cfg.max_players */
+    SrvConn *conns;         /* cfg.tcp_max_conns */
+    SrvPeer *peers;         /* per ENet peer index */
     ENetHost *host;
     int tcp_fd;
     int disc_fd;
@@ -381,6 +387,14 @@ void tick_run(Server *s);
 /* lobby.c: what the lines mean. */
 void lobby_line(Server *s, int conn, char *line, uint64_t now_ms);
 void lobby_bad_line(Server *s, int conn, LineStatus st, uint64_t now_ms);
+
+/* store_srv.c: the hall of fame and the bans (store.h), in memory, written by the store's
+ * thread. */
+enum { SRV_STORE_DRAIN_MS = 3000 }; /* at shutdown, how long queued changes may wait */
+bool srv_store_open(Server *s);
+void srv_store_close(Server *s);
+/* Between ticks: reloaded bans and rows, the replies, the database's state to the log. */
+void srv_store_poll(Server *s);
 
 /* metrics_srv.c: the Prometheus endpoint (metrics_port). */
 bool srv_metrics_open(Server *s); /* true when off */

@@ -10,7 +10,7 @@
 struct Storage {
     const StorageOps *ops;
     void *impl;
-    char name[600];
+    char name[SRV_STORAGE_NAME_MAX];
 };
 
 bool storage_is_postgres(const char *where)
@@ -19,12 +19,39 @@ bool storage_is_postgres(const char *where)
            (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0);
 }
 
+static bool is_sqlite(const char *where)
+{
+    return where == NULL || where[0] == '\0' || strcmp(where, "sqlite") == 0;
+}
+
+void storage_hide_password(const char *where, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", where != NULL ? where : "");
+    if (!storage_is_postgres(out))
+        return;
+    char *user = strstr(out, "://") + 3;
+    char *at = strchr(user, '@'), *slash = strchr(user, '/');
+    char *colon = strchr(user, ':');
+    if (at != NULL && (slash == NULL || at < slash) && colon != NULL && colon < at &&
+        (size_t)(colon + 4 - out) + strlen(at) < cap) {
+        memmove(colon + 4, at, strlen(at) + 1);
+        memcpy(colon + 1, "***", 3);
+    }
+    char *pw = strstr(out, "password=");
+    if (pw != NULL && (pw[-1] == '?' || pw[-1] == '&')) {
+        char *end = strchr(pw, '&');
+        char rest[SRV_STORAGE_NAME_MAX];
+        snprintf(rest, sizeof rest, "%s", end != NULL ? end : "");
+        snprintf(pw, cap - (size_t)(pw - out), "password=***%s", rest);
+    }
+}
+
 bool storage_check_where(const char *where, char *err, size_t errlen)
 {
-    if (where == NULL || where[0] == '\0')
+    if (is_sqlite(where))
         return true;
     if (!storage_is_postgres(where)) {
-        snprintf(err, errlen, "not a postgresql:// URI (leave it empty for SQLite)");
+        snprintf(err, errlen, "not 'sqlite' nor a postgresql:// URI");
         return false;
     }
     return storage_pg_check_uri(where, err, errlen);

@@ -26,11 +26,13 @@
 enum {
     STORAGE_HASH_HEX = 65, /* a claim hash: 64 lowercase hex digits and a NUL */
     STORAGE_SCHEMA_VERSION = 1,
+    BANS_MAX = 4096,       /* active bans kept */
     BANS_REASON_MAX = 120, /* bytes of a ban's reason */
     BANS_TARGET_MAX = 136, /* an address or a name key */
     BANS_LABEL_MAX = 40,
     FAME_NAME_MAX = 63,
     FAME_MAP_MAX = 63,
+    SRV_STORAGE_NAME_MAX = 600,
 };
 
 typedef enum StorageResult { STORAGE_OK = 0, STORAGE_FAILED, STORAGE_LOST } StorageResult;
@@ -64,9 +66,11 @@ typedef struct Storage Storage;
 
 /* True if where names a PostgreSQL database (postgresql:// or postgres://). */
 bool storage_is_postgres(const char *where);
-/* Checks a database setting without connecting: "" (SQLite), or a URI libpq can parse. False
- * with a reason in err otherwise. */
+/* Checks a database setting without connecting: "sqlite" or "" (SQLite), or a URI libpq can
+ * parse. False with a reason in err otherwise. */
 bool storage_check_where(const char *where, char *err, size_t errlen);
+/* where with any password in it (user:password@, password=) shown as ***. */
+void storage_hide_password(const char *where, char *out, size_t cap);
 /* Opens the back-end where names: a PostgreSQL URI, else SQLite in the directory data_dir
  * (created if missing). names computes keys for SQLite rows written before keys existed.
  * NULL with a reason in err only for a bad setting or an SQLite file that cannot be opened; a
