@@ -2,9 +2,11 @@
  * the bans in memory (fame.h, bans.h), and between ticks takes what the worker hands back:
  * reloaded bans and rows, the replies to finds (hunt.c), and the database's comings and goings,
  * logged once each. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hunt.h"
 #include "server.h"
@@ -12,6 +14,12 @@
 bool srv_store_open(Server *s)
 {
     char err[700];
+    /* data_dir holds more than the SQLite file (the control socket, demos): made here. */
+    if (mkdir(s->cfg.data_dir, 0755) != 0 && errno != EEXIST) {
+        log_info(s->log, "store", "cannot create data directory %s: %s", s->cfg.data_dir,
+                 strerror(errno));
+        return false;
+    }
     s->fame = fame_create();
     s->bans = bans_create();
     s->store_bans = calloc(BANS_MAX, sizeof *s->store_bans);
