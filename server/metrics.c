@@ -239,6 +239,27 @@ static void render_drops(PromOut *o, const SrvStats *st, const MetricsGauges *g)
     counter(o, "arena_metrics_scrapes_total", "Answers of /metrics.", g->http_scrapes);
 }
 
+static void render_store(PromOut *o, const MetricsGauges *g)
+{
+    family(o, "arena_store_up", "gauge",
+           "1 while the storage back-end (hall of fame, bans) answers, 0 while it is lost.");
+    put(o, "arena_store_up{backend=\"");
+    put_label_value(o, g->store_backend != NULL ? g->store_backend : "none");
+    put(o, "\"} %d\n", g->store_up ? 1 : 0);
+    gauge(o, "arena_store_queue_length", "Changes waiting for the storage back-end.",
+          g->store_queued);
+    counter(o, "arena_store_lost_total", "Times the storage back-end was lost.", g->store_lost);
+    family(o, "arena_store_requests_total", "counter",
+           "Changes the storage back-end ran, by result (failed: refused for good).");
+    labelled(o, "arena_store_requests_total", "result", "ok", g->store_done - g->store_failed);
+    labelled(o, "arena_store_requests_total", "result", "failed", g->store_failed);
+    gauge(o, "arena_bans_active", "Bans in force (stored or on their way).", g->bans_active);
+    gauge(o, "arena_bans_unstored", "Ban changes in force but not yet confirmed by the store.",
+          g->bans_unstored);
+    gauge(o, "arena_hall_of_fame_entries", "Rows of the hall of fame, as the store last said.",
+          g->fame_entries);
+}
+
 size_t metrics_render(const SrvStats *st, const MetricsGauges *g, char *out, size_t cap)
 {
     PromOut o = {out, cap, 0, cap == 0};
@@ -250,5 +271,6 @@ size_t metrics_render(const SrvStats *st, const MetricsGauges *g, char *out, siz
     render_traffic(&o, st);
     render_tcp(&o, st);
     render_drops(&o, st, g);
+    render_store(&o, g);
     return o.overflow ? 0 : o.len;
 }

@@ -29,6 +29,12 @@ typedef struct MetricsGauges {
     unsigned protocol;
     /* The metrics endpoint's own traffic (metrics_http.h): also in drops as metrics_*. */
     uint64_t http_scrapes; /* /metrics answered 200 */
+    /* The storage back-end (store.h). */
+    const char *store_backend; /* "sqlite" or "postgresql" */
+    bool store_up;
+    unsigned store_queued;
+    uint64_t store_lost, store_done, store_failed;
+    unsigned bans_active, bans_unstored, fame_entries;
 } MetricsGauges;
 
 /* Renders every metric into out; returns the length (out is NUL-terminated), or 0 if it does

@@ -78,6 +78,19 @@ static void gauges(Server *s, MetricsGauges *g)
         g->tcp_connections += s->conns[i].used;
     for (size_t i = 0; i < s->host->peerCount; i++)
         g->enet_peers += s->host->peers[i].state != ENET_PEER_STATE_DISCONNECTED;
+    StoreStatus ss;
+    store_status(s->store, &ss, NULL);
+    g->store_backend = store_is_postgres(s->store) ? "postgresql" : "sqlite";
+    g->store_up = ss.connected;
+    g->store_queued = ss.queued;
+    g->store_lost = ss.lost;
+    g->store_done = ss.done;
+    g->store_failed = ss.failed;
+    g->bans_active = bans_list(s->bans, (int64_t)time(NULL), NULL, 0);
+    g->bans_unstored = bans_unstored(s->bans);
+    int fame_total = 0;
+    fame_list(s->fame, NULL, 0, &fame_total);
+    g->fame_entries = (unsigned)fame_total;
     long rss = stats_rss_now_kb();
     g->rss_bytes = rss > 0 ? (uint64_t)rss * 1024u : 0;
     struct rusage ru;

@@ -427,8 +427,9 @@ void store_status(Store *s, StoreStatus *out, bool *changed)
 {
     pthread_mutex_lock(&s->mu);
     *out = s->status;
-    if (changed != NULL)
+    if (changed != NULL) {
         *changed = s->status_changed;
-    s->status_changed = false;
+        s->status_changed = false;
+    }
     pthread_mutex_unlock(&s->mu);
 }

@@ -93,7 +93,8 @@ bool store_take_bans(Store *s, Ban *out, unsigned cap, unsigned *n, uint64_t *do
 /* Hall-of-fame rows not handed over yet (rank order, at most STORE_FAME_BATCH a call);
  * *total the rows in all. */
 bool store_take_fame(Store *s, FameRow *out, int cap, int *n, int *total);
-/* The worker's state; *changed tells whether connected flipped since the last call. */
+/* The worker's state; *changed (may be NULL: not asked, not reset) tells whether connected
+ * flipped since the last call that asked. */
 void store_status(Store *s, StoreStatus *out, bool *changed);
 
 #endif
