@@ -11,6 +11,7 @@
 # again on the same data directory, and the hall of fame (FAME over TCP, and --hall-of-fame for
 # the operator) still holds the hunter, whose name nobody else can take, while the hunter with
 # its claim logs in as the legend.
+# With ARENA_TEST_DATABASE set (tests/pg/with_postgres.sh), the same on that PostgreSQL.
 set -euo pipefail
 server=$1 bot=$2 map=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,8 @@ proto=$(sed -n 's/^ *PROTO_VERSION = \([0-9]*\),.*/\1/p' "$here/../../shared/pro
 [ -n "$proto" ] || { echo "egg_hunt: no PROTO_VERSION in shared/protocol.h" >&2; exit 1; }
 work=$(mktemp -d)
 pids=()
+store=()
+[ -z "${ARENA_TEST_DATABASE:-}" ] || store=(--set "database=$ARENA_TEST_DATABASE")
 cleanup() {
     for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
     rm -rf "$work"
@@ -32,7 +35,7 @@ fail() {
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 start_server() {
     "$server" --port "$port" --set bind=127.0.0.1 --set discovery_port=0 --map "$map" \
-        --data-dir "$work/data" >>"$work/server.log" 2>&1 &
+        --data-dir "$work/data" "${store[@]}" >>"$work/server.log" 2>&1 &
     server_pid=$!
     pids+=("$server_pid")
     for _ in $(seq 1 100); do
@@ -142,5 +145,5 @@ PY
 grep -q "logged in as 'Hunter0' (slot [0-9]*, legend)" "$work/server.log" ||
     fail "the legend's login was not recognised"
 stop_server
-"$server" --hall-of-fame --data-dir "$work/data" | grep -q "Hunter0" || fail "--hall-of-fame"
+"$server" --hall-of-fame --data-dir "$work/data" "${store[@]}" | grep -q "Hunter0" || fail "--hall-of-fame"
 echo "egg_hunt: hunter found it, 9 cheaters did not, hall of fame survived a restart"
