@@ -82,7 +82,9 @@ void storage_close(Storage *st);
 /* For people: the SQLite file's path, or the URI without its password. */
 const char *storage_name(const Storage *st);
 bool storage_connected(const Storage *st);
-/* Connects again if not connected, and migrates. STORAGE_OK when connected. */
+/* Connects again if not connected, and migrates. STORAGE_OK when connected, STORAGE_LOST if the
+ * server still cannot be reached, STORAGE_FAILED if it answered but cannot be used (its schema
+ * is newer than this server's). */
 StorageResult storage_reconnect(Storage *st, char *err, size_t errlen);
 /* The schema version in the database, -1 if it cannot be read. */
 int storage_schema_version(Storage *st);
@@ -91,7 +93,8 @@ int storage_schema_version(Storage *st);
  * first; *n gets how many were filled. Rows that do not decode (storage_rows.h) are skipped. */
 StorageResult storage_bans_load(Storage *st, int64_t now, Ban *out, unsigned cap, unsigned *n,
                                 char *err, size_t errlen);
-/* Adds the ban, or replaces the one on the same (kind, target). */
+/* Adds the ban, or replaces the one on the same (kind, target), which then counts as the newest.
+ * The caller checks it (bans.c builds it); a row that would not decode is skipped when read. */
 StorageResult storage_ban_put(Storage *st, const Ban *b, char *err, size_t errlen);
 /* Deletes the bans of kind whose target or (non-empty) target2 is target or alt (alt NULL: only
  * target); *removed gets how many. */
@@ -99,12 +102,13 @@ StorageResult storage_ban_delete(Storage *st, BanKind kind, const char *target, 
                                  int *removed, char *err, size_t errlen);
 
 /* The rows with rank > after, in rank order, up to cap; *n gets how many were filled and
- * *total (may be NULL) the number of rows in all. */
+ * *total (may be NULL) the number of rows in all (undecodable ones included). */
 StorageResult storage_fame_load(Storage *st, int after, FameRow *out, int cap, int *n, int *total,
                                 char *err, size_t errlen);
 /* Records a find. If a row matches (key, alt), *rank gets its rank and *fresh false, and
- * nothing is written; else a row is added (found_at now, UTC) with claim_hash, *rank gets its
- * rank and *fresh true. Atomic against other servers recording at the same time. */
+ * nothing is written; else a row is added (found_at now, UTC) with claim_hash (NULL or "": no
+ * claim, stored as SQL NULL), *rank gets its rank and *fresh true. Atomic against other servers
+ * recording at the same time. */
 StorageResult storage_fame_record(Storage *st, const char *name, const char *key, const char *alt,
                                   const char *map, const char *claim_hash, int *rank, bool *fresh,
                                   char *err, size_t errlen);

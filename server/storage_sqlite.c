@@ -357,7 +357,7 @@ static StorageResult lite_fame_record(void *impl, const char *name, const char *
               (old > 0 || run(l,
                               "INSERT INTO hall_of_fame (name, found_at, map, name_key, name_key2, "
                               "claim_hash) VALUES (?1, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?2, "
-                              "?3, ?4, ?5);",
+                              "?3, ?4, NULLIF(?5, ''));",
                               5, v));
     if (!ok) {
         StorageResult r = fail(l, err, errlen, "cannot record the find");
@@ -385,7 +385,7 @@ static StorageResult lite_fame_set_claim(void *impl, int rank, const char *claim
     const char *v[] = {claim_hash, r};
     if (!run(l,
              "UPDATE hall_of_fame SET claim_hash = ?1 WHERE rank = CAST(?2 AS INTEGER) AND "
-             "claim_hash IS NULL;",
+             "(claim_hash IS NULL OR claim_hash = '');",
              2, v))
         return fail(l, err, errlen, "cannot store the claim");
     *set = sqlite3_changes(l->db) > 0;
