@@ -4,7 +4,9 @@ servers of one fleet play on it. Run under tests/pg/with_postgres.sh (ARENA_TEST
 ARENA_PG_STOP, ARENA_PG_START, ARENA_PG_DIR); without it the test is skipped (77).
 
 Server A (with the suite's legit bots and chatters) and server B share the database.
-  1. a name banned on A is refused on B within 3 s (NOTIFY), and is a row in the database;
+  1. a name banned on A is refused on B within 3 s (NOTIFY), and is a row in the database; a
+     legend another program writes into the hall of fame (with NOTIFY) is protected on both:
+     its name without the claim is refused, with the claim it logs in as the legend;
   2. the database hangs (every PostgreSQL process SIGSTOPped, 2 s): A still answers arena-ctl at
      once, a ban made meanwhile counts at once, logins go on;
   3. the database dies (pg_ctl stop -m immediate, 3 s): A logs it once, not per try; a ban made
@@ -12,6 +14,7 @@ Server A (with the suite's legit bots and chatters) and server B share the datab
   4. it comes back: A says so once, writes the two bans that waited (rows in the database), and
      B, which lost it too, refuses the ban made on A while the database was down.
 Throughout, the legit players must not notice (the suite's rate and gap checks)."""
+import hashlib
 import os
 import signal
 import subprocess
@@ -86,6 +89,28 @@ def body(ctx):
     ctx.check("a ban on A is refused on B within 3 s", rc == 0 and ok, (said, seen[-1:]))
     rows = psql("SELECT count(*) FROM bans WHERE label = 'fleetwide'")
     ctx.check("the ban is a row in the database", rows == "1", rows)
+
+    secret = os.urandom(16)
+    digest = hashlib.blake2b(secret, digest_size=32).hexdigest()
+    psql("INSERT INTO hall_of_fame (name, name_key, name_key2, found_at, map, claim_hash) "
+         "VALUES ('Finder', 'finder', 'finder', '2026-01-01 00:00:00', 'arena', '%s'); "
+         "NOTIFY arena_changed, 'fame'" % digest)
+    for srv, bind in ((a, "127.0.0.27"), (b, "127.0.0.28")):
+        end = H.now() + 3
+        while True:
+            c, ok, seen = H.login(srv.port, "Finder", bind=bind)
+            c.close()
+            taken = ok is None and any("belongs to a legend" in (l or "") for l in seen)
+            if taken or H.now() >= end:
+                break
+            time.sleep(0.2)
+        ctx.check("%s: a legend written elsewhere is refused without its claim" % srv.tag,
+                  taken, seen[-1:])
+        c, ok, seen = H.login(srv.port, "Finder", bind=bind, version=a.version,
+                              extra=" " + secret.hex())
+        c.close()
+        ctx.check("%s: ... and logs in as the legend with it" % srv.tag, ok is not None and
+                  srv.wait_log(r"logged in as 'Finder' \(slot \d+, legend\)", 2.0), seen[-1:])
 
     sc.begin_attack()
     pids = pg_pids()
