@@ -78,12 +78,40 @@ static void test_value_as_text(void **state)
     assert_null(strstr(help, "(default: 64) [reload]"));
 }
 
+/* database: sqlite or a URI libpq parses; a password never comes back out as text (the reload
+ * log prints values). */
+static void test_database_setting(void **state)
+{
+    (void)state;
+    SrvConfig c;
+    srv_default_config(&c);
+    char v[SRV_PATH_MAX], err[256];
+    assert_true(srv_config_value(&c, "database", v, sizeof v));
+    assert_string_equal(v, "sqlite");
+    assert_true(srv_config_set(&c, "database", "postgresql://arena:s3cret@db.example/arena", err,
+                               sizeof err));
+    assert_true(srv_config_value(&c, "database", v, sizeof v));
+    assert_string_equal(v, "postgresql://arena:***@db.example/arena");
+    assert_true(srv_config_set(
+        &c, "database", "postgres:///arena?host=/run/postgresql&password=hunter2&sslmode=off", err,
+        sizeof err));
+    assert_true(srv_config_value(&c, "database", v, sizeof v));
+    assert_null(strstr(v, "hunter2"));
+    assert_non_null(strstr(v, "password=***&sslmode=off"));
+    assert_false(srv_config_set(&c, "database", "mysql://x/y", err, sizeof err));
+    assert_non_null(strstr(err, "database:"));
+    assert_false(
+        srv_config_set(&c, "database", "postgresql://h/db?nosuchoption=1", err, sizeof err));
+    assert_true(srv_config_set(&c, "database", "sqlite", err, sizeof err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_changed_lists_exactly_the_differences),
         cmocka_unit_test(test_copy_live_takes_only_live_settings),
         cmocka_unit_test(test_value_as_text),
+        cmocka_unit_test(test_database_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
