@@ -5,7 +5,7 @@
 # Packages every build needs (compiler, CMake, pkg-config and the libraries we link).
 ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-ttf-dev
     libsqlite3-dev libsodium-dev libicu-dev zlib1g-dev libmicrohttpd-dev libsystemd-dev
-    libcurl4-openssl-dev libjansson-dev fonts-dejavu-core)
+    libcurl4-openssl-dev libjansson-dev libpq-dev fonts-dejavu-core)
 # What `cpack -G DEB` needs besides a build (scripts/package): dpkg-shlibdeps (dpkg-dev) and
 # file, which CPack uses to find the binaries whose libraries become Depends.
 ARENA_PACKAGE_PACKAGES=(dpkg-dev file)
@@ -15,10 +15,11 @@ ARENA_PACKAGE_PACKAGES=(dpkg-dev file)
 # metrics endpoint's text and docs/deploy/prometheus); for the package tests
 # (tests/integration/package_deb.sh, server_syscalls.sh): the packaging tools, lintian,
 # desktop-file-validate, strace, systemd for systemd-analyze and man-db (its verify looks up the
-# man pages a unit names).
+# man pages a unit names); postgresql, whose server binaries tests/pg/with_postgres.sh runs (it
+# never starts or touches the system's own cluster).
 ARENA_TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format iproute2 python3
     python3-yaml prometheus "${ARENA_PACKAGE_PACKAGES[@]}" lintian desktop-file-utils strace
-    systemd man-db)
+    systemd man-db postgresql)
 
 arena_log() { printf '\033[1m[arena]\033[0m %s\n' "$*" >&2; }
 
