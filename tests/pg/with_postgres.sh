@@ -30,8 +30,22 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/postgres" ] || [ ! -x "$bindir/initdb" ];
     exit 1
 fi
 
+# A run killed outright (SIGKILL, as CTest's timeout does) leaves its server behind, detached:
+# stop those whose with_postgres.sh is gone. Only directories this script made (owner file).
+for old in /tmp/arena-pg.*/; do
+    [ -f "$old/owner" ] || continue
+    owner=$(cat "$old/owner" 2>/dev/null || true)
+    [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
+    if [ -f "$old/data/postmaster.pid" ]; then
+        postmaster=$(head -n 1 "$old/data/postmaster.pid")
+        [ -n "$postmaster" ] && kill -QUIT "$postmaster" 2>/dev/null || true
+    fi
+    rm -rf "$old"
+done
+
 # /tmp, not $TMPDIR: the socket's path must stay under the 107 bytes of sun_path.
 dir=$(mktemp -d /tmp/arena-pg.XXXXXX)
+echo $$ >"$dir/owner"
 as_pg=()
 if [ "$(id -u)" = 0 ]; then
     chown nobody:nogroup "$dir"
@@ -52,6 +66,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+# A reader that went away (bash's own "Terminated" report into a closed pipe) must not kill
+# the script before its cleanup; a trap, unlike an ignore, is not inherited by CMD.
+trap 'exit 141' PIPE
 
 if ! env -C "$dir" "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -A trust -U arena --no-sync \
     -E UTF8 --locale=C >"$dir/initdb.log" 2>&1; then
