@@ -73,9 +73,10 @@ bool storage_check_where(const char *where, char *err, size_t errlen);
 void storage_hide_password(const char *where, char *out, size_t cap);
 /* Opens the back-end where names: a PostgreSQL URI, else SQLite in the directory data_dir
  * (created if missing). names computes keys for SQLite rows written before keys existed.
- * NULL with a reason in err only for a bad setting or an SQLite file that cannot be opened; a
- * PostgreSQL server that cannot be reached gives a handle that is not connected (reason in err):
- * storage_reconnect tries again. */
+ * NULL with a reason in err only for a bad setting, an SQLite file that cannot be opened, or a
+ * database whose schema is newer than STORAGE_SCHEMA_VERSION; a PostgreSQL server that cannot
+ * be reached gives a handle that is not connected (reason in err): storage_reconnect tries
+ * again. */
 Storage *storage_open(const char *where, const char *data_dir, Names *names, char *err,
                       size_t errlen);
 void storage_close(Storage *st);
@@ -84,7 +85,8 @@ const char *storage_name(const Storage *st);
 bool storage_connected(const Storage *st);
 /* Connects again if not connected, and migrates. STORAGE_OK when connected, STORAGE_LOST if the
  * server still cannot be reached, STORAGE_FAILED if it answered but cannot be used (its schema
- * is newer than this server's). */
+ * is newer than this server's). What other servers changed while the connection was down was
+ * not heard: reload after reconnecting. */
 StorageResult storage_reconnect(Storage *st, char *err, size_t errlen);
 /* The schema version in the database, -1 if it cannot be read. */
 int storage_schema_version(Storage *st);
@@ -119,7 +121,10 @@ StorageResult storage_fame_set_claim(Storage *st, int rank, const char *claim_ha
 /* A descriptor that becomes readable when another server may have changed something
  * (PostgreSQL's LISTEN), -1 if the back-end has none (SQLite) or is not connected. */
 int storage_socket(const Storage *st);
-/* After storage_socket was readable: reads what arrived and returns STORAGE_CHANGED_* bits. */
+/* After storage_socket was readable: reads what arrived and returns STORAGE_CHANGED_* bits,
+ * with those heard during other calls since the last take. Those do not make the socket
+ * readable again, so call it after other calls too (it does not block). A connection found
+ * closed here gives every bit and a handle that is not connected. */
 unsigned storage_take_changes(Storage *st);
 
 #endif

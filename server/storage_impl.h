@@ -32,8 +32,8 @@ void *storage_sqlite_open(const char *data_dir, Names *names, char *name, size_t
 extern const StorageOps storage_sqlite_ops;
 
 /* PostgreSQL at uri. name gets the URI without its password. NULL with err only if the URI
- * does not parse; otherwise a handle, connected and migrated if the server answered (else err
- * says why not). */
+ * does not parse or the database's schema is newer than this server's; otherwise a handle,
+ * connected and migrated if the server answered (else err says why not). */
 /* True if uri parses as a libpq connection URI; else false with libpq's reason in err. */
 bool storage_pg_check_uri(const char *uri, char *err, size_t errlen);
 void *storage_pg_open(const char *uri, char *name, size_t namelen, char *err, size_t errlen);
