@@ -202,9 +202,12 @@ static void test_set_claim(void **state)
     fame_hash(SECRET, hash);
     uint8_t other[FAME_SECRET_BYTES] = {9};
     fame_hash(other, hash2);
-    FameRow rows[] = {row(1, "legend", hash), row(2, "old", "")};
-    fame_add_rows(f, rows, 2, 0);
+    FameRow rows[] = {row(1, "legend", hash), row(2, "old", ""), row(5, "gap", "")};
+    fame_add_rows(f, rows, 3, 0);
     assert_false(fame_set_claim(f, 1, hash2)); /* has one */
+    /* A rank not kept (between kept ones) sets nothing, not even the next row's. */
+    assert_false(fame_set_claim(f, 4, hash2));
+    assert_int_equal(fame_claim(f, "gap-key", "x", other, NULL), FAME_CLAIM_UNSET);
     assert_int_equal(fame_claim(f, "legend-key", "x", SECRET, NULL), FAME_CLAIM_OK);
     assert_false(fame_set_claim(f, 3, hash2)); /* not kept */
     assert_int_equal(fame_claim(f, "nobody", "x", other, NULL), FAME_NOT_LEGEND);
