@@ -205,6 +205,7 @@ static void test_initial_bans(void **state)
     assert_string_equal(list[0].target, "192.0.2.1");
     assert_string_equal(list[0].reason, "before the start");
     assert_int_equal(list[0].ip, b.ip);
+    assert_false(store_take_bans(s, list, 4, &n, &done)); /* handed over once */
     StoreStatus ss;
     bool changed = true;
     store_status(s, &ss, &changed);
