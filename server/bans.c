@@ -10,16 +10,19 @@
 
 #include "names.h"
 
+enum { BANS_ACTIVE_MAX = BANS_MAX + STORE_QUEUE_MAX };
+
 typedef struct Change {
     uint64_t seq;
-    bool put; /* else a removal: kind, target, target2 (the alt key) */
+    bool put;    /* else a removal: kind, target, target2 (the alt key) */
+    int64_t now; /* when it was made: bans expired then make room for it */
     Ban ban;
 } Change;
 
 struct Bans {
     unsigned stored_n, active_n, changes_n;
     Ban stored[BANS_MAX];
-    Ban active[BANS_MAX];
+    Ban active[BANS_ACTIVE_MAX]; /* the stored list plus pending puts: none is ever dropped */
     Change changes[STORE_QUEUE_MAX];
 };
 
@@ -56,11 +59,13 @@ static void apply_change(Bans *b, const Change *c)
             replaced = true;
         } else if (!c->put && removal_matches(e, c->ban.kind, c->ban.target, c->ban.target2)) {
             continue;
+        } else if (e->until != 0 && e->until <= c->now) {
+            continue; /* expired: the store deletes it at its next reload */
         }
         b->active[j++] = *e;
     }
     b->active_n = j;
-    if (c->put && !replaced && b->active_n < BANS_MAX)
+    if (c->put && !replaced && b->active_n < BANS_ACTIVE_MAX)
         b->active[b->active_n++] = c->ban;
 }
 
@@ -75,7 +80,8 @@ static void rebuild(Bans *b)
 void bans_loaded(Bans *b, const Ban *list, unsigned n, uint64_t done_seq)
 {
     b->stored_n = n < BANS_MAX ? n : BANS_MAX;
-    memcpy(b->stored, list, b->stored_n * sizeof b->stored[0]);
+    if (b->stored_n > 0)
+        memcpy(b->stored, list, b->stored_n * sizeof b->stored[0]);
     unsigned j = 0;
     for (unsigned i = 0; i < b->changes_n; i++)
         if (b->changes[i].seq > done_seq)
@@ -158,7 +164,7 @@ bool bans_add(Bans *b, Store *st, BanKind kind, uint32_t ip, const char *key, co
               const char *label, unsigned minutes, const char *reason, int64_t now, char *err,
               size_t errlen)
 {
-    Change c = {.put = true};
+    Change c = {.put = true, .now = now};
     Ban *e = &c.ban;
     e->kind = kind;
     if (kind == BAN_IP) {
@@ -184,7 +190,7 @@ bool bans_add(Bans *b, Store *st, BanKind kind, uint32_t ip, const char *key, co
 
 int bans_remove(Bans *b, Store *st, BanKind kind, const char *target, const char *alt, int64_t now)
 {
-    Change c = {.put = false};
+    Change c = {.put = false, .now = now};
     c.ban.kind = kind;
     snprintf(c.ban.target, sizeof c.ban.target, "%s", target);
     snprintf(c.ban.target2, sizeof c.ban.target2, "%s", alt != NULL ? alt : "");

@@ -42,7 +42,8 @@ void fame_destroy(Fame *f);
 /* Adds rows (any order; a rank already kept is replaced). total: the rows the store holds in
  * all (0: not known). Returns how many did not fit (beyond FAME_CACHE_MAX). */
 int fame_add_rows(Fame *f, const FameRow *rows, int n, int total);
-/* Whether a login under this key may wear the crown. secret may be NULL (none presented).
+/* Keys (here and below) are a name's two confusable keys, never NULL (names.h). Whether a login
+ * under this key may wear the crown. secret may be NULL (none presented).
  * *rank (may be NULL) gets the place, 0 if not a legend. */
 FameClaim fame_claim(const Fame *f, const char *key, const char *alt, const uint8_t *secret,
                      int *rank);

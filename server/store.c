@@ -204,6 +204,14 @@ static void wait_for(Store *s, int timeout_ms)
     }
 }
 
+/* Notifications the back-end read during a call do not make its socket readable again: asked
+ * after every call. */
+static void hear(Store *s)
+{
+    if (storage_connected(s->st))
+        s->want |= storage_take_changes(s->st);
+}
+
 /* Not connected: tries again when the backoff says so. True once connected. */
 static bool ensure_connected(Store *s, uint64_t now, uint64_t wait_max_ms)
 {
@@ -240,6 +248,10 @@ static bool run_head(Store *s, const StoreReq *q)
     pthread_mutex_lock(&s->mu);
     s->q_head = (s->q_head + 1) % STORE_QUEUE_MAX;
     s->q_n--;
+    if (s->r_n == STORE_QUEUE_MAX) { /* only when stopping (the worker waits for room else) */
+        s->r_head = (s->r_head + 1) % STORE_QUEUE_MAX;
+        s->r_n--;
+    }
     s->r[(s->r_head + s->r_n) % STORE_QUEUE_MAX] = rep;
     s->r_n++;
     s->status.done++;
@@ -268,16 +280,15 @@ static void *worker(void *arg)
             break;
         if (!ensure_connected(s, now, stopping ? drain_until - now : BACKOFF_MAX_MS))
             continue;
-        if (have && room) {
-            run_head(s, &q);
+        if (have && (room || stopping)) {
+            run_head(s, &q); /* stopping: nobody takes replies any more, the oldest goes */
+            hear(s);
             continue;
         }
-        if (!stopping)
-            reload(s, now);
-        if (!have || !room) {
-            bool pending = s->want != 0 && storage_connected(s->st);
-            wait_for(s, pending ? 10 : (int)(s->next_reload_ms - now));
-        }
+        reload(s, now);
+        hear(s);
+        bool pending = s->want != 0 && storage_connected(s->st);
+        wait_for(s, pending ? 10 : (int)(s->next_reload_ms - now));
     }
     return NULL;
 }

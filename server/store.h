@@ -71,7 +71,7 @@ typedef struct StoreStatus {
 typedef struct Store Store;
 
 /* Opens the back-end (storage_open) and, if it answers, loads the bans and the first
- * fame_cap rows of the hall of fame synchronously, so the server starts with them in memory
+ * STORE_FAME_BATCH rows of the hall of fame synchronously, so the server starts with them in memory
  * (store_take_bans / store_take_fame give them); then starts the worker. NULL with err only for
  * a bad setting or an SQLite file that cannot be opened. */
 Store *store_open(const char *where, const char *data_dir, Names *names, char *err, size_t errlen);
