@@ -26,24 +26,10 @@ static bool is_sqlite(const char *where)
 
 void storage_hide_password(const char *where, char *out, size_t cap)
 {
-    snprintf(out, cap, "%s", where != NULL ? where : "");
-    if (!storage_is_postgres(out))
-        return;
-    char *user = strstr(out, "://") + 3;
-    char *at = strchr(user, '@'), *slash = strchr(user, '/');
-    char *colon = strchr(user, ':');
-    if (at != NULL && (slash == NULL || at < slash) && colon != NULL && colon < at &&
-        (size_t)(colon + 4 - out) + strlen(at) < cap) {
-        memmove(colon + 4, at, strlen(at) + 1);
-        memcpy(colon + 1, "***", 3);
-    }
-    char *pw = strstr(out, "password=");
-    if (pw != NULL && (pw[-1] == '?' || pw[-1] == '&')) {
-        char *end = strchr(pw, '&');
-        char rest[SRV_STORAGE_NAME_MAX];
-        snprintf(rest, sizeof rest, "%s", end != NULL ? end : "");
-        snprintf(pw, cap - (size_t)(pw - out), "password=***%s", rest);
-    }
+    if (storage_is_postgres(where))
+        storage_pg_display_name(where, out, cap);
+    else
+        snprintf(out, cap, "%s", where != NULL ? where : "");
 }
 
 bool storage_check_where(const char *where, char *err, size_t errlen)

@@ -361,7 +361,7 @@ static void mask_uri(const char *uri, char *out, size_t outlen)
 
 /* The URI without its password, for people. If the masked text still parses to a password
  * (a spelling mask_uri does not know), only user, host, port and database are shown. */
-static void display_name(const char *uri, char *name, size_t namelen)
+void storage_pg_display_name(const char *uri, char *name, size_t namelen)
 {
     mask_uri(uri, name, namelen);
     PQconninfoOption *opts = PQconninfoParse(name, NULL);
@@ -392,7 +392,7 @@ void *storage_pg_open(const char *uri, char *name, size_t namelen, char *err, si
         return NULL;
     }
     memcpy(p->uri, uri, n + 1);
-    display_name(uri, name, namelen);
+    storage_pg_display_name(uri, name, namelen);
     bool too_new = false;
     if (pg_connect(p, &too_new, err, errlen) != STORAGE_OK && too_new) {
         free(p);
