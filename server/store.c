@@ -48,7 +48,8 @@ struct Store {
     /* The worker's own. */
     Ban *bans_stage; /* BANS_MAX */
     FameRow fame_stage[STORE_FAME_BATCH];
-    int fame_after; /* ranks up to this were handed over */
+    int fame_after; /* ranks up to this were handed over in this pass */
+    bool down;      /* the back-end failed its last call: retried after the backoff */
     uint64_t done_seq;
     unsigned want;
     uint64_t next_reload_ms, next_try_ms, backoff_ms;
@@ -81,6 +82,36 @@ static void note_connected(Store *s, bool connected, const char *why)
         }
     }
     pthread_mutex_unlock(&s->mu);
+}
+
+/* What to reload. The hall of fame is read again from its first rank: a claim set elsewhere
+ * changes a row already handed over. */
+static void want(Store *s, unsigned what)
+{
+    s->want |= what;
+    if (what & WANT_FAME)
+        s->fame_after = 0;
+}
+
+/* A call said the back-end is lost: the next try after the backoff, which doubles. */
+static void went_down(Store *s, const char *why)
+{
+    s->down = true;
+    note_connected(s, false, why);
+    s->next_try_ms = mono_ms() + s->backoff_ms;
+    s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
+    want(s, WANT_BANS | WANT_FAME); /* a reload is the try when no change waits */
+}
+
+/* A call worked: the back-end is back, if it was down. */
+static void went_up(Store *s)
+{
+    if (!s->down)
+        return;
+    s->down = false;
+    s->backoff_ms = BACKOFF_MIN_MS;
+    note_connected(s, true, "");
+    want(s, WANT_BANS | WANT_FAME); /* others may have changed things meanwhile */
 }
 
 static void run_request(Store *s, const StoreReq *q, StoreReply *r)
@@ -122,9 +153,10 @@ static bool reload_bans(Store *s)
     StorageResult r =
         storage_bans_load(s->st, (int64_t)time(NULL), s->bans_stage, BANS_MAX, &n, err, sizeof err);
     if (r == STORAGE_LOST) {
-        note_connected(s, false, err);
+        went_down(s, err);
         return false;
     }
+    went_up(s);
     if (r == STORAGE_OK) {
         pthread_mutex_lock(&s->mu);
         memcpy(s->bans_out, s->bans_stage, n * sizeof *s->bans_out);
@@ -154,9 +186,10 @@ static bool reload_fame(Store *s, bool *more)
     StorageResult r = storage_fame_load(s->st, s->fame_after, s->fame_stage, STORE_FAME_BATCH, &n,
                                         &total, err, sizeof err);
     if (r == STORAGE_LOST) {
-        note_connected(s, false, err);
+        went_down(s, err);
         return false;
     }
+    went_up(s);
     if (r == STORAGE_OK && n > 0) {
         s->fame_after = s->fame_stage[n - 1].rank;
         *more = n == STORE_FAME_BATCH;
@@ -174,14 +207,25 @@ static bool reload_fame(Store *s, bool *more)
 static void reload(Store *s, uint64_t now)
 {
     if (now >= s->next_reload_ms) {
-        s->want |= WANT_BANS | WANT_FAME;
+        want(s, WANT_BANS | WANT_FAME);
         s->next_reload_ms = now + STORE_RELOAD_S * 1000u;
     }
     if ((s->want & WANT_BANS) && reload_bans(s))
         s->want &= ~(unsigned)WANT_BANS;
     bool more = false;
-    if ((s->want & WANT_FAME) && storage_connected(s->st) && reload_fame(s, &more) && !more)
+    if ((s->want & WANT_FAME) && !s->down && reload_fame(s, &more) && !more)
         s->want &= ~(unsigned)WANT_FAME;
+}
+
+/* What other servers changed. Also asked after every call: notifications the back-end read
+ * during a call do not make its socket readable again. */
+static void hear(Store *s)
+{
+    if (s->down || !storage_connected(s->st))
+        return;
+    want(s, storage_take_changes(s->st));
+    if (!storage_connected(s->st))
+        went_down(s, "the connection closed");
 }
 
 /* Waits for the loop's wake-up, a notification or timeout_ms. */
@@ -197,25 +241,16 @@ static void wait_for(Store *s, int timeout_ms)
         ssize_t n = read(s->wake_fd, &v, sizeof v);
         (void)n;
     }
-    if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-        s->want |= storage_take_changes(s->st);
-        if (!storage_connected(s->st))
-            note_connected(s, false, "the connection closed");
-    }
+    if (p[1].fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+        hear(s);
 }
 
-/* Notifications the back-end read during a call do not make its socket readable again: asked
- * after every call. */
-static void hear(Store *s)
-{
-    if (storage_connected(s->st))
-        s->want |= storage_take_changes(s->st);
-}
-
-/* Not connected: tries again when the backoff says so. True once connected. */
+/* Down: waits for the backoff, then connects again if the handle is not connected. True when
+ * the next call may be tried; the back-end is up again only once a call works (went_up), so a
+ * server that connects but fails every call still waits the backoff between tries. */
 static bool ensure_connected(Store *s, uint64_t now, uint64_t wait_max_ms)
 {
-    if (storage_connected(s->st))
+    if (!s->down)
         return true;
     if (now < s->next_try_ms) {
         uint64_t t = s->next_try_ms - now;
@@ -223,15 +258,10 @@ static bool ensure_connected(Store *s, uint64_t now, uint64_t wait_max_ms)
         return false;
     }
     char err[STORE_ERR_MAX];
-    if (storage_reconnect(s->st, err, sizeof err) != STORAGE_OK) {
-        note_connected(s, false, err);
-        s->next_try_ms = mono_ms() + s->backoff_ms;
-        s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
+    if (!storage_connected(s->st) && storage_reconnect(s->st, err, sizeof err) != STORAGE_OK) {
+        went_down(s, err);
         return false;
     }
-    note_connected(s, true, "");
-    s->backoff_ms = BACKOFF_MIN_MS;
-    s->want |= WANT_BANS | WANT_FAME; /* others may have changed things meanwhile */
     return true;
 }
 
@@ -241,10 +271,10 @@ static bool run_head(Store *s, const StoreReq *q)
     StoreReply rep;
     run_request(s, q, &rep);
     if (rep.result == STORAGE_LOST || !storage_connected(s->st)) {
-        note_connected(s, false, rep.err);
-        s->next_try_ms = mono_ms(); /* one try at once, then the backoff */
+        went_down(s, rep.err);
         return false;
     }
+    went_up(s);
     pthread_mutex_lock(&s->mu);
     s->q_head = (s->q_head + 1) % STORE_QUEUE_MAX;
     s->q_n--;
@@ -260,7 +290,7 @@ static bool run_head(Store *s, const StoreReq *q)
     pthread_mutex_unlock(&s->mu);
     s->done_seq = q->seq;
     if (q->op == STORE_BAN_PUT || q->op == STORE_BAN_DELETE)
-        s->want |= WANT_BANS; /* the loop's list must show it as stored */
+        want(s, WANT_BANS); /* the loop's list must show it as stored */
     return true;
 }
 
@@ -287,8 +317,9 @@ static void *worker(void *arg)
         }
         reload(s, now);
         hear(s);
-        bool pending = s->want != 0 && storage_connected(s->st);
-        wait_for(s, pending ? 10 : (int)(s->next_reload_ms - now));
+        if (s->down)
+            continue; /* ensure_connected waits for the backoff */
+        wait_for(s, s->want != 0 ? 10 : (int)(s->next_reload_ms - now));
     }
     return NULL;
 }
@@ -322,7 +353,13 @@ Store *store_open(const char *where, const char *data_dir, Names *names, char *e
     err[0] = '\0';
     uint64_t now = mono_ms();
     s->next_reload_ms = now; /* the first reload, at once: the bans before the first login */
-    reload(s, now);
+    if (!s->status.connected) {
+        s->down = true;
+        s->next_try_ms = now + BACKOFF_MIN_MS;
+        want(s, WANT_BANS | WANT_FAME);
+    } else {
+        reload(s, now);
+    }
     sigset_t old;
     stop_signals_block_all(&old); /* signals stay the loop's */
     int rc = pthread_create(&s->thread, NULL, worker, s);

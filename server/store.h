@@ -7,9 +7,10 @@
  * STORE_RELOAD_S seconds) and hands the loop the active bans and the new hall-of-fame rows,
  * which the loop keeps in memory (bans.h, fame.h) so that every check is a memory lookup.
  *
- * When the back-end is lost (STORAGE_LOST), the request stays at the head of the queue and the
- * worker reconnects with a backoff of 1 s doubling to 30 s, then runs it again: nothing that
- * was accepted is lost while the queue has room. It says so once when the database is lost and
+ * When a call says the back-end is lost or busy (STORAGE_LOST), the request stays at the head
+ * of the queue and the worker waits a backoff of 1 s doubling to 30 s, connects again if the
+ * connection went, and runs it again; the backoff starts over only once a call works. Nothing
+ * that was accepted is lost while the queue has room. It says so once when the database is lost and
  * once when it is back (store_take_status), not at every try. */
 #ifndef ARENA_SRV_STORE_H
 #define ARENA_SRV_STORE_H
@@ -75,8 +76,8 @@ typedef struct Store Store;
  * (store_take_bans / store_take_fame give them); then starts the worker. NULL with err only for
  * a bad setting or an SQLite file that cannot be opened. */
 Store *store_open(const char *where, const char *data_dir, Names *names, char *err, size_t errlen);
-/* Stops the worker after it has run what is queued (waiting at most drain_ms while the
- * back-end is lost); *unsaved (may be NULL) gets how many requests were left. */
+/* Stops the worker after it has run what is queued, waiting at most drain_ms (plus a call in
+ * flight, which libpq's timeouts bound); *unsaved (may be NULL) gets how many were left. */
 void store_close(Store *s, unsigned drain_ms, unsigned *unsaved);
 const char *store_name(const Store *s);
 bool store_is_postgres(const Store *s);
