@@ -56,6 +56,9 @@ void hunt_send_claim(Server *s, unsigned slot, const uint8_t secret[FAME_SECRET_
  * reply for a player who left does not reach whoever took the slot. */
 static uint64_t find_tag(const SrvPlayer *p, unsigned slot)
 {
+    _Static_assert((int)PROTO_TOKEN_BYTES >= 6, "a tag holds 6 bytes of the token");
+    _Static_assert((int)STORE_USER_BYTES >= (int)FAME_SECRET_BYTES,
+                   "a reply carries the secret back");
     uint64_t t = 0;
     memcpy(&t, p->token, 6);
     return (t << 16) | slot;
@@ -93,7 +96,8 @@ void hunt_legend(Server *s, unsigned slot)
     snprintf(req.fame.key, sizeof req.fame.key, "%s", p->key);
     snprintf(req.fame.alt, sizeof req.fame.alt, "%s", p->alt);
     snprintf(req.fame.map, sizeof req.fame.map, "%s", s->map.name);
-    fame_hash(secret, req.fame.claim_hash);
+    /* Recorded without a claim; its hash follows once the finder is known to be still here
+     * (hunt_recorded), so a finder who left leaves the name to its next login, not locked. */
     uint64_t seq;
     if (!store_submit(s->store, &req, &seq)) {
         log_info(s->log, "fame", "cannot record '%s': %d changes already wait for the database",
@@ -115,12 +119,23 @@ void hunt_recorded(Server *s, const StoreReply *r)
         return;
     }
     if (r->fresh && here) {
-        p->crowned = true;
-        hunt_send_claim(s, slot, r->user); /* the name is theirs on this server from now on */
+        StoreReq req = {.op = STORE_FAME_SET_CLAIM};
+        req.fame.rank = r->rank;
+        fame_hash(r->user, req.fame.claim_hash);
+        uint64_t seq;
+        if (store_submit(s->store, &req, &seq) &&
+            fame_set_claim(s->fame, r->rank, req.fame.claim_hash)) {
+            p->crowned = true;
+            hunt_send_claim(s, slot, r->user); /* the name is theirs from now on */
+        } else {
+            log_info(s->log, "fame",
+                     "'%s': the claim cannot be stored now; it goes to the "
+                     "name's next login",
+                     name);
+        }
     } else if (r->fresh) {
         log_info(s->log, "fame",
-                 "'%s' left before the find was stored: the claim could not be "
-                 "given",
+                 "'%s' left before the find was stored: the name's claim goes to its next login",
                  name);
     }
     log_info(s->log, "fame", "'%s' found the Road to Localhost (hall of fame #%d%s)", name, r->rank,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "hunt.h"
 #include "server.h"
@@ -94,14 +95,27 @@ static void take_rows(Server *s)
     }
 }
 
+/* This server's own find, in memory at once (the next reload brings the stored row). */
+static void add_recorded(Server *s, const FameRow *asked)
+{
+    FameRow row = *asked;
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(row.found_at, sizeof row.found_at, "%Y-%m-%d %H:%M:%S", &tm);
+    int total = 0;
+    fame_list(s->fame, NULL, 0, &total);
+    fame_add_rows(s->fame, &row, 1, total + 1);
+}
+
 static void take_reply(Server *s, const StoreReply *r)
 {
     if (r->result != STORAGE_OK)
         log_info(s->log, "store", "a change could not be stored: %s", r->err);
     switch (r->op) {
     case STORE_FAME_RECORD:
-        if (r->result == STORAGE_OK && r->rank > 0)
-            fame_add_rows(s->fame, &r->fame, 1, 0);
+        if (r->result == STORAGE_OK && r->fresh) /* else the row there stays as it is */
+            add_recorded(s, &r->fame);
         hunt_recorded(s, r);
         break;
     case STORE_FAME_SET_CLAIM:
