@@ -31,14 +31,15 @@ void *storage_sqlite_open(const char *data_dir, Names *names, char *name, size_t
                           size_t errlen);
 extern const StorageOps storage_sqlite_ops;
 
-/* PostgreSQL at uri. name gets the URI without its password. NULL with err only if the URI
- * does not parse or the database's schema is newer than this server's; otherwise a handle,
- * connected and migrated if the server answered (else err says why not). */
 /* The URI for people: any password (user:password@, password=) shown as ***; if the masked
  * text would still hold one, only user, host, port and database. */
 void storage_pg_display_name(const char *uri, char *name, size_t namelen);
-/* True if uri parses as a libpq connection URI; else false with libpq's reason in err. */
+/* True if uri parses as a libpq connection URI; else false with libpq's reason in err (the URI
+ * in it masked). */
 bool storage_pg_check_uri(const char *uri, char *err, size_t errlen);
+/* PostgreSQL at uri. name gets the URI without its password. NULL with err only if the URI
+ * does not parse or the database's schema is newer than this server's; otherwise a handle,
+ * connected and migrated if the server answered (else err says why not). */
 void *storage_pg_open(const char *uri, char *name, size_t namelen, char *err, size_t errlen);
 extern const StorageOps storage_pg_ops;
 

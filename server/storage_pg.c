@@ -105,7 +105,21 @@ static bool connection_gone(PgStore *p, const PGresult *res)
     return PQconsumeInput(p->conn) == 0 || PQstatus(p->conn) != CONNECTION_OK;
 }
 
-/* A failed call: STORAGE_LOST if the connection went with it, else STORAGE_FAILED. */
+/* Errors that say "not now" rather than "never": a statement or lock timeout, a serialization
+ * failure or deadlock, the server short of resources (class 53), an operator's cancel. */
+static bool transient(const char *state)
+{
+    static const char *const codes[] = {"57014", "55P03", "40001", "40P01"};
+    if (state == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(state, codes[i]) == 0)
+            return true;
+    return strncmp(state, "53", 2) == 0;
+}
+
+/* A failed call: STORAGE_LOST if the connection went with it or the failure is transient (the
+ * caller tries again later), else STORAGE_FAILED. */
 static StorageResult failed(PgStore *p, const PGresult *res, const char *what, char *err,
                             size_t errlen)
 {
@@ -115,6 +129,13 @@ static StorageResult failed(PgStore *p, const PGresult *res, const char *what, c
         p->connected = false;
         return STORAGE_LOST;
     }
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state != NULL && strcmp(state, "25006") == 0) {
+        p->connected = false; /* a standby now (failover): connect again, to the primary */
+        return STORAGE_LOST;
+    }
+    if (transient(state))
+        return STORAGE_LOST; /* the same call again after the backoff */
     return STORAGE_FAILED;
 }
 
@@ -295,12 +316,23 @@ static StorageResult pg_connect(PgStore *p, bool *too_new, char *err, size_t err
     return r;
 }
 
+static void mask_uri(const char *uri, char *out, size_t outlen);
+
 bool storage_pg_check_uri(const char *uri, char *err, size_t errlen)
 {
     char *msg = NULL;
     PQconninfoOption *opts = PQconninfoParse(uri, &msg);
     if (opts == NULL) {
-        set_err(err, errlen, "not a PostgreSQL URI", msg != NULL ? msg : "out of memory");
+        /* libpq's message may quote the URI, password and all: cut it there. */
+        char *quoted = msg != NULL ? strstr(msg, uri) : NULL;
+        if (quoted != NULL)
+            *quoted = '\0';
+        char masked[SRV_STORAGE_NAME_MAX];
+        mask_uri(uri, masked, sizeof masked);
+        char why[SRV_STORAGE_NAME_MAX * 2];
+        snprintf(why, sizeof why, "%s%s%s", msg != NULL ? msg : "out of memory",
+                 quoted != NULL ? masked : "", quoted != NULL ? "\"" : "");
+        set_err(err, errlen, "not a PostgreSQL URI", why);
         PQfreemem(msg);
         return false;
     }
