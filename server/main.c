@@ -129,10 +129,13 @@ static int print_fame(const SrvConfig *cfg)
         return 1;
     }
     enum { SHOWN = 1000 };
-    static FameRow rows[SHOWN];
+    FameRow *rows = calloc(SHOWN, sizeof *rows);
     int total = 0, n = 0;
-    if (storage_fame_load(st, 0, rows, SHOWN, &n, &total, err, sizeof err) != STORAGE_OK) {
-        fprintf(stderr, "arena-server: %s: %s\n", storage_name(st), err);
+    if (rows == NULL ||
+        storage_fame_load(st, 0, rows, SHOWN, &n, &total, err, sizeof err) != STORAGE_OK) {
+        fprintf(stderr, "arena-server: %s: %s\n", storage_name(st),
+                rows == NULL ? "out of memory" : err);
+        free(rows);
         storage_close(st);
         names_destroy(names);
         return 1;
@@ -141,6 +144,7 @@ static int print_fame(const SrvConfig *cfg)
     for (int i = 0; i < n; i++)
         printf("%4d  %-16s  %s UTC  %s\n", rows[i].rank, rows[i].name, rows[i].found_at,
                rows[i].map);
+    free(rows);
     storage_close(st);
     names_destroy(names);
     return 0;
