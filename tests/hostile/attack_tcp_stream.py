@@ -6,6 +6,7 @@ the over-long line once (ERR line), drop the flooder (BYE flood: tcp_flood_dropp
 memory bounded, and the legitimate players must not notice."""
 import select
 import sys
+import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import harness as H  # noqa: E402
@@ -16,12 +17,16 @@ PHASE_S = 1.6
 
 def stream(port, chunk, seconds, login_name=None):
     """Connects, optionally logs in, then sends chunk over and over for seconds, reading
-    whatever comes back. Returns (bytes the kernel took, lines received, eof seen)."""
+    whatever comes back. Returns (bytes the kernel took, lines received, eof seen, bad bytes),
+    or, when the login is refused, (None, [the greeting, the answer], True, [])."""
     c = H.LineConn(port, bind=ATTACKER, timeout=3.0)
-    c.line(3.0)  # HELLO
+    hello = c.line(3.0)  # HELLO
     if login_name:
         c.cmd("LOGIN " + login_name)
-        c.expect(r"^OK ", 3.0)
+        m, _ = c.expect(r"^(OK .*|ERR .*)$", 3.0)
+        if m is None or not m.group(0).startswith("OK "):
+            c.close()
+            return None, [hello, m.group(0) if m else None], True, []
     s = c.s
     s.setblocking(False)
     sent = 0
@@ -93,11 +98,17 @@ def body(ctx):
               (sent_b, "missing" if d is None else "+%d" % d, lines_b[:3]))
 
     # C: valid command lines, logged in, reconnecting each time the server drops us.
-    rounds, byes, sent_c, lines_c, bad_c = 0, 0, 0, [], []
+    # A round whose login is refused (the previous rounds' connections from this address not
+    # closed yet: the per-address limits) sends nothing and is not a flood round.
+    rounds, byes, sent_c, lines_c, bad_c, refused = 0, 0, 0, [], [], []
     flood = b"".join(b"SAY spam %d\nPING x\n" % i for i in range(2000))
     end = H.now() + PHASE_S
     while H.now() < end and rounds < 20000:
         n, lines, eof, bad = stream(port, flood, max(0.2, end - H.now()), login_name="mallory")
+        if n is None:
+            refused.append(lines)
+            time.sleep(0.01)
+            continue
         rounds += 1
         sent_c += n
         lines_c += lines
@@ -107,7 +118,10 @@ def body(ctx):
             break
     sc.end_attack()
     ctx.check("command flood: BYE flood each round", byes >= 1 and byes == rounds,
-              "%d rounds, %d BYE flood, last lines %r" % (rounds, byes, lines_c[-3:]))
+              "%d rounds, %d BYE flood, last lines %r; %d logins refused (%r)" %
+              (rounds, byes, lines_c[-3:], len(refused), refused[:1]))
+    ctx.check("command flood: logins refused only while earlier rounds' connections close",
+              len(refused) <= rounds, "%d refused, %d rounds" % (len(refused), rounds))
     ctx.check("attacker got only valid UTF-8 without separators", not (bad_a + bad_b + bad_c),
               (bad_a + bad_b + bad_c)[:3])
 
