@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 
 #include "bans.h"
 #include "store.h"
+#include "tmp_dir.h"
 
 enum { NOW = 1800000000 }; /* 2027-01-15T08:00:00Z */
 
@@ -255,23 +255,6 @@ typedef struct StoreEnv {
     Bans *b;
 } StoreEnv;
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 static int setup_store(void **state)
 {
     StoreEnv *e = calloc(1, sizeof *e);
@@ -297,7 +280,7 @@ static int teardown_store(void **state)
     store_close(e->st, 2000, NULL);
     bans_destroy(e->b);
     names_destroy(e->names);
-    remove_dir(e->dir);
+    tmp_dir_remove(e->dir);
     free(e);
     return 0;
 }

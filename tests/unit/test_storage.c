@@ -17,7 +17,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -28,6 +27,7 @@
 
 #include "names.h"
 #include "storage.h"
+#include "tmp_dir.h"
 
 static const char H1[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 static const char H2[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
@@ -86,23 +86,6 @@ static bool raw_sql(Env *e, const char *sql)
     return ok;
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
 /* An empty directory (SQLite) or a connection to the database; nothing opened yet. */
 static int setup_bare(void **state)
 {
@@ -137,7 +120,7 @@ static int teardown(void **state)
     Env *e = *state;
     storage_close(e->st);
     names_destroy(e->names);
-    remove_dir(e->dir);
+    tmp_dir_remove(e->dir);
     free(e);
     return 0;
 }

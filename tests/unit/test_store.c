@@ -16,7 +16,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "names.h"
 #include "storage.h"
 #include "store.h"
+#include "tmp_dir.h"
 
 static const char LOST_URI[] = "postgresql://arena@/postgres?host=/nonexistent-dir-xyz";
 static const char H1[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -48,23 +48,6 @@ static uint64_t mono_ms(void)
 static void nap(void)
 {
     nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        char path[512];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static Store *open_sqlite(Env *e)
@@ -105,7 +88,7 @@ static int teardown(void **state)
     Env *e = *state;
     store_close(e->s, 2000, NULL);
     names_destroy(e->names);
-    remove_dir(e->dir);
+    tmp_dir_remove(e->dir);
     free(e);
     return 0;
 }
