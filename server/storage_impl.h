@@ -31,6 +31,8 @@ void *storage_sqlite_open(const char *data_dir, Names *names, char *name, size_t
                           size_t errlen);
 extern const StorageOps storage_sqlite_ops;
 
+/* err gets "what: msg" on one line (libpq's messages end in a newline and may hold several). */
+void storage_pg_error(char *err, size_t errlen, const char *what, const char *msg);
 /* The URI for people: any password (user:password@, password=) shown as ***; if the masked
  * text would still hold one, only user, host, port and database. */
 void storage_pg_display_name(const char *uri, char *name, size_t namelen);
