@@ -6,6 +6,7 @@
 
 static const char *const keys[DROP_COUNT] = {
     [DROP_UDP_MALFORMED] = "udp_malformed",
+    [DROP_UDP_OVERSIZE] = "udp_oversize",
     [DROP_UDP_SPOOFED] = "udp_spoofed",
     [DROP_UDP_NO_PEER] = "udp_no_peer",
     [DROP_UDP_CONNECT_REFUSED] = "udp_connect_refused",

@@ -14,6 +14,7 @@
 typedef enum SrvDrop {
     /* UDP game port (udp_gate.c), before ENet sees the datagram */
     DROP_UDP_MALFORMED = 0,   /* not an ENet datagram we accept (short, compressed, bad walk) */
+    DROP_UDP_OVERSIZE,        /* longer than ENet's 4096-byte buffer (enet_batch.h) */
     DROP_UDP_SPOOFED,         /* for a live peer, but wrong address, session or checksum */
     DROP_UDP_NO_PEER,         /* for a peer id that is not connected */
     DROP_UDP_CONNECT_REFUSED, /* CONNECT without a live login's tag from that address */

@@ -47,6 +47,18 @@ static void size_receive_buffer(Server *s)
                  got / 2048, s->cfg.udp_rcvbuf_kb);
 }
 
+/* The game socket's datagrams through recvmmsg/sendmmsg (enet_batch.h), if ENet's calls reach
+ * us; otherwise ENet's own syscalls, one per datagram, and the log says so. */
+static void attach_batching(Server *s)
+{
+    s->stats.udp_batched = ebatch_attach(s->host->socket);
+    s->ebatch_base = ebatch_stats();
+    if (!s->stats.udp_batched)
+        log_info(s->log, "game",
+                 "UDP datagrams not batched (ENet's socket calls do not reach the server's, "
+                 "or another server in this process has them): one syscall per datagram");
+}
+
 /* Entities one client can ever see: every player and every shot they may have alive, or
  * view_max of them (interest.h). */
 static unsigned max_view(const Server *s)
@@ -108,6 +120,7 @@ bool net_open(Server *s)
     s->host->maximumPacketSize = NET_MAX_MESSAGE;
     s->host->maximumWaitingData = NET_MAX_WAITING;
     size_receive_buffer(s);
+    attach_batching(s);
     s->peers = calloc(peers, sizeof *s->peers);
     if (s->peers == NULL)
         return false;
@@ -123,6 +136,7 @@ void net_close(Server *s)
                 enet_peer_disconnect_now(peer, PROTO_DISCONNECT_SHUTDOWN);
         }
         enet_host_flush(s->host);
+        ebatch_detach(s->host->socket);
         enet_host_destroy(s->host);
         s->host = NULL;
     }
@@ -262,8 +276,28 @@ void net_read_kernel_drops(Server *s)
         s->stats.udp_kernel_drops = mem[SK_MEMINFO_DROPS]; /* since the socket was made */
 }
 
+/* enet_batch's counters since it attached, into the stats; its oversize drops into the table. */
+static void count_batching(Server *s, uint64_t now_ms)
+{
+    if (!s->stats.udp_batched)
+        return;
+    EbatchStats b = ebatch_stats(), *base = &s->ebatch_base;
+    uint64_t oversize = b.rx_oversize - base->rx_oversize;
+    uint64_t counted = s->stats.drops.count[DROP_UDP_OVERSIZE];
+    if (oversize > counted)
+        drop_note_n(&s->stats.drops, s->log, DROP_UDP_OVERSIZE, oversize - counted, now_ms,
+                    "%llu datagrams longer than %d bytes", (unsigned long long)(oversize - counted),
+                    EBATCH_RX_SLOT);
+    s->stats.udp_rx_calls = b.rx_calls - base->rx_calls;
+    s->stats.udp_rx_batched = b.rx_datagrams - base->rx_datagrams;
+    s->stats.udp_tx_calls = b.tx_calls - base->tx_calls;
+    s->stats.udp_tx_batched = b.tx_datagrams - base->tx_datagrams;
+    s->stats.udp_tx_dropped = b.tx_dropped - base->tx_dropped;
+}
+
 void net_count_traffic(Server *s, uint64_t now_ms)
 {
+    count_batching(s, now_ms);
     if (now_ms - s->stats.kernel_drops_read_ms >= NET_DROPS_READ_MS) {
         net_read_kernel_drops(s);
         s->stats.kernel_drops_read_ms = now_ms;

@@ -284,8 +284,9 @@ unsigned srv_poll_set(Server *s)
 
 int srv_wait_ms(Server *s, uint64_t now_us)
 {
-    return tcp_pending_input(s) ? 0
-                                : sched_read_wait_ms(&s->sched, now_us, s->cfg.udp_reads_per_tick);
+    return tcp_pending_input(s) || ebatch_rx_pending()
+               ? 0
+               : sched_read_wait_ms(&s->sched, now_us, s->cfg.udp_reads_per_tick);
 }
 
 /* Every 2 s: memory freed after a burst goes back to the system instead of staying in the
@@ -325,6 +326,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     run_ticks(s, &plan);
     net_flush_events(s);
     enet_host_flush(s->host);
+    ebatch_flush(); /* everything ENet sent in this iteration, in one sendmmsg per 256 */
     session_housekeeping(s, now_ms);
     tcp_housekeeping(s, now_ms);
     periodic(s, now_ms);
@@ -341,6 +343,9 @@ void srv_shutdown(Server *s)
     session_release_all(s, PROTO_DISCONNECT_SHUTDOWN);
     net_flush_events(s);
     enet_host_flush(s->host);
+    /* ENet's own calls from here: its lingering service waits inside ENet, where nothing
+     * would flush a queue. */
+    ebatch_detach(s->host->socket);
 }
 
 int srv_run(Server *s)

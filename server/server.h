@@ -16,6 +16,7 @@
 #include "bans.h"
 #include "config.h"
 #include "drops.h"
+#include "enet_batch.h"
 #include "enet_checksum.h"
 #include "enet_guard.h"
 #include "egg.h"
@@ -207,6 +208,7 @@ struct Server {
      * arrive at flood rates (session.c): the gate then sees and counts each one at once, and
      * a newcomer's handshake is not lost in a full kernel buffer among the junk. */
     uint32_t udp_batch;           /* datagrams the gate saw in this session_service */
+    EbatchStats ebatch_base;      /* enet_batch's (process-wide) counters when it attached */
     uint64_t udp_window_count;    /* ... in this polled window */
     uint64_t udp_window_start_ms; /* start of the polled window */
     uint64_t udp_last_read_ms;    /* the previous session_service */

@@ -113,6 +113,12 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "packets_in", s->packets_in);
     jkey(&j, "udp_kernel_drops", s->udp_kernel_drops);
     jkey(&j, "udp_rcvbuf_bytes", s->udp_rcvbuf_bytes);
+    jkey(&j, "udp_batched", s->udp_batched);
+    jkey(&j, "udp_rx_calls", s->udp_rx_calls);
+    jkey(&j, "udp_rx_batched", s->udp_rx_batched);
+    jkey(&j, "udp_tx_calls", s->udp_tx_calls);
+    jkey(&j, "udp_tx_batched", s->udp_tx_batched);
+    jkey(&j, "udp_tx_dropped", s->udp_tx_dropped);
     jkey(&j, "max_snapshot_wire_bytes", s->max_snapshot_wire_bytes);
     jkey(&j, "snapshots_sent", s->snapshots_sent);
     jkey(&j, "snapshot_bytes", s->snapshot_bytes);

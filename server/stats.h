@@ -37,6 +37,10 @@ typedef struct SrvStats {
     uint64_t udp_kernel_drops; /* datagrams the kernel dropped: the game socket's buffer was full */
     unsigned udp_rcvbuf_bytes; /* the buffer the kernel granted (SO_RCVBUF read back) */
     uint64_t kernel_drops_read_ms; /* when udp_kernel_drops was last read */
+    bool udp_batched; /* the game socket's datagrams go through recvmmsg/sendmmsg (enet_batch.h) */
+    uint64_t udp_rx_calls, udp_rx_batched; /* recvmmsg calls, the datagrams they read for ENet */
+    uint64_t udp_tx_calls, udp_tx_batched; /* sendmmsg calls, the datagrams they sent */
+    uint64_t udp_tx_dropped;               /* queued datagrams the kernel refused to send */
     uint64_t window_bytes_out;
     uint32_t max_snapshot_wire_bytes; /* largest snapshot payload plus the ENet framing it needs */
     uint64_t snapshots_sent, snapshot_bytes, full_snapshots;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """attack_udp_flood.py — the game port flooded for ~5 s, as fast as one Python process can:
 garbage datagrams from one source (127.0.0.9: too short, compressed, malformed CONNECTs, random
-bytes, ENet headers for a legit peer id from the wrong address) and, at the same time, a
+bytes, ENet headers for a legit peer id from the wrong address, datagrams longer than ENet's
+4096-byte buffer, which ENet 1.3.17 answers with an error that ends its whole read) and, at the same time, a
 properly bound peer (127.0.0.10: login, handshake, BIND) sending valid-looking INPUT
 datagrams with a correct checksum far over its budget. The legit players must not notice;
 udp_malformed and udp_rate_limited are counted; the garbage source gets nothing back and the
@@ -22,7 +23,7 @@ FLOODER = "127.0.0.10"
 def garbage_pool(v, rng, n=512):
     pool = []
     for i in range(n):
-        k = i % 6
+        k = i % 7
         if k == 0:
             d = os.urandom(rng.randint(1, 3))
         elif k == 1:  # compressed flag (the server never decompresses)
@@ -35,8 +36,10 @@ def garbage_pool(v, rng, n=512):
         elif k == 4:  # a legit peer id (0..7), from the wrong address
             d = H.datagram(v, rng.randint(0, 7), rng.randint(0, 3),
                            H.cmd_unsequenced(2, i, H.VALID_INPUT), os.urandom(4), 99)
-        else:
+        elif k == 5:
             d = os.urandom(rng.randint(4, 1400))
+        else:  # longer than ENet's receive buffer (the server's recvmmsg drops and counts it)
+            d = os.urandom(rng.randint(4097, 9000))
         pool.append(d)
     return pool
 
@@ -86,6 +89,11 @@ def body(ctx):
     d_mal = H.stat_delta(st0, final, "udp_malformed")
     d_rate = H.stat_delta(st0, final, "udp_rate_limited")
     ctx.check("garbage counted (udp_malformed)", d_mal is not None and d_mal > 0, "+%s" % d_mal)
+    d_over = H.stat_delta(st0, final, "udp_oversize")
+    ctx.check("datagrams over 4096 bytes dropped and counted (udp_oversize)",
+              d_over is not None and d_over > 0, "+%s" % d_over)
+    ctx.check("the game socket's datagrams are batched (udp_batched)",
+              final.get("udp_batched") == 1, final.get("udp_batched"))
     ctx.check("INPUT flood over budget counted (udp_rate_limited)",
               d_rate is not None and d_rate >= 0.5 * p.sent_pkts,
               "+%s of %d INPUT datagrams" % (d_rate, p.sent_pkts))
@@ -96,7 +104,8 @@ def body(ctx):
     ctx.check("the flood switched the game socket to polling (udp_flood_polls, udp_polled_ms)",
               d_polls is not None and d_polls >= 1 and d_polled is not None and d_polled >= 250,
               "+%s times, +%s ms" % (d_polls, d_polled))
-    drop_keys = ["udp_malformed", "udp_no_peer", "udp_spoofed", "udp_connect_refused"]
+    drop_keys = ["udp_malformed", "udp_oversize", "udp_no_peer", "udp_spoofed",
+                 "udp_connect_refused"]
     counted = sum(H.stat_delta(st0, final, k) or 0 for k in drop_keys)
     ctx.check("garbage source got nothing back", g.recv_pkts == 0,
               "%d datagrams back" % g.recv_pkts)
