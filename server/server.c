@@ -326,7 +326,6 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     run_ticks(s, &plan);
     net_flush_events(s);
     enet_host_flush(s->host);
-    ebatch_flush(); /* everything ENet sent in this iteration, in one sendmmsg per 256 */
     session_housekeeping(s, now_ms);
     tcp_housekeeping(s, now_ms);
     periodic(s, now_ms);
@@ -334,6 +333,9 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     srv_notify_periodic(s);
     srv_agones_periodic(s);
     srv_store_poll(s);
+    /* Last: everything ENet sent in this iteration (the snapshots, and the disconnects that
+     * housekeeping and the store's answers send at once), in one sendmmsg per 256. */
+    ebatch_flush();
 }
 
 void srv_shutdown(Server *s)

@@ -2,8 +2,8 @@
 """attack_udp_flood.py — the game port flooded for ~5 s, as fast as one Python process can:
 garbage datagrams from one source (127.0.0.9: too short, compressed, malformed CONNECTs, random
 bytes, ENet headers for a legit peer id from the wrong address, datagrams longer than ENet's
-4096-byte buffer, which ENet 1.3.17 answers with an error that ends its whole read) and, at the same time, a
-properly bound peer (127.0.0.10: login, handshake, BIND) sending valid-looking INPUT
+4096-byte buffer, which ENet 1.3.17 answers with an error that ends its whole read) and, at the
+same time, a properly bound peer (127.0.0.10: login, handshake, BIND) sending valid-looking INPUT
 datagrams with a correct checksum far over its budget. The legit players must not notice;
 udp_malformed and udp_rate_limited are counted; the garbage source gets nothing back and the
 flooder less than it sends (amplification <= 1, attacker sockets and sniffer)."""
