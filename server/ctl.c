@@ -26,6 +26,7 @@ enum {
 
 typedef struct CtlConn {
     int fd; /* -1 = free */
+    EvReg ev;
     LineReader reader;
     char out[CTL_OUT_BYTES];
     size_t out_len;
@@ -36,6 +37,7 @@ typedef struct CtlConn {
 struct Ctl {
     Server *s;
     int fd;
+    EvReg ev;
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
     CtlConn conns[CTL_MAX_CONNS];
 };
@@ -463,8 +465,9 @@ static void accept_ctl(Ctl *c, uint64_t now_ms)
     k->last_ms = now_ms;
 }
 
-static void conn_close(CtlConn *k)
+static void conn_close(Ctl *c, CtlConn *k)
 {
+    ev_drop(&c->s->ev, &k->ev);
     close(k->fd);
     k->fd = -1;
 }
@@ -516,21 +519,21 @@ static void conn_flush(CtlConn *k)
     }
 }
 
-unsigned ctl_pollfds(Ctl *c, struct pollfd *fds, unsigned cap)
+void ctl_watch(Ctl *c)
 {
-    unsigned n = 0;
-    if (c->fd >= 0 && n < cap)
-        fds[n++] = (struct pollfd){.fd = c->fd, .events = POLLIN};
-    for (unsigned i = 0; i < CTL_MAX_CONNS && n < cap; i++) {
+    EvSet *e = &c->s->ev;
+    if (c->fd >= 0)
+        (void)ev_want(e, &c->ev, c->fd, EPOLLIN, ev_tag(EV_CTL, 0, c->fd));
+    for (unsigned i = 0; i < CTL_MAX_CONNS; i++) {
         CtlConn *k = &c->conns[i];
         if (k->fd < 0)
             continue;
-        short ev = k->closing ? 0 : POLLIN;
+        uint32_t ev = k->closing ? 0 : EPOLLIN;
         if (k->out_len > 0)
-            ev |= POLLOUT;
-        fds[n++] = (struct pollfd){.fd = k->fd, .events = ev};
+            ev |= EPOLLOUT;
+        if (!ev_want(e, &k->ev, k->fd, ev, ev_tag(EV_CTL, 1 + i, k->fd)))
+            conn_close(c, k); /* never serviced if not watched */
     }
-    return n;
 }
 
 void ctl_service(Ctl *c, const struct pollfd *fds, unsigned n, uint64_t now_ms)
@@ -554,6 +557,6 @@ void ctl_service(Ctl *c, const struct pollfd *fds, unsigned n, uint64_t now_ms)
             continue;
         conn_flush(k);
         if ((k->closing && k->out_len == 0) || now_ms - k->last_ms > CTL_IDLE_MS)
-            conn_close(k);
+            conn_close(c, k);
     }
 }

@@ -21,9 +21,9 @@ enum { CTL_MAX_CONNS = 4 };
  * ctl_socket = off, returns a Ctl that does nothing. NULL with a reason on failure. */
 Ctl *ctl_open(Server *s, char *err, size_t errlen);
 void ctl_close(Ctl *c);
-/* Fills pollfds for the listener and the connections; returns how many (at most
- * CTL_MAX_CONNS + 1). */
-unsigned ctl_pollfds(Ctl *c, struct pollfd *fds, unsigned cap);
+/* Registers what the listener and the connections wait for in the server's epoll set
+ * (evset.h); ctl_service gets the ready ones. */
+void ctl_watch(Ctl *c);
 void ctl_service(Ctl *c, const struct pollfd *fds, unsigned n, uint64_t now_ms);
 
 #endif

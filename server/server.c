@@ -1,15 +1,15 @@
 /* server.c — the Server handle and its single-threaded event loop.
  *
- * Owns start-up (map, world, sockets), the loop and shutdown. The loop polls the TCP listener
- * and connections, the discovery socket and the operator socket (not the ENet socket: it is
- * read in one batch at each read slot, udp_reads_per_tick of them per tick) with the timeout
+ * Owns start-up (map, world, sockets), the loop and shutdown. The loop waits (epoll, evset.h)
+ * on the TCP listener and connections, the discovery socket and the operator socket (not the
+ * ENet socket: it is read in one batch at each read slot, udp_reads_per_tick of them per tick)
+ * with the timeout
  * set to the time until the next slot; reads the time once; decides with the schedule
  * (schedule.h) which ticks are due, so inputs are accepted for all of them; gives every source
  * its bounded share (ENet events, TCP lines, discovery answers); runs the due 60 Hz ticks;
  * flushes. Nothing here knows a wire format. */
 #include <errno.h>
 #include <malloc.h>
-#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,19 +94,23 @@ static bool load_map(Server *s)
     return true;
 }
 
-/* Everything sized by the config: players, TCP connections, the poll set. */
+/* Everything sized by the config: players, TCP connections, the epoll set. */
 static bool alloc_tables(Server *s)
 {
     const SrvConfig *cfg = &s->cfg;
     s->players = calloc(cfg->max_players, sizeof *s->players);
     s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
-    /* The poll set: ENet (under a flood), discovery, the operator socket and its connections,
-     * the TCP listener and every connection the config allows. */
+    /* The epoll set: ENet (under a flood), discovery, the operator socket and its
+     * connections, the TCP listener and every connection the config allows. */
     s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
     s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
     s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
     if (s->players == NULL || s->conns == NULL || s->pfds == NULL || s->pfd_conn == NULL)
         return false;
+    if (!ev_open(&s->ev, s->pfd_cap)) {
+        log_info(s->log, "server", "epoll: %s", strerror(errno));
+        return false;
+    }
     if (cfg->lagcomp_max_ms > 0) {
         s->lagcomp_max_lag = lc_max_lag(cfg->lagcomp_max_ms);
         unsigned ticks = lc_ring_ticks(s->lagcomp_max_lag);
@@ -134,6 +138,8 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->stop = stop;
     s->tcp_fd = -1;
     s->disc_fd = -1;
+    s->ev = (EvSet){.fd = -1};
+    s->ev_game = s->ev_disc = s->ev_tcp = EV_REG_NONE;
     s->now_ms = mono_now_ms();
     s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
     rl_table_init(&s->disc_sources);
@@ -186,6 +192,7 @@ void srv_destroy(Server *s)
     free(s->conns);
     free(s->map_text);
     free(s->map_msg);
+    ev_close(&s->ev);
     free(s->pfds);
     free(s->pfd_conn);
     free(s->lagcomp_samples);
@@ -262,24 +269,56 @@ void srv_begin(Server *s, uint64_t now_us)
     srv_metrics_publish(s, true);
 }
 
-unsigned srv_poll_set(Server *s)
+void srv_watch(Server *s)
 {
-    struct pollfd *fds = s->pfds;
-    unsigned n = 0;
     /* Not the ENet socket: its datagrams (an INPUT per player per tick) wait in the kernel
      * for the next read slot (srv_wait_ms), when session_service reads them in one batch.
      * Waking for each one cost ENet a walk of every peer per datagram (enet_host_service sends
      * before and after it receives); docs/architecture.md "The loop". Under a flood (session.c) it
-     * is polled as before. */
+     * is watched as before. */
     if (s->udp_polled)
-        fds[n++] = (struct pollfd){.fd = s->host->socket, .events = POLLIN};
+        (void)ev_want(&s->ev, &s->ev_game, s->host->socket, EPOLLIN,
+                      ev_tag(EV_GAME, 0, s->host->socket));
+    else
+        ev_drop(&s->ev, &s->ev_game);
     if (s->disc_fd >= 0)
-        fds[n++] = (struct pollfd){.fd = s->disc_fd, .events = POLLIN};
-    s->pfd_first_ctl = n;
-    n += ctl_pollfds(s->ctl, fds + n, s->pfd_cap - n);
-    s->pfd_first_tcp = n;
-    n += tcp_pollfds(s, fds + n, s->pfd_cap - n, s->pfd_conn + n);
+        (void)ev_want(&s->ev, &s->ev_disc, s->disc_fd, EPOLLIN,
+                      ev_tag(EV_DISCOVERY, 0, s->disc_fd));
+    ctl_watch(s->ctl);
+    tcp_watch(s);
+}
+
+/* The ready events, poll-shaped for ctl_service and tcp_service: the operator socket's first,
+ * then TCP's. The game and discovery sockets only wake the loop: their services read them
+ * whenever the loop runs. */
+static unsigned ready_to_pollfds(Server *s, unsigned nready)
+{
+    unsigned n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        EvKind want = pass == 0 ? EV_CTL : EV_TCP;
+        if (pass == 1)
+            s->pfd_first_tcp = n;
+        for (unsigned i = 0; i < nready; i++) {
+            uint64_t tag = s->ev.ready[i].data.u64;
+            if (ev_tag_kind(tag) != want)
+                continue;
+            s->pfds[n] =
+                (struct pollfd){.fd = ev_tag_fd(tag), .revents = (short)s->ev.ready[i].events};
+            s->pfd_conn[n++] = (int)ev_tag_index(tag) - 1;
+        }
+    }
+    s->pfd_first_ctl = 0;
     return n;
+}
+
+int srv_wait(Server *s, int timeout_ms)
+{
+    int r = ev_wait(&s->ev, timeout_ms);
+    if (r < 0) {
+        s->pfd_first_ctl = s->pfd_first_tcp = 0;
+        return -1;
+    }
+    return (int)ready_to_pollfds(s, (unsigned)r);
 }
 
 int srv_wait_ms(Server *s, uint64_t now_us)
@@ -360,14 +399,16 @@ int srv_run(Server *s)
     srv_notify_start(s);
     while (!*s->stop) {
         srv_reload_if_asked(s);
-        int wait_ms = srv_wait_ms(s, mono_now_us());
-        unsigned n = srv_poll_set(s);
-        if (poll(s->pfds, n, wait_ms) < 0 && errno != EINTR) {
-            log_info(s->log, "server", "poll: %s", strerror(errno));
+        srv_watch(s);
+        int n = srv_wait(s, srv_wait_ms(s, mono_now_us()));
+        if (n < 0 && errno != EINTR) {
+            log_info(s->log, "server", "epoll_wait: %s", strerror(errno));
             break;
         }
         s->stats.wakeups++;
-        srv_iterate(s, n, mono_now_us()); /* the clock, read once per iteration */
+        s->stats.epoll_changes = s->ev.changes;
+        s->stats.epoll_failures = s->ev.failures;
+        srv_iterate(s, n < 0 ? 0 : (unsigned)n, mono_now_us()); /* the clock, read once */
     }
     s->stats.run_us = mono_now_us() - started_us;
     srv_notify_text(s, "STOPPING=1");

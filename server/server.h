@@ -18,6 +18,7 @@
 #include "drops.h"
 #include "enet_batch.h"
 #include "enet_checksum.h"
+#include "evset.h"
 #include "enet_guard.h"
 #include "egg.h"
 #include "fame.h"
@@ -91,6 +92,7 @@ typedef struct SrvConn {
     uint64_t stall_credit_until_ms;
     bool closing;  /* flush what is queued, then close */
     bool fin_sent; /* closing, output drained, our side shut down */
+    EvReg ev;      /* its registration in the loop's epoll set */
 } SrvConn;
 
 typedef struct SrvPlayer {
@@ -234,8 +236,13 @@ struct Server {
     LcSample *lagcomp_samples;
     uint16_t lagcomp_max_lag; /* the cap, 1/16 ticks */
     uint16_t tick_lags[PROTO_MAX_PLAYERS];
-    /* The loop's poll set, sized at start-up for every socket the config allows; pfd_conn
-     * maps a TCP entry to its connection (-1: the listener). */
+    /* The loop's epoll set (evset.h), sized at start-up for every socket the config allows,
+     * and the registrations of the sockets the server owns itself. */
+    EvSet ev;
+    EvReg ev_game, ev_disc, ev_tcp;
+    /* What the last wait found ready, poll-shaped for the services: the operator socket's
+     * entries first, then the TCP ones; pfd_conn maps a TCP entry to its connection (-1: the
+     * listener). */
     struct pollfd *pfds;
     int *pfd_conn;
     unsigned pfd_cap, pfd_first_ctl, pfd_first_tcp;
@@ -282,16 +289,20 @@ void srv_destroy(Server *s);
 /* Runs until *stop is set; then tells players and closes cleanly. Returns 0 on a clean stop. */
 int srv_run(Server *s);
 /* The loop's parts, time passed in (srv_run reads the clock once per iteration; a test passes
- * whatever time it wants, and polls with timeout 0):
- *   srv_begin(s, now_us) once; then per iteration n = srv_poll_set(s),
- *   poll(s->pfds, n, srv_wait_ms(s, now_us)), srv_iterate(s, n, now_us). */
+ * whatever time it wants, and waits with timeout 0):
+ *   srv_begin(s, now_us) once; then per iteration srv_watch(s),
+ *   n = srv_wait(s, srv_wait_ms(s, now_us)), srv_iterate(s, n, now_us). */
 void srv_begin(Server *s, uint64_t now_us);
-/* Fills s->pfds (discovery, operator socket, TCP; the ENet socket only while a flood lasts:
- * otherwise srv_iterate reads it whenever it runs); returns how many. */
-unsigned srv_poll_set(Server *s);
-/* How long poll may wait: until the next read slot of the game socket (the next tick, or
+/* Brings the epoll set up to date with what each socket waits for (discovery, operator
+ * socket, TCP; the ENet socket only while a flood lasts: otherwise srv_iterate reads it
+ * whenever it runs). A syscall only for a socket whose wanted events changed. */
+void srv_watch(Server *s);
+/* How long the wait may last: until the next read slot of the game socket (the next tick, or
  * between ticks with udp_reads_per_tick > 1), 0 while TCP input waits for its turn. */
 int srv_wait_ms(Server *s, uint64_t now_us);
+/* Waits up to timeout_ms for a ready socket; fills s->pfds with the ready ones and returns
+ * how many, or -1 (errno set; EINTR after a signal). */
+int srv_wait(Server *s, int timeout_ms);
 /* Everything that came in, the ticks due at now_us, the flush, housekeeping. */
 void srv_iterate(Server *s, unsigned nfds, uint64_t now_us);
 /* Tells every TCP connection, then releases every player (ENet disconnects flushed). */
@@ -300,7 +311,8 @@ void srv_shutdown(Server *s);
 /* tcp.c: TCP connections of the login port (bytes and lines; the meaning is lobby.c's). */
 bool tcp_open(Server *s);
 void tcp_close_all(Server *s, const char *reason);
-unsigned tcp_pollfds(Server *s, struct pollfd *fds, unsigned cap, int *conn_of);
+/* Registers what the listener and every connection wait for (srv_watch). */
+void tcp_watch(Server *s);
 void tcp_service(Server *s, const struct pollfd *fds, unsigned n, const int *conn_of,
                  uint64_t now_ms);
 /* True if some connection holds bytes it has not had its turn to handle yet. */

@@ -102,6 +102,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "tick_overruns_cpu", s->overruns_cpu);
     jkey(&j, "tick_overruns", s->overruns);
     jkey(&j, "wakeups", s->wakeups);
+    jkey(&j, "epoll_changes", s->epoll_changes);
+    jkey(&j, "epoll_failures", s->epoll_failures);
     jkey(&j, "run_us", s->run_us);
     jkey(&j, "stalls", s->stalls);
     jkey(&j, "ticks_fast_forwarded", s->ticks_fast_forwarded);

@@ -22,9 +22,11 @@ typedef struct StatsHist {
 
 typedef struct SrvStats {
     uint64_t ticks;
-    uint64_t wakeups;  /* returns from the loop's wait (poll) */
-    uint64_t run_us;   /* how long the loop ran, monotonic microseconds */
-    uint64_t overruns; /* ticks that took longer than the tick period */
+    uint64_t wakeups;        /* returns from the loop's wait (epoll_wait) */
+    uint64_t epoll_changes;  /* epoll_ctl calls: sockets registered, changed, removed */
+    uint64_t epoll_failures; /* ... that the kernel refused (the socket was closed) */
+    uint64_t run_us;         /* how long the loop ran, monotonic microseconds */
+    uint64_t overruns;       /* ticks that took longer than the tick period */
     /* ... counting only the CPU time the loop's thread spent in them: an overrun that is not
      * one of these was time the server was not running (another process had the core). */
     uint64_t overruns_cpu;

@@ -163,6 +163,7 @@ static void conn_free(Server *s, int ci)
     SrvConn *c = &s->conns[ci];
     if (!c->used)
         return;
+    ev_drop(&s->ev, &c->ev);
     close(c->fd);
     free(c->out);
     if (c->player >= 0)
@@ -231,6 +232,7 @@ void tcp_close_all(Server *s, const char *reason)
         conn_flush(s, (int)i);
         conn_free(s, (int)i);
     }
+    ev_drop(&s->ev, &s->ev_tcp);
     if (s->tcp_fd >= 0)
         close(s->tcp_fd);
     s->tcp_fd = -1;
@@ -443,27 +445,26 @@ bool tcp_pending_input(const Server *s)
     return false;
 }
 
-unsigned tcp_pollfds(Server *s, struct pollfd *fds, unsigned cap, int *conn_of)
+void tcp_watch(Server *s)
 {
-    unsigned n = 0;
-    if (s->tcp_fd >= 0 && n < cap) {
-        fds[n] = (struct pollfd){.fd = s->tcp_fd, .events = POLLIN};
-        conn_of[n++] = -1;
-    }
-    for (unsigned i = 0; i < s->cfg.tcp_max_conns && n < cap; i++) {
+    if (s->tcp_fd >= 0 &&
+        !ev_want(&s->ev, &s->ev_tcp, s->tcp_fd, EPOLLIN, ev_tag(EV_TCP, 0, s->tcp_fd)))
+        log_info(s->log, "tcp", "cannot watch the listener: %s", strerror(errno));
+    for (unsigned i = 0; i < s->cfg.tcp_max_conns; i++) {
         SrvConn *c = &s->conns[i];
         if (!c->used)
             continue;
         /* Not read: closing (except to see the peer's close), throttled, at EOF, or with
          * bytes of its own still waiting. */
         bool want_in = !c->stalled && !c->eof && c->in_off == c->in_len;
-        short ev = want_in ? POLLIN : 0;
+        uint32_t ev = want_in ? EPOLLIN : 0;
         if (c->out_len > 0)
-            ev |= POLLOUT;
-        fds[n] = (struct pollfd){.fd = c->fd, .events = ev};
-        conn_of[n++] = (int)i;
+            ev |= EPOLLOUT;
+        /* Never serviced if not watched: gone at once (the kernel is out of memory or of
+         * epoll watches, fs.epoll.max_user_watches), counted as a killed connection. */
+        if (!ev_want(&s->ev, &c->ev, c->fd, ev, ev_tag(EV_TCP, 1 + i, c->fd)))
+            tcp_kill(s, (int)i, strerror(errno));
     }
-    return n;
 }
 
 void tcp_service(Server *s, const struct pollfd *fds, unsigned n, const int *conn_of,

@@ -142,10 +142,11 @@ static void client_enet(HxClient *c)
 
 void hx_round(Hx *h)
 {
-    unsigned n = srv_poll_set(h->s);
-    if (poll(h->s->pfds, n, 0) < 0 && errno != EINTR)
+    srv_watch(h->s);
+    int n = srv_wait(h->s, 0);
+    if (n < 0 && errno != EINTR)
         return;
-    srv_iterate(h->s, n, h->now_us);
+    srv_iterate(h->s, n < 0 ? 0 : (unsigned)n, h->now_us);
     for (unsigned i = 0; i < h->nclients; i++) {
         HxClient *c = &h->clients[i];
         if (c->tcp >= 0 && !c->tcp_eof)

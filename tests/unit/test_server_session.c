@@ -404,6 +404,55 @@ static bool peer_gone(Hx *h, void *arg)
     return h->clients[*(int *)arg].disconnected;
 }
 
+static bool conn_accepted(Hx *h, void *arg)
+{
+    (void)arg;
+    unsigned used = 0;
+    for (unsigned i = 0; i < h->s->cfg.tcp_max_conns; i++)
+        used += h->s->conns[i].used;
+    return used == 2;
+}
+
+/* A connection the kernel refuses to watch (out of memory, or of epoll watches) is closed at
+ * once and counted, not left open and never heard; the player already in is not touched. */
+static void test_unwatchable_connection_dropped(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice");
+    assert_true(a >= 0);
+    struct sockaddr_in sa;
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(h->s->tcp_fd, (struct sockaddr *)&sa, &len), 0);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_true(hx_until(h, conn_accepted, NULL)); /* accepted; registered at the next watch */
+    /* For one watch the set's descriptor is a file: every registration is refused. */
+    int saved = dup(h->s->ev.fd);
+    FILE *f = tmpfile();
+    assert_true(saved >= 0 && f != NULL);
+    assert_true(dup2(fileno(f), h->s->ev.fd) >= 0);
+    uint64_t killed = h->s->stats.drops.count[DROP_TCP_KILLED];
+    srv_watch(h->s);
+    assert_true(dup2(saved, h->s->ev.fd) >= 0);
+    close(saved);
+    fclose(f);
+    assert_int_equal(h->s->stats.drops.count[DROP_TCP_KILLED], killed + 1);
+    assert_false(conn_accepted(h, NULL));
+    char b[512]; /* the greeting, then the end: closed on the newcomer's side too */
+    ssize_t r;
+    for (int i = 0; i < 16 && (r = recv(fd, b, sizeof b, 0)) > 0; i++)
+        ;
+    assert_int_equal(r, 0);
+    close(fd);
+    /* Alice plays on and is still heard over TCP. */
+    hx_ticks(h, 5);
+    assert_int_equal(h->s->players_now, 1);
+    hx_send_line(h, a, "SAY still here");
+    assert_true(hx_until(h, carol_heard_chat, &a)); /* her own line, heard back */
+    hx_stop(h);
+}
+
 /* A peer that never binds is disconnected at the deadline; the login stays (chat only). */
 static void test_bind_deadline(void **state)
 {
@@ -642,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_events_bundled),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
+        cmocka_unit_test(test_unwatchable_connection_dropped),
         cmocka_unit_test(test_release_shutdown),
         cmocka_unit_test(test_stall_catch_up_and_skip),
         cmocka_unit_test(test_input_timing_reported),
