@@ -41,15 +41,33 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime + stime (fields 14, 15)
 
 
-def floor(bin_dir, receivers, size, seconds):
-    """The bare-sendto floor (arena-udpfloor) for `receivers` clients at 30 Hz, or None."""
-    tool = os.path.join(bin_dir, "arena-udpfloor")
-    if not os.path.exists(tool):
-        return None
+def floor_once(tool, receivers, size, seconds):
     out = subprocess.run([tool, "--receivers", str(receivers), "--bytes", str(size), "--rate",
                           "30", "--seconds", str(seconds)], capture_output=True, text=True,
                          timeout=seconds + 60)
     return json.loads(out.stdout) if out.returncode == 0 else None
+
+
+def floor(bin_dir, receivers, size, seconds, runs):
+    """The bare-sendto floor (arena-udpfloor) for `receivers` clients at 30 Hz, measured `runs`
+    times (the machine is shared: one run can land on a busy moment): the median run's CPU per
+    datagram, and every run's, or None."""
+    tool = os.path.join(bin_dir, "arena-udpfloor")
+    if not os.path.exists(tool):
+        return None
+    each = [f for f in (floor_once(tool, receivers, size, seconds) for _ in range(runs)) if f]
+    if not each:
+        return None
+    per = sorted(f["cpu_us_per_datagram"] for f in each)
+    return {"cpu_us_per_datagram": per[len(per) // 2], "runs": per, "bytes": size}
+
+
+def floor_spread(r):
+    """The floor's runs as 'min-max (n)', or 'n/a'."""
+    runs = (r.get("floor") or {}).get("runs")
+    if not runs:
+        return "n/a"
+    return "%.1f-%.1f (%d)" % (runs[0], runs[-1], len(runs))
 
 
 def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0):
@@ -134,10 +152,11 @@ def print_floor(results, seconds):
     """The server's CPU per snapshot against a bare sendto of the same size to as many
     loopback receivers at 30 Hz, measured right after it in the same run."""
     print("\n### Cost per snapshot against the bare `sendto` floor (same run)\n")
-    print("| bots | connected | server CPU us per snapshot | floor us per datagram | ratio | loop wake-ups/s "
+    print("| bots | connected | server CPU us per snapshot | floor us per datagram (median) "
+          "| floor runs min-max | ratio | loop wake-ups/s "
           "| ENet unsent (throttle) | kernel drops | inputs late | EVENTs / EVENTS msgs per client-s "
           "| bots' CPU (procs) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s, b = r["s"], r["b"]
         per_snap, fl, ratio = per_snapshot(r)
@@ -148,8 +167,9 @@ def print_floor(results, seconds):
         client_s = max(b.get("connected", r["bots"]), 1) * s["run_us"] / 1e6
         events = ("%.0f / %.0f" % (s["events_sent"] / client_s, s["events_messages"] / client_s)
                   if "events_messages" in s else "n/a")
-        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s (%d) |" % (
-            r["bots"], b.get("connected", "n/a"), per_snap, "%.1f" % fl if fl else "n/a", ratio, wakes,
+        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d) |" % (
+            r["bots"], b.get("connected", "n/a"), per_snap, "%.1f" % fl if fl else "n/a",
+            floor_spread(r), ratio, wakes,
             s.get("enet_unsent_unreliable", "n/a"), s.get("udp_kernel_drops", "n/a"),
             s.get("inputs_late", "n/a"), events, bot_cpu, r.get("procs", 1)))
 
@@ -205,17 +225,20 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=()):
                 "run, divided by the snapshots it sent; the floor is `arena-udpfloor`, run right "
                 "after the server in the same run: one datagram of the server's mean snapshot "
                 "size (plus ENet's 16 bytes) to as many loopback receivers at 30 Hz, its CPU per "
-                "datagram. Their ratio is what the server costs above a bare `sendto`.\n\n")
-        f.write("| players | connected | server CPU us / snapshot | floor us / datagram | ratio | tick p50 / p99 / "
+                "datagram, measured several times (the median, and the runs' spread). Their ratio "
+                "is what the server costs above a bare `sendto`.\n\n")
+        f.write("| players | connected | server CPU us / snapshot | floor us / datagram (median) "
+                "| floor runs min-max | ratio | tick p50 / p99 / "
                 "max (us) | overruns (wall / CPU) | tick CPU p99 / max (us) | server CPU | RSS peak | B/s per client down | delivered "
-                "| disconnects |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+                "| disconnects |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
             s, b = r["s"], r["b"]
             sent = max(s.get("snapshots_sent", 0), 1)
             per, fl, ratio = per_snapshot(r)
-            f.write("| %d | %s | %.1f | %s | %s | %d / %d / %d | %d / %s | %s / %s | %.0f %% | %.1f MB | %.0f | %.1f %% "
+            f.write("| %d | %s | %.1f | %s | %s | %s | %d / %d / %d | %d / %s | %s / %s | %.0f %% | %.1f MB | %.0f | %.1f %% "
                     "| %d |\n" % (
-                        r["bots"], b.get("connected", "n/a"), per, "%.1f" % fl if fl else "n/a", ratio, s["tick_us_p50"],
+                        r["bots"], b.get("connected", "n/a"), per, "%.1f" % fl if fl else "n/a",
+                        floor_spread(r), ratio, s["tick_us_p50"],
                         s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
                         s.get("tick_overruns_cpu", "n/a"), s.get("tick_cpu_us_p99", "n/a"),
                         s.get("tick_cpu_us_max", "n/a"), r["cpu"],
@@ -255,9 +278,14 @@ def main():
                     "bots otherwise take the server's core and the bench measures the scheduler")
     ap.add_argument("--bots-per-proc", type=int, default=250,
                     help="arena-bot processes get at most this many bots each")
+    ap.add_argument("--floor-runs", type=int, default=3,
+                    help="times the sendto floor is measured per size (the median is used; the "
+                    "runs share the run's --seconds)")
     ap.add_argument("--docs", default="docs/perf.md", help="where to write the report")
     ap.add_argument("--no-docs", action="store_true", help="do not write docs/perf.md")
     args = ap.parse_args()
+    if args.floor_runs < 1:
+        ap.error("--floor-runs must be at least 1")
     sizes = [int(x) for x in args.sizes.split(",")]
     results, failed = [], []
     with tempfile.TemporaryDirectory() as work:
@@ -276,7 +304,8 @@ def main():
             sent = max(r["s"].get("snapshots_sent", 0), 1)
             size = int(r["s"].get("snapshot_bytes", 0) / sent) + WIRE_OVERHEAD
             print("  the sendto floor: %d receivers, %d B ..." % (n, size), file=sys.stderr)
-            r["floor"] = floor(args.bin, n, max(1, min(size, 1200)), args.seconds)
+            r["floor"] = floor(args.bin, n, max(1, min(size, 1200)),
+                               max(2, args.seconds // args.floor_runs), args.floor_runs)
             results.append(r)
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
