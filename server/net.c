@@ -193,7 +193,7 @@ void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8
                   len, enet_guard_max_unreliable(peer));
 }
 
-static void send_events(Server *s, SrvPlayer *p)
+void net_send_events(Server *s, SrvPlayer *p)
 {
     if (p->events_len == 0)
         return;
@@ -210,8 +210,11 @@ void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev)
     if (slot < 0)
         return; /* not bound: EVENTs go to players only */
     SrvPlayer *p = &s->players[slot];
+    if (p->events_len == 0)
+        p->events_tick = s->world.tick;
     if (!msg_events_append(p->events, &p->events_len, sizeof p->events, ev)) {
-        send_events(s, p); /* full: send it, start the next */
+        net_send_events(s, p); /* full: send it, start the next */
+        p->events_tick = s->world.tick;
         if (!msg_events_append(p->events, &p->events_len, sizeof p->events, ev))
             return; /* does not encode: the server's own bug, never sent */
     }
@@ -221,7 +224,17 @@ void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev)
 void net_flush_events(Server *s)
 {
     for (unsigned i = 0; i < s->cfg.max_players; i++)
-        send_events(s, &s->players[i]);
+        net_send_events(s, &s->players[i]);
+}
+
+void net_flush_events_due(Server *s)
+{
+    uint32_t period = PROTO_TICK_HZ / s->cfg.snapshot_hz;
+    for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        SrvPlayer *p = &s->players[i];
+        if (p->events_len > 0 && (p->state != SP_BOUND || s->world.tick - p->events_tick >= period))
+            net_send_events(s, p);
+    }
 }
 
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except)

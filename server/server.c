@@ -363,7 +363,7 @@ void srv_iterate(Server *s, unsigned nfds, uint64_t now_us)
     disc_service(s, now_ms);
     ctl_service(s->ctl, fds + first_ctl, first_tcp - first_ctl, now_ms);
     run_ticks(s, &plan);
-    net_flush_events(s);
+    net_flush_events_due(s);
     enet_host_flush(s->host);
     session_housekeeping(s, now_ms);
     tcp_housekeeping(s, now_ms);

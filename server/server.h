@@ -144,9 +144,11 @@ typedef struct SrvPlayer {
      * EVENTs of a crowd go only to those who see it (net_send_event_near). */
     uint32_t sees[PROTO_MAX_PLAYERS / 32];
     /* EVENTs for this client not yet handed to ENet: one EVENTS message (msg_events_append),
-     * sent when full and by net_flush_events before each flush of the host. */
+     * sent when full, with the client's snapshot (one datagram: net_send_events), or by
+     * net_flush_events_due once it has waited a snapshot period. */
     uint8_t events[MSG_EVENTS_MAX_BYTES];
     size_t events_len;
+    uint32_t events_tick; /* world tick when the oldest queued EVENT was queued */
 } SrvPlayer;
 
 /* Per ENet peer (same index as host->peers), kept by udp_gate.c and session.c. */
@@ -351,8 +353,15 @@ void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8
 /* Queues an EVENT for the client of a bound peer into its EVENTS message (net_flush_events
  * sends it; a full one goes at once). */
 void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev);
-/* Hands every client's queued EVENTS message to ENet (before enet_host_flush). */
+/* Hands the client's queued EVENTS message to ENet: send_snapshot calls it just before the
+ * snapshot, so ENet packs both into one datagram instead of one each. */
+void net_send_events(Server *s, SrvPlayer *p);
+/* Hands every client's queued EVENTS message to ENet (shutdown, tests). */
 void net_flush_events(Server *s);
+/* The queued EVENTS that must not wait for a snapshot (before enet_host_flush): a player who
+ * gets none (not bound), or events that have waited a whole snapshot period (a snapshot that
+ * was not sent). An EVENT so waits at most one snapshot period. */
+void net_flush_events_due(Server *s);
 /* To every bound player but `except` (-1: all). */
 void net_broadcast_event(Server *s, const MsgEvent *ev, int except);
 /* An EVENT about players a and b (HIT, KILL): to both, and to every client that sees either

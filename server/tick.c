@@ -134,6 +134,8 @@ static void send_snapshot(Server *s, unsigned slot)
     (void)snap_store_commit(&p->sent, &sent);
     net_note_seen(p, &sent);
 
+    /* Its queued EVENTs first, in the same flush: one datagram with the snapshot. */
+    net_send_events(s, p);
     net_send_unreliable(s, p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes);
     count_sent(s, rep.bytes, baseline == NULL, rep.omitted);
     s->stats.full_snapshots_lost_baseline += baseline == NULL && p->acked_once;

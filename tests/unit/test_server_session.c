@@ -377,6 +377,51 @@ static void test_events_bundled(void **state)
     hx_stop(h);
 }
 
+/* A client's EVENTs wait for its snapshot and leave with it (one datagram, not one each): an
+ * EVENT queued between two of its snapshots goes in the tick of the next one, never later than
+ * one snapshot period; one that has waited a period goes without a snapshot. */
+static void test_events_ride_with_snapshot(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_ticks(h, 4);
+    Server *s = h->s;
+    SrvPlayer *pa = &s->players[h->clients[a].slot];
+    uint32_t period = PROTO_TICK_HZ / s->cfg.snapshot_hz;
+    assert_true(period >= 2); /* else every tick has a snapshot and nothing waits */
+    MsgEvent ev = {.kind = MSG_EV_HIT,
+                   .a = (uint16_t)h->clients[b].slot,
+                   .b = (uint16_t)h->clients[a].slot,
+                   .health = 50};
+    for (uint32_t k = 0; k < period; k++) { /* queued at each phase of alice's period */
+        uint64_t m0 = s->stats.events_messages;
+        uint32_t t0 = s->world.tick;
+        net_send_event(s, pa->peer, &ev);
+        while (pa->events_len > 0 && s->world.tick - t0 <= period) {
+            hx_ticks(h, 1);
+            bool snapshot_now = snap_store_find(&pa->sent, s->world.tick) != NULL;
+            assert_int_equal(pa->events_len == 0, snapshot_now);
+        }
+        assert_int_equal(pa->events_len, 0);
+        assert_int_equal(s->stats.events_messages - m0, 1);
+        assert_true(s->world.tick - t0 <= period);
+        if (k + 1 < period)
+            hx_ticks(h, 1); /* the next phase */
+    }
+    /* A snapshot that did not go (not encoded, a skipped tick): the wait is bounded anyway. */
+    net_send_event(s, pa->peer, &ev);
+    net_flush_events_due(s);
+    assert_true(pa->events_len > 0); /* just queued: waits for the snapshot */
+    pa->events_tick = s->world.tick - period;
+    uint64_t m1 = s->stats.events_messages;
+    net_flush_events_due(s);
+    assert_int_equal(pa->events_len, 0);
+    assert_int_equal(s->stats.events_messages - m1, 1);
+    hx_stop(h);
+}
+
 /* A client that stops acknowledging reliable messages is released with "backlog" once more
  * than GATE_BACKLOG_COMMANDS wait for it (the check runs from session housekeeping). */
 static void test_release_backlog(void **state)
@@ -689,6 +734,7 @@ int main(void)
         cmocka_unit_test(test_release_backlog),
         cmocka_unit_test(test_events_near),
         cmocka_unit_test(test_events_bundled),
+        cmocka_unit_test(test_events_ride_with_snapshot),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_unwatchable_connection_dropped),
