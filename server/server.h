@@ -350,8 +350,8 @@ void net_send(ENetPeer *peer, uint8_t channel, const uint8_t *buf, size_t len, b
  * message too big for one datagram is a counted drop). */
 void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8_t *buf,
                          size_t len);
-/* Queues an EVENT for the client of a bound peer into its EVENTS message (net_flush_events
- * sends it; a full one goes at once). */
+/* Queues an EVENT for the client of a bound peer into its EVENTS message (it leaves with the
+ * client's next snapshot or by net_flush_events_due; a full one goes at once). */
 void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev);
 /* Hands the client's queued EVENTS message to ENet: send_snapshot calls it just before the
  * snapshot, so ENet packs both into one datagram instead of one each. */

@@ -342,6 +342,15 @@ static void test_events_near(void **state)
     hx_stop(h);
 }
 
+/* A HIT by client `by`'s player on client `victim`'s. */
+static MsgEvent hit_on(const Hx *h, int by, int victim)
+{
+    return (MsgEvent){.kind = MSG_EV_HIT,
+                      .a = (uint16_t)h->clients[by].slot,
+                      .b = (uint16_t)h->clients[victim].slot,
+                      .health = 50};
+}
+
 /* A client's EVENTs of one server iteration travel in one reliable EVENTS message (one ENet
  * command and one acknowledgement, not one per event); a full message goes at once. */
 static void test_events_bundled(void **state)
@@ -353,10 +362,7 @@ static void test_events_bundled(void **state)
     hx_ticks(h, 2);
     Server *s = h->s;
     SrvPlayer *pa = &s->players[h->clients[a].slot];
-    MsgEvent ev = {.kind = MSG_EV_HIT,
-                   .a = (uint16_t)h->clients[b].slot,
-                   .b = (uint16_t)h->clients[a].slot,
-                   .health = 50};
+    MsgEvent ev = hit_on(h, b, a);
     uint64_t m0 = s->stats.events_messages, e0 = s->stats.events_sent;
     for (int i = 0; i < 5; i++)
         net_send_event(s, pa->peer, &ev);
@@ -391,10 +397,7 @@ static void test_events_ride_with_snapshot(void **state)
     SrvPlayer *pa = &s->players[h->clients[a].slot];
     uint32_t period = PROTO_TICK_HZ / s->cfg.snapshot_hz;
     assert_true(period >= 2); /* else every tick has a snapshot and nothing waits */
-    MsgEvent ev = {.kind = MSG_EV_HIT,
-                   .a = (uint16_t)h->clients[b].slot,
-                   .b = (uint16_t)h->clients[a].slot,
-                   .health = 50};
+    MsgEvent ev = hit_on(h, b, a);
     for (uint32_t k = 0; k < period; k++) { /* queued at each phase of alice's period */
         uint64_t m0 = s->stats.events_messages;
         uint32_t t0 = s->world.tick;
