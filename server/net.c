@@ -77,9 +77,11 @@ static bool alloc_players(Server *s)
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
         p->pool = calloc(pool_cap, sizeof *p->pool);
-        p->prio = calloc(PROTO_MAX_ENTITIES, sizeof *p->prio);
-        if (p->pool == NULL || p->prio == NULL)
+        p->prio_ids = calloc(max_view(s), sizeof *p->prio_ids);
+        p->prio_acc = calloc(max_view(s), sizeof *p->prio_acc);
+        if (p->pool == NULL || p->prio_ids == NULL || p->prio_acc == NULL)
             return false;
+        prio_init(&p->prio, p->prio_ids, p->prio_acc, max_view(s));
         snap_store_init(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
     }
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
@@ -143,7 +145,8 @@ void net_close(Server *s)
     if (s->players != NULL)
         for (unsigned i = 0; i < s->cfg.max_players; i++) {
             free(s->players[i].pool);
-            free(s->players[i].prio);
+            free(s->players[i].prio_ids);
+            free(s->players[i].prio_acc);
         }
     free(s->peers);
     s->peers = NULL;

@@ -34,6 +34,7 @@
 #include "ratelimit.h"
 #include "schedule.h"
 #include "interest.h"
+#include "priority.h"
 #include "sim.h"
 #include "snap_store.h"
 #include "snapshot.h"
@@ -135,7 +136,9 @@ typedef struct SrvPlayer {
     Snapshot sent_slots[PROTO_SNAP_BASELINES];
     SnapEntity *pool;
     SnapStore sent;
-    float *prio;         /* priority accumulator per entity id */
+    PrioState prio;     /* priority accumulator (priority.h): the entities left out */
+    uint16_t *prio_ids; /* its storage, max_view entries each */
+    float *prio_acc;
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
     bool acked_once;     /* has acknowledged a snapshot: a full one now means a lost baseline */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */

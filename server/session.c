@@ -112,7 +112,7 @@ static void reset_player_net(SrvPlayer *p)
     snap_store_clear(&p->sent);
     p->acked_tick = 0;
     p->acked_once = false;
-    memset(p->prio, 0, PROTO_MAX_ENTITIES * sizeof *p->prio);
+    prio_clear(&p->prio);
     memset(p->sees, 0, sizeof p->sees); /* sees nobody until its first snapshot */
     p->events_len = 0;
 }

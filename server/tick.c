@@ -107,7 +107,7 @@ static void send_snapshot(Server *s, unsigned slot)
     if (!reserve_sent(s, p, &baseline, &sent))
         return;
     const SimPlayer *viewer = &s->world.players[slot];
-    prio_accumulate(p->prio, target, viewer->x, viewer->y, s->scratch_prio);
+    prio_accumulate(&p->prio, target, viewer->x, viewer->y, s->scratch_prio);
 
     uint8_t buf[PROTO_MAX_DATAGRAM];
     SnapEncodeReport rep;
@@ -127,7 +127,7 @@ static void send_snapshot(Server *s, unsigned slot)
         return;
     }
     /* Sent entities start over; omitted ones keep climbing until they win a place. */
-    prio_after_send(p->prio, target, omitted,
+    prio_after_send(&p->prio, target, s->scratch_prio, omitted,
                     rep.omitted < PROTO_MAX_ENTITIES ? rep.omitted : PROTO_MAX_ENTITIES);
     /* The client's view as sent is what it has: a later delta's baseline. */
     forget_same_phase(&p->sent, sent.tick);

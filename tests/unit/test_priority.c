@@ -1,7 +1,8 @@
 /* test_priority.c — the priority accumulator with the real snapshot encoder: when a crowd
  * does not fit one 1200-byte datagram, the nearest entities are refreshed most often and
  * nobody starves. Runs the encoder exactly as the server does: delta against the previous
- * `sent` view (an instant acknowledgement), budget SRV_SNAP_BUDGET. */
+ * `sent` view (an instant acknowledgement), budget SRV_SNAP_BUDGET. Also the compact state:
+ * what a send keeps, and an entity leaving the view forgetting its priority. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,14 +54,15 @@ static void test_crowd_nobody_starves_and_near_goes_first(void **state)
 {
     (void)state;
     static SnapEntity target_e[N], views_e[2][PROTO_MAX_ENTITIES];
-    static float acc[PROTO_MAX_ENTITIES], prio[N];
-    static uint16_t omitted[PROTO_MAX_ENTITIES];
+    static float acc[N], prio[N];
+    static uint16_t ids[N], omitted[PROTO_MAX_ENTITIES];
     static unsigned last_sent[N], worst_gap[N], sends[N];
     Snapshot target, views[2];
     snap_init(&target, target_e, N);
     snap_init(&views[0], views_e[0], PROTO_MAX_ENTITIES);
     snap_init(&views[1], views_e[1], PROTO_MAX_ENTITIES);
-    memset(acc, 0, sizeof acc);
+    PrioState ps;
+    prio_init(&ps, ids, acc, N);
     uint32_t seed = 12345;
     const int32_t vx = 100 * 256, vy = 100 * 256; /* the viewer, near one corner (Q8) */
     Snapshot *baseline = NULL;
@@ -68,7 +70,7 @@ static void test_crowd_nobody_starves_and_near_goes_first(void **state)
     uint8_t out[BUDGET];
     for (unsigned snap = 1; snap <= SNAPS; snap++) {
         make_world(&target, 2 * snap, &seed);
-        prio_accumulate(acc, &target, vx, vy, prio);
+        prio_accumulate(&ps, &target, vx, vy, prio);
         Snapshot *sent = &views[snap % 2];
         SnapEncodeReport rep;
         assert_int_equal(snap_encode(&(SnapEncodeArgs){.target = &target,
@@ -82,7 +84,7 @@ static void test_crowd_nobody_starves_and_near_goes_first(void **state)
                                      &rep),
                          SNAP_OK);
         assert_true(rep.bytes <= BUDGET);
-        prio_after_send(acc, &target, omitted, rep.omitted);
+        prio_after_send(&ps, &target, prio, omitted, rep.omitted);
         total_omitted += rep.omitted;
         /* Who was refreshed: an entity whose view now equals the target. */
         for (unsigned i = 0; i < N; i++) {
@@ -129,11 +131,16 @@ static void test_crowd_nobody_starves_and_near_goes_first(void **state)
     assert_true(near_rate / near_n > 2.0 * (far_rate / far_n));
 }
 
+/* The state after a send holds exactly the omitted entities, in id order, with the priority
+ * they had; the next snapshot adds to those and starts the rest from zero. */
 static void test_after_send_resets_only_what_was_sent(void **state)
 {
     (void)state;
     static SnapEntity ents[4];
-    static float acc[PROTO_MAX_ENTITIES];
+    static uint16_t ids[4];
+    static float acc[4];
+    PrioState ps;
+    prio_init(&ps, ids, acc, 4);
     Snapshot t;
     snap_init(&t, ents, 4);
     t.tick = 1;
@@ -144,21 +151,76 @@ static void test_after_send_resets_only_what_was_sent(void **state)
         ents[i].type = SNAP_ENT_PLAYER;
         ents[i].x = (uint16_t)(8 * 100 * i);
     }
-    float p[4];
-    prio_accumulate(acc, &t, 0, 0, p);
-    prio_accumulate(acc, &t, 0, 0, p);
+    float p[4], q[4];
+    prio_accumulate(&ps, &t, 0, 0, p);
+    assert_float_equal(p[0], prio_weight(&ents[0], 0, 0), 0.0); /* from zero */
+    const uint16_t all[] = {0, 10, 20, 30};
+    prio_after_send(&ps, &t, p, all, 4); /* nothing sent: everyone keeps climbing */
+    prio_accumulate(&ps, &t, 0, 0, p);
     assert_true(p[0] > p[3]); /* the nearest weighs most */
     assert_float_equal(p[0], 2 * prio_weight(&ents[0], 0, 0), 1e-4);
+    assert_float_equal(p[3], 2 * prio_weight(&ents[3], 0, 0), 1e-4);
     const uint16_t omitted[] = {10, 30};
-    prio_after_send(acc, &t, omitted, 2);
-    assert_float_equal(acc[0], 0.0, 0.0);
-    assert_float_equal(acc[20], 0.0, 0.0);
-    assert_float_equal(acc[10], p[1], 1e-6);
-    assert_float_equal(acc[30], p[3], 1e-6);
+    prio_after_send(&ps, &t, p, omitted, 2);
+    assert_int_equal(ps.count, 2);
+    assert_int_equal(ps.id[0], 10);
+    assert_int_equal(ps.id[1], 30);
+    assert_float_equal(ps.acc[0], p[1], 0.0);
+    assert_float_equal(ps.acc[1], p[3], 0.0);
+    prio_accumulate(&ps, &t, 0, 0, q);
+    assert_float_equal(q[0], prio_weight(&ents[0], 0, 0), 0.0); /* sent: over again */
+    assert_float_equal(q[2], prio_weight(&ents[2], 0, 0), 0.0);
+    assert_float_equal(q[1], p[1] + prio_weight(&ents[1], 0, 0), 1e-5);
+    assert_float_equal(q[3], p[3] + prio_weight(&ents[3], 0, 0), 1e-5);
     /* Shots weigh half again as much as a player at the same place. */
     SnapEntity shot = ents[1];
     shot.type = SNAP_ENT_SHOT;
     assert_float_equal(prio_weight(&shot, 0, 0), 1.5f * prio_weight(&ents[1], 0, 0), 1e-5);
+}
+
+/* An entity that leaves the view forgets its priority; one the state has no room for starts
+ * over; ids the target lacks are never kept. */
+static void test_leaving_the_view_forgets(void **state)
+{
+    (void)state;
+    static SnapEntity ents[3];
+    static uint16_t ids[2];
+    static float acc[2];
+    PrioState ps;
+    prio_init(&ps, ids, acc, 2);
+    Snapshot t;
+    snap_init(&t, ents, 3);
+    t.tick = 1;
+    t.count = 3;
+    for (unsigned i = 0; i < 3; i++) {
+        memset(&ents[i], 0, sizeof ents[i]);
+        ents[i].id = (uint16_t)(5 + i);
+        ents[i].type = SNAP_ENT_PLAYER;
+    }
+    float p[3], w = prio_weight(&ents[0], 0, 0);
+    prio_accumulate(&ps, &t, 0, 0, p);
+    const uint16_t three[] = {5, 6, 7};
+    prio_after_send(&ps, &t, p, three, 3); /* room for two: 7 starts over */
+    assert_int_equal(ps.count, 2);
+    assert_int_equal(ps.id[1], 6);
+    const uint16_t bogus[] = {4, 6, 9}; /* 4 and 9 are not in the target */
+    prio_after_send(&ps, &t, p, bogus, 3);
+    assert_int_equal(ps.count, 1);
+    assert_int_equal(ps.id[0], 6);
+    /* 6 leaves the view, then comes back: it starts from zero. */
+    t.count = 1; /* only id 5 */
+    prio_accumulate(&ps, &t, 0, 0, p);
+    const uint16_t five[] = {5};
+    prio_after_send(&ps, &t, p, five, 1);
+    assert_int_equal(ps.count, 1);
+    assert_int_equal(ps.id[0], 5);
+    t.count = 3;
+    prio_accumulate(&ps, &t, 0, 0, p);
+    assert_float_equal(p[0], 2 * w, 1e-5);
+    assert_float_equal(p[1], w, 0.0);
+    prio_clear(&ps);
+    prio_accumulate(&ps, &t, 0, 0, p);
+    assert_float_equal(p[0], w, 0.0);
 }
 
 int main(void)
@@ -166,6 +228,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crowd_nobody_starves_and_near_goes_first),
         cmocka_unit_test(test_after_send_resets_only_what_was_sent),
+        cmocka_unit_test(test_leaving_the_view_forgets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
