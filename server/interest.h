@@ -7,11 +7,13 @@
  * snapshot's quantized positions (1/8 unit).
  *
  * A uniform grid over the map, sized for about INTEREST_PER_CELL entities per cell, is rebuilt
- * from the world's capture once per tick
- * (interest_index, O(entities)); each pick walks square rings of cells outwards from the
- * viewer's cell only as far as the nearest `max` can lie (O(the entities near the viewer)),
- * so 1000 clients do not each scan the whole world. Pure: no I/O, no allocation (the grid is
- * the caller's, fixed size). */
+ * from the world's capture once per tick (interest_index, O(entities)); each pick walks square
+ * rings of cells outwards from the viewer's cell only as far as the nearest `max` can lie
+ * (O(the entities near the viewer)), so 1000 clients do not each scan the whole world. Small
+ * cells keep the square that is walked close to the circle that is kept (2 per cell: about 1.9
+ * keys looked at per key kept, against 2.7 to 3 with 8 per cell). The nearest `max` of those
+ * are then found with a distance histogram and a selection within one of its bins. Pure: no
+ * I/O, no allocation (the grid is the caller's, fixed size). */
 #ifndef ARENA_SRV_INTEREST_H
 #define ARENA_SRV_INTEREST_H
 
@@ -23,7 +25,8 @@
 enum {
     INTEREST_GRID = 64, /* cells per side (at most; a small map uses fewer of them) */
     INTEREST_CELLS = INTEREST_GRID * INTEREST_GRID,
-    INTEREST_PER_CELL = 8, /* entities per cell the grid is sized for, on average */
+    INTEREST_PER_CELL = 2, /* entities per cell the grid is sized for, on average */
+    INTEREST_BINS = 64,    /* distance bins of a pick's selection (interest.c pick_nearest) */
 };
 
 typedef struct SrvInterest {
@@ -35,6 +38,7 @@ typedef struct SrvInterest {
     uint16_t order[PROTO_MAX_ENTITIES];      /* capture indices, grouped by cell */
     uint16_t cell_of[PROTO_MAX_ENTITIES];    /* scratch: each indexed entity's cell */
     uint64_t key[PROTO_MAX_ENTITIES];        /* scratch of a pick: distance << 16 | index */
+    uint64_t spill[PROTO_MAX_ENTITIES];      /* scratch of a pick: the keys of one bin */
 } SrvInterest;
 
 /* For a map of w x h quantized units (the largest coordinate + 1 on each axis). */
