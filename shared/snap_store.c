@@ -3,40 +3,54 @@
 
 #include <string.h>
 
+_Static_assert((unsigned)PROTO_SNAP_BASELINES <= (unsigned)SNAP_STORE_MAX_SLOTS,
+               "a store holds every baseline");
+
 void snap_store_init(SnapStore *st, Snapshot *slots, unsigned nslots, SnapEntity *pool,
                      uint32_t pool_cap)
 {
     memset(st, 0, sizeof *st);
     st->slots = slots;
-    st->nslots = nslots;
+    st->nslots = nslots < SNAP_STORE_MAX_SLOTS ? nslots : SNAP_STORE_MAX_SLOTS;
     st->pool = pool;
     st->pool_cap = pool_cap;
     snap_store_clear(st);
 }
 
+/* Empties slot i, header and copy. */
+static void drop_slot(SnapStore *st, unsigned i)
+{
+    st->slots[i].tick = 0;
+    st->tick[i] = 0;
+}
+
 void snap_store_clear(SnapStore *st)
 {
-    for (unsigned i = 0; i < st->nslots; i++)
+    for (unsigned i = 0; i < st->nslots; i++) {
         snap_init(&st->slots[i], st->pool, 0);
+        st->tick[i] = 0;
+        st->run0[i] = 0;
+        st->runn[i] = 0;
+    }
     st->head = 0;
     st->reserved = false;
 }
 
-/* Whether stored snapshot s has entities in pool[lo, lo + n). Empty snapshots own no run. */
-static bool overlaps(const SnapStore *st, const Snapshot *s, uint32_t lo, uint32_t n)
+/* Whether stored slot i has entities in pool[lo, lo + n). Empty snapshots own no run. */
+static bool overlaps(const SnapStore *st, unsigned i, uint32_t lo, uint32_t n)
 {
-    if (s->tick == 0 || s->count == 0 || n == 0)
+    if (st->tick[i] == 0 || st->runn[i] == 0 || n == 0)
         return false;
-    uint32_t s0 = (uint32_t)(s->ents - st->pool);
-    return lo < s0 + s->count && s0 < lo + n;
+    return lo < st->run0[i] + st->runn[i] && st->run0[i] < lo + n;
 }
 
-static bool is_slot(const SnapStore *st, const Snapshot *s)
+/* The slot index of s, or nslots if s is not one of this store's slots. */
+static unsigned slot_of(const SnapStore *st, const Snapshot *s)
 {
     for (unsigned i = 0; i < st->nslots; i++)
         if (&st->slots[i] == s)
-            return true;
-    return false;
+            return i;
+    return st->nslots;
 }
 
 /* Where a run of cap entities starts: at the head, or back at 0 when it would pass the end. */
@@ -50,13 +64,12 @@ bool snap_store_reserve(SnapStore *st, uint16_t cap, const Snapshot *keep, Snaps
     if (cap > st->pool_cap || st->nslots == 0)
         return false;
     uint32_t lo = run_start(st, cap);
-    if (keep != NULL && is_slot(st, keep) && overlaps(st, keep, lo, cap))
+    unsigned k = keep != NULL ? slot_of(st, keep) : st->nslots;
+    if (k < st->nslots && overlaps(st, k, lo, cap))
         return false;
-    for (unsigned i = 0; i < st->nslots; i++) {
-        Snapshot *r = &st->slots[i];
-        if (r != keep && overlaps(st, r, lo, cap))
-            r->tick = 0;
-    }
+    for (unsigned i = 0; i < st->nslots; i++)
+        if (i != k && overlaps(st, i, lo, cap))
+            drop_slot(st, i);
     st->reserved = true;
     st->run_lo = lo;
     st->run_cap = cap;
@@ -70,21 +83,20 @@ bool snap_store_reserve_unused(SnapStore *st, uint16_t cap, Snapshot *out)
         return false;
     uint32_t lo = run_start(st, cap);
     for (unsigned i = 0; i < st->nslots; i++)
-        if (overlaps(st, &st->slots[i], lo, cap))
+        if (overlaps(st, i, lo, cap))
             return false;
     return snap_store_reserve(st, cap, NULL, out); /* evicts nothing: none overlaps */
 }
 
 /* The slot a new snapshot takes: an empty one, else the one with the lowest tick. */
-static Snapshot *victim_slot(SnapStore *st)
+static unsigned victim_slot(const SnapStore *st)
 {
-    Snapshot *v = &st->slots[0];
+    unsigned v = 0;
     for (unsigned i = 0; i < st->nslots; i++) {
-        Snapshot *r = &st->slots[i];
-        if (r->tick == 0)
-            return r;
-        if (r->tick < v->tick)
-            v = r;
+        if (st->tick[i] == 0)
+            return i;
+        if (st->tick[i] < st->tick[v])
+            v = i;
     }
     return v;
 }
@@ -93,9 +105,13 @@ const Snapshot *snap_store_commit(SnapStore *st, const Snapshot *s)
 {
     if (!st->reserved || s->tick == 0 || s->ents != st->pool + st->run_lo || s->count > st->run_cap)
         return NULL;
-    Snapshot *dst = victim_slot(st);
+    unsigned v = victim_slot(st);
+    Snapshot *dst = &st->slots[v];
     *dst = *s;
     dst->capacity = s->count;
+    st->tick[v] = s->tick;
+    st->run0[v] = st->run_lo;
+    st->runn[v] = s->count;
     st->head = st->run_lo + s->count;
     st->reserved = false;
     return dst;
@@ -115,31 +131,31 @@ const Snapshot *snap_store_find(const SnapStore *st, uint32_t tick)
     if (tick == 0)
         return NULL;
     for (unsigned i = 0; i < st->nslots; i++)
-        if (st->slots[i].tick == tick)
+        if (st->tick[i] == tick)
             return &st->slots[i];
     return NULL;
 }
 
 const Snapshot *snap_store_at_or_before(const SnapStore *st, uint32_t tick)
 {
-    const Snapshot *best = NULL;
+    unsigned best = st->nslots;
     for (unsigned i = 0; i < st->nslots; i++) {
-        const Snapshot *r = &st->slots[i];
-        if (r->tick != 0 && r->tick <= tick && (best == NULL || r->tick > best->tick))
-            best = r;
+        uint32_t t = st->tick[i];
+        if (t != 0 && t <= tick && (best == st->nslots || t > st->tick[best]))
+            best = i;
     }
-    return best;
+    return best < st->nslots ? &st->slots[best] : NULL;
 }
 
 const Snapshot *snap_store_after(const SnapStore *st, uint32_t tick)
 {
-    const Snapshot *best = NULL;
+    unsigned best = st->nslots;
     for (unsigned i = 0; i < st->nslots; i++) {
-        const Snapshot *r = &st->slots[i];
-        if (r->tick > tick && (best == NULL || r->tick < best->tick))
-            best = r;
+        uint32_t t = st->tick[i];
+        if (t > tick && (best == st->nslots || t < st->tick[best]))
+            best = i;
     }
-    return best;
+    return best < st->nslots ? &st->slots[best] : NULL;
 }
 
 const Snapshot *snap_store_oldest(const SnapStore *st)
@@ -156,20 +172,20 @@ unsigned snap_store_count(const SnapStore *st)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < st->nslots; i++)
-        n += st->slots[i].tick != 0;
+        n += st->tick[i] != 0;
     return n;
 }
 
 void snap_store_forget(SnapStore *st, uint32_t tick)
 {
     for (unsigned i = 0; i < st->nslots; i++)
-        if (tick != 0 && st->slots[i].tick == tick)
-            st->slots[i].tick = 0;
+        if (tick != 0 && st->tick[i] == tick)
+            drop_slot(st, i);
 }
 
 void snap_store_purge_before(SnapStore *st, uint32_t tick)
 {
     for (unsigned i = 0; i < st->nslots; i++)
-        if (st->slots[i].tick < tick)
-            st->slots[i].tick = 0;
+        if (st->tick[i] < tick)
+            drop_slot(st, i);
 }

@@ -10,7 +10,9 @@
  * handed out one after another and wrap to the start of the pool when the next one would not
  * fit. Taking a run evicts every stored snapshot whose entities it overlaps (they are the
  * oldest), and taking a slot evicts what the slot held (an empty slot first, else the lowest
- * tick). Nothing here allocates; every operation is O(slots).
+ * tick). Nothing here allocates; every operation is O(slots), over a compact copy of each
+ * slot's tick and run kept in the store itself (12 bytes a slot, where a Snapshot header is 56:
+ * the server looks through 128 slots several times per client snapshot).
  *
  * Two ways in: snap_store_add copies a finished snapshot in; an encoder that writes its result
  * straight into the pool (the server's `sent`, see snapshot.h) reserves a run first, fills it
@@ -23,6 +25,8 @@
 
 #include "snapshot.h"
 
+enum { SNAP_STORE_MAX_SLOTS = 128 }; /* PROTO_SNAP_BASELINES, the most any store here keeps */
+
 typedef struct SnapStore {
     Snapshot *slots; /* caller-owned; tick 0 marks an empty slot */
     unsigned nslots;
@@ -33,9 +37,14 @@ typedef struct SnapStore {
     bool reserved;
     uint32_t run_lo;
     uint16_t run_cap;
+    /* slots[i]'s tick, first pool index and entity count, always equal to its header's. */
+    uint32_t tick[SNAP_STORE_MAX_SLOTS];
+    uint32_t run0[SNAP_STORE_MAX_SLOTS];
+    uint32_t runn[SNAP_STORE_MAX_SLOTS];
 } SnapStore;
 
-/* nslots >= 1; pool_cap >= the largest snapshot ever stored (PROTO_MAX_ENTITIES for any). */
+/* 1 <= nslots <= SNAP_STORE_MAX_SLOTS (more are not used); pool_cap >= the largest snapshot
+ * ever stored (PROTO_MAX_ENTITIES for any). */
 void snap_store_init(SnapStore *st, Snapshot *slots, unsigned nslots, SnapEntity *pool,
                      uint32_t pool_cap);
 /* Forgets everything (the storage stays the caller's). */
