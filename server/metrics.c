@@ -165,6 +165,12 @@ static void render_snapshots(PromOut *o, const SrvStats *st)
           st->max_snapshot_wire_bytes);
     counter(o, "arena_entities_omitted_total", "Entities left out of snapshots for the budget.",
             st->entities_omitted);
+    counter(o, "arena_snapshot_memo_hits_total",
+            "Changed entities whose encoded body another client's snapshot had already worked out.",
+            st->memo_hits);
+    counter(o, "arena_snapshot_memo_misses_total",
+            "Changed entities whose encoded body was worked out (and remembered).",
+            st->memo_misses);
     counter(o, "arena_events_sent_total", "EVENTs queued for clients, one per recipient.",
             st->events_sent);
     counter(o, "arena_events_messages_total", "Reliable EVENTS messages that carried them.",

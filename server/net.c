@@ -87,10 +87,11 @@ static bool alloc_players(Server *s)
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
     s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);
     s->scratch_prio = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_prio);
+    s->snap_memo = calloc(1, sizeof *s->snap_memo); /* zeroed: snap_memo_init's state */
     s->interest = calloc(1, sizeof *s->interest);
     s->view_idx = calloc(PROTO_MAX_ENTITIES, sizeof *s->view_idx);
     if (s->world_view_ents == NULL || s->scratch_ents == NULL || s->scratch_prio == NULL ||
-        s->interest == NULL || s->view_idx == NULL)
+        s->snap_memo == NULL || s->interest == NULL || s->view_idx == NULL)
         return false;
     /* The map's extent in the snapshot's quantized units (1/8 unit). */
     uint32_t per_tile = MAP_TILE_UNITS * Q_POS_PER_UNIT;
@@ -158,6 +159,8 @@ void net_close(Server *s)
     free(s->view_idx);
     s->view_idx = NULL;
     free(s->scratch_prio);
+    free(s->snap_memo);
+    s->snap_memo = NULL;
     s->scratch_ents = NULL;
     s->scratch_prio = NULL;
 }

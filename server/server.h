@@ -230,6 +230,7 @@ struct Server {
     Snapshot scratch_target;
     SnapEntity *scratch_ents;
     float *scratch_prio;
+    SnapMemo *snap_memo; /* changed entities' bodies, shared by every client's encode */
     /* Area of interest (interest.h): the grid over this tick's world_view, and one viewer's
      * picked indices. */
     SrvInterest *interest;

@@ -49,7 +49,9 @@ typedef struct SrvStats {
     uint64_t full_snapshots_lost_baseline; /* full ones to a client that had acknowledged one: its
                                        baseline was lost (a long burst, or the pool ran out) */
     uint64_t entities_omitted;             /* left out of snapshots for the budget */
-    uint64_t inputs_late, inputs_early;    /* inputs for past ticks / too far ahead, dropped */
+    /* Changed entities whose body came from the encoder's memo, and those it worked out. */
+    uint64_t memo_hits, memo_misses;
+    uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
     uint64_t inputs_missing;  /* ticks where a player's input had not arrived (repeated last) */
     uint64_t lagcomp_clamped; /* INPUTs whose view lag was over lagcomp_max_ms (cut to it) */
     uint64_t bind_failures;

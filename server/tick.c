@@ -59,8 +59,11 @@ static void forget_same_phase(SnapStore *st, uint32_t tick)
     }
 }
 
-static void count_sent(Server *s, size_t bytes, bool full, unsigned omitted)
+static void count_sent(Server *s, size_t bytes, bool full, const SnapEncodeReport *rep)
 {
+    unsigned omitted = rep->omitted;
+    s->stats.memo_hits += rep->memo_hits;
+    s->stats.memo_misses += rep->memo_misses;
     s->stats.snapshots_sent++;
     s->stats.snapshot_bytes += bytes;
     s->stats.full_snapshots += full;
@@ -119,7 +122,8 @@ static void send_snapshot(Server *s, unsigned slot)
                            .out = buf,
                            .sent = &sent,
                            .omitted_ids = omitted,
-                           .omitted_cap = PROTO_MAX_ENTITIES};
+                           .omitted_cap = PROTO_MAX_ENTITIES,
+                           .memo = s->snap_memo};
     SnapError err = snap_encode(&args, &rep);
     if (err != SNAP_OK) {
         drop_note(&s->stats.drops, s->log, DROP_SNAPSHOT_ENCODE, s->now_ms,
@@ -137,7 +141,7 @@ static void send_snapshot(Server *s, unsigned slot)
     /* Its queued EVENTs first, in the same flush: one datagram with the snapshot. */
     net_send_events(s, p);
     net_send_unreliable(s, p->peer, PROTO_CH_SNAPSHOT, buf, rep.bytes);
-    count_sent(s, rep.bytes, baseline == NULL, rep.omitted);
+    count_sent(s, rep.bytes, baseline == NULL, &rep);
     s->stats.full_snapshots_lost_baseline += baseline == NULL && p->acked_once;
 }
 

@@ -26,6 +26,7 @@ enum {
 typedef struct EncPlan {
     const Snapshot *t, *b;
     const float *priority;
+    SnapMemo *memo;
     uint32_t dt;
     long fixed_bits; /* header, walk codes of unchanged and removed entities, g3(0) */
     long all_bits;   /* the whole message with every candidate selected */
@@ -45,7 +46,7 @@ typedef struct EncPlan {
  * may change a uint16_t count in the plan). */
 typedef struct Tally {
     long fixed_bits, all_bits;
-    uint16_t ncand, nadded, removed, unchanged;
+    uint16_t ncand, nadded, removed, unchanged, memo_hits, memo_misses;
 } Tally;
 
 /* ---- classify ----------------------------------------------------------------------------- */
@@ -60,7 +61,13 @@ static SnapError classify_matched(EncPlan *p, Tally *k, SnapBits *w, uint16_t ti
     if (bi > 0 && be->id <= be[-1].id)
         return SNAP_ERR_INVALID;
     unsigned mask = 0;
-    SnapDelta d = snap_delta_classify(be, te, p->dt, &mask);
+    /* A pair the memo holds was classified as changed, with this mask, for another client
+     * (an unchanged entity never is: it is not looked for). */
+    const SnapMemoEntry *memo =
+        p->memo && !snap_ent_equal(be, te) ? snap_memo_find(p->memo, be, te, p->dt) : NULL;
+    SnapDelta d = memo ? SNAP_DELTA_CHANGED : snap_delta_classify(be, te, p->dt, &mask);
+    if (memo)
+        mask = memo->mask;
     *readd = d == SNAP_DELTA_READD;
     if (d == SNAP_DELTA_SAME) {
         snap_bits_put(w, 0, 1);
@@ -81,7 +88,14 @@ static SnapError classify_matched(EncPlan *p, Tally *k, SnapBits *w, uint16_t ti
     }
     size_t before = snap_bits_count(w);
     snap_bits_put(w, 1, 2);
-    snap_changed_body_write(w, be, te, p->dt, mask);
+    if (memo)
+        snap_bits_append(w, memo->bits, memo->nbits);
+    else if (p->memo)
+        snap_memo_write(p->memo, w, be, te, p->dt, mask);
+    else
+        snap_changed_body_write(w, be, te, p->dt, mask);
+    k->memo_hits += memo != NULL;
+    k->memo_misses += memo == NULL && p->memo != NULL;
     k->fixed_bits += 1; /* the first bit of "10", as "0" if left out */
     p->base_of[ti] = bi;
     p->match_of[bi] = ti;
@@ -143,6 +157,8 @@ static SnapError classify(EncPlan *p, SnapBits *w)
     p->nadded = k.nadded;
     p->rep.removed = k.removed;
     p->rep.unchanged = k.unchanged;
+    p->rep.memo_hits = k.memo_hits;
+    p->rep.memo_misses = k.memo_misses;
     return SNAP_OK;
 }
 
@@ -360,6 +376,7 @@ static void plan_init(EncPlan *p, const SnapEncodeArgs *a, size_t header_bits)
     p->t = a->target;
     p->b = a->baseline;
     p->priority = a->priority;
+    p->memo = a->memo;
     p->dt = a->baseline ? a->target->tick - a->baseline->tick : 0;
     p->fixed_bits = (long)header_bits + (long)snap_g3_bits(0);
     p->all_bits = 0;

@@ -247,11 +247,6 @@ bool snap_ent_ok_at(const Snapshot *s, uint16_t i)
     return ent_valid(&s->ents[i]) && (i == 0 || s->ents[i].id > s->ents[i - 1].id);
 }
 
-bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b)
-{
-    return memcmp(a, b, FIELD_BYTES) == 0;
-}
-
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e)
 {
     unsigned carry = carry_of(e->type);

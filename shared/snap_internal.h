@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -139,7 +140,12 @@ unsigned snap_min_added_bits(void);
 bool snap_ent_valid(const SnapEntity *e);
 /* Entity i of s is valid and its id follows the previous one's. */
 bool snap_ent_ok_at(const Snapshot *s, uint16_t i);
-bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b);
+/* Every byte before the padding (snap_fields.c checks that this is every field): inline, as it
+ * runs for every entity of every client's snapshot. */
+static inline bool snap_ent_equal(const SnapEntity *a, const SnapEntity *b)
+{
+    return memcmp(a, b, offsetof(SnapEntity, unused_)) == 0;
+}
 /* An id whose type, or another field with no change bit (a shot's owner), differs from the
  * baseline's is a new entity: removed in the baseline walk and added again. */
 bool snap_needs_readd(const SnapEntity *base, const SnapEntity *e);
@@ -162,6 +168,28 @@ SnapDelta snap_delta_classify(const SnapEntity *b, const SnapEntity *e, uint32_t
 void snap_changed_body_write(SnapBits *w, const SnapEntity *b, const SnapEntity *e, uint32_t dt,
                              unsigned mask);
 SnapError snap_changed_body_read(BsReader *r, const SnapEntity *b, uint32_t dt, SnapEntity *e);
+
+/* ---- the memo of changed bodies (snap_memo.c; snapshot.h SnapMemo) ---------------------- */
+
+/* The entry that holds the body of changed entity e against baseline value b, dt ticks
+ * apart, or NULL. */
+const SnapMemoEntry *snap_memo_find(const SnapMemo *m, const SnapEntity *b, const SnapEntity *e,
+                                    uint32_t dt);
+/* snap_changed_body_write(w, b, e, dt, mask), remembering the body in m for the next client
+ * (unless it is longer than an entry holds). */
+void snap_memo_write(SnapMemo *m, SnapBits *w, const SnapEntity *b, const SnapEntity *e,
+                     uint32_t dt, unsigned mask);
+/* Appends the first nbits bits of src to w: bit k of the stream is bit k % 64 of src[k / 64]
+ * (the order SnapBits writes them in). */
+static inline void snap_bits_append(SnapBits *w, const uint64_t *src, unsigned nbits)
+{
+    unsigned k = 0;
+    for (; nbits - k >= 32; k += 32)
+        snap_bits_put(w, (uint32_t)(src[k / 64] >> (k % 64)), 32);
+    if (k < nbits)
+        snap_bits_put(w, (uint32_t)(src[k / 64] >> (k % 64)) & ((1u << (nbits - k)) - 1u),
+                      nbits - k);
+}
 
 /* An added entity after its id code: the type and every field the type carries. */
 unsigned snap_added_body_bits(const SnapEntity *e);

@@ -101,12 +101,43 @@ typedef enum SnapError {
 } SnapError;
 
 typedef struct SnapEncodeReport {
-    size_t bytes;       /* message size */
-    uint16_t included;  /* entities written as added or changed */
-    uint16_t unchanged; /* baseline entities identical in target (1 bit each) */
-    uint16_t removed;   /* removals written */
-    uint16_t omitted;   /* added/changed entities left out for the budget */
+    size_t bytes;         /* message size */
+    uint16_t included;    /* entities written as added or changed */
+    uint16_t unchanged;   /* baseline entities identical in target (1 bit each) */
+    uint16_t removed;     /* removals written */
+    uint16_t omitted;     /* added/changed entities left out for the budget */
+    uint16_t memo_hits;   /* changed entities whose body came from the memo (SnapMemo) */
+    uint16_t memo_misses; /* ... that it did not hold: worked out, and remembered there */
 } SnapEncodeReport;
+
+/* Changed entities' bodies, remembered across the snapshots one server encodes (the memo of
+ * SnapEncodeArgs). A changed entity's bits depend only on its baseline value, its value and
+ * the ticks between them; clients that were sent the same value of an entity at the same tick
+ * need the same bits for it in this tick's snapshot. So each such pair is classified and
+ * written once per tick, not once per client that sees it. An entry is found only if both
+ * values and the tick distance are equal to what it was worked out for, so the output is the
+ * same with or without a memo. Two entries per entity id: the newest pairs win. Caller-owned
+ * (about 740 KB), zeroed before first use (snap_memo_init), never allocated here. */
+enum { SNAP_MEMO_WORDS = 4, SNAP_MEMO_WAYS = 2 }; /* bodies of up to 256 bits are remembered */
+
+typedef struct SnapMemoEntry {
+    SnapEntity base, ent; /* the pair it holds the body of */
+    uint32_t dt;          /* ticks from base to ent */
+    uint16_t mask;        /* snap_delta_classify's rows */
+    uint16_t nbits;       /* the body's bits, after "10"; 0: empty */
+    uint64_t bits[SNAP_MEMO_WORDS];
+} SnapMemoEntry;
+
+typedef struct SnapMemoSet {
+    SnapMemoEntry way[SNAP_MEMO_WAYS];
+    unsigned next; /* the way the next new pair replaces */
+} SnapMemoSet;
+
+typedef struct SnapMemo {
+    SnapMemoSet by_id[PROTO_MAX_ENTITIES];
+} SnapMemo;
+
+void snap_memo_init(SnapMemo *m);
 
 void snap_init(Snapshot *s, SnapEntity *storage, uint16_t capacity);
 /* Copies header, self and entities; false (dst unchanged) if dst->capacity is too small. */
@@ -129,6 +160,7 @@ typedef struct SnapEncodeArgs {
     Snapshot *sent;
     uint16_t *omitted_ids; /* may be NULL: receives up to omitted_cap ids left out */
     size_t omitted_cap;
+    SnapMemo *memo; /* may be NULL: every changed body is worked out afresh */
 } SnapEncodeArgs;
 
 /* Encodes a->target as a delta against a->baseline into a->out[0..budget). Ties in priority

@@ -4,7 +4,8 @@
  * (tick 1000) so the fuzzer can reach every delta path; bit 1 instead takes a baseline from
  * the input itself: a length byte, that many bytes decoded as a full snapshot, then the
  * message. Whatever decodes must be valid, must re-encode to exactly the same bytes (the
- * format is canonical), and a budget-limited re-encode must decode to its `sent`. */
+ * format is canonical; with the encoder's memo too), and a budget-limited re-encode must
+ * decode to its `sent`. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                       &rep) == SNAP_OK);
     CHECK(rep.bytes == size && memcmp(again, data, size) == 0);
     CHECK(snap_equal(&sent, &out));
+
+    /* With the encoder's memo, kept across inputs as the server keeps it across clients: the
+     * same bytes, the first time (it fills) and the second (it finds). */
+    static SnapMemo memo; /* zero: snap_memo_init's state */
+    for (int k = 0; k < 2; k++) {
+        CHECK(snap_encode(&(SnapEncodeArgs){.target = &out,
+                                            .baseline = eb,
+                                            .budget = sizeof again,
+                                            .out = again,
+                                            .sent = &sent,
+                                            .memo = &memo},
+                          &rep) == SNAP_OK);
+        CHECK(rep.bytes == size && memcmp(again, data, size) == 0);
+    }
 
     /* Under a budget: fits, and decodes to exactly `sent`. */
     size_t budget = 24 + (size_t)mode * 3;
