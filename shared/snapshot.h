@@ -117,7 +117,7 @@ typedef struct SnapEncodeReport {
  * written once per tick, not once per client that sees it. An entry is found only if both
  * values and the tick distance are equal to what it was worked out for, so the output is the
  * same with or without a memo. Two entries per entity id: the newest pairs win. Caller-owned
- * (about 740 KB), zeroed before first use (snap_memo_init), never allocated here. */
+ * (688 KB), zeroed before first use (snap_memo_init), never allocated here. */
 enum { SNAP_MEMO_WORDS = 4, SNAP_MEMO_WAYS = 2 }; /* bodies of up to 256 bits are remembered */
 
 typedef struct SnapMemoEntry {
