@@ -122,6 +122,13 @@ static void select_smallest(uint64_t *key, unsigned n, unsigned max)
     }
 }
 
+/* Marks the capture index held in key (its low 16 bits) as picked. */
+static void mark_key(uint64_t *mark, uint64_t key)
+{
+    unsigned i = (unsigned)(key & 0xFFFFu);
+    mark[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
 /* The histogram bin of a key: squared distances below `bound` fall into INTEREST_BINS bins of
  * equal area (so, for entities spread evenly, of about equal counts); the rest into bin
  * INTEREST_BINS. scale = (INTEREST_BINS << 32) / bound, so (d2 * scale) >> 32 < INTEREST_BINS
@@ -160,10 +167,8 @@ static void pick_nearest(SrvInterest *in, unsigned n, unsigned max, uint64_t bou
     unsigned want = max - below; /* 1 .. spilled */
     if (want < spilled)
         select_smallest(in->spill, spilled, want);
-    for (unsigned k = 0; k < want; k++) {
-        unsigned i = (unsigned)(in->spill[k] & 0xFFFFu);
-        mark[i / 64] |= (uint64_t)1 << (i % 64);
-    }
+    for (unsigned k = 0; k < want; k++)
+        mark_key(mark, in->spill[k]);
 }
 
 /* How near any entity of ring r (r >= 1) or beyond can be to a viewer at (x, y) in cell
@@ -224,10 +229,8 @@ unsigned interest_pick(SrvInterest *in, const Snapshot *all, uint16_t x, uint16_
         }
         pick_nearest(in, n, max, bound, mark);
     } else {
-        for (unsigned k = 0; k < n; k++) {
-            unsigned i = (unsigned)(in->key[k] & 0xFFFFu);
-            mark[i / 64] |= (uint64_t)1 << (i % 64);
-        }
+        for (unsigned k = 0; k < n; k++)
+            mark_key(mark, in->key[k]);
     }
     unsigned m = 0;
     for (unsigned wi = 0; wi < (total + 63) / 64; wi++)

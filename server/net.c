@@ -71,17 +71,18 @@ static unsigned max_view(const Server *s)
 
 static bool alloc_players(Server *s)
 {
-    unsigned pool_cap = max_view(s) * SRV_SNAP_POOL_SNAPS;
+    unsigned view = max_view(s);
+    unsigned pool_cap = view * SRV_SNAP_POOL_SNAPS;
     if (pool_cap < SRV_SNAP_POOL_MIN)
         pool_cap = SRV_SNAP_POOL_MIN;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
         p->pool = calloc(pool_cap, sizeof *p->pool);
-        p->prio_ids = calloc(max_view(s), sizeof *p->prio_ids);
-        p->prio_acc = calloc(max_view(s), sizeof *p->prio_acc);
+        p->prio_ids = calloc(view, sizeof *p->prio_ids);
+        p->prio_acc = calloc(view, sizeof *p->prio_acc);
         if (p->pool == NULL || p->prio_ids == NULL || p->prio_acc == NULL)
             return false;
-        prio_init(&p->prio, p->prio_ids, p->prio_acc, max_view(s));
+        prio_init(&p->prio, p->prio_ids, p->prio_acc, view);
         snap_store_init(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
     }
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);

@@ -131,6 +131,21 @@ static void test_crowd_nobody_starves_and_near_goes_first(void **state)
     assert_true(near_rate / near_n > 2.0 * (far_rate / far_n));
 }
 
+/* t over ents: n players with ids first, first + id_step, ..., at x = 0, x_step, ... (1/8 unit). */
+static void players_row(Snapshot *t, SnapEntity *ents, unsigned n, unsigned first, unsigned id_step,
+                        unsigned x_step)
+{
+    snap_init(t, ents, (uint16_t)n);
+    t->tick = 1;
+    t->count = (uint16_t)n;
+    for (unsigned i = 0; i < n; i++) {
+        memset(&ents[i], 0, sizeof ents[i]);
+        ents[i].id = (uint16_t)(first + id_step * i);
+        ents[i].type = SNAP_ENT_PLAYER;
+        ents[i].x = (uint16_t)(x_step * i);
+    }
+}
+
 /* The state after a send holds exactly the omitted entities, in id order, with the priority
  * they had; the next snapshot adds to those and starts the rest from zero. */
 static void test_after_send_resets_only_what_was_sent(void **state)
@@ -142,15 +157,7 @@ static void test_after_send_resets_only_what_was_sent(void **state)
     PrioState ps;
     prio_init(&ps, ids, acc, 4);
     Snapshot t;
-    snap_init(&t, ents, 4);
-    t.tick = 1;
-    t.count = 4;
-    for (unsigned i = 0; i < 4; i++) {
-        memset(&ents[i], 0, sizeof ents[i]);
-        ents[i].id = (uint16_t)(10 * i);
-        ents[i].type = SNAP_ENT_PLAYER;
-        ents[i].x = (uint16_t)(8 * 100 * i);
-    }
+    players_row(&t, ents, 4, 0, 10, 8 * 100);
     float p[4], q[4];
     prio_accumulate(&ps, &t, 0, 0, p);
     assert_float_equal(p[0], prio_weight(&ents[0], 0, 0), 0.0); /* from zero */
@@ -189,14 +196,7 @@ static void test_leaving_the_view_forgets(void **state)
     PrioState ps;
     prio_init(&ps, ids, acc, 2);
     Snapshot t;
-    snap_init(&t, ents, 3);
-    t.tick = 1;
-    t.count = 3;
-    for (unsigned i = 0; i < 3; i++) {
-        memset(&ents[i], 0, sizeof ents[i]);
-        ents[i].id = (uint16_t)(5 + i);
-        ents[i].type = SNAP_ENT_PLAYER;
-    }
+    players_row(&t, ents, 3, 5, 1, 0);
     float p[3], w = prio_weight(&ents[0], 0, 0);
     prio_accumulate(&ps, &t, 0, 0, p);
     const uint16_t three[] = {5, 6, 7};
