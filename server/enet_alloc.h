@@ -4,9 +4,11 @@
  * lists instead of returned to malloc, so after warm-up a tick that sends a snapshot to every
  * player touches no heap: the counters prove it (stats enet_allocs_in_tick; test_server_alloc
  * counts every allocation). The lists are not a one-way street: enet_alloc_trim (every 10 s,
- * outside ticks) gives back whatever the last two periods did not need at their peak, so memory a
- * burst took returns to the system. ENet's callbacks take no user pointer, so this state is
- * process-wide: the one deliberate exception to "state lives in handles", confined to this file. */
+ * outside ticks) gives back whatever the last two periods did not need at their peak, so memory
+ * a burst took returns to the system, down to a reserve that follows the connected peers
+ * (enet_alloc_reserve): players joining after warm-up find their blocks already there. ENet's
+ * callbacks take no user pointer, so this state is process-wide: the one deliberate exception to
+ * "state lives in handles", confined to this file. */
 #ifndef ARENA_SRV_ENET_ALLOC_H
 #define ARENA_SRV_ENET_ALLOC_H
 
@@ -28,8 +30,14 @@ size_t enet_alloc_free_blocks(void);
 /* All malloc calls made for ENet, and blocks currently cached on free lists. */
 uint64_t enet_alloc_heap_total(void);
 
-/* Returns to malloc the free blocks beyond the recent peak use (plus a spare); call it
- * periodically, outside ticks. */
+/* Returns to malloc the free blocks beyond the recent peak use (plus a spare) and beyond the
+ * reserve; call it periodically, outside ticks. */
 void enet_alloc_trim(void);
+
+/* Keeps blocks for `peers` connected peers (a few per size class, see per_peer in
+ * enet_alloc.c) on hand, allocating any shortfall now: call it outside ticks whenever a peer
+ * connects or leaves, so a newcomer's first snapshots come from the free lists instead of
+ * malloc inside a tick. Lowering it frees nothing at once; trims then may. */
+void enet_alloc_reserve(size_t peers);
 
 #endif

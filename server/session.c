@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enet_alloc.h"
 #include "msg.h"
 #include "server.h"
 #include "udp_gate.h"
@@ -340,6 +341,7 @@ static void on_connect(Server *s, ENetPeer *peer, uint64_t now_ms)
     enet_guard_configure(peer);
     sp->half_open = false;
     sp->connected_ms = now_ms;
+    enet_alloc_reserve(s->host->connectedPeers); /* outside ticks: its blocks, now */
 }
 
 static void on_disconnect(Server *s, ENetPeer *peer)
@@ -349,6 +351,7 @@ static void on_disconnect(Server *s, ENetPeer *peer)
     SrvPeer *sp = net_peer_state(s, peer);
     sp->admit_slot = -1;
     sp->half_open = false;
+    enet_alloc_reserve(s->host->connectedPeers);
     if (slot >= 0 && s->players[slot].state == SP_BOUND) {
         SrvPlayer *p = &s->players[slot];
         p->peer = NULL; /* gone already: nothing to disconnect */

@@ -1,7 +1,8 @@
 /* test_enet_alloc.c — ENet's allocator in arena-server: steady play reuses, bursts return.
  *
  * What an operator would notice: memory that a burst of traffic took and never gave back
- * (RSS that only grows), or a server that allocates inside its ticks (latency spikes). The
+ * (RSS that only grows), or a server that allocates inside its ticks (latency spikes), also
+ * when players join after warm-up. The
  * allocator is driven through ENet's own enet_malloc / enet_free, as ENet uses it. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,6 +79,49 @@ static void test_in_tick_counter(void **state)
     assert_int_equal(enet_alloc_heap_in_tick(), before);
 }
 
+/* Players joining after warm-up: their first snapshots must not call malloc inside a tick.
+ * The reserve puts their blocks on the free lists when they connect (outside ticks); trims keep
+ * it while they stay and give it back once they have left. */
+static void test_reserve_follows_peers(void **state)
+{
+    (void)state;
+    enum { PEERS = 500 };
+    enet_alloc_reserve(0);
+    for (int i = 0; i < 3; i++)
+        enet_alloc_trim(); /* whatever the earlier tests cached goes */
+    size_t idle = enet_alloc_free_blocks();
+    assert_true(idle <= 4 * 32);
+    enet_alloc_reserve(PEERS);
+    size_t reserved = enet_alloc_free_blocks();
+    assert_true(reserved >= PEERS * (6 + 6 + 3));
+    /* A tick in which every peer gets a snapshot (1536-byte class) and a command (64-byte
+     * class) each: nothing from malloc. */
+    uint64_t before = enet_alloc_heap_in_tick();
+    enet_alloc_set_in_tick(true, true);
+    for (unsigned i = 0; i < PEERS; i++)
+        blocks[i] = enet_malloc(1200);
+    for (unsigned i = 0; i < PEERS; i++)
+        blocks[PEERS + i] = enet_malloc(48);
+    for (unsigned i = 0; i < 2 * PEERS; i++)
+        enet_free(blocks[i]);
+    enet_alloc_set_in_tick(false, false);
+    assert_int_equal(enet_alloc_heap_in_tick(), before);
+    /* Trims with no traffic keep the reserve while the peers are connected... */
+    for (int i = 0; i < 3; i++)
+        enet_alloc_trim();
+    assert_int_equal(enet_alloc_free_blocks(), reserved);
+    /* ...and a second reserve call for the same peers allocates nothing more... */
+    uint64_t total = enet_alloc_heap_total();
+    enet_alloc_reserve(PEERS);
+    assert_int_equal(enet_alloc_heap_total(), total);
+    /* ...and once they have left, two trims give it back (down to the 32 blocks per class a
+     * trim always keeps). */
+    enet_alloc_reserve(0);
+    enet_alloc_trim();
+    enet_alloc_trim();
+    assert_true(enet_alloc_free_blocks() <= 4 * 32);
+}
+
 int main(void)
 {
     if (enet_alloc_initialize() != 0)
@@ -85,6 +129,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_steady_play_reuses_and_bursts_return),
         cmocka_unit_test(test_in_tick_counter),
+        cmocka_unit_test(test_reserve_follows_peers),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     enet_deinitialize();
