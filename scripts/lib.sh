@@ -4,7 +4,7 @@
 
 # Packages every build needs (compiler, CMake, pkg-config and the libraries we link).
 ARENA_BUILD_PACKAGES=(gcc make cmake pkg-config libenet-dev libsdl2-dev libsdl2-ttf-dev
-    libsqlite3-dev libsodium-dev libicu-dev zlib1g-dev libmicrohttpd-dev libsystemd-dev
+    libsqlite3-dev libsodium-dev libicu-dev libdeflate-dev libmicrohttpd-dev libsystemd-dev
     libcurl4-openssl-dev libjansson-dev libpq-dev fonts-dejavu-core)
 # What `cpack -G DEB` needs besides a build (scripts/package): dpkg-shlibdeps (dpkg-dev) and
 # file, which CPack uses to find the binaries whose libraries become Depends.

@@ -910,7 +910,7 @@ static void test_walk_errors(void **state)
         assert_string_not_equal(ew_error_str((EwError)e), "unknown error");
 }
 
-/* The zlib checksum callback computes ENet's own CRC-32, byte for byte, over any split of a
+/* The libdeflate checksum callback computes ENet's own CRC-32, byte for byte, over any split of a
  * datagram into buffers (as ENet hands it over: header, then commands). */
 static void test_checksum_is_enets(void **state)
 {
@@ -920,6 +920,11 @@ static void test_checksum_is_enets(void **state)
     assert_int_equal(arena_enet_crc32(&one, 1), ENET_HOST_TO_NET_32(0xCBF43926u));
     assert_int_equal(arena_enet_crc32(&one, 1), enet_crc32(&one, 1));
     assert_int_equal(arena_enet_crc32(NULL, 0), enet_crc32(NULL, 0));
+    /* An empty buffer without data in the middle (libdeflate restarts on a NULL buffer). */
+    ENetBuffer split[3] = {{.data = (void *)check, .dataLength = 5},
+                           {.data = NULL, .dataLength = 0},
+                           {.data = (void *)(check + 5), .dataLength = 4}};
+    assert_int_equal(arena_enet_crc32(split, 3), ENET_HOST_TO_NET_32(0xCBF43926u));
     static uint8_t data[3 * 1500];
     uint32_t seed = 12345;
     for (size_t i = 0; i < sizeof data; i++) {
