@@ -1,12 +1,19 @@
 /* interest.c — see interest.h. */
 #include "interest.h"
 
+#include <limits.h>
+#include <string.h>
+
 void interest_init(SrvInterest *in, uint32_t w, uint32_t h)
 {
     in->extent = w > h ? w : h;
     in->shift = 0;
     in->side = 1;
     in->indexed = 0;
+    in->tick = 0;
+    in->births = 0;
+    memset(in->seen, 0, sizeof in->seen);
+    memset(in->born, 0, sizeof in->born);
 }
 
 /* Cells of about INTEREST_PER_CELL entities each (a map-wide average): fewer, larger cells
@@ -27,6 +34,34 @@ static unsigned cell_coord(const SrvInterest *in, uint16_t v)
 {
     unsigned c = (unsigned)v >> in->shift;
     return c < in->side ? c : in->side - 1; /* a position past the map (never, but bounded) */
+}
+
+static bool jumped(uint16_t from, uint16_t to)
+{
+    return (from > to ? from - to : to - from) > INTEREST_JUMP;
+}
+
+/* Per id: where this tick's capture holds it, and whether it is new since the tick indexed
+ * before (absent then, or jumped): then it goes into the births ring. */
+static void track(SrvInterest *in, const Snapshot *all, unsigned n)
+{
+    uint32_t t = all->tick, prev = in->tick;
+    for (unsigned i = 0; i < n; i++) {
+        const SnapEntity *e = &all->ents[i];
+        unsigned id = e->id;
+        if (id >= PROTO_MAX_ENTITIES)
+            continue; /* never in a capture; not one a view can keep (interest_view) */
+        if (prev == 0 || in->seen[id] != prev || jumped(in->px[id], e->x) ||
+            jumped(in->py[id], e->y)) {
+            in->born[id] = t;
+            in->birth_id[in->births++ % INTEREST_BIRTHS] = (uint16_t)id;
+        }
+        in->seen[id] = t;
+        in->slot[id] = (uint16_t)i;
+        in->px[id] = e->x;
+        in->py[id] = e->y;
+    }
+    in->tick = t;
 }
 
 void interest_index(SrvInterest *in, const Snapshot *all)
@@ -55,6 +90,7 @@ void interest_index(SrvInterest *in, const Snapshot *all)
         in->cell_start[c] = in->cell_start[c + 1];
     in->cell_start[cells] = (uint16_t)n;
     in->indexed = n;
+    track(in, all, n);
 }
 
 /* Adds the entities of the cells on the square ring at Chebyshev distance r around (cx, cy). */
@@ -171,6 +207,16 @@ static void pick_nearest(SrvInterest *in, unsigned n, unsigned max, uint64_t bou
         mark_key(mark, in->spill[k]);
 }
 
+/* The marked capture indices, increasing, into idx; how many. */
+static unsigned read_marks(const uint64_t *mark, unsigned total, uint16_t *idx)
+{
+    unsigned m = 0;
+    for (unsigned wi = 0; wi < (total + 63) / 64; wi++)
+        for (uint64_t bits = mark[wi]; bits != 0; bits &= bits - 1)
+            idx[m++] = (uint16_t)(wi * 64 + (unsigned)__builtin_ctzll(bits));
+    return m;
+}
+
 /* How near any entity of ring r (r >= 1) or beyond can be to a viewer at (x, y) in cell
  * (cx, cy): they all lie outside the square of cells of rings 0..r-1, so at least the
  * viewer's distance to that square's nearest edge away (0 for a viewer past its cell, which
@@ -232,9 +278,97 @@ unsigned interest_pick(SrvInterest *in, const Snapshot *all, uint16_t x, uint16_
         for (unsigned k = 0; k < n; k++)
             mark_key(mark, in->key[k]);
     }
-    unsigned m = 0;
-    for (unsigned wi = 0; wi < (total + 63) / 64; wi++)
-        for (uint64_t bits = mark[wi]; bits != 0; bits &= bits - 1)
-            idx[m++] = (uint16_t)(wi * 64 + (unsigned)__builtin_ctzll(bits));
+    return read_marks(mark, total, idx);
+}
+
+/* ---- views kept between picks ---------------------------------------------------------- */
+
+void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap)
+{
+    *v = (InterestView){.ids = ids, .cap = cap};
+}
+
+void interest_view_clear(InterestView *v)
+{
+    v->tick = 0;
+    v->n = 0;
+}
+
+static uint64_t dist2(const SnapEntity *e, uint16_t x, uint16_t y)
+{
+    int64_t dx = (int64_t)e->x - x, dy = (int64_t)e->y - y;
+    return (uint64_t)(dx * dx + dy * dy);
+}
+
+static bool can_keep(const SrvInterest *in, const InterestView *v, uint16_t x, uint16_t y,
+                     int self_id, unsigned max)
+{
+    return v->tick != 0 && v->self_id == self_id && v->max == max &&
+           in->tick - v->tick < INTEREST_VIEW_TICKS && in->births - v->births <= INTEREST_BIRTHS &&
+           !jumped(v->x, x) && !jumped(v->y, y);
+}
+
+/* The kept view (can_keep): the picked entities still here and not new since, and the new
+ * ones within its reach; UINT_MAX when that is more than max (then it is picked again). */
+static unsigned keep(const SrvInterest *in, const InterestView *v, const Snapshot *all,
+                     uint16_t *idx)
+{
+    uint64_t mark[PROTO_MAX_ENTITIES / 64];
+    memset(mark, 0, (in->indexed + 63) / 64 * sizeof mark[0]);
+    unsigned n = 0;
+    for (unsigned k = 0; k < v->n; k++) {
+        unsigned id = v->ids[k];
+        if (in->seen[id] == in->tick && in->born[id] <= v->tick) {
+            unsigned i = in->slot[id];
+            mark[i / 64] |= (uint64_t)1 << (i % 64);
+            n++;
+        }
+    }
+    for (uint32_t b = v->births; b != in->births; b++) {
+        unsigned id = in->birth_id[b % INTEREST_BIRTHS];
+        if (in->seen[id] != in->tick || (int)id == v->self_id)
+            continue; /* gone again, or the viewer */
+        unsigned i = in->slot[id];
+        uint64_t bit = (uint64_t)1 << (i % 64);
+        if ((mark[i / 64] & bit) || dist2(&all->ents[i], v->x, v->y) > v->reach)
+            continue; /* born twice, or beyond the reach */
+        mark[i / 64] |= bit;
+        n++;
+    }
+    return n <= v->max ? read_marks(mark, in->indexed, idx) : UINT_MAX;
+}
+
+unsigned interest_view(SrvInterest *in, InterestView *v, const Snapshot *all, uint16_t x,
+                       uint16_t y, int self_id, unsigned max, uint16_t *idx)
+{
+    if (in->indexed <= max + (self_id >= 0 ? 1u : 0u) || max > v->cap) {
+        interest_view_clear(v); /* the whole world: nothing to keep */
+        return interest_pick(in, all, x, y, self_id, max, idx);
+    }
+    if (can_keep(in, v, x, y, self_id, max)) {
+        unsigned m = keep(in, v, all, idx);
+        if (m != UINT_MAX)
+            return m;
+    }
+    unsigned m = interest_pick(in, all, x, y, self_id, max, idx);
+    *v = (InterestView){.ids = v->ids,
+                        .cap = v->cap,
+                        .n = (uint16_t)m,
+                        .x = x,
+                        .y = y,
+                        .self_id = self_id,
+                        .max = max,
+                        .tick = in->tick,
+                        .births = in->births};
+    for (unsigned k = 0; k < m; k++) {
+        const SnapEntity *e = &all->ents[idx[k]];
+        if (e->id >= PROTO_MAX_ENTITIES) { /* never in a capture (track skips them) */
+            interest_view_clear(v);
+            return m;
+        }
+        uint64_t d = dist2(e, x, y);
+        v->ids[k] = e->id;
+        v->reach = d > v->reach ? d : v->reach;
+    }
     return m;
 }

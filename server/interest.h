@@ -12,8 +12,14 @@
  * (O(the entities near the viewer)), so 1000 clients do not each scan the whole world. Small
  * cells keep the square that is walked close to the circle that is kept (2 per cell: about 1.9
  * keys looked at per key kept, against 2.7 to 3 with 8 per cell). The nearest `max` of those
- * are then found with a distance histogram and a selection within one of its bins. Pure: no
- * I/O, no allocation (the grid is the caller's, fixed size). */
+ * are then found with a distance histogram and a selection within one of its bins.
+ *
+ * A pick was the biggest share of a snapshot's cost at 1000 players (17 % of the server's
+ * samples), and the nearest entities change slowly: interest_view picks a client's view every
+ * INTEREST_VIEW_TICKS ticks and keeps it in between, with the entities that left the world
+ * taken out and those that appeared or jumped within its reach put in (the births the index
+ * notes), so only walking into range waits for the next pick. Pure: no I/O, no allocation
+ * (the grid and the views are the caller's, fixed size). */
 #ifndef ARENA_SRV_INTEREST_H
 #define ARENA_SRV_INTEREST_H
 
@@ -27,6 +33,15 @@ enum {
     INTEREST_CELLS = INTEREST_GRID * INTEREST_GRID,
     INTEREST_PER_CELL = 2, /* entities per cell the grid is sized for, on average */
     INTEREST_BINS = 64,    /* distance bins of a pick's selection (interest.c pick_nearest) */
+    /* A view is picked again once it is this many ticks old (67 ms at 60 Hz: every third
+     * snapshot at 30 Hz, every one at 20 Hz or less); in between it is kept (interest_view). */
+    INTEREST_VIEW_TICKS = 4,
+    /* A move of more than this between two indexed ticks (quantized units: 24 world units, two
+     * ticks of a shot) is a jump (a respawn): the entity counts as new, and a viewer that
+     * jumps so far from where its view was picked has it picked again. */
+    INTEREST_JUMP = 192,
+    /* Entities that appeared or jumped in the last ticks, remembered for the views kept. */
+    INTEREST_BIRTHS = 2048,
 };
 
 typedef struct SrvInterest {
@@ -39,11 +54,33 @@ typedef struct SrvInterest {
     uint16_t cell_of[PROTO_MAX_ENTITIES];    /* scratch: each indexed entity's cell */
     uint64_t key[PROTO_MAX_ENTITIES];        /* scratch of a pick: distance << 16 | index */
     uint64_t spill[PROTO_MAX_ENTITIES];      /* scratch of a pick: the keys of one bin */
+    /* Per entity id, for the views kept between picks (interest_view): */
+    uint32_t tick;                     /* the tick indexed last */
+    uint32_t seen[PROTO_MAX_ENTITIES]; /* the tick the id was last indexed at */
+    uint32_t born[PROTO_MAX_ENTITIES]; /* the tick it appeared or last jumped */
+    uint16_t slot[PROTO_MAX_ENTITIES]; /* its capture index, when seen == tick */
+    uint16_t px[PROTO_MAX_ENTITIES], py[PROTO_MAX_ENTITIES]; /* its position then */
+    uint16_t birth_id[INTEREST_BIRTHS]; /* ids that appeared or jumped, a ring */
+    uint32_t births;                    /* how many ever went into the ring */
 } SrvInterest;
+
+/* One client's view between picks (the caller's, one per client; ids holds `cap` ids). */
+typedef struct InterestView {
+    uint16_t *ids;   /* the entity ids of the last pick, increasing */
+    uint16_t n, cap; /* how many; room */
+    uint16_t x, y;   /* where the viewer was */
+    int self_id;     /* whom it was picked for */
+    unsigned max;    /* for how many */
+    uint32_t tick;   /* the tick it was picked at; 0: none (interest_view_clear) */
+    uint32_t births; /* SrvInterest.births then */
+    uint64_t reach;  /* the squared distance of the farthest entity picked */
+} InterestView;
 
 /* For a map of w x h quantized units (the largest coordinate + 1 on each axis). */
 void interest_init(SrvInterest *in, uint32_t w, uint32_t h);
-/* Indexes this tick's capture (all->count <= PROTO_MAX_ENTITIES). */
+/* Indexes this tick's capture (all->count <= PROTO_MAX_ENTITIES, all->tick > 0 and
+ * increasing from one call to the next). Entities whose id was not in the capture indexed
+ * before, or that moved more than INTEREST_JUMP since, are new (births). */
 void interest_index(SrvInterest *in, const Snapshot *all);
 /* The view of a viewer at quantized (x, y) whose own player is entity `self_id` (or -1):
  * writes the capture indices of the `max` nearest other entities to idx, in increasing order
@@ -51,5 +88,20 @@ void interest_index(SrvInterest *in, const Snapshot *all);
  * most `max`. idx holds PROTO_MAX_ENTITIES. */
 unsigned interest_pick(SrvInterest *in, const Snapshot *all, uint16_t x, uint16_t y, int self_id,
                        unsigned max, uint16_t *idx);
+
+/* A view with storage for `cap` ids (at least the `max` it will be asked for), picked never. */
+void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap);
+/* Forgets the view: the next interest_view picks (a new player in the slot). */
+void interest_view_clear(InterestView *v);
+/* The view of the capture indexed last, as interest_pick writes it (idx, increasing; returns
+ * how many), but picked only every INTEREST_VIEW_TICKS ticks. In between, the last pick is
+ * kept: its entities still in the world, plus those that appeared or jumped since within
+ * the pick's reach (the farthest entity it picked), so a shot fired or a player respawned
+ * near the viewer is seen at once; an entity that walks into range from beyond is seen at the
+ * next pick (at most INTEREST_VIEW_TICKS - 1 ticks late). It is picked again at once when it
+ * would hold more than max, when the viewer moved more than INTEREST_JUMP since it was
+ * picked, when self_id or max changed, or when the births since outran the ring. */
+unsigned interest_view(SrvInterest *in, InterestView *v, const Snapshot *all, uint16_t x,
+                       uint16_t y, int self_id, unsigned max, uint16_t *idx);
 
 #endif

@@ -80,9 +80,11 @@ static bool alloc_players(Server *s)
         p->pool = calloc(pool_cap, sizeof *p->pool);
         p->prio_ids = calloc(view, sizeof *p->prio_ids);
         p->prio_acc = calloc(view, sizeof *p->prio_acc);
-        if (p->pool == NULL || p->prio_ids == NULL || p->prio_acc == NULL)
+        p->view_ids = calloc(view, sizeof *p->view_ids);
+        if (p->pool == NULL || p->prio_ids == NULL || p->prio_acc == NULL || p->view_ids == NULL)
             return false;
         prio_init(&p->prio, p->prio_ids, p->prio_acc, view);
+        interest_view_init(&p->view, p->view_ids, (uint16_t)view);
         snap_store_init(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
     }
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
@@ -149,6 +151,7 @@ void net_close(Server *s)
             free(s->players[i].pool);
             free(s->players[i].prio_ids);
             free(s->players[i].prio_acc);
+            free(s->players[i].view_ids);
         }
     free(s->peers);
     s->peers = NULL;

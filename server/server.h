@@ -139,6 +139,8 @@ typedef struct SrvPlayer {
     PrioState prio;     /* priority accumulator (priority.h): the entities left out */
     uint16_t *prio_ids; /* its storage, max_view entries each */
     float *prio_acc;
+    InterestView view;   /* its area of interest between picks (interest.h) */
+    uint16_t *view_ids;  /* its storage, max_view entries */
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
     bool acked_once;     /* has acknowledged a snapshot: a full one now means a lost baseline */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */

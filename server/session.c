@@ -114,6 +114,7 @@ static void reset_player_net(SrvPlayer *p)
     p->acked_tick = 0;
     p->acked_once = false;
     prio_clear(&p->prio);
+    interest_view_clear(&p->view);
     memset(p->sees, 0, sizeof p->sees); /* sees nobody until its first snapshot */
     p->events_len = 0;
 }

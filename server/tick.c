@@ -80,14 +80,14 @@ static bool world_fits_view(const Server *s)
 }
 
 /* What the client sees this tick: the whole world when it fits view_max, else the nearest
- * view_max entities (interest.h). */
+ * view_max entities, picked every INTEREST_VIEW_TICKS and kept in between (interest.h). */
 static bool view_of(Server *s, unsigned slot, uint32_t input_ack, Snapshot *target)
 {
     const Snapshot *all = &s->world_view;
     if (world_fits_view(s))
         return snap_view_for(all, &s->world, (int)slot, input_ack, target);
     const SimPlayer *v = &s->world.players[slot];
-    unsigned n = interest_pick(s->interest, all, q_pos(v->x), q_pos(v->y),
+    unsigned n = interest_view(s->interest, &s->players[slot].view, all, q_pos(v->x), q_pos(v->y),
                                v->active ? (int)slot : -1, s->cfg.view_max, s->view_idx);
     return snap_view_pick(all, &s->world, (int)slot, input_ack, s->view_idx, n, target);
 }

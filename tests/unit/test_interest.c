@@ -1,7 +1,8 @@
 /* test_interest.c — server/interest.h: a client's view is exactly the nearest `max` entities
  * (a brute-force search agrees on random worlds, crowded and sparse, viewers at the edges and
  * off the map), never the viewer itself, in increasing order; a small world is seen whole;
- * snap_view_pick builds the snapshot from the picked indices. */
+ * snap_view_pick builds the snapshot from the picked indices; a view kept between picks loses
+ * who left, gains who appeared within reach, and is picked again when it must be. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,12 +151,157 @@ static void test_view_pick(void **state)
     assert_false(snap_view_pick(&g_all, &w, 2, 4, far, 1, &out)); /* past the capture */
 }
 
+/* ---- views kept between picks (interest_view) ---------------------------------------- */
+
+static uint16_t g_view_ids[PROTO_MAX_ENTITIES];
+
+/* The next tick of the world, indexed: every entity moved by up to +-3 units (24 quantized). */
+static void next_tick(void)
+{
+    g_all.tick++;
+    for (unsigned i = 0; i < g_all.count; i++) {
+        int x = g_ents[i].x + (int)(rnd() % 49) - 24, y = g_ents[i].y + (int)(rnd() % 49) - 24;
+        g_ents[i].x = (uint16_t)(x < 0 ? 0 : x);
+        g_ents[i].y = (uint16_t)(y < 0 ? 0 : y);
+    }
+    interest_index(&g_in, &g_all);
+}
+
+static bool contains(const uint16_t *idx, unsigned n, unsigned i)
+{
+    for (unsigned k = 0; k < n; k++)
+        if (idx[k] == i)
+            return true;
+    return false;
+}
+
+/* Picked at once, kept for INTEREST_VIEW_TICKS - 1 ticks (then not exact: entities moved),
+ * picked again after: exact again. Always increasing, never more than max, never self. */
+static void test_view_kept_then_picked(void **state)
+{
+    (void)state;
+    static uint16_t got[PROTO_MAX_ENTITIES], want[PROTO_MAX_ENTITIES];
+    world(2000, 20000, 12000);
+    InterestView v;
+    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
+    const int self = 7;
+    uint16_t x = g_all.ents[self].x, y = g_all.ents[self].y;
+    unsigned n = interest_view(&g_in, &v, &g_all, x, y, self, 64, got);
+    assert_int_equal(n, brute(x, y, self, 64, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+    uint16_t first[64];
+    memcpy(first, got, n * sizeof got[0]);
+    for (int age = 1; age < INTEREST_VIEW_TICKS; age++) {
+        next_tick();
+        n = interest_view(&g_in, &v, &g_all, x, y, self, 64, got);
+        assert_int_equal(n, 64); /* the same entities: nobody came or went */
+        assert_memory_equal(got, first, n * sizeof got[0]);
+    }
+    next_tick();
+    n = interest_view(&g_in, &v, &g_all, x, y, self, 64, got);
+    assert_int_equal(n, brute(x, y, self, 64, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+    assert_false(contains(got, n, self));
+}
+
+/* Between picks an entity that leaves the world leaves the view; one that appears (or jumps)
+ * within the pick's reach joins it at once, one beyond does not. */
+static void test_view_kept_births_and_deaths(void **state)
+{
+    (void)state;
+    static uint16_t got[PROTO_MAX_ENTITIES], want[PROTO_MAX_ENTITIES];
+    world(1400, 20000, 12000); /* players 0..1023, then shots */
+    InterestView v;
+    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
+    const int self = 3;
+    uint16_t x = g_all.ents[self].x, y = g_all.ents[self].y;
+    unsigned n = interest_view(&g_in, &v, &g_all, x, y, self, 100, got);
+    assert_int_equal(n, brute(x, y, self, 100, want));
+    unsigned cut = got[n - 3]; /* the capture from here on leaves: three picked at least */
+    unsigned jumper = 0;       /* a player not in the view, who respawns next to the viewer */
+    while (jumper == (unsigned)self || contains(got, n, jumper))
+        jumper++;
+    assert_true(jumper < cut);
+
+    /* Next tick: a shot is fired at the viewer's feet and one on the far side of the map. */
+    g_all.tick++;
+    g_all.count = (uint16_t)cut;
+    g_ents[g_all.count++] =
+        (SnapEntity){.id = 4000, .type = SNAP_ENT_SHOT, .x = x, .y = (uint16_t)(y + 8)};
+    g_ents[g_all.count++] = (SnapEntity){
+        .id = 4001, .type = SNAP_ENT_SHOT, .x = (uint16_t)(x < 10000 ? 19900 : 100), .y = 100};
+    unsigned i_near = cut, i_far = cut + 1u;
+    g_ents[jumper].x = (uint16_t)(x + 16);
+    g_ents[jumper].y = y;
+    interest_index(&g_in, &g_all);
+    n = interest_view(&g_in, &v, &g_all, x, y, self, 100, got);
+    for (unsigned k = 0; k < n; k++)
+        assert_true(got[k] < cut || got[k] == i_near); /* those that left are not seen */
+    assert_true(contains(got, n, i_near));
+    assert_false(contains(got, n, i_far));
+    assert_true(contains(got, n, jumper)); /* a respawn is new: seen at once */
+    /* Kept, not picked: the nearest 100 would fill the places of those that left. */
+    assert_true(n < brute(x, y, self, 100, want));
+    for (unsigned k = 1; k < n; k++)
+        assert_true(got[k] > got[k - 1]);
+}
+
+/* A viewer that jumps (respawns) has its view picked again at once; so does one whose view
+ * would hold more than max, and a new player in the slot (interest_view_clear). */
+static void test_view_picked_again(void **state)
+{
+    (void)state;
+    static uint16_t got[PROTO_MAX_ENTITIES], want[PROTO_MAX_ENTITIES];
+    world(2000, 20000, 12000);
+    InterestView v;
+    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
+    uint16_t x = 5000, y = 5000;
+    (void)interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
+    next_tick();
+    x = 15000; /* far: the old view is of another place */
+    unsigned n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
+    assert_int_equal(n, brute(x, y, -1, 64, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+
+    /* Many shots at the viewer's feet: more than max would be kept, so it is picked. */
+    g_all.tick++;
+    g_all.count = 1500;
+    for (unsigned k = 0; k < 80; k++)
+        g_ents[g_all.count++] = (SnapEntity){
+            .id = (uint16_t)(3000 + k), .type = SNAP_ENT_SHOT, .x = x, .y = (uint16_t)(y + k)};
+    interest_index(&g_in, &g_all);
+    n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
+    assert_int_equal(n, brute(x, y, -1, 64, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+
+    /* More births since the pick than the ring holds (everyone respawns twice): picked. */
+    for (unsigned round = 0; round < 2; round++) {
+        g_all.tick++;
+        for (unsigned i = 0; i < g_all.count; i++)
+            g_ents[i].x = (uint16_t)(g_ents[i].x ^ (0x2000u >> round));
+        interest_index(&g_in, &g_all);
+    }
+    n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
+    assert_int_equal(n, brute(x, y, -1, 64, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+
+    /* Cleared (a new player in the slot): picked, exact, even for the same place. */
+    next_tick();
+    interest_view_clear(&v);
+    n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
+    assert_int_equal(n, brute(x, y, -1, 64, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matches_brute_force),
         cmocka_unit_test(test_small_world_is_whole),
         cmocka_unit_test(test_view_pick),
+        cmocka_unit_test(test_view_kept_then_picked),
+        cmocka_unit_test(test_view_kept_births_and_deaths),
+        cmocka_unit_test(test_view_picked_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
