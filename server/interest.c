@@ -1,7 +1,6 @@
 /* interest.c — see interest.h. */
 #include "interest.h"
 
-#include <limits.h>
 #include <string.h>
 
 void interest_init(SrvInterest *in, uint32_t w, uint32_t h)
@@ -288,16 +287,15 @@ void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap)
     *v = (InterestView){.ids = ids, .cap = cap};
 }
 
+bool interest_view_picked(const SrvInterest *in, const InterestView *v)
+{
+    return v->tick == 0 || v->tick == in->tick; /* 0: the whole world, picked each time */
+}
+
 void interest_view_clear(InterestView *v)
 {
     v->tick = 0;
     v->n = 0;
-}
-
-static uint64_t dist2(const SnapEntity *e, uint16_t x, uint16_t y)
-{
-    int64_t dx = (int64_t)e->x - x, dy = (int64_t)e->y - y;
-    return (uint64_t)(dx * dx + dy * dy);
 }
 
 static bool can_keep(const SrvInterest *in, const InterestView *v, uint16_t x, uint16_t y,
@@ -308,10 +306,32 @@ static bool can_keep(const SrvInterest *in, const InterestView *v, uint16_t x, u
            !jumped(v->x, x) && !jumped(v->y, y);
 }
 
+static uint64_t dist2(const SnapEntity *e, uint16_t x, uint16_t y)
+{
+    int64_t dx = (int64_t)e->x - x, dy = (int64_t)e->y - y;
+    return (uint64_t)(dx * dx + dy * dy);
+}
+
+/* Leaves marked the max nearest to (x, y) of the n > max entities marked. */
+static void trim(SrvInterest *in, const Snapshot *all, unsigned max, uint16_t x, uint16_t y,
+                 uint64_t *mark, unsigned n)
+{
+    unsigned words = (in->indexed + 63) / 64, k = 0;
+    for (unsigned wi = 0; wi < words; wi++)
+        for (uint64_t bits = mark[wi]; bits != 0; bits &= bits - 1) {
+            unsigned i = wi * 64 + (unsigned)__builtin_ctzll(bits);
+            in->key[k++] = dist2(&all->ents[i], x, y) << 16 | i;
+        }
+    select_smallest(in->key, n, max);
+    memset(mark, 0, words * sizeof mark[0]);
+    for (k = 0; k < max; k++)
+        mark_key(mark, in->key[k]);
+}
+
 /* The kept view (can_keep): the picked entities still here and not new since, and the new
- * ones within its reach; UINT_MAX when that is more than max (then it is picked again). */
-static unsigned keep(const SrvInterest *in, const InterestView *v, const Snapshot *all,
-                     uint16_t *idx)
+ * ones within its reach; the nearest max of them to the viewer at (x, y) when more. */
+static unsigned keep(SrvInterest *in, const InterestView *v, const Snapshot *all, uint16_t x,
+                     uint16_t y, uint16_t *idx)
 {
     uint64_t mark[PROTO_MAX_ENTITIES / 64];
     memset(mark, 0, (in->indexed + 63) / 64 * sizeof mark[0]);
@@ -335,7 +355,9 @@ static unsigned keep(const SrvInterest *in, const InterestView *v, const Snapsho
         mark[i / 64] |= bit;
         n++;
     }
-    return n <= v->max ? read_marks(mark, in->indexed, idx) : UINT_MAX;
+    if (n > v->max)
+        trim(in, all, v->max, x, y, mark, n);
+    return read_marks(mark, in->indexed, idx);
 }
 
 unsigned interest_view(SrvInterest *in, InterestView *v, const Snapshot *all, uint16_t x,
@@ -345,11 +367,8 @@ unsigned interest_view(SrvInterest *in, InterestView *v, const Snapshot *all, ui
         interest_view_clear(v); /* the whole world: nothing to keep */
         return interest_pick(in, all, x, y, self_id, max, idx);
     }
-    if (can_keep(in, v, x, y, self_id, max)) {
-        unsigned m = keep(in, v, all, idx);
-        if (m != UINT_MAX)
-            return m;
-    }
+    if (can_keep(in, v, x, y, self_id, max))
+        return keep(in, v, all, x, y, idx);
     unsigned m = interest_pick(in, all, x, y, self_id, max, idx);
     *v = (InterestView){.ids = v->ids,
                         .cap = v->cap,

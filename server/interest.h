@@ -33,9 +33,10 @@ enum {
     INTEREST_CELLS = INTEREST_GRID * INTEREST_GRID,
     INTEREST_PER_CELL = 2, /* entities per cell the grid is sized for, on average */
     INTEREST_BINS = 64,    /* distance bins of a pick's selection (interest.c pick_nearest) */
-    /* A view is picked again once it is this many ticks old (67 ms at 60 Hz: every third
-     * snapshot at 30 Hz, every one at 20 Hz or less); in between it is kept (interest_view). */
-    INTEREST_VIEW_TICKS = 4,
+    /* A view is picked again once it is this many ticks old (100 ms at 60 Hz: every third
+     * snapshot at 30 Hz, every other at 20 Hz, every one at 10 Hz); in between it is kept
+     * (interest_view). 4 ticks picked every other snapshot at 30 Hz: half the views. */
+    INTEREST_VIEW_TICKS = 6,
     /* A move of more than this between two indexed ticks (quantized units: 24 world units, two
      * ticks of a shot) is a jump (a respawn): the entity counts as new, and a viewer that
      * jumps so far from where its view was picked has it picked again. */
@@ -98,10 +99,13 @@ void interest_view_clear(InterestView *v);
  * kept: its entities still in the world, plus those that appeared or jumped since within
  * the pick's reach (the farthest entity it picked), so a shot fired or a player respawned
  * near the viewer is seen at once; an entity that walks into range from beyond is seen at the
- * next pick (at most INTEREST_VIEW_TICKS - 1 ticks late). It is picked again at once when it
- * would hold more than max, when the viewer moved more than INTEREST_JUMP since it was
- * picked, when self_id or max changed, or when the births since outran the ring. */
+ * next pick (at most INTEREST_VIEW_TICKS - 1 ticks late); when that is more than max, the
+ * nearest max of them. It is picked again at once when the viewer moved more than
+ * INTEREST_JUMP since it was picked, when self_id or max changed, or when the births since
+ * outran the ring. */
 unsigned interest_view(SrvInterest *in, InterestView *v, const Snapshot *all, uint16_t x,
                        uint16_t y, int self_id, unsigned max, uint16_t *idx);
+/* After interest_view on the tick indexed last: true if it picked (false: it kept the view). */
+bool interest_view_picked(const SrvInterest *in, const InterestView *v);
 
 #endif

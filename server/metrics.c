@@ -165,6 +165,12 @@ static void render_snapshots(PromOut *o, const SrvStats *st)
           st->max_snapshot_wire_bytes);
     counter(o, "arena_entities_omitted_total", "Entities left out of snapshots for the budget.",
             st->entities_omitted);
+    counter(o, "arena_views_picked_total",
+            "Clients' areas of interest picked afresh (the nearest view_max entities).",
+            st->views_picked);
+    counter(o, "arena_views_kept_total",
+            "Clients' areas of interest kept from an earlier pick, who left and who came applied.",
+            st->views_kept);
     counter(o, "arena_snapshot_memo_hits_total",
             "Changed entities whose encoded body another client's snapshot had already worked out.",
             st->memo_hits);

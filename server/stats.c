@@ -129,6 +129,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "entities_omitted", s->entities_omitted);
     jkey(&j, "memo_hits", s->memo_hits);
     jkey(&j, "memo_misses", s->memo_misses);
+    jkey(&j, "views_picked", s->views_picked);
+    jkey(&j, "views_kept", s->views_kept);
     jkey(&j, "inputs_late", s->inputs_late);
     jkey(&j, "inputs_early", s->inputs_early);
     jkey(&j, "lagcomp_clamped", s->lagcomp_clamped);

@@ -87,8 +87,12 @@ static bool view_of(Server *s, unsigned slot, uint32_t input_ack, Snapshot *targ
     if (world_fits_view(s))
         return snap_view_for(all, &s->world, (int)slot, input_ack, target);
     const SimPlayer *v = &s->world.players[slot];
-    unsigned n = interest_view(s->interest, &s->players[slot].view, all, q_pos(v->x), q_pos(v->y),
+    InterestView *iv = &s->players[slot].view;
+    unsigned n = interest_view(s->interest, iv, all, q_pos(v->x), q_pos(v->y),
                                v->active ? (int)slot : -1, s->cfg.view_max, s->view_idx);
+    bool picked = interest_view_picked(s->interest, iv);
+    s->stats.views_picked += picked;
+    s->stats.views_kept += !picked;
     return snap_view_pick(all, &s->world, (int)slot, input_ack, s->view_idx, n, target);
 }
 
