@@ -175,20 +175,29 @@ static bool contains(const uint16_t *idx, unsigned n, unsigned i)
     return false;
 }
 
+/* The view as interest_view gives it, asserted to be exactly the nearest max; its size. */
+static unsigned view_exact(InterestView *v, uint16_t x, uint16_t y, int self, unsigned max,
+                           uint16_t *got)
+{
+    static uint16_t want[PROTO_MAX_ENTITIES];
+    unsigned n = interest_view(&g_in, v, &g_all, x, y, self, max, got);
+    assert_int_equal(n, brute(x, y, self, max, want));
+    assert_memory_equal(got, want, n * sizeof got[0]);
+    return n;
+}
+
 /* Picked at once, kept for INTEREST_VIEW_TICKS - 1 ticks (then not exact: entities moved),
  * picked again after: exact again. Always increasing, never more than max, never self. */
 static void test_view_kept_then_picked(void **state)
 {
     (void)state;
-    static uint16_t got[PROTO_MAX_ENTITIES], want[PROTO_MAX_ENTITIES];
+    static uint16_t got[PROTO_MAX_ENTITIES];
     world(2000, 20000, 12000);
     InterestView v;
     interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
     const int self = 7;
     uint16_t x = g_all.ents[self].x, y = g_all.ents[self].y;
-    unsigned n = interest_view(&g_in, &v, &g_all, x, y, self, 64, got);
-    assert_int_equal(n, brute(x, y, self, 64, want));
-    assert_memory_equal(got, want, n * sizeof got[0]);
+    unsigned n = view_exact(&v, x, y, self, 64, got);
     uint16_t first[64];
     memcpy(first, got, n * sizeof got[0]);
     for (int age = 1; age < INTEREST_VIEW_TICKS; age++) {
@@ -198,9 +207,7 @@ static void test_view_kept_then_picked(void **state)
         assert_memory_equal(got, first, n * sizeof got[0]);
     }
     next_tick();
-    n = interest_view(&g_in, &v, &g_all, x, y, self, 64, got);
-    assert_int_equal(n, brute(x, y, self, 64, want));
-    assert_memory_equal(got, want, n * sizeof got[0]);
+    n = view_exact(&v, x, y, self, 64, got);
     assert_false(contains(got, n, self));
 }
 
@@ -246,12 +253,13 @@ static void test_view_kept_births_and_deaths(void **state)
         assert_true(got[k] > got[k - 1]);
 }
 
-/* A viewer that jumps (respawns) has its view picked again at once; so does one whose view
- * would hold more than max, and a new player in the slot (interest_view_clear). */
+/* A viewer that jumps (respawns) has its view picked again at once; so does one whose births
+ * outran the ring, and a new player in the slot (interest_view_clear); a kept view that would
+ * hold more than max holds the nearest max. */
 static void test_view_picked_again(void **state)
 {
     (void)state;
-    static uint16_t got[PROTO_MAX_ENTITIES], want[PROTO_MAX_ENTITIES];
+    static uint16_t got[PROTO_MAX_ENTITIES];
     world(2000, 20000, 12000);
     InterestView v;
     interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
@@ -259,20 +267,16 @@ static void test_view_picked_again(void **state)
     (void)interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
     next_tick();
     x = 15000; /* far: the old view is of another place */
-    unsigned n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
-    assert_int_equal(n, brute(x, y, -1, 64, want));
-    assert_memory_equal(got, want, n * sizeof got[0]);
+    view_exact(&v, x, y, -1, 64, got);
 
-    /* Many shots at the viewer's feet: more than max would be kept, so it is picked. */
+    /* Many shots at the viewer's feet: more than max would be kept, so the nearest max are. */
     g_all.tick++;
     g_all.count = 1500;
     for (unsigned k = 0; k < 80; k++)
         g_ents[g_all.count++] = (SnapEntity){
             .id = (uint16_t)(3000 + k), .type = SNAP_ENT_SHOT, .x = x, .y = (uint16_t)(y + k)};
     interest_index(&g_in, &g_all);
-    n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
-    assert_int_equal(n, brute(x, y, -1, 64, want));
-    assert_memory_equal(got, want, n * sizeof got[0]);
+    view_exact(&v, x, y, -1, 64, got);
 
     /* More births since the pick than the ring holds (everyone respawns twice): picked. */
     for (unsigned round = 0; round < 2; round++) {
@@ -281,16 +285,12 @@ static void test_view_picked_again(void **state)
             g_ents[i].x = (uint16_t)(g_ents[i].x ^ (0x2000u >> round));
         interest_index(&g_in, &g_all);
     }
-    n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
-    assert_int_equal(n, brute(x, y, -1, 64, want));
-    assert_memory_equal(got, want, n * sizeof got[0]);
+    view_exact(&v, x, y, -1, 64, got);
 
     /* Cleared (a new player in the slot): picked, exact, even for the same place. */
     next_tick();
     interest_view_clear(&v);
-    n = interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
-    assert_int_equal(n, brute(x, y, -1, 64, want));
-    assert_memory_equal(got, want, n * sizeof got[0]);
+    view_exact(&v, x, y, -1, 64, got);
 }
 
 int main(void)
