@@ -282,9 +282,9 @@ unsigned interest_pick(SrvInterest *in, const Snapshot *all, uint16_t x, uint16_
 
 /* ---- views kept between picks ---------------------------------------------------------- */
 
-void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap)
+void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap, unsigned phase)
 {
-    *v = (InterestView){.ids = ids, .cap = cap};
+    *v = (InterestView){.ids = ids, .cap = cap, .phase = phase % INTEREST_VIEW_TICKS};
 }
 
 bool interest_view_picked(const SrvInterest *in, const InterestView *v)
@@ -298,11 +298,17 @@ void interest_view_clear(InterestView *v)
     v->n = 0;
 }
 
+/* Which of the view's windows of INTEREST_VIEW_TICKS ticks tick t falls in. */
+static uint64_t window(const InterestView *v, uint32_t t)
+{
+    return ((uint64_t)t + v->phase) / INTEREST_VIEW_TICKS;
+}
+
 static bool can_keep(const SrvInterest *in, const InterestView *v, uint16_t x, uint16_t y,
                      int self_id, unsigned max)
 {
     return v->tick != 0 && v->self_id == self_id && v->max == max &&
-           in->tick - v->tick < INTEREST_VIEW_TICKS && in->births - v->births <= INTEREST_BIRTHS &&
+           window(v, in->tick) == window(v, v->tick) && in->births - v->births <= INTEREST_BIRTHS &&
            !jumped(v->x, x) && !jumped(v->y, y);
 }
 
@@ -372,6 +378,7 @@ unsigned interest_view(SrvInterest *in, InterestView *v, const Snapshot *all, ui
     unsigned m = interest_pick(in, all, x, y, self_id, max, idx);
     *v = (InterestView){.ids = v->ids,
                         .cap = v->cap,
+                        .phase = v->phase,
                         .n = (uint16_t)m,
                         .x = x,
                         .y = y,

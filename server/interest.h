@@ -33,9 +33,10 @@ enum {
     INTEREST_CELLS = INTEREST_GRID * INTEREST_GRID,
     INTEREST_PER_CELL = 2, /* entities per cell the grid is sized for, on average */
     INTEREST_BINS = 64,    /* distance bins of a pick's selection (interest.c pick_nearest) */
-    /* A view is picked again once it is this many ticks old (100 ms at 60 Hz: every third
-     * snapshot at 30 Hz, every other at 20 Hz, every one at 10 Hz); in between it is kept
-     * (interest_view). 4 ticks picked every other snapshot at 30 Hz: half the views. */
+    /* A view is picked once per window of this many ticks, each view on its own phase, so it
+     * is never this old (100 ms at 60 Hz: every third snapshot at 30 Hz, every other at 20 Hz,
+     * every one at 10 Hz); in between it is kept (interest_view). 4 ticks picked every other
+     * snapshot at 30 Hz: half the views. */
     INTEREST_VIEW_TICKS = 6,
     /* A move of more than this between two indexed ticks (quantized units: 24 world units, two
      * ticks of a shot) is a jump (a respawn): the entity counts as new, and a viewer that
@@ -75,6 +76,7 @@ typedef struct InterestView {
     uint32_t tick;   /* the tick it was picked at; 0: none (interest_view_clear) */
     uint32_t births; /* SrvInterest.births then */
     uint64_t reach;  /* the squared distance of the farthest entity picked */
+    unsigned phase;  /* where its windows of INTEREST_VIEW_TICKS ticks start */
 } InterestView;
 
 /* For a map of w x h quantized units (the largest coordinate + 1 on each axis). */
@@ -90,12 +92,16 @@ void interest_index(SrvInterest *in, const Snapshot *all);
 unsigned interest_pick(SrvInterest *in, const Snapshot *all, uint16_t x, uint16_t y, int self_id,
                        unsigned max, uint16_t *idx);
 
-/* A view with storage for `cap` ids (at least the `max` it will be asked for), picked never. */
-void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap);
+/* A view with storage for `cap` ids (at least the `max` it will be asked for), picked never.
+ * Its picks fall due when tick + phase crosses a multiple of INTEREST_VIEW_TICKS: give each
+ * client its own phase (the server: its slot) so that views picked on one tick (a round's
+ * mass respawn) are not picked on the same ticks ever after. */
+void interest_view_init(InterestView *v, uint16_t *ids, uint16_t cap, unsigned phase);
 /* Forgets the view: the next interest_view picks (a new player in the slot). */
 void interest_view_clear(InterestView *v);
 /* The view of the capture indexed last, as interest_pick writes it (idx, increasing; returns
- * how many), but picked only every INTEREST_VIEW_TICKS ticks. In between, the last pick is
+ * how many), but picked only once per window of INTEREST_VIEW_TICKS ticks (the first call in a
+ * window, then never older than INTEREST_VIEW_TICKS - 1 ticks). In between, the last pick is
  * kept: its entities still in the world, plus those that appeared or jumped since within
  * the pick's reach (the farthest entity it picked), so a shot fired or a player respawned
  * near the viewer is seen at once; an entity that walks into range from beyond is seen at the

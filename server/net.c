@@ -84,7 +84,7 @@ static bool alloc_players(Server *s)
         if (p->pool == NULL || p->prio_ids == NULL || p->prio_acc == NULL || p->view_ids == NULL)
             return false;
         prio_init(&p->prio, p->prio_ids, p->prio_acc, view);
-        interest_view_init(&p->view, p->view_ids, (uint16_t)view);
+        interest_view_init(&p->view, p->view_ids, (uint16_t)view, i); /* phases spread by slot */
         snap_store_init(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
     }
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);

@@ -194,7 +194,7 @@ static void test_view_kept_then_picked(void **state)
     static uint16_t got[PROTO_MAX_ENTITIES];
     world(2000, 20000, 12000);
     InterestView v;
-    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
+    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES, 1); /* tick 5 + 1: a window's start */
     const int self = 7;
     uint16_t x = g_all.ents[self].x, y = g_all.ents[self].y;
     unsigned n = view_exact(&v, x, y, self, 64, got);
@@ -211,6 +211,35 @@ static void test_view_kept_then_picked(void **state)
     assert_false(contains(got, n, self));
 }
 
+/* Two views picked on the same tick with different phases fall due on different ticks, each
+ * once per window of INTEREST_VIEW_TICKS ticks. */
+static void test_view_phases_spread(void **state)
+{
+    (void)state;
+    static uint16_t got[PROTO_MAX_ENTITIES], ids_b[PROTO_MAX_ENTITIES];
+    world(2000, 20000, 12000); /* tick 5 */
+    InterestView a, b;
+    interest_view_init(&a, g_view_ids, PROTO_MAX_ENTITIES, 1); /* windows start at 5, 11, .. */
+    interest_view_init(&b, ids_b, PROTO_MAX_ENTITIES, 4);      /* at 2, 8, 14, .. */
+    (void)interest_view(&g_in, &a, &g_all, 5000, 5000, -1, 64, got);
+    (void)interest_view(&g_in, &b, &g_all, 5000, 5000, -1, 64, got);
+    unsigned picked_a = 0, picked_b = 0, first_b = 0;
+    for (unsigned t = 6; t <= 17; t++) {
+        next_tick();
+        (void)interest_view(&g_in, &a, &g_all, 5000, 5000, -1, 64, got);
+        (void)interest_view(&g_in, &b, &g_all, 5000, 5000, -1, 64, got);
+        assert_true(interest_view_picked(&g_in, &a) == (t == 11 || t == 17));
+        if (interest_view_picked(&g_in, &b)) {
+            picked_b++;
+            first_b = first_b ? first_b : t;
+        }
+        picked_a += interest_view_picked(&g_in, &a);
+    }
+    assert_int_equal(picked_a, 2);
+    assert_int_equal(picked_b, 2);
+    assert_int_equal(first_b, 8);
+}
+
 /* Between picks an entity that leaves the world leaves the view; one that appears (or jumps)
  * within the pick's reach joins it at once, one beyond does not. */
 static void test_view_kept_births_and_deaths(void **state)
@@ -219,7 +248,7 @@ static void test_view_kept_births_and_deaths(void **state)
     static uint16_t got[PROTO_MAX_ENTITIES], want[PROTO_MAX_ENTITIES];
     world(1400, 20000, 12000); /* players 0..1023, then shots */
     InterestView v;
-    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
+    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES, 1); /* tick 5 + 1: a window's start */
     const int self = 3;
     uint16_t x = g_all.ents[self].x, y = g_all.ents[self].y;
     unsigned n = interest_view(&g_in, &v, &g_all, x, y, self, 100, got);
@@ -262,7 +291,7 @@ static void test_view_picked_again(void **state)
     static uint16_t got[PROTO_MAX_ENTITIES];
     world(2000, 20000, 12000);
     InterestView v;
-    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES);
+    interest_view_init(&v, g_view_ids, PROTO_MAX_ENTITIES, 1); /* tick 5 + 1: a window's start */
     uint16_t x = 5000, y = 5000;
     (void)interest_view(&g_in, &v, &g_all, x, y, -1, 64, got);
     next_tick();
@@ -300,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_small_world_is_whole),
         cmocka_unit_test(test_view_pick),
         cmocka_unit_test(test_view_kept_then_picked),
+        cmocka_unit_test(test_view_phases_spread),
         cmocka_unit_test(test_view_kept_births_and_deaths),
         cmocka_unit_test(test_view_picked_again),
     };
