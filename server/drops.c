@@ -49,13 +49,23 @@ const char *drop_key(SrvDrop kind)
     return kind < DROP_COUNT && keys[kind] != NULL ? keys[kind] : "?";
 }
 
+static bool quiet(const DropLog *d, SrvDrop kind, uint64_t now_ms)
+{
+    return d->logged_ms[kind] != 0 && now_ms - d->logged_ms[kind] < DROP_LOG_MS;
+}
+
+bool drop_will_log(const DropLog *d, SrvDrop kind, uint64_t now_ms)
+{
+    return kind < DROP_COUNT && !quiet(d, kind, now_ms);
+}
+
 static void note(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms, const char *fmt,
                  va_list ap)
 {
     if (kind >= DROP_COUNT || n == 0)
         return;
     d->count[kind] += n;
-    if (d->logged_ms[kind] != 0 && now_ms - d->logged_ms[kind] < DROP_LOG_MS) {
+    if (quiet(d, kind, now_ms)) {
         d->suppressed[kind] += n;
         return;
     }

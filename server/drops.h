@@ -70,6 +70,9 @@ const char *drop_key(SrvDrop kind);
  * less than DROP_LOG_MS ago. */
 void drop_note(DropLog *d, Log *log, SrvDrop kind, uint64_t now_ms, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* True when a drop of this kind now would print a line: callers skip building the text of
+ * one that would only be counted (a flood's). */
+bool drop_will_log(const DropLog *d, SrvDrop kind, uint64_t now_ms);
 /* The same for n drops at once (counted elsewhere first: the metrics endpoint's thread). */
 void drop_note_n(DropLog *d, Log *log, SrvDrop kind, uint64_t n, uint64_t now_ms, const char *fmt,
                  ...) __attribute__((format(printf, 6, 7)));

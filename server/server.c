@@ -99,13 +99,15 @@ static bool alloc_tables(Server *s)
 {
     const SrvConfig *cfg = &s->cfg;
     s->players = calloc(cfg->max_players, sizeof *s->players);
+    s->lobby_tags = calloc(cfg->max_players, sizeof *s->lobby_tags);
     s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
     /* The epoll set: ENet (under a flood), discovery, the operator socket and its
      * connections, the TCP listener and every connection the config allows. */
     s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
     s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
     s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
-    if (s->players == NULL || s->conns == NULL || s->pfds == NULL || s->pfd_conn == NULL)
+    if (s->players == NULL || s->lobby_tags == NULL || s->conns == NULL || s->pfds == NULL ||
+        s->pfd_conn == NULL)
         return false;
     if (!ev_open(&s->ev, s->pfd_cap)) {
         log_info(s->log, "server", "epoll: %s", strerror(errno));
@@ -189,6 +191,7 @@ void srv_destroy(Server *s)
     srv_store_close(s);
     names_destroy(s->names);
     free(s->players);
+    free(s->lobby_tags);
     free(s->conns);
     free(s->map_text);
     free(s->map_msg);

@@ -204,8 +204,12 @@ struct Server {
     Ctl *ctl;               /* operator control socket */
     DemoRec *demo;          /* demo recording (demo_srv.h), NULL when off */
     SrvPlayer *players;     /* cfg.max_players */
-    SrvConn *conns;         /* cfg.tcp_max_conns */
-    SrvPeer *peers;         /* per ENet peer index */
+    /* players[i].connect_tag, packed: a refused CONNECT (a flood's every datagram) scans 4
+     * bytes a slot, not a whole SrvPlayer. May hold a slot's old tag (the full check on a
+     * match rejects it); never misses a live one (lobby.c writes both). */
+    uint32_t *lobby_tags; /* cfg.max_players */
+    SrvConn *conns;       /* cfg.tcp_max_conns */
+    SrvPeer *peers;       /* per ENet peer index */
     ENetHost *host;
     int tcp_fd;
     int disc_fd;

@@ -36,8 +36,9 @@ static void addr_text(uint32_t host, uint16_t port, char out[32])
 
 static void drop(Server *s, SrvDrop kind, const ENetAddress *from, const char *why)
 {
-    char a[32];
-    addr_text(from->host, from->port, a);
+    char a[32] = "";
+    if (drop_will_log(&s->stats.drops, kind, s->now_ms)) /* a flood's drops are only counted */
+        addr_text(from->host, from->port, a);
     drop_note(&s->stats.drops, s->log, kind, s->now_ms, "%s: %s", a, why);
 }
 
@@ -78,14 +79,22 @@ static ENetPeer *admitted_peer(Server *s, int slot)
     return NULL;
 }
 
-/* The login from ip whose connect tag is tag (with a live token if live), or -1. */
-static int login_with_tag(const Server *s, uint32_t ip, uint32_t tag, bool live)
+/* The login from ip whose connect tag is tag and whose token is live, or -1; *stale is set to
+ * the first such login whose token is not live (expired or used), or -1. One pass over the
+ * packed tags: this runs for every CONNECT, a flood's included. */
+static int login_with_tag(const Server *s, uint32_t ip, uint32_t tag, int *stale)
 {
+    *stale = -1;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
+        if (s->lobby_tags[i] != tag)
+            continue;
         const SrvPlayer *p = &s->players[i];
-        if (p->state == SP_LOBBY && (p->token_live || !live) && p->ip == ip &&
-            p->connect_tag == tag)
+        if (p->state != SP_LOBBY || p->ip != ip || p->connect_tag != tag)
+            continue;
+        if (p->token_live)
             return (int)i;
+        if (*stale < 0)
+            *stale = (int)i;
     }
     return -1;
 }
@@ -111,13 +120,12 @@ void gate_refuse_join(Server *s, int slot, const char *code, const char *fmt, ..
         tcp_send(s, p->conn, "ERR %s %s", code, text);
 }
 
-/* A CONNECT no live login admits: told to the login it names, if one (its token expired or
- * was used). */
-static void refuse_stale(Server *s, const ENetAddress *from, uint32_t tag)
+/* A CONNECT no live login admits: told to the login it names (stale: its token expired or
+ * was used), if one. */
+static void refuse_stale(Server *s, const ENetAddress *from, int stale)
 {
     drop(s, DROP_UDP_CONNECT_REFUSED, from, "CONNECT without a live login from this address");
-    gate_refuse_join(s, login_with_tag(s, from->host, tag, false), "join",
-                     "login token expired or already used: log in again");
+    gate_refuse_join(s, stale, "join", "login token expired or already used: log in again");
 }
 
 /* A CONNECT. True to let ENet create the peer. */
@@ -138,9 +146,10 @@ static bool judge_connect(Server *s, uint8_t *d, size_t len, const EwHeader *h,
         drop(s, DROP_UDP_CONNECT_BANNED, from, why);
         return false;
     }
-    int slot = login_with_tag(s, from->host, c.connect_data, true);
+    int stale;
+    int slot = login_with_tag(s, from->host, c.connect_data, &stale);
     if (slot < 0) {
-        refuse_stale(s, from, c.connect_data);
+        refuse_stale(s, from, stale);
         return false;
     }
     SrvPlayer *p = &s->players[slot];

@@ -502,6 +502,71 @@ static void test_unwatchable_connection_dropped(void **state)
 }
 
 /* A peer that never binds is disconnected at the deadline; the login stays (chat only). */
+static bool slot_free(Hx *h, void *arg)
+{
+    return h->s->players[h->clients[*(int *)arg].slot].state == SP_FREE;
+}
+
+static bool connect_refused(Hx *h, void *arg)
+{
+    return h->s->stats.drops.count[DROP_UDP_CONNECT_REFUSED] > *(uint64_t *)arg;
+}
+
+static bool join_refused(Hx *h, void *arg)
+{
+    return hx_line(&h->clients[*(int *)arg], "ERR join ") != NULL;
+}
+
+/* A CONNECT carrying tag from a throwaway ENet host; true once the gate has refused it. */
+static bool connect_is_refused(Hx *h, uint32_t tag)
+{
+    ENetHost *host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
+    assert_non_null(host);
+    host->checksum = arena_enet_crc32;
+    ENetAddress a;
+    enet_address_set_host_ip(&a, "127.0.0.1");
+    ENetAddress mine;
+    enet_socket_get_address(h->s->host->socket, &mine);
+    a.port = mine.port;
+    uint64_t before = h->s->stats.drops.count[DROP_UDP_CONNECT_REFUSED];
+    assert_non_null(enet_host_connect(host, &a, PROTO_CHANNEL_COUNT, tag));
+    enet_host_flush(host);
+    bool refused = hx_until(h, connect_refused, &before);
+    enet_host_destroy(host);
+    return refused;
+}
+
+/* The gate finds a login by its connect tag: past other slots, in a slot reused by a new
+ * login (whose old tag no longer admits), and a token that expired is told why. */
+static void test_gate_connect_tags(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_login(h, "alice"), b = hx_login(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    assert_true(hx_connect(h, b, true));
+    uint32_t old_tag = msg_connect_tag(h->clients[a].token);
+    hx_send_line(h, a, "QUIT");
+    assert_true(hx_until(h, slot_free, &a));
+    int c = hx_login(h, "carol");
+    assert_true(c >= 0);
+    assert_int_equal(h->clients[c].slot, h->clients[a].slot); /* the slot is reused */
+    assert_true(connect_is_refused(h, old_tag));
+    assert_true(hx_connect(h, c, true));
+    assert_null(hx_line(&h->clients[c], "ERR "));
+
+    int d = hx_login(h, "dave");
+    assert_true(d >= 0);
+    hx_jump_us(h, (h->s->cfg.token_ttl_ms + 100) * 1000u);
+    hx_ticks(h, 1);
+    assert_false(h->s->players[h->clients[d].slot].token_live);
+    assert_true(connect_is_refused(h, msg_connect_tag(h->clients[d].token)));
+    assert_true(hx_until(h, join_refused, &d));
+    assert_string_equal(hx_line(&h->clients[d], "ERR join "),
+                        "ERR join login token expired or already used: log in again");
+    hx_stop(h);
+}
+
 static void test_bind_deadline(void **state)
 {
     (void)state;
@@ -730,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_baseline_kept_until_same_phase),
         cmocka_unit_test(test_hit_line_to_the_two_involved),
         cmocka_unit_test(test_kernel_drops_counted),
+        cmocka_unit_test(test_gate_connect_tags),
         cmocka_unit_test(test_release_quit),
         cmocka_unit_test(test_release_tcp_drop),
         cmocka_unit_test(test_release_enet_disconnect),
