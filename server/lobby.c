@@ -303,8 +303,7 @@ static void cmd_login(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
     p->conn = ci;
     p->token_live = true;
     p->token_expires_ms = now_ms + s->cfg.token_ttl_ms;
-    p->connect_tag = msg_connect_tag(p->token);
-    s->lobby_tags[slot] = p->connect_tag;
+    s->lobby_tags[slot] = msg_connect_tag(p->token);
     p->admitted = false;
     p->admits = 0;
     p->join_refused = false;

@@ -106,8 +106,8 @@ typedef struct SrvPlayer {
     bool token_live;
     uint64_t token_expires_ms;
     uint32_t ip;
-    /* ENet admission (udp_gate.c): the CONNECT this login let in. */
-    uint32_t connect_tag; /* msg_connect_tag(token) */
+    /* ENet admission (udp_gate.c): the CONNECT this login let in. Its connect tag is
+     * lobby_tags[slot]. */
     bool admitted;
     uint32_t admit_connect_id;
     uint16_t admit_port;
@@ -204,9 +204,10 @@ struct Server {
     Ctl *ctl;               /* operator control socket */
     DemoRec *demo;          /* demo recording (demo_srv.h), NULL when off */
     SrvPlayer *players;     /* cfg.max_players */
-    /* players[i].connect_tag, packed: a refused CONNECT (a flood's every datagram) scans 4
-     * bytes a slot, not a whole SrvPlayer. May hold a slot's old tag (the full check on a
-     * match rejects it); never misses a live one (lobby.c writes both). */
+    /* msg_connect_tag(players[i].token), written by lobby.c when slot i becomes a login and
+     * never cleared: a slot that is no longer a login keeps its last tag (the gate checks the
+     * slot's state on a match). Packed, so a refused CONNECT (a flood's every datagram) scans
+     * 4 bytes a slot, not a whole SrvPlayer. */
     uint32_t *lobby_tags; /* cfg.max_players */
     SrvConn *conns;       /* cfg.tcp_max_conns */
     SrvPeer *peers;       /* per ENet peer index */

@@ -89,7 +89,7 @@ static int login_with_tag(const Server *s, uint32_t ip, uint32_t tag, int *stale
         if (s->lobby_tags[i] != tag)
             continue;
         const SrvPlayer *p = &s->players[i];
-        if (p->state != SP_LOBBY || p->ip != ip || p->connect_tag != tag)
+        if (p->state != SP_LOBBY || p->ip != ip)
             continue;
         if (p->token_live)
             return (int)i;

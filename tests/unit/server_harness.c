@@ -290,20 +290,34 @@ static bool bound(Hx *h, void *arg)
     return h->s->players[c->slot].state == SP_BOUND || c->disconnected;
 }
 
-bool hx_connect(Hx *h, int ci, bool bind)
+ENetHost *hx_enet_host(void)
 {
-    HxClient *c = &h->clients[ci];
-    c->host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
-    if (c->host == NULL)
-        return false;
-    c->host->checksum = arena_enet_crc32; /* the protocol's checksum over the connection id */
-    c->host->mtu = PROTO_ENET_MTU;
-    enet_peer_reset(&c->host->peers[0]);
+    ENetHost *host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
+    if (host == NULL)
+        return NULL;
+    host->checksum = arena_enet_crc32; /* the protocol's checksum over the connection id */
+    host->mtu = PROTO_ENET_MTU;
+    enet_peer_reset(&host->peers[0]);
+    return host;
+}
+
+ENetAddress hx_game_address(const Hx *h)
+{
     ENetAddress a;
     enet_address_set_host_ip(&a, "127.0.0.1");
     ENetAddress mine;
     enet_socket_get_address(h->s->host->socket, &mine);
     a.port = mine.port;
+    return a;
+}
+
+bool hx_connect(Hx *h, int ci, bool bind)
+{
+    HxClient *c = &h->clients[ci];
+    c->host = hx_enet_host();
+    if (c->host == NULL)
+        return false;
+    ENetAddress a = hx_game_address(h);
     c->peer = enet_host_connect(c->host, &a, PROTO_CHANNEL_COUNT, msg_connect_tag(c->token));
     if (c->peer == NULL || !hx_until(h, enet_connected, &ci) || !c->connected ||
         !hx_until(h, server_connected, &ci) || c->disconnected)

@@ -73,6 +73,10 @@ bool hx_until(Hx *h, bool (*cond)(Hx *h, void *arg), void *arg);
 int hx_login(Hx *h, const char *name);
 /* ENet connect with the login's tag and, if bind, the BIND; true once it holds. */
 bool hx_connect(Hx *h, int c, bool bind);
+/* A one-peer client ENet host speaking the protocol's checksum and MTU, or NULL. */
+ENetHost *hx_enet_host(void);
+/* The server's game (ENet) address on loopback. */
+ENetAddress hx_game_address(const Hx *h);
 /* A client logged in and bound: its index, or -1. */
 int hx_join(Hx *h, const char *name);
 void hx_send_line(Hx *h, int c, const char *line);

@@ -520,14 +520,9 @@ static bool join_refused(Hx *h, void *arg)
 /* A CONNECT carrying tag from a throwaway ENet host; true once the gate has refused it. */
 static bool connect_is_refused(Hx *h, uint32_t tag)
 {
-    ENetHost *host = enet_host_create(NULL, 1, PROTO_CHANNEL_COUNT, 0, 0);
+    ENetHost *host = hx_enet_host();
     assert_non_null(host);
-    host->checksum = arena_enet_crc32;
-    ENetAddress a;
-    enet_address_set_host_ip(&a, "127.0.0.1");
-    ENetAddress mine;
-    enet_socket_get_address(h->s->host->socket, &mine);
-    a.port = mine.port;
+    ENetAddress a = hx_game_address(h);
     uint64_t before = h->s->stats.drops.count[DROP_UDP_CONNECT_REFUSED];
     assert_non_null(enet_host_connect(host, &a, PROTO_CHANNEL_COUNT, tag));
     enet_host_flush(host);
