@@ -41,6 +41,33 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime + stime (fields 14, 15)
 
 
+def preemptions(pid):
+    """How often the kernel took the CPU from the process while it could run (involuntary
+    context switches): what turns a tick that needs 8 ms of CPU into 20 ms of wall time."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("nonvoluntary_ctxt_switches:"):
+                return int(line.split()[1])
+    return 0
+
+
+def rt_prefix(prio):
+    """The command that starts the server at SCHED_FIFO priority `prio` (docs/operations.md
+    "Priority"), children and threads at the normal policy; [] when prio is 0 or not allowed."""
+    if prio <= 0:
+        return []
+    try:
+        ok = subprocess.run(["chrt", "--fifo", "--reset-on-fork", str(prio), "true"],
+                            capture_output=True, timeout=10).returncode == 0
+    except OSError:
+        ok = False
+    if not ok:
+        print("  (chrt --fifo %d is not allowed here: the server runs at the normal policy)" % prio,
+              file=sys.stderr)
+        return []
+    return ["chrt", "--fifo", "--reset-on-fork", str(prio)]
+
+
 def floor_once(tool, receivers, size, seconds):
     out = subprocess.run([tool, "--receivers", str(receivers), "--bytes", str(size), "--rate",
                           "30", "--seconds", str(seconds)], capture_output=True, text=True,
@@ -70,13 +97,13 @@ def floor_spread(r):
     return "%.1f-%.1f (%d)" % (runs[0], runs[-1], len(runs))
 
 
-def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0):
+def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0, rt=()):
     port = free_port()
     stats = os.path.join(work, "server-%d-%s.json" % (bots, delta))
     bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
     log = open(os.path.join(work, "server-%d-%s.log" % (bots, delta)), "w")
     srv = subprocess.Popen(
-        [os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
+        list(rt) + [os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
          "--set", "discovery_port=0", "--map", map_path, "--max-players", str(max(bots, 16)),
          "--set", "ip_max_logins=%d" % min(bots + 8, 1024), "--set", "ip_max_peers=%d" % (bots + 16),
          "--set", "ip_max_conns=%d" % (bots + 16), "--set", "ip_max_prelogin=%d" % (bots + 16),
@@ -94,14 +121,14 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=
                     raise RuntimeError("server did not start")
                 time.sleep(0.1)
         hz = os.sysconf("SC_CLK_TCK")
-        c0, t0 = cpu_ticks(srv.pid), time.time()
+        c0, t0, p0 = cpu_ticks(srv.pid), time.time(), preemptions(srv.pid)
         bot = subprocess.run(
             (["nice", "-n", str(nice)] if nice > 0 else []) + [os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
              "--count", str(bots), "--seconds", str(seconds), "--behaviour", behaviour,
              "--procs", str(procs), "--json", bot_json], stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             timeout=seconds + 120)
-        c1, t1 = cpu_ticks(srv.pid), time.time()
+        c1, t1, p1 = cpu_ticks(srv.pid), time.time(), preemptions(srv.pid)
     finally:
         srv.send_signal(signal.SIGTERM)
         try:
@@ -115,6 +142,7 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=
     return {
         "bots": bots, "delta": delta, "bot_rc": bot.returncode,
         "cpu": 100.0 * (c1 - c0) / hz / (t1 - t0), "cpu_s": (c1 - c0) / hz, "s": s, "b": b,
+        "preempt_s": (p1 - p0) / (t1 - t0), "rt": bool(rt),
     }
 
 
@@ -155,8 +183,8 @@ def print_floor(results, seconds):
     print("| bots | connected | server CPU us per snapshot | floor us per datagram (median) "
           "| floor runs min-max | ratio | loop wake-ups/s "
           "| ENet unsent (throttle) | kernel drops | inputs late | EVENTs / EVENTS msgs per client-s "
-          "| bots' CPU (procs) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| bots' CPU (procs) | server preempted/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s, b = r["s"], r["b"]
         per_snap, fl, ratio = per_snapshot(r)
@@ -167,11 +195,12 @@ def print_floor(results, seconds):
         client_s = max(b.get("connected", r["bots"]), 1) * s["run_us"] / 1e6
         events = ("%.0f / %.0f" % (s["events_sent"] / client_s, s["events_messages"] / client_s)
                   if "events_messages" in s else "n/a")
-        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d) |" % (
+        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d) | %.0f |" % (
             r["bots"], b.get("connected", "n/a"), per_snap, "%.1f" % fl if fl else "n/a",
             floor_spread(r), ratio, wakes,
             s.get("enet_unsent_unreliable", "n/a"), s.get("udp_kernel_drops", "n/a"),
-            s.get("inputs_late", "n/a"), events, bot_cpu, r.get("procs", 1)))
+            s.get("inputs_late", "n/a"), events, bot_cpu, r.get("procs", 1),
+            r.get("preempt_s", 0)))
 
 
 PLOTS = [  # file, title, y label, columns of bench.dat (1 = players)
@@ -182,7 +211,7 @@ PLOTS = [  # file, title, y label, columns of bench.dat (1 = players)
 ]
 
 
-def write_perf_doc(results, seconds, behaviour, doc, failed=()):
+def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0):
     """docs/perf.md: the machine, the table, and gnuplot plots of the bench's own data."""
     out_dir = os.path.join(os.path.dirname(doc), "perf")
     os.makedirs(out_dir, exist_ok=True)
@@ -227,23 +256,31 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=()):
                 "size (plus ENet's 16 bytes) to as many loopback receivers at 30 Hz, its CPU per "
                 "datagram, measured several times (the median, and the runs' spread). Their ratio "
                 "is what the server costs above a bare `sendto`.\n\n")
+        f.write(("The server ran at real-time priority (`chrt --fifo --reset-on-fork %d`, as "
+                 "docs/operations.md \"Priority\" recommends at this scale). " % rt
+                 if any(r.get("rt") for r in results) else
+                 "The server ran at the normal scheduling policy. ") +
+                "Preempted/s is how often the kernel took its CPU while it could run "
+                "(involuntary context switches): a wall overrun with no CPU overrun is one of "
+                "those.\n\n")
         f.write("| players | connected | server CPU us / snapshot | floor us / datagram (median) "
                 "| floor runs min-max | ratio | tick p50 / p99 / "
                 "max (us) | overruns (wall / CPU) | tick CPU p99 / max (us) | server CPU | RSS peak | B/s per client down | delivered "
-                "| disconnects |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+                "| disconnects | preempted/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
             s, b = r["s"], r["b"]
             sent = max(s.get("snapshots_sent", 0), 1)
             per, fl, ratio = per_snapshot(r)
             f.write("| %d | %s | %.1f | %s | %s | %s | %d / %d / %d | %d / %s | %s / %s | %.0f %% | %.1f MB | %.0f | %.1f %% "
-                    "| %d |\n" % (
+                    "| %d | %.0f |\n" % (
                         r["bots"], b.get("connected", "n/a"), per, "%.1f" % fl if fl else "n/a",
                         floor_spread(r), ratio, s["tick_us_p50"],
                         s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
                         s.get("tick_overruns_cpu", "n/a"), s.get("tick_cpu_us_p99", "n/a"),
                         s.get("tick_cpu_us_max", "n/a"), r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
-                        100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0)))
+                        100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0),
+                        r.get("preempt_s", 0)))
         for n, why in failed:
             f.write("\nThe %d-player run did not run: %s.\n" % (n, why))
         f.write("\nThe data behind the plots: [perf/bench.dat](perf/bench.dat).\n")
@@ -281,6 +318,10 @@ def main():
     ap.add_argument("--floor-runs", type=int, default=3,
                     help="times the sendto floor is measured per size (the median is used; the "
                     "runs share the run's --seconds)")
+    ap.add_argument("--server-rt", type=int, default=10,
+                    help="run the server at this SCHED_FIFO priority with chrt, as docs/operations.md "
+                         "\"Priority\" recommends at scale (0: the normal policy; then a 2-core machine's scheduler "
+                         "preempts it for the bots and turns long ticks into wall overruns)")
     ap.add_argument("--docs", default="docs/perf.md", help="where to write the report")
     ap.add_argument("--no-docs", action="store_true", help="do not write docs/perf.md")
     args = ap.parse_args()
@@ -288,6 +329,7 @@ def main():
         ap.error("--floor-runs must be at least 1")
     sizes = [int(x) for x in args.sizes.split(",")]
     results, failed = [], []
+    rt = rt_prefix(args.server_rt)
     with tempfile.TemporaryDirectory() as work:
         for n in sizes:
             secs = run_seconds(n, args.seconds)
@@ -295,7 +337,7 @@ def main():
             procs = max(1, -(-n // max(args.bots_per_proc, 1)))
             try:
                 r = run(args.bin, args.map, n, secs, "true", args.behaviour, work, procs,
-                        args.bot_nice)
+                        args.bot_nice, rt)
             except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
                 failed.append((n, str(e)))
                 continue
@@ -309,7 +351,7 @@ def main():
             results.append(r)
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
-                      args.bot_nice)
+                      args.bot_nice, rt)
     print("\n### arena-server on loopback (%s bots, %d s each plus 1 s per %d bots)\n"
           % (args.behaviour, args.seconds, JOIN_PER_S))
     print("| bots | tick p50 / p99 / max (us) | overruns (wall / CPU) | server CPU | server peak RSS "
@@ -321,7 +363,7 @@ def main():
     print_floor(results, args.seconds)
     if not args.no_docs and results:
         who = args.behaviour + (" (arena-bot at nice %d)" % args.bot_nice if args.bot_nice > 0 else "")
-        write_perf_doc(results, args.seconds, who, args.docs, failed)
+        write_perf_doc(results, args.seconds, who, args.docs, failed, args.server_rt)
     for n, why in failed:
         print("\nERROR: the %d-player run did not run: %s" % (n, why))
     base = next((r for r in results if r["bots"] == 16), None)
