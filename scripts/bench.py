@@ -97,45 +97,64 @@ def floor_spread(r):
     return "%.1f-%.1f (%d)" % (runs[0], runs[-1], len(runs))
 
 
+def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=()):
+    """arena-server for `bots` players on loopback, its limits opened for one address."""
+    return list(rt) + [
+        os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
+        "--set", "discovery_port=0", "--map", map_path, "--max-players", str(max(bots, 16)),
+        "--set", "ip_max_logins=%d" % min(bots + 8, 1024), "--set", "ip_max_peers=%d" % (bots + 16),
+        "--set", "ip_max_conns=%d" % (bots + 16), "--set", "ip_max_prelogin=%d" % (bots + 16),
+        "--set", "tcp_max_conns=%d" % (bots + 16), "--set", "delta=%s" % delta,
+        "--set", "status_interval_s=5", "--data-dir", data_dir, "--stats-json", stats]
+
+
+def bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json):
+    """arena-bot processes that stop by themselves after `seconds`."""
+    return (["nice", "-n", str(nice)] if nice > 0 else []) + [
+        os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
+        "--count", str(bots), "--seconds", str(seconds), "--behaviour", behaviour,
+        "--procs", str(procs), "--json", bot_json]
+
+
+def wait_listening(srv, port):
+    deadline = time.time() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            if time.time() > deadline or srv.poll() is not None:
+                raise RuntimeError("server did not start")
+            time.sleep(0.1)
+
+
+def stop(srv):
+    srv.send_signal(signal.SIGTERM)
+    try:
+        srv.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        srv.kill()
+        srv.wait()
+
+
 def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0, rt=()):
     port = free_port()
     stats = os.path.join(work, "server-%d-%s.json" % (bots, delta))
     bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
     log = open(os.path.join(work, "server-%d-%s.log" % (bots, delta)), "w")
     srv = subprocess.Popen(
-        list(rt) + [os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
-         "--set", "discovery_port=0", "--map", map_path, "--max-players", str(max(bots, 16)),
-         "--set", "ip_max_logins=%d" % min(bots + 8, 1024), "--set", "ip_max_peers=%d" % (bots + 16),
-         "--set", "ip_max_conns=%d" % (bots + 16), "--set", "ip_max_prelogin=%d" % (bots + 16),
-         "--set", "tcp_max_conns=%d" % (bots + 16), "--set", "delta=%s" % delta,
-         "--set", "status_interval_s=5", "--data-dir", os.path.join(work, "data"),
-         "--stats-json", stats], stdout=log, stderr=subprocess.STDOUT)
+        server_cmd(bin_dir, map_path, bots, port, delta, os.path.join(work, "data"), stats, rt),
+        stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.time() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                if time.time() > deadline or srv.poll() is not None:
-                    raise RuntimeError("server did not start")
-                time.sleep(0.1)
+        wait_listening(srv, port)
         hz = os.sysconf("SC_CLK_TCK")
         c0, t0, p0 = cpu_ticks(srv.pid), time.time(), preemptions(srv.pid)
         bot = subprocess.run(
-            (["nice", "-n", str(nice)] if nice > 0 else []) + [os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
-             "--count", str(bots), "--seconds", str(seconds), "--behaviour", behaviour,
-             "--procs", str(procs), "--json", bot_json], stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            timeout=seconds + 120)
+            bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=seconds + 120)
         c1, t1, p1 = cpu_ticks(srv.pid), time.time(), preemptions(srv.pid)
     finally:
-        srv.send_signal(signal.SIGTERM)
-        try:
-            srv.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            srv.wait()
+        stop(srv)
         log.close()
     s = json.load(open(stats))
     b = json.load(open(bot_json))
