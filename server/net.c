@@ -85,7 +85,9 @@ static bool alloc_players(Server *s)
             return false;
         prio_init(&p->prio, p->prio_ids, p->prio_acc, view);
         interest_view_init(&p->view, p->view_ids, (uint16_t)view, i); /* phases spread by slot */
-        snap_store_init(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
+        /* Phased: the protocol's retention rule (a snapshot is forgotten when one of the
+         * same tick modulo PROTO_SNAP_BASELINES is sent) is the store's own. */
+        snap_store_init_phased(&p->sent, p->sent_slots, PROTO_SNAP_BASELINES, p->pool, pool_cap);
     }
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
     s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);

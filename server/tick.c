@@ -44,21 +44,6 @@ static bool reserve_sent(Server *s, SrvPlayer *p, const Snapshot **baseline, Sna
     return snap_store_reserve(&p->sent, s->scratch_target.count, NULL, sent);
 }
 
-/* The protocol's retention rule (docs/protocol.md §2.4): a snapshot is forgotten when one
- * with the same tick modulo PROTO_SNAP_BASELINES is sent. At most one stored snapshot has
- * each phase, so this forgets at most one; the loop is bounded by the oldest stored tick. */
-static void forget_same_phase(SnapStore *st, uint32_t tick)
-{
-    const Snapshot *oldest = snap_store_oldest(st);
-    if (oldest == NULL)
-        return;
-    uint32_t floor = oldest->tick; /* read once: forgetting the oldest zeroes its slot */
-    for (uint32_t t = tick; t >= floor + PROTO_SNAP_BASELINES;) {
-        t -= PROTO_SNAP_BASELINES;
-        snap_store_forget(st, t);
-    }
-}
-
 static void count_sent(Server *s, size_t bytes, bool full, const SnapEncodeReport *rep)
 {
     unsigned omitted = rep->omitted;
@@ -137,8 +122,9 @@ static void send_snapshot(Server *s, unsigned slot)
     /* Sent entities start over; omitted ones keep climbing until they win a place. */
     prio_after_send(&p->prio, target, s->scratch_prio, omitted,
                     rep.omitted < PROTO_MAX_ENTITIES ? rep.omitted : PROTO_MAX_ENTITIES);
-    /* The client's view as sent is what it has: a later delta's baseline. */
-    forget_same_phase(&p->sent, sent.tick);
+    /* The client's view as sent is what it has: a later delta's baseline. The store is phased
+     * (net.c): this forgets the snapshot of the same tick modulo PROTO_SNAP_BASELINES, as the
+     * client does (docs/protocol.md §2.4). */
     (void)snap_store_commit(&p->sent, &sent);
     net_note_seen(p, &sent);
 

@@ -17,6 +17,13 @@ void snap_store_init(SnapStore *st, Snapshot *slots, unsigned nslots, SnapEntity
     snap_store_clear(st);
 }
 
+void snap_store_init_phased(SnapStore *st, Snapshot *slots, unsigned nslots, SnapEntity *pool,
+                            uint32_t pool_cap)
+{
+    snap_store_init(st, slots, nslots, pool, pool_cap);
+    st->phased = st->nslots > 0;
+}
+
 /* Empties slot i, header and copy. */
 static void drop_slot(SnapStore *st, unsigned i)
 {
@@ -44,13 +51,15 @@ static bool overlaps(const SnapStore *st, unsigned i, uint32_t lo, uint32_t n)
     return lo < st->run0[i] + st->runn[i] && st->run0[i] < lo + n;
 }
 
-/* The slot index of s, or nslots if s is not one of this store's slots. */
+/* The slot index of s, or nslots if s is not one of this store's slots. By address, as
+ * integers: < on pointers into different objects is undefined, a uintptr_t is exact. */
 static unsigned slot_of(const SnapStore *st, const Snapshot *s)
 {
-    for (unsigned i = 0; i < st->nslots; i++)
-        if (&st->slots[i] == s)
-            return i;
-    return st->nslots;
+    uintptr_t a = (uintptr_t)s, lo = (uintptr_t)st->slots;
+    if (a < lo || (a - lo) % sizeof *st->slots != 0)
+        return st->nslots;
+    uintptr_t i = (a - lo) / sizeof *st->slots;
+    return i < st->nslots ? (unsigned)i : st->nslots;
 }
 
 /* Where a run of cap entities starts: at the head, or back at 0 when it would pass the end. */
@@ -88,9 +97,12 @@ bool snap_store_reserve_unused(SnapStore *st, uint16_t cap, Snapshot *out)
     return snap_store_reserve(st, cap, NULL, out); /* evicts nothing: none overlaps */
 }
 
-/* The slot a new snapshot takes: an empty one, else the one with the lowest tick. */
-static unsigned victim_slot(const SnapStore *st)
+/* The slot a new snapshot of this tick takes: phased, its tick's; else an empty one, else the
+ * one with the lowest tick. */
+static unsigned victim_slot(const SnapStore *st, uint32_t tick)
 {
+    if (st->phased)
+        return tick % st->nslots;
     unsigned v = 0;
     for (unsigned i = 0; i < st->nslots; i++) {
         if (st->tick[i] == 0)
@@ -105,7 +117,7 @@ const Snapshot *snap_store_commit(SnapStore *st, const Snapshot *s)
 {
     if (!st->reserved || s->tick == 0 || s->ents != st->pool + st->run_lo || s->count > st->run_cap)
         return NULL;
-    unsigned v = victim_slot(st);
+    unsigned v = victim_slot(st, s->tick);
     Snapshot *dst = &st->slots[v];
     *dst = *s;
     dst->capacity = s->count;
@@ -130,6 +142,10 @@ const Snapshot *snap_store_find(const SnapStore *st, uint32_t tick)
 {
     if (tick == 0)
         return NULL;
+    if (st->phased) {
+        unsigned i = tick % st->nslots;
+        return st->tick[i] == tick ? &st->slots[i] : NULL;
+    }
     for (unsigned i = 0; i < st->nslots; i++)
         if (st->tick[i] == tick)
             return &st->slots[i];

@@ -16,7 +16,13 @@
  *
  * Two ways in: snap_store_add copies a finished snapshot in; an encoder that writes its result
  * straight into the pool (the server's `sent`, see snapshot.h) reserves a run first, fills it
- * and commits it. */
+ * and commits it.
+ *
+ * A phased store (snap_store_init_phased) keeps the protocol's retention rule itself
+ * (docs/protocol.md §2.4: a snapshot is forgotten when one of the same tick modulo
+ * PROTO_SNAP_BASELINES is stored): tick t lives in slot t % nslots, so finding a tick and
+ * choosing a slot take one look instead of a scan of every slot. The server's per-client
+ * store is one: it finds a baseline per snapshot and an acknowledgement per input. */
 #ifndef ARENA_SNAP_STORE_H
 #define ARENA_SNAP_STORE_H
 
@@ -32,6 +38,7 @@ typedef struct SnapStore {
     unsigned nslots;
     SnapEntity *pool; /* caller-owned */
     uint32_t pool_cap;
+    bool phased;   /* snap_store_init_phased: tick t in slot t % nslots */
     uint32_t head; /* where the next run starts (before wrapping) */
     /* The run handed out by snap_store_reserve and not yet committed. */
     bool reserved;
@@ -47,6 +54,10 @@ typedef struct SnapStore {
  * ever stored (PROTO_MAX_ENTITIES for any). */
 void snap_store_init(SnapStore *st, Snapshot *slots, unsigned nslots, SnapEntity *pool,
                      uint32_t pool_cap);
+/* The same, phased (above): a committed snapshot replaces the one in its tick's slot,
+ * whatever that one's tick. */
+void snap_store_init_phased(SnapStore *st, Snapshot *slots, unsigned nslots, SnapEntity *pool,
+                            uint32_t pool_cap);
 /* Forgets everything (the storage stays the caller's). */
 void snap_store_clear(SnapStore *st);
 

@@ -202,6 +202,67 @@ static void test_reserve_keeps_baseline(void **state)
     assert_true(intact(snap_store_find(&f.st, 2), 2, 4)); /* [2, 4) does not reach [4, 8) */
 }
 
+/* A snapshot that is not one of the store's (a copy of one) is no baseline to keep. */
+static void test_keep_only_own_slots(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f);
+    const Snapshot *base = snap_store_add(&f.st, make(&f, 1, 4)); /* [0, 4) */
+    snap_store_add(&f.st, make(&f, 2, 4));                        /* [4, 8) */
+    Snapshot copy = *base, run;
+    assert_true(snap_store_reserve(&f.st, 4, &copy, &run)); /* wraps onto tick 1: evicted */
+    assert_null(snap_store_find(&f.st, 1));
+    assert_true(intact(snap_store_find(&f.st, 2), 2, 4));
+}
+
+/* A phased store keeps exactly what a plain one keeps when every snapshot of the same tick
+ * modulo the slot count is forgotten before a commit (the server's rule, once done by hand in
+ * tick.c): over a long run of ticks with gaps and random sizes, both find the same ticks,
+ * intact, and tick t sits in slot t % SLOTS. */
+static void test_phased_is_the_retention_rule(void **state)
+{
+    (void)state;
+    Fixture ph, plain;
+    fixture_init(&plain);
+    memset(&ph, 0, sizeof ph);
+    snap_store_init_phased(&ph.st, ph.slots, SLOTS, ph.pool, POOL);
+    snap_init(&ph.src, ph.src_ents, POOL);
+    uint32_t rng = 777, t = 1;
+    for (unsigned step = 0; step < 3000; step++) {
+        rng = rng * 1103515245u + 12345u;
+        t += 1 + (rng >> 16) % 3; /* gaps: not every phase comes round in turn */
+        uint16_t n = (uint16_t)((rng >> 20) % (POOL / 2 + 1));
+        const Snapshot *base = snap_store_newest(&ph.st);
+        const Snapshot *pbase = base ? snap_store_find(&plain.st, base->tick) : NULL;
+        assert_true((base == NULL) == (pbase == NULL));
+        Snapshot run, prun;
+        bool ok = snap_store_reserve(&ph.st, n, base, &run);
+        assert_int_equal(ok, snap_store_reserve(&plain.st, n, pbase, &prun));
+        if (!ok)
+            continue;
+        make(&ph, t, n);
+        run.tick = prun.tick = t;
+        run.count = prun.count = n;
+        memcpy(run.ents, ph.src.ents, n * sizeof *run.ents);
+        memcpy(prun.ents, ph.src.ents, n * sizeof *prun.ents);
+        for (uint32_t old = t % SLOTS; old < t; old += SLOTS)
+            snap_store_forget(&plain.st, old);
+        const Snapshot *c = snap_store_commit(&ph.st, &run);
+        assert_ptr_equal(c, &ph.slots[t % SLOTS]);
+        assert_non_null(snap_store_commit(&plain.st, &prun));
+        for (uint32_t q = t > 4 * SLOTS ? t - 4 * SLOTS : 1; q <= t; q++) {
+            const Snapshot *a = snap_store_find(&ph.st, q), *b = snap_store_find(&plain.st, q);
+            assert_true((a == NULL) == (b == NULL));
+            if (a != NULL) {
+                assert_true(intact(a, q, a->count));
+                assert_true(intact(b, q, a->count));
+            }
+        }
+        assert_int_equal(snap_store_count(&ph.st), snap_store_count(&plain.st));
+    }
+}
+
 static void test_commit_rejects_misuse(void **state)
 {
     (void)state;
@@ -273,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_pool_wrap_evicts_overlap),
         cmocka_unit_test(test_reserve_keeps_baseline),
         cmocka_unit_test(test_reserve_unused),
+        cmocka_unit_test(test_keep_only_own_slots),
+        cmocka_unit_test(test_phased_is_the_retention_rule),
         cmocka_unit_test(test_commit_rejects_misuse),
         cmocka_unit_test(test_purge_and_clear),
     };
