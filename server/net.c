@@ -69,20 +69,32 @@ static unsigned max_view(const Server *s)
     return v < PROTO_MAX_ENTITIES ? v : PROTO_MAX_ENTITIES;
 }
 
+/* n bytes, rounded up to whole cache lines. */
+static size_t lines(size_t n)
+{
+    return (n + 63) / 64 * 64;
+}
+
+/* Each player's snapshot pool, priority and view arrays, one block after another in one
+ * arena on huge pages (hugemem.h): each snapshot walks its client's. */
 static bool alloc_players(Server *s)
 {
     unsigned view = max_view(s);
     unsigned pool_cap = view * SRV_SNAP_POOL_SNAPS;
     if (pool_cap < SRV_SNAP_POOL_MIN)
         pool_cap = SRV_SNAP_POOL_MIN;
+    const size_t pool_b = lines(pool_cap * sizeof(SnapEntity)), ids_b = lines(view * 2u),
+                 acc_b = lines(view * sizeof(float)), block = pool_b + 2 * ids_b + acc_b;
+    uint8_t *arena = hugemem_alloc(&s->player_mem, block * s->cfg.max_players);
+    if (arena == NULL)
+        return false;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
-        p->pool = calloc(pool_cap, sizeof *p->pool);
-        p->prio_ids = calloc(view, sizeof *p->prio_ids);
-        p->prio_acc = calloc(view, sizeof *p->prio_acc);
-        p->view_ids = calloc(view, sizeof *p->view_ids);
-        if (p->pool == NULL || p->prio_ids == NULL || p->prio_acc == NULL || p->view_ids == NULL)
-            return false;
+        uint8_t *b = arena + (size_t)i * block;
+        p->pool = (SnapEntity *)(void *)b;
+        p->prio_ids = (uint16_t *)(void *)(b + pool_b);
+        p->prio_acc = (float *)(void *)(b + pool_b + ids_b);
+        p->view_ids = (uint16_t *)(void *)(b + pool_b + ids_b + acc_b);
         prio_init(&p->prio, p->prio_ids, p->prio_acc, view);
         interest_view_init(&p->view, p->view_ids, (uint16_t)view, i); /* phases spread by slot */
         /* Phased: the protocol's retention rule (a snapshot is forgotten when one of the
@@ -92,7 +104,8 @@ static bool alloc_players(Server *s)
     s->world_view_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->world_view_ents);
     s->scratch_ents = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_ents);
     s->scratch_prio = calloc(PROTO_MAX_ENTITIES, sizeof *s->scratch_prio);
-    s->snap_memo = calloc(1, sizeof *s->snap_memo); /* zeroed: snap_memo_init's state */
+    /* Zeroed: snap_memo_init's state. Every changed entity of every snapshot looks in it. */
+    s->snap_memo = hugemem_alloc(&s->memo_mem, sizeof *s->snap_memo);
     s->interest = calloc(1, sizeof *s->interest);
     s->view_idx = calloc(PROTO_MAX_ENTITIES, sizeof *s->view_idx);
     if (s->world_view_ents == NULL || s->scratch_ents == NULL || s->scratch_prio == NULL ||
@@ -104,6 +117,22 @@ static bool alloc_players(Server *s)
     snap_init(&s->world_view, s->world_view_ents, PROTO_MAX_ENTITIES);
     snap_init(&s->scratch_target, s->scratch_ents, PROTO_MAX_ENTITIES);
     return true;
+}
+
+/* What the per-player tables take, and whether the kernel may back them with huge pages. */
+static void log_memory(const Server *s)
+{
+    const HugeMem *m[] = {&s->players_mem, &s->player_mem, &s->memo_mem};
+    size_t mapped = 0, advised = 0;
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        mapped += m[i]->mapped ? m[i]->len : 0;
+        advised += m[i]->advised ? m[i]->len : 0;
+    }
+    if (mapped == 0)
+        return; /* a small server: ordinary memory, nothing to say */
+    log_info(s->log, "server", "per-player tables: %zu MB, %s", mapped >> 20,
+             advised == mapped ? "on transparent huge pages where the kernel has them"
+                               : "on ordinary pages (the kernel refused huge pages: madvise)");
 }
 
 bool net_open(Server *s)
@@ -130,9 +159,10 @@ bool net_open(Server *s)
     size_receive_buffer(s);
     attach_batching(s);
     s->peers = calloc(peers, sizeof *s->peers);
-    if (s->peers == NULL)
+    if (s->peers == NULL || !alloc_players(s))
         return false;
-    return alloc_players(s);
+    log_memory(s);
+    return true;
 }
 
 void net_close(Server *s)
@@ -150,11 +180,12 @@ void net_close(Server *s)
     }
     if (s->players != NULL)
         for (unsigned i = 0; i < s->cfg.max_players; i++) {
-            free(s->players[i].pool);
-            free(s->players[i].prio_ids);
-            free(s->players[i].prio_acc);
-            free(s->players[i].view_ids);
+            SrvPlayer *p = &s->players[i];
+            p->pool = NULL;
+            p->prio_ids = p->view_ids = NULL;
+            p->prio_acc = NULL;
         }
+    hugemem_free(&s->player_mem);
     free(s->peers);
     s->peers = NULL;
     free(s->scratch_ents);
@@ -165,7 +196,7 @@ void net_close(Server *s)
     free(s->view_idx);
     s->view_idx = NULL;
     free(s->scratch_prio);
-    free(s->snap_memo);
+    hugemem_free(&s->memo_mem);
     s->snap_memo = NULL;
     s->scratch_ents = NULL;
     s->scratch_prio = NULL;

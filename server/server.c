@@ -98,7 +98,7 @@ static bool load_map(Server *s)
 static bool alloc_tables(Server *s)
 {
     const SrvConfig *cfg = &s->cfg;
-    s->players = calloc(cfg->max_players, sizeof *s->players);
+    s->players = hugemem_alloc(&s->players_mem, cfg->max_players * sizeof *s->players);
     s->lobby_tags = calloc(cfg->max_players, sizeof *s->lobby_tags);
     s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
     /* The epoll set: ENet (under a flood), discovery, the operator socket and its
@@ -190,7 +190,8 @@ void srv_destroy(Server *s)
         close(s->disc_fd);
     srv_store_close(s);
     names_destroy(s->names);
-    free(s->players);
+    hugemem_free(&s->players_mem);
+    s->players = NULL;
     free(s->lobby_tags);
     free(s->conns);
     free(s->map_text);

@@ -22,6 +22,7 @@
 #include "enet_guard.h"
 #include "egg.h"
 #include "fame.h"
+#include "hugemem.h"
 #include "store.h"
 #include "lagcomp.h"
 #include "line.h"
@@ -203,7 +204,10 @@ struct Server {
     Names *names;           /* name rules (ICU) */
     Ctl *ctl;               /* operator control socket */
     DemoRec *demo;          /* demo recording (demo_srv.h), NULL when off */
-    SrvPlayer *players;     /* cfg.max_players */
+    SrvPlayer *players;     /* cfg.max_players, in players_mem */
+    HugeMem players_mem;    /* the player records, on huge pages (hugemem.h) */
+    HugeMem player_mem;     /* every player's snapshot pool, priority and view arrays */
+    HugeMem memo_mem;       /* snap_memo's */
     /* msg_connect_tag(players[i].token), written by lobby.c when slot i becomes a login and
      * never cleared: a slot that is no longer a login keeps its last tag (the gate checks the
      * slot's state on a match). Packed, so a refused CONNECT (a flood's every datagram) scans
