@@ -6,9 +6,10 @@
  * 4 KB. Nearly every first touch of a client's data then also misses the TLB, and in a
  * virtual machine a TLB miss walks two page tables. Backed by transparent huge pages
  * (2 MB; the kernel's `transparent_hugepage/enabled` is `madvise`, Debian's default, or
- * `always`) the same tables take 25 pages, and the server spends a few percent less CPU per
- * snapshot (docs/architecture.md, docs/operations.md "Memory"). Where the kernel has no huge pages
- * to give (`never`, or memory too fragmented) the block is ordinary memory: nothing fails.
+ * `always`) the same tables take 28 pages (56 MB at 1000 players), and the server spends a few
+ * percent less CPU per snapshot (docs/architecture.md, docs/operations.md "Memory"). Where the
+ * kernel has no huge pages to give (`never`, or memory too fragmented) the block is ordinary
+ * memory: nothing fails.
  *
  * A block under HUGEMEM_MIN_BYTES comes from calloc (a huge page would be mostly empty, and
  * its 2 MB all resident); from there up, at most 1.5 MB a block is rounding. The memo (672 KB,
