@@ -54,6 +54,9 @@ enum {
 
     PROTO_MAX_HEALTH = 100, /* a player's full health */
     PROTO_COLOURS = 256,    /* player palette colours (EVENT PLAYER's colour, 8 bits) */
+    /* A match's end screen (EVENT STATS, docs/protocol.md §3.6): a client is sent the STATS of
+     * the best this many players and its own, not every player's (1000 x 1000 events). */
+    PROTO_STATS_BEST = 16,
 
     PROTO_NAME_MAX = 16,        /* player name, bytes of UTF-8 */
     PROTO_CHAT_MAX = 200,       /* chat text, bytes of UTF-8 */

@@ -144,6 +144,10 @@ void sim_match_configure(SimWorld *w, const SimMatchConfig *cfg);
 void sim_match_set_limits(SimWorld *w, const SimMatchConfig *cfg);
 /* Ticks left in the current phase (0 when it is open-ended). */
 uint32_t sim_match_ticks_left(const SimWorld *w);
+/* The best `max` active players, best first, to out: most kills, then fewest deaths, then the
+ * lower slot (the winner rule, and the end screen's order). Returns how many (fewer when fewer
+ * are active). O(players x max). */
+unsigned sim_match_best(const SimWorld *w, uint16_t *out, unsigned max);
 /* Activates slot and spawns the player at the best spawn point. False if slot is out of range
  * or already active. */
 bool sim_add_player(SimWorld *w, unsigned slot);

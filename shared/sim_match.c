@@ -36,6 +36,33 @@ static bool anyone_active(const SimWorld *w)
     return false;
 }
 
+/* a ranks before b: more kills, then fewer deaths (equal: the caller keeps slot order). */
+static bool ranks_before(const SimPlayer *a, const SimPlayer *b)
+{
+    return a->score > b->score || (a->score == b->score && a->deaths < b->deaths);
+}
+
+unsigned sim_match_best(const SimWorld *w, uint16_t *out, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < PROTO_MAX_PLAYERS && max > 0; i++) {
+        const SimPlayer *p = &w->players[i];
+        if (!p->active)
+            continue;
+        /* Slots come in increasing order: a tie stays behind those already placed. */
+        unsigned at = n;
+        while (at > 0 && ranks_before(p, &w->players[out[at - 1]]))
+            at--;
+        if (at >= max)
+            continue;
+        unsigned last = n < max ? n : max - 1;
+        memmove(&out[at + 1], &out[at], (last - at) * sizeof out[0]);
+        out[at] = (uint16_t)i;
+        n = last + 1;
+    }
+    return n;
+}
+
 /* Everyone starts the match fresh: stats zero, full health, at a spawn, no shots in the air. */
 static void start_match(SimWorld *w)
 {
@@ -61,15 +88,8 @@ static void start_match(SimWorld *w)
 static void end_match(SimWorld *w)
 {
     SimMatch *m = &w->match;
-    int best = -1;
-    for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++) {
-        const SimPlayer *p = &w->players[i];
-        if (!p->active)
-            continue;
-        const SimPlayer *b = best >= 0 ? &w->players[best] : NULL;
-        if (b == NULL || p->score > b->score || (p->score == b->score && p->deaths < b->deaths))
-            best = (int)i;
-    }
+    uint16_t first;
+    int best = sim_match_best(w, &first, 1) == 1 ? first : -1;
     /* Nobody scored, or two players tie on kills and deaths: a draw, no winner. */
     bool draw = best < 0 || w->players[best].score == 0;
     for (unsigned i = 0; i < PROTO_MAX_PLAYERS && !draw; i++) {

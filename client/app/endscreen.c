@@ -1,12 +1,14 @@
-/* endscreen.c — the end of a match: the winner, then every player's kills, deaths and accuracy
- * (EVENT STATS), best first, until the next warm-up (hud_match.h). */
+/* endscreen.c — the end of a match: the winner, then the players' kills, deaths and accuracy
+ * (EVENT STATS), best first, until the next warm-up (hud_match.h). The server sends the best
+ * PROTO_STATS_BEST and the viewer's own: that row comes last, after a gap, when it is not among
+ * the best. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "app.h"
 #include "hud_match.h"
 
-enum { ROWS_MAX = 16 };
+enum { ROWS_MAX = PROTO_STATS_BEST };
 
 typedef struct EndRow {
     uint16_t id;
@@ -60,9 +62,14 @@ void endscreen_draw(App *app)
     AppText *tx = app->text;
     EndRow rows[PROTO_MAX_PLAYERS];
     unsigned n = gather(m, rows), shown = n < ROWS_MAX ? n : ROWS_MAX;
+    int self = cli_conn_player_id(s->conn);
+    const EndRow *own = NULL; /* the viewer's row, when it is below the best */
+    for (unsigned i = shown; i < n && own == NULL; i++)
+        if (rows[i].id == self)
+            own = &rows[i];
     int lh = app_text_height(tx, APP_FONT_NORMAL) + 6;
     int w = g->w - 40 < 520 ? g->w - 40 : 520;
-    int h = 138 + (int)shown * lh;
+    int h = 138 + (int)shown * lh + (own != NULL ? lh + lh / 2 : 0);
     AppRect p = {(g->w - w) / 2, (g->h - h) / 2, w, h};
     gfx_rect_r(g, p, app_color_fade(app_color(APP_COL_PANEL), 1.0f));
     gfx_frame_r(g, p, 2.0f, app_color(APP_COL_ACCENT));
@@ -87,7 +94,8 @@ void endscreen_draw(App *app)
     app_text_draw(tx, APP_FONT_SMALL, "DEATHS", dim, p.x + w - 110, y, APP_ALIGN_RIGHT, false);
     app_text_draw(tx, APP_FONT_SMALL, "ACCURACY", dim, p.x + w - 20, y, APP_ALIGN_RIGHT, false);
     y += 20;
-    int self = cli_conn_player_id(s->conn);
     for (unsigned i = 0; i < shown; i++, y += lh)
         draw_row(app, &rows[i], p.x, w, y, rows[i].id == self);
+    if (own != NULL)
+        draw_row(app, own, p.x, w, y + lh / 2, true);
 }

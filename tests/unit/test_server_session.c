@@ -425,6 +425,62 @@ static void test_events_ride_with_snapshot(void **state)
     hx_stop(h);
 }
 
+/* The STATS client c has queued (the events of this iteration, not yet flushed), in order. */
+static unsigned queued_stats(const Hx *h, int c, uint16_t *ids)
+{
+    const SrvPlayer *p = &h->s->players[h->clients[c].slot];
+    MsgEvent evs[MSG_EVENTS_MAX_COUNT];
+    size_t n = 0;
+    assert_int_equal(msg_events_decode(p->events, p->events_len, evs, MSG_EVENTS_MAX_COUNT, &n),
+                     MSG_OK);
+    unsigned k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (evs[i].kind == MSG_EV_STATS)
+            ids[k++] = evs[i].a;
+    return k;
+}
+
+/* At a match's end each client is sent the STATS of the best PROTO_STATS_BEST players, best
+ * first, and its own when it is not among them: 17 events each, not one per player. */
+static void test_stats_best_and_own(void **state)
+{
+    (void)state;
+    SrvConfig cfg;
+    srv_default_config(&cfg);
+    cfg.max_players = 40;
+    Hx *h = hx_start(&cfg);
+    assert_non_null(h);
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_ticks(h, 2);
+    net_flush_events(h->s);
+    Server *s = h->s;
+    /* Twenty more players in the world, slot 10 + k with k + 1 kills: the best are 29 .. 14. */
+    for (unsigned k = 0; k < 20; k++) {
+        SimPlayer *p = &s->world.players[10 + k];
+        p->active = true;
+        p->score = (uint16_t)(k + 1);
+    }
+    unsigned sa = (unsigned)h->clients[a].slot;
+    s->world.players[sa].score = 12; /* alice ties slot 21 on kills and has fewer deaths */
+    s->world.players[21].deaths = 1;
+    s->world.events[0] = (SimEvent){.type = SIM_EV_MATCH_END};
+    s->world.event_count = 1;
+    match_announce(s);
+
+    uint16_t ids[MSG_EVENTS_MAX_COUNT];
+    assert_int_equal(queued_stats(h, a, ids), PROTO_STATS_BEST); /* alice is 9th: no extra */
+    for (unsigned k = 0; k < 8; k++)
+        assert_int_equal(ids[k], 29 - k);
+    assert_int_equal(ids[8], sa);
+    assert_int_equal(ids[9], 21);
+    assert_int_equal(ids[15], 15);
+    assert_int_equal(queued_stats(h, b, ids), PROTO_STATS_BEST + 1); /* bob: 0 kills, last */
+    assert_int_equal(ids[0], 29);
+    assert_int_equal(ids[PROTO_STATS_BEST], h->clients[b].slot);
+    hx_stop(h);
+}
+
 /* A client that stops acknowledging reliable messages is released with "backlog" once more
  * than GATE_BACKLOG_COMMANDS wait for it (the check runs from session housekeeping). */
 static void test_release_backlog(void **state)
@@ -799,6 +855,7 @@ int main(void)
         cmocka_unit_test(test_events_near),
         cmocka_unit_test(test_events_bundled),
         cmocka_unit_test(test_events_ride_with_snapshot),
+        cmocka_unit_test(test_stats_best_and_own),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_unwatchable_connection_dropped),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -268,6 +269,46 @@ static void test_set_limits_keeps_the_match(void **state)
     assert_int_equal(sim_match_ticks_left(&g_w), 20); /* the new end screen */
 }
 
+static int by_rank(const void *pa, const void *pb)
+{
+    const SimPlayer *a = &g_w.players[*(const uint16_t *)pa],
+                    *b = &g_w.players[*(const uint16_t *)pb];
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    if (a->deaths != b->deaths)
+        return a->deaths < b->deaths ? -1 : 1;
+    return *(const uint16_t *)pa < *(const uint16_t *)pb ? -1 : 1;
+}
+
+/* sim_match_best is the first `max` of every active player sorted by the end screen's order
+ * (kills down, deaths up, slot up), however many tie, for any max; the winner is its first. */
+static void test_best_is_the_sorted_prefix(void **state)
+{
+    (void)state;
+    static uint16_t all[PROTO_MAX_PLAYERS], best[PROTO_MAX_PLAYERS];
+    const unsigned maxes[] = {0, 1, 2, 16, 17, 500, PROTO_MAX_PLAYERS};
+    uint32_t seed = 12345;
+    for (int round = 0; round < 40; round++) {
+        sim_init(&g_w, &g_lane);
+        unsigned n = 0;
+        for (unsigned i = 0; i < PROTO_MAX_PLAYERS; i++) {
+            seed = seed * 1103515245u + 12345u;
+            SimPlayer *p = &g_w.players[i];
+            p->active = round % 8 != 0 || (seed >> 8) % 50 == 0;   /* some rounds: a few */
+            p->score = (uint16_t)((seed >> 12) % (round % 5 + 1)); /* many ties */
+            p->deaths = (uint16_t)((seed >> 20) % 3);
+            if (p->active)
+                all[n++] = (uint16_t)i;
+        }
+        qsort(all, n, sizeof all[0], by_rank);
+        for (unsigned k = 0; k < sizeof maxes / sizeof maxes[0]; k++) {
+            unsigned want = n < maxes[k] ? n : maxes[k];
+            assert_int_equal(sim_match_best(&g_w, best, maxes[k]), want);
+            assert_memory_equal(best, all, want * sizeof best[0]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_match_cycle),
         cmocka_unit_test(test_score_limit_and_empty_server),
         cmocka_unit_test(test_set_limits_keeps_the_match),
+        cmocka_unit_test(test_best_is_the_sorted_prefix),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
