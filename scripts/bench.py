@@ -97,15 +97,28 @@ def floor_spread(r):
     return "%.1f-%.1f (%d)" % (runs[0], runs[-1], len(runs))
 
 
-def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=()):
-    """arena-server for `bots` players on loopback, its limits opened for one address."""
+def match_settings(run_s):
+    """A whole match inside a run of run_s seconds: a 3 s warm-up, a match of half the run, a
+    2 s end screen and the next match's start, so the figures hold both mass spawns and the end
+    of a match (at 1000 players a match's end once cost 88 ms in one tick); 0: the server's
+    own defaults (a 20-kill match that a short run may never finish)."""
+    if run_s <= 0:
+        return []
+    return ["--set", "warmup_s=3", "--set", "time_limit_s=%d" % max(5, run_s // 2),
+            "--set", "end_screen_s=2"]
+
+
+def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=(), match_s=0):
+    """arena-server for `bots` players on loopback, its limits opened for one address; with
+    match_s, a whole match in a run of that many seconds (match_settings)."""
     return list(rt) + [
         os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
         "--set", "discovery_port=0", "--map", map_path, "--max-players", str(max(bots, 16)),
         "--set", "ip_max_logins=%d" % min(bots + 8, 1024), "--set", "ip_max_peers=%d" % (bots + 16),
         "--set", "ip_max_conns=%d" % (bots + 16), "--set", "ip_max_prelogin=%d" % (bots + 16),
         "--set", "tcp_max_conns=%d" % (bots + 16), "--set", "delta=%s" % delta,
-        "--set", "status_interval_s=5", "--data-dir", data_dir, "--stats-json", stats]
+        "--set", "status_interval_s=5", "--data-dir", data_dir, "--stats-json", stats
+    ] + match_settings(match_s)
 
 
 def bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json):
@@ -143,7 +156,8 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=
     bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
     log = open(os.path.join(work, "server-%d-%s.log" % (bots, delta)), "w")
     srv = subprocess.Popen(
-        server_cmd(bin_dir, map_path, bots, port, delta, os.path.join(work, "data"), stats, rt),
+        server_cmd(bin_dir, map_path, bots, port, delta, os.path.join(work, "data"), stats, rt,
+                   seconds),
         stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_listening(srv, port)
@@ -267,7 +281,9 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0):
         f.write("# Server performance\n\nWritten by `scripts/bench` (`scripts/bench.py`) on %s: "
                 "%d CPUs (%s), %s bots, %d s per run plus 1 s per %d bots for the joins, one server and "
                 "its arena-bot processes on "
-                "loopback. Regenerate with `scripts/bench`; `--no-docs` leaves this file alone.\n\n"
+                "loopback; each run plays a whole match (a 3 s warm-up, a match of half the run, a 2 s end "
+                "screen, the next match's start), so the mass spawns and a match's end are in the "
+                "figures. Regenerate with `scripts/bench`; `--no-docs` leaves this file alone.\n\n"
                 % (time.strftime("%Y-%m-%d"), os.cpu_count() or 0, cpu, behaviour, seconds, JOIN_PER_S))
         f.write("How it is measured: the server's CPU (utime + stime from /proc) over the bots' "
                 "run, divided by the snapshots it sent; the floor is `arena-udpfloor`, run right "
@@ -371,8 +387,8 @@ def main():
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
                       args.bot_nice, rt)
-    print("\n### arena-server on loopback (%s bots, %d s each plus 1 s per %d bots)\n"
-          % (args.behaviour, args.seconds, JOIN_PER_S))
+    print("\n### arena-server on loopback (%s bots, %d s each plus 1 s per %d bots; a whole match "
+          "in each run)\n" % (args.behaviour, args.seconds, JOIN_PER_S))
     print("| bots | tick p50 / p99 / max (us) | overruns (wall / CPU) | server CPU | server peak RSS "
           "| B/s per client down / up | snapshot mean / max datagram (B) | snapshots delivered "
           "| RTT p99 (ms) | disconnects | ENet allocs in ticks |")
