@@ -66,6 +66,8 @@ static const KeyDef keys[] = {
     U(ip_max_logins, 1, PROTO_MAX_PLAYERS, "players logged in from one IP address"),
     U(ip_max_peers, 1, 4095, "ENet peers (game connections) from one IP address"),
     UL(tcp_read_rate, 512, 1048576, "bytes per second read from one TCP connection"),
+    UL(chat_room_rate, 1, 10000,
+       "chat lines to everyone (SAY, ME) per second, all players together (bursts of twice)"),
     UL(udp_peer_rate, 60, 10000, "datagrams per second accepted from one game connection"),
     U(udp_rcvbuf_kb, 256, 65536,
       "KiB of receive buffer for the game socket (what arrives during a tick waits there)"),
@@ -116,6 +118,7 @@ void srv_default_config(SrvConfig *c)
     c->ip_max_logins = 24;
     c->ip_max_peers = 32;
     c->tcp_read_rate = 8192;
+    c->chat_room_rate = 60;
     c->udp_peer_rate = 240;
     /* 1000 players send 60,000 datagrams a second; a loopback datagram costs the buffer
      * ~1 KiB of accounting: 8 MiB (the kernel doubles what is asked) holds ~120 ms. */

@@ -29,6 +29,7 @@ typedef struct SrvConfig {
     unsigned ip_max_logins;               /* logins (players) from one IP address */
     unsigned ip_max_peers;                /* ENet peers from one IP address */
     unsigned tcp_read_rate;               /* bytes per second read from one connection */
+    unsigned chat_room_rate;              /* SAY/ME lines per second, server-wide */
     unsigned udp_peer_rate;               /* datagrams per second accepted from one peer */
     unsigned udp_reads_per_tick;          /* game socket reads per tick (it is not polled) */
     unsigned udp_rcvbuf_kb;               /* game socket receive buffer asked of the kernel */

@@ -2,7 +2,8 @@
  *
  * Owns what a line means once tcp.c has framed it (docs/protocol.md §5). One table of
  * commands drives dispatch, the "log in first" rule, flood points and HELP. Names go through
- * names.c (one key per confusable family), chat text through line_text_safe, and every
+ * names.c (one key per confusable family), chat text through line_text_safe, lines to
+ * everyone through the room's rate (chat_room_rate, all players together), and every
  * refusal answers `ERR <code> <text>`. Must never trust a line beyond what line.h validated. */
 #include <errno.h>
 #include <sodium.h>
@@ -373,9 +374,32 @@ static bool chat_allowed(Server *s, int ci, const char *text, uint64_t now_ms)
     return true;
 }
 
+/* A line to everyone is a line to every session: the room takes chat_room_rate of them a
+ * second, all players together (bursts of twice that), so that a crowd's chat costs at most
+ * that many lines per session, not players x their flood allowance. One address takes at most
+ * half of them, so that one laptop (its 24 players, or one reconnecting as fast as it can)
+ * cannot spend the room for everyone else. Refused: ERR flood. */
+static bool room_has_room(Server *s, int ci, uint64_t now_ms)
+{
+    unsigned rate = s->cfg.chat_room_rate, share = rate / 2 > 0 ? rate / 2 : 1;
+    RlBucket *mine = rl_table_bucket(&s->chat_sources, s->conns[ci].ip);
+    if (rl_available(&s->chat_room, now_ms, rate, 2 * rate) >= 1 &&
+        rl_take(mine, now_ms, share, 2 * share)) {
+        (void)rl_take(&s->chat_room, now_ms, rate, 2 * rate);
+        return true;
+    }
+    s->stats.chat_room_busy++;
+    tcp_send(s, ci,
+             "ERR flood the room is busy (%u chat lines a second at most): say it again "
+             "in a moment",
+             rate);
+    return false;
+}
+
 static void cmd_say(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    (void)now_ms;
+    if (!room_has_room(s, ci, now_ms))
+        return;
     SrvConn *c = &s->conns[ci];
     const char *args = a->text;
     const char *name = s->players[c->player].name;
@@ -394,7 +418,8 @@ static void cmd_say(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 
 static void cmd_me(Server *s, int ci, const CmdArgv *a, uint64_t now_ms)
 {
-    (void)now_ms;
+    if (!room_has_room(s, ci, now_ms))
+        return;
     s->stats.chat_lines++;
     tcp_broadcast(s, -1, "ACTION %s %s", s->players[s->conns[ci].player].name, a->text);
     srv_demo_chat(s, DEMO_CHAT_ACTION, (unsigned)s->conns[ci].player, a->text);

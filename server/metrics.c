@@ -234,6 +234,9 @@ static void render_tcp(PromOut *o, const SrvStats *st)
     counter(o, "arena_tcp_flood_dropped_total", "TCP connections dropped for flooding lines.",
             st->tcp_flood_dropped);
     counter(o, "arena_chat_lines_total", "Chat lines relayed.", st->chat_lines);
+    counter(o, "arena_chat_room_busy_total",
+            "Chat lines to everyone refused: the room's chat_room_rate was spent.",
+            st->chat_room_busy);
     counter(o, "arena_discovery_queries_total", "LAN discovery queries received.",
             st->disc_queries);
     counter(o, "arena_discovery_answers_total", "LAN discovery queries answered.",

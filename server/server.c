@@ -145,6 +145,7 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->now_ms = mono_now_ms();
     s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
     rl_table_init(&s->disc_sources);
+    rl_table_init(&s->chat_sources);
     if (sodium_init() < 0) {
         log_info(log, "server", "libsodium failed to initialise");
         goto fail;

@@ -83,6 +83,10 @@ typedef struct SrvConn {
     bool stalled; /* over its read budget: not polled for input until it refills */
     char *out;    /* pending output: out_cap bytes, grown up to tcp_outbuf_bytes */
     size_t out_len, out_cap;
+    /* When the output goes: at once for an answer of its own, within TCP_COALESCE_MS for
+     * lines to everyone (tcp.c), so that a busy room is one send per connection per while, not
+     * one per line. */
+    uint64_t flush_at_ms;
     uint64_t opened_ms, last_rx_ms;
     int player;          /* slot, -1 before login */
     uint32_t penalty;    /* flood score, drains 1 per ms */
@@ -232,6 +236,10 @@ struct Server {
     uint64_t udp_last_read_ms;    /* the previous session_service */
     bool udp_polled;              /* the ENet socket is in the poll set */
     /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
+    /* Lines to everyone (SAY, ME), all players together: each costs a line to every session,
+     * so the room's rate bounds the fan-out (lobby.c). */
+    RlBucket chat_room;
+    RlTable chat_sources; /* ... and each address's share of it (half) */
     RlTable disc_sources;
     RlBucket disc_budget;
     /* This tick's world, quantized once for every viewer (captured for viewer -1). */

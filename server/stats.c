@@ -147,6 +147,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "tcp_slow_dropped", s->tcp_slow_dropped);
     jkey(&j, "tcp_flood_dropped", s->tcp_flood_dropped);
     jkey(&j, "chat_lines", s->chat_lines);
+    jkey(&j, "chat_room_busy", s->chat_room_busy);
     jkey(&j, "disc_queries", s->disc_queries);
     jkey(&j, "disc_answered", s->disc_answered);
     jkey(&j, "disc_dropped", s->disc_dropped);

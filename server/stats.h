@@ -63,6 +63,7 @@ typedef struct SrvStats {
     uint64_t events_unseen;   /* HIT/KILL not sent to a client that saw neither player */
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;
     uint64_t chat_lines;
+    uint64_t chat_room_busy; /* SAY/ME refused: the room's chat_room_rate was spent */
     uint64_t disc_queries, disc_answered, disc_dropped;
     uint64_t enet_allocs_in_tick;  /* ENet/packet allocations during ticks after warm-up */
     uint64_t stalls;               /* times the loop found more than a burst of ticks due */

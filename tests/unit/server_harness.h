@@ -65,8 +65,9 @@ void hx_round(Hx *h);
 void hx_ticks(Hx *h, unsigned n);
 /* Jumps time forward by us microseconds in one iteration (a stall). */
 void hx_jump_us(Hx *h, uint64_t us);
-/* Rounds at the same time until cond(h, arg) holds, waiting on the sockets in between;
- * false after many rounds without it. */
+/* Rounds at the same time until cond(h, arg) holds, waiting on the sockets in between (time
+ * moves on only to when the server's coalesced lines to everyone go out); false after many
+ * rounds without it. */
 bool hx_until(Hx *h, bool (*cond)(Hx *h, void *arg), void *arg);
 
 /* A client that logged in over TCP (OK received); -1 on failure. */

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -169,6 +170,13 @@ static bool carol_heard_chat(Hx *h, void *arg)
     return hx_line(&h->clients[*(const int *)arg], "CHAT alice") != NULL;
 }
 
+/* Client *arg has heard of a player leaving (a line to everyone: it may wait to be coalesced
+ * with others, tcp.c TCP_COALESCE_MS). */
+static bool heard_leave(Hx *h, void *arg)
+{
+    return hx_line(&h->clients[*(const int *)arg], "LEAVE") != NULL;
+}
+
 /* A HIT line goes to the shooter's and the victim's TCP sessions, not to everyone (issue 12:
  * players x hits lines a second do not scale); the chat line still goes to all. */
 static void test_hit_line_to_the_two_involved(void **state)
@@ -234,7 +242,7 @@ static void test_release_quit(void **state)
     assert_true(a >= 0 && b >= 0);
     hx_send_line(h, a, "QUIT");
     assert_released(h, a, 1, "BYE");
-    assert_non_null(hx_line(&h->clients[b], "LEAVE"));
+    assert_true(hx_until(h, heard_leave, &b));
     hx_stop(h);
 }
 
@@ -246,7 +254,7 @@ static void test_release_tcp_drop(void **state)
     assert_true(a >= 0 && b >= 0);
     shutdown(h->clients[a].tcp, SHUT_RDWR);
     assert_released(h, a, 1, NULL);
-    assert_non_null(hx_line(&h->clients[b], "LEAVE"));
+    assert_true(hx_until(h, heard_leave, &b));
     hx_stop(h);
 }
 
@@ -294,6 +302,7 @@ static void test_release_with_full_tcp_buffer(void **state)
     assert_int_equal(h->s->players_now, 1);
     assert_int_equal(h->s->players[slot].state, SP_FREE);
     assert_true(hx_until(h, tcp_closed, &a));
+    assert_true(hx_until(h, heard_leave, &b));
     const char *leave = hx_line(&h->clients[b], "LEAVE");
     assert_non_null(leave);
     char want[64];
@@ -478,6 +487,113 @@ static void test_stats_best_and_own(void **state)
     assert_int_equal(queued_stats(h, b, ids), PROTO_STATS_BEST + 1); /* bob: 0 kills, last */
     assert_int_equal(ids[0], 29);
     assert_int_equal(ids[PROTO_STATS_BEST], h->clients[b].slot);
+    hx_stop(h);
+}
+
+static bool heard_pong(Hx *h, void *arg)
+{
+    return hx_line(&h->clients[*(const int *)arg], "PONG") != NULL;
+}
+
+/* Rounds at the server's current time, waiting for the sockets, until nothing arrives. */
+static void settle(Hx *h)
+{
+    for (int i = 0; i < 20; i++)
+        hx_round(h);
+}
+
+/* A line to everyone (chat, LEAVE, notices) waits up to TCP_COALESCE_MS for more on each
+ * connection, without asking to be woken for writing meanwhile (that was a busy loop); an
+ * answer of the connection's own goes at once and takes what waits with it. */
+static void test_lines_to_everyone_coalesced(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_jump_us(h, 200000); /* the JOIN lines go */
+    settle(h);
+    Server *s = h->s;
+    SrvConn *cb = &s->conns[s->players[h->clients[b].slot].conn];
+    hx_send_line(h, a, "SAY hello");
+    for (int i = 0; i < 20 && cb->out_len == 0; i++)
+        hx_round(h);
+    assert_true(cb->out_len > 0); /* queued for bob ... */
+    settle(h);
+    assert_null(hx_line(&h->clients[b], "CHAT alice hello")); /* ... and still waiting */
+    assert_int_equal(cb->ev.events & EPOLLOUT, 0);
+    hx_jump_us(h, 60000); /* past TCP_COALESCE_MS */
+    assert_true(hx_until(h, carol_heard_chat, &b));
+
+    hx_send_line(h, a, "SAY again");
+    for (int i = 0; i < 20 && cb->out_len == 0; i++)
+        hx_round(h);
+    assert_true(cb->out_len > 0);
+    uint64_t now = h->now_us;
+    hx_send_line(h, b, "PING");
+    assert_true(hx_until(h, heard_pong, &b));
+    assert_int_equal(h->now_us, now);                             /* at once, no time passed */
+    assert_non_null(hx_line(&h->clients[b], "CHAT alice again")); /* and the chat with it */
+    hx_stop(h);
+}
+
+static unsigned lines_with(const HxClient *c, const char *prefix)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < c->nlines; i++)
+        n += strncmp(c->lines[i], prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+static bool heard_room_busy(Hx *h, void *arg)
+{
+    return hx_line(&h->clients[*(const int *)arg], "ERR flood the room is busy") != NULL;
+}
+
+/* Lines to everyone (SAY, ME) share the room's chat_room_rate, all players together, bursts of
+ * twice it, one address at most half of it: the next is refused with ERR flood and
+ * counted, and nothing refused reaches anyone; both refill with time. */
+static void test_chat_room_rate(void **state)
+{
+    (void)state;
+    SrvConfig cfg;
+    srv_default_config(&cfg);
+    cfg.max_players = 8;
+    cfg.chat_room_rate = 4; /* an address: 2 a second, bursts of 4; the room: bursts of 8 */
+    Hx *h = hx_start(&cfg);
+    assert_non_null(h);
+    int a = hx_join(h, "alice"), b = hx_join(h, "bob");
+    assert_true(a >= 0 && b >= 0);
+    hx_jump_us(h, 1000000); /* the flood points drained */
+    /* The address's share: both players are on 127.0.0.1. */
+    hx_send_line(h, a, "SAY one"); /* one connection: the lines are taken in order */
+    hx_send_line(h, a, "SAY two");
+    hx_send_line(h, a, "ME three");
+    hx_send_line(h, a, "SAY four");
+    hx_send_line(h, a, "SAY five");
+    assert_true(hx_until(h, heard_room_busy, &a));
+    hx_jump_us(h, 60000);
+    settle(h);
+    Server *s = h->s;
+    assert_int_equal(s->stats.chat_room_busy, 1);
+    const HxClient *cb = &h->clients[b];
+    assert_int_equal(lines_with(cb, "CHAT ") + lines_with(cb, "ACTION "), 4);
+    assert_null(hx_line(cb, "CHAT alice five"));
+    /* The room: spent by others (other addresses), bob's share unused. */
+    hx_jump_us(h, 2000000);
+    uint32_t left = rl_available(&s->chat_room, s->now_ms, 4, 8);
+    assert_true(left > 0);
+    assert_true(rl_take_n(&s->chat_room, s->now_ms, 4, 8, left));
+    hx_send_line(h, b, "SAY six");
+    assert_true(hx_until(h, heard_room_busy, &b));
+    assert_int_equal(s->stats.chat_room_busy, 2);
+    hx_jump_us(h, 1000000);
+    hx_send_line(h, b, "SAY seven");
+    for (int i = 0; i < 20 && hx_line(cb, "CHAT bob seven") == NULL; i++)
+        hx_jump_us(h, 20000);
+    assert_non_null(hx_line(cb, "CHAT bob seven"));
+    assert_null(hx_line(cb, "CHAT bob six"));
+    assert_int_equal(s->stats.chat_room_busy, 2);
     hx_stop(h);
 }
 
@@ -856,6 +972,8 @@ int main(void)
         cmocka_unit_test(test_events_bundled),
         cmocka_unit_test(test_events_ride_with_snapshot),
         cmocka_unit_test(test_stats_best_and_own),
+        cmocka_unit_test(test_lines_to_everyone_coalesced),
+        cmocka_unit_test(test_chat_room_rate),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
         cmocka_unit_test(test_bind_deadline),
         cmocka_unit_test(test_unwatchable_connection_dropped),
