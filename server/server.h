@@ -235,11 +235,11 @@ struct Server {
     uint64_t udp_window_start_ms; /* start of the polled window */
     uint64_t udp_last_read_ms;    /* the previous session_service */
     bool udp_polled;              /* the ENet socket is in the poll set */
-    /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
     /* Lines to everyone (SAY, ME), all players together: each costs a line to every session,
      * so the room's rate bounds the fan-out (lobby.c). */
     RlBucket chat_room;
     RlTable chat_sources; /* ... and each address's share of it (half) */
+    /* Discovery: per-source buckets (keyed, never forget) and a global answer budget. */
     RlTable disc_sources;
     RlBucket disc_budget;
     /* This tick's world, quantized once for every viewer (captured for viewer -1). */

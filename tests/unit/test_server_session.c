@@ -170,11 +170,17 @@ static bool carol_heard_chat(Hx *h, void *arg)
     return hx_line(&h->clients[*(const int *)arg], "CHAT alice") != NULL;
 }
 
-/* Client *arg has heard of a player leaving (a line to everyone: it may wait to be coalesced
- * with others, tcp.c TCP_COALESCE_MS). */
-static bool heard_leave(Hx *h, void *arg)
+/* For hx_until: client c has a line starting with prefix (a line to everyone may wait to be
+ * coalesced with others, tcp.c TCP_COALESCE_MS). */
+typedef struct Heard {
+    int c;
+    const char *prefix;
+} Heard;
+
+static bool heard(Hx *h, void *arg)
 {
-    return hx_line(&h->clients[*(const int *)arg], "LEAVE") != NULL;
+    const Heard *w = arg;
+    return hx_line(&h->clients[w->c], w->prefix) != NULL;
 }
 
 /* A HIT line goes to the shooter's and the victim's TCP sessions, not to everyone (issue 12:
@@ -242,7 +248,7 @@ static void test_release_quit(void **state)
     assert_true(a >= 0 && b >= 0);
     hx_send_line(h, a, "QUIT");
     assert_released(h, a, 1, "BYE");
-    assert_true(hx_until(h, heard_leave, &b));
+    assert_true(hx_until(h, heard, &(Heard){b, "LEAVE"}));
     hx_stop(h);
 }
 
@@ -254,7 +260,7 @@ static void test_release_tcp_drop(void **state)
     assert_true(a >= 0 && b >= 0);
     shutdown(h->clients[a].tcp, SHUT_RDWR);
     assert_released(h, a, 1, NULL);
-    assert_true(hx_until(h, heard_leave, &b));
+    assert_true(hx_until(h, heard, &(Heard){b, "LEAVE"}));
     hx_stop(h);
 }
 
@@ -302,7 +308,7 @@ static void test_release_with_full_tcp_buffer(void **state)
     assert_int_equal(h->s->players_now, 1);
     assert_int_equal(h->s->players[slot].state, SP_FREE);
     assert_true(hx_until(h, tcp_closed, &a));
-    assert_true(hx_until(h, heard_leave, &b));
+    assert_true(hx_until(h, heard, &(Heard){b, "LEAVE"}));
     const char *leave = hx_line(&h->clients[b], "LEAVE");
     assert_non_null(leave);
     char want[64];
@@ -490,11 +496,6 @@ static void test_stats_best_and_own(void **state)
     hx_stop(h);
 }
 
-static bool heard_pong(Hx *h, void *arg)
-{
-    return hx_line(&h->clients[*(const int *)arg], "PONG") != NULL;
-}
-
 /* Rounds at the server's current time, waiting for the sockets, until nothing arrives. */
 static void settle(Hx *h)
 {
@@ -523,7 +524,7 @@ static void test_lines_to_everyone_coalesced(void **state)
     assert_null(hx_line(&h->clients[b], "CHAT alice hello")); /* ... and still waiting */
     assert_int_equal(cb->ev.events & EPOLLOUT, 0);
     hx_jump_us(h, 60000); /* past TCP_COALESCE_MS */
-    assert_true(hx_until(h, carol_heard_chat, &b));
+    assert_true(hx_until(h, heard, &(Heard){b, "CHAT alice"}));
 
     hx_send_line(h, a, "SAY again");
     for (int i = 0; i < 20 && cb->out_len == 0; i++)
@@ -531,7 +532,7 @@ static void test_lines_to_everyone_coalesced(void **state)
     assert_true(cb->out_len > 0);
     uint64_t now = h->now_us;
     hx_send_line(h, b, "PING");
-    assert_true(hx_until(h, heard_pong, &b));
+    assert_true(hx_until(h, heard, &(Heard){b, "PONG"}));
     assert_int_equal(h->now_us, now);                             /* at once, no time passed */
     assert_non_null(hx_line(&h->clients[b], "CHAT alice again")); /* and the chat with it */
     hx_stop(h);
@@ -543,11 +544,6 @@ static unsigned lines_with(const HxClient *c, const char *prefix)
     for (unsigned i = 0; i < c->nlines; i++)
         n += strncmp(c->lines[i], prefix, strlen(prefix)) == 0;
     return n;
-}
-
-static bool heard_room_busy(Hx *h, void *arg)
-{
-    return hx_line(&h->clients[*(const int *)arg], "ERR flood the room is busy") != NULL;
 }
 
 /* Lines to everyone (SAY, ME) share the room's chat_room_rate, all players together, bursts of
@@ -571,7 +567,7 @@ static void test_chat_room_rate(void **state)
     hx_send_line(h, a, "ME three");
     hx_send_line(h, a, "SAY four");
     hx_send_line(h, a, "SAY five");
-    assert_true(hx_until(h, heard_room_busy, &a));
+    assert_true(hx_until(h, heard, &(Heard){a, "ERR flood the room is busy"}));
     hx_jump_us(h, 60000);
     settle(h);
     Server *s = h->s;
@@ -585,7 +581,7 @@ static void test_chat_room_rate(void **state)
     assert_true(left > 0);
     assert_true(rl_take_n(&s->chat_room, s->now_ms, 4, 8, left));
     hx_send_line(h, b, "SAY six");
-    assert_true(hx_until(h, heard_room_busy, &b));
+    assert_true(hx_until(h, heard, &(Heard){b, "ERR flood the room is busy"}));
     assert_int_equal(s->stats.chat_room_busy, 2);
     hx_jump_us(h, 1000000);
     hx_send_line(h, b, "SAY seven");
