@@ -108,9 +108,11 @@ def match_settings(run_s):
             "--set", "end_screen_s=2"]
 
 
-def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=(), match_s=0):
+def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=(), match_s=0,
+               extra=()):
     """arena-server for `bots` players on loopback, its limits opened for one address; with
-    match_s, a whole match in a run of that many seconds (match_settings)."""
+    match_s, a whole match in a run of that many seconds (match_settings); `extra` settings
+    (KEY=VALUE) last, so they win."""
     return list(rt) + [
         os.path.join(bin_dir, "arena-server"), "--port", str(port), "--set", "bind=127.0.0.1",
         "--set", "discovery_port=0", "--map", map_path, "--max-players", str(max(bots, 16)),
@@ -118,7 +120,7 @@ def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=(), mat
         "--set", "ip_max_conns=%d" % (bots + 16), "--set", "ip_max_prelogin=%d" % (bots + 16),
         "--set", "tcp_max_conns=%d" % (bots + 16), "--set", "delta=%s" % delta,
         "--set", "status_interval_s=5", "--data-dir", data_dir, "--stats-json", stats
-    ] + match_settings(match_s)
+    ] + match_settings(match_s) + [a for kv in extra for a in ("--set", kv)]
 
 
 def bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json):
@@ -150,14 +152,15 @@ def stop(srv):
         srv.wait()
 
 
-def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0, rt=()):
+def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0, rt=(),
+        extra=()):
     port = free_port()
     stats = os.path.join(work, "server-%d-%s.json" % (bots, delta))
     bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
     log = open(os.path.join(work, "server-%d-%s.log" % (bots, delta)), "w")
     srv = subprocess.Popen(
         server_cmd(bin_dir, map_path, bots, port, delta, os.path.join(work, "data"), stats, rt,
-                   seconds),
+                   seconds, extra),
         stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_listening(srv, port)
@@ -184,11 +187,12 @@ def row(r):
     sent = max(s.get("snapshots_sent", 0), 1)
     delivered = 100.0 * b.get("snapshots_received", 0) / sent
     mean_snap = s.get("snapshot_bytes", 0) / sent
-    return ("| %d%s | %d / %d / %d | %d / %s | %.0f %% | %.1f MB | %.0f / %.0f | %.0f / %d | %.1f %% "
-            "| %.1f | %d | %d |" % (
+    return ("| %d%s | %d / %d / %d | %d / %s | %s | %.0f %% | %.1f MB | %.0f / %.0f | %.0f / %d "
+            "| %.1f %% | %.1f | %d | %d |" % (
                 r["bots"], "" if r["delta"] == "true" else " (no delta)",
                 s["tick_us_p50"], s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
-                s.get("tick_overruns_cpu", "n/a"), r["cpu"], s["rss_kb_peak"] / 1024.0,
+                s.get("tick_overruns_cpu", "n/a"), s.get("snapshots_deferred", "n/a"), r["cpu"],
+                s["rss_kb_peak"] / 1024.0,
                 b.get("bytes_down_per_bot_per_s", 0), b.get("bytes_up_per_bot_per_s", 0),
                 mean_snap, max(s.get("max_snapshot_wire_bytes", 0), b.get("max_snapshot_datagram_bytes", 0)),
                 delivered, b.get("rtt_ms_p99", 0), b.get("disconnects", 0),
@@ -300,18 +304,20 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0):
                 "those.\n\n")
         f.write("| players | connected | server CPU us / snapshot | floor us / datagram (median) "
                 "| floor runs min-max | ratio | tick p50 / p99 / "
-                "max (us) | overruns (wall / CPU) | tick CPU p99 / max (us) | server CPU | RSS peak | B/s per client down | delivered "
-                "| disconnects | preempted/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+                "max (us) | overruns (wall / CPU) | snapshots a tick late | tick CPU p99 / max (us) "
+                "| server CPU | RSS peak | B/s per client down | delivered | disconnects "
+                "| preempted/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
             s, b = r["s"], r["b"]
             sent = max(s.get("snapshots_sent", 0), 1)
             per, fl, ratio = per_snapshot(r)
-            f.write("| %d | %s | %.1f | %s | %s | %s | %d / %d / %d | %d / %s | %s / %s | %.0f %% | %.1f MB | %.0f | %.1f %% "
-                    "| %d | %.0f |\n" % (
+            f.write("| %d | %s | %.1f | %s | %s | %s | %d / %d / %d | %d / %s | %s | %s / %s "
+                    "| %.0f %% | %.1f MB | %.0f | %.1f %% | %d | %.0f |\n" % (
                         r["bots"], b.get("connected", "n/a"), per, "%.1f" % fl if fl else "n/a",
                         floor_spread(r), ratio, s["tick_us_p50"],
                         s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
-                        s.get("tick_overruns_cpu", "n/a"), s.get("tick_cpu_us_p99", "n/a"),
+                        s.get("tick_overruns_cpu", "n/a"), s.get("snapshots_deferred", "n/a"),
+                        s.get("tick_cpu_us_p99", "n/a"),
                         s.get("tick_cpu_us_max", "n/a"), r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
                         100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0),
@@ -357,6 +363,10 @@ def main():
                     help="run the server at this SCHED_FIFO priority with chrt, as docs/operations.md "
                          "\"Priority\" recommends at scale (0: the normal policy; then a 2-core machine's scheduler "
                          "preempts it for the bots and turns long ticks into wall overruns)")
+    ap.add_argument("--server-set", action="append", default=[], metavar="KEY=VALUE",
+                    help="an arena-server setting for every run (repeatable), e.g. view_max=512 "
+                         "to give the server more work per snapshot than this machine's "
+                         "defaults do; implies --no-docs")
     ap.add_argument("--docs", default="docs/perf.md", help="where to write the report")
     ap.add_argument("--no-docs", action="store_true", help="do not write docs/perf.md")
     args = ap.parse_args()
@@ -372,7 +382,7 @@ def main():
             procs = max(1, -(-n // max(args.bots_per_proc, 1)))
             try:
                 r = run(args.bin, args.map, n, secs, "true", args.behaviour, work, procs,
-                        args.bot_nice, rt)
+                        args.bot_nice, rt, args.server_set)
             except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
                 failed.append((n, str(e)))
                 continue
@@ -386,17 +396,18 @@ def main():
             results.append(r)
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
-                      args.bot_nice, rt)
+                      args.bot_nice, rt, args.server_set)
     print("\n### arena-server on loopback (%s bots, %d s each plus 1 s per %d bots; a whole match "
           "in each run)\n" % (args.behaviour, args.seconds, JOIN_PER_S))
-    print("| bots | tick p50 / p99 / max (us) | overruns (wall / CPU) | server CPU | server peak RSS "
-          "| B/s per client down / up | snapshot mean / max datagram (B) | snapshots delivered "
-          "| RTT p99 (ms) | disconnects | ENet allocs in ticks |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| bots | tick p50 / p99 / max (us) | overruns (wall / CPU) | snapshots a tick late "
+          "| server CPU | server peak RSS | B/s per client down / up "
+          "| snapshot mean / max datagram (B) | snapshots delivered | RTT p99 (ms) | disconnects "
+          "| ENet allocs in ticks |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results + [nodelta]:
         print(row(r))
     print_floor(results, args.seconds)
-    if not args.no_docs and results:
+    if not args.no_docs and not args.server_set and results:
         who = args.behaviour + (" (arena-bot at nice %d)" % args.bot_nice if args.bot_nice > 0 else "")
         write_perf_doc(results, args.seconds, who, args.docs, failed, args.server_rt)
     for n, why in failed:

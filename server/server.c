@@ -100,14 +100,15 @@ static bool alloc_tables(Server *s)
     const SrvConfig *cfg = &s->cfg;
     s->players = hugemem_alloc(&s->players_mem, cfg->max_players * sizeof *s->players);
     s->lobby_tags = calloc(cfg->max_players, sizeof *s->lobby_tags);
+    s->snap_owed = calloc(cfg->max_players, sizeof *s->snap_owed);
     s->conns = calloc(cfg->tcp_max_conns, sizeof *s->conns);
     /* The epoll set: ENet (under a flood), discovery, the operator socket and its
      * connections, the TCP listener and every connection the config allows. */
     s->pfd_cap = 1 + 1 + (1 + CTL_MAX_CONNS) + (1 + cfg->tcp_max_conns);
     s->pfds = calloc(s->pfd_cap, sizeof *s->pfds);
     s->pfd_conn = calloc(s->pfd_cap, sizeof *s->pfd_conn);
-    if (s->players == NULL || s->lobby_tags == NULL || s->conns == NULL || s->pfds == NULL ||
-        s->pfd_conn == NULL)
+    if (s->players == NULL || s->lobby_tags == NULL || s->snap_owed == NULL || s->conns == NULL ||
+        s->pfds == NULL || s->pfd_conn == NULL)
         return false;
     if (!ev_open(&s->ev, s->pfd_cap)) {
         log_info(s->log, "server", "epoll: %s", strerror(errno));
@@ -143,6 +144,8 @@ Server *srv_create(const SrvConfig *cfg, Log *log, volatile sig_atomic_t *stop)
     s->ev = (EvSet){.fd = -1};
     s->ev_game = s->ev_disc = s->ev_tcp = EV_REG_NONE;
     s->now_ms = mono_now_ms();
+    s->clock_us = mono_now_us;
+    s->snap_clock_every = SRV_SNAP_CLOCK_EVERY;
     s->tcp_handler = (SrvTcpHandler){lobby_line, lobby_bad_line, session_conn_ended};
     rl_table_init(&s->disc_sources);
     rl_table_init(&s->chat_sources);
@@ -194,6 +197,7 @@ void srv_destroy(Server *s)
     hugemem_free(&s->players_mem);
     s->players = NULL;
     free(s->lobby_tags);
+    free(s->snap_owed);
     free(s->conns);
     free(s->map_text);
     free(s->map_msg);
@@ -222,8 +226,9 @@ static void status_line(Server *s, double seconds)
 }
 
 /* Runs the ticks the schedule says are due: fast-forwarded ones (after a stall) without
- * snapshots, then the normal ones. The clock is read here only to measure how long a tick
- * took (stats), never to decide anything. */
+ * snapshots, then the normal ones. The clock is read here to measure how long a tick took
+ * (stats) and to give the tick its start for the snapshot deadline (tick.c send_snapshots):
+ * the one decision made on the clock, and it decides only which tick a snapshot leaves on. */
 static void run_ticks(Server *s, const SchedPlan *plan)
 {
     const uint64_t period_us = 1000000u / PROTO_TICK_HZ;
@@ -234,11 +239,12 @@ static void run_ticks(Server *s, const SchedPlan *plan)
     uint32_t total = plan->fast_forward + plan->run;
     for (uint32_t i = 0; i < total; i++) {
         s->fast_forward = i < plan->fast_forward;
-        uint64_t t0 = mono_now_us(), c0 = mono_thread_cpu_us();
+        uint64_t t0 = s->clock_us(), c0 = mono_thread_cpu_us();
+        s->tick_began_us = t0;
         enet_alloc_set_in_tick(true, s->stats.ticks >= WARMUP_TICKS);
         tick_run(s);
         enet_alloc_set_in_tick(false, false);
-        uint32_t dt = (uint32_t)(mono_now_us() - t0);
+        uint32_t dt = (uint32_t)(s->clock_us() - t0);
         uint32_t dc = (uint32_t)(mono_thread_cpu_us() - c0);
         stats_hist_add(&s->stats.tick_us, dt);
         stats_hist_add(&s->stats.window_us, dt);

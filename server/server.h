@@ -55,8 +55,15 @@ enum {
     /* Snapshot payload: the largest message ENet sends unfragmented within the MTU (1164;
      * enet_guard.h says why that is less than the datagram budget minus ENet's headers). */
     SRV_SNAP_BUDGET = PROTO_ENET_MTU - ENET_GUARD_FRAGMENT_OVERHEAD,
-    SRV_OUT_LINE_MAX = 1024, /* longest line the server sends */
-    SRV_TCP_CHUNK = 4096,    /* bytes read from one connection per wake-up at most */
+    /* A tick that has run this long (three quarters of the 16.7 ms period) starts no more of
+     * its snapshots: they go first on the next tick (16.7 ms late), so that a tick of unusual
+     * work (every player respawning at a match's start, on a slow machine) does not make the
+     * ticks after it late. */
+    SRV_SNAP_DEADLINE_US = 1000000 / PROTO_TICK_HZ * 3 / 4,
+    SRV_SNAP_CLOCK_EVERY = 8, /* snapshots between two looks at the clock (and at least this
+                                 many each tick) */
+    SRV_OUT_LINE_MAX = 1024,  /* longest line the server sends */
+    SRV_TCP_CHUNK = 4096,     /* bytes read from one connection per wake-up at most */
 };
 
 typedef struct Ctl Ctl;
@@ -149,6 +156,8 @@ typedef struct SrvPlayer {
     uint32_t acked_tick; /* newest snapshot tick the client acknowledged */
     bool acked_once;     /* has acknowledged a snapshot: a full one now means a lost baseline */
     unsigned snap_phase; /* which tick phase this player's snapshots go out on */
+    uint32_t snap_tick;  /* the tick of the newest snapshot sent to it */
+    bool snap_owed;      /* in Server.snap_owed: its snapshot waits for a tick with time */
     bool legend;         /* found what is hidden, this session */
     /* The players in the newest snapshot sent to this client (bit i: slot i), so that the
      * EVENTs of a crowd go only to those who see it (net_send_event_near). */
@@ -276,6 +285,15 @@ struct Server {
     Sched sched;
     uint32_t input_horizon; /* newest tick due this iteration: inputs up to it + window fit */
     bool fast_forward;      /* catching up after a stall: no snapshots this tick */
+    /* The snapshot deadline (tick.c send_snapshots): the clock (mono_now_us; a test installs
+     * its own) and how many snapshots apart it is looked at (SRV_SNAP_CLOCK_EVERY), when the
+     * running tick began, and the slots whose snapshot was due but waits because its tick had
+     * run past SRV_SNAP_DEADLINE_US, oldest first (sent first on the next ticks). */
+    uint64_t (*clock_us)(void);
+    unsigned snap_clock_every;
+    uint64_t tick_began_us;
+    uint16_t *snap_owed; /* cfg.max_players */
+    unsigned snap_owed_n;
     uint64_t started_us;
     unsigned players_now;
     SrvStats stats;

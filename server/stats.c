@@ -127,6 +127,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "full_snapshots", s->full_snapshots);
     jkey(&j, "full_snapshots_lost_baseline", s->full_snapshots_lost_baseline);
     jkey(&j, "entities_omitted", s->entities_omitted);
+    jkey(&j, "snapshots_deferred", s->snapshots_deferred);
     jkey(&j, "memo_hits", s->memo_hits);
     jkey(&j, "memo_misses", s->memo_misses);
     jkey(&j, "views_picked", s->views_picked);

@@ -160,29 +160,91 @@ static void gather_inputs(Server *s, uint32_t t)
     }
 }
 
-/* Snapshots for the clients whose phase falls on tick t. */
+/* Whether slot i's snapshot phase falls on tick t: clients are spread over the ticks of a
+ * snapshot period so that no tick does them all. */
+static bool snapshot_due(const Server *s, unsigned i, uint32_t t)
+{
+    unsigned hz = s->cfg.snapshot_hz, period = PROTO_TICK_HZ / hz;
+    uint64_t tt = (uint64_t)t + (period > 1 ? i % period : 0);
+    return (tt * hz) / PROTO_TICK_HZ != ((tt - 1) * hz) / PROTO_TICK_HZ;
+}
+
+/* Quantizes this tick's world once (each client's view is cut from it), before the first
+ * snapshot of the tick. */
+static bool capture_world(Server *s, bool *captured)
+{
+    if (*captured)
+        return true;
+    if (!snap_capture(&s->world, -1, 0, &s->world_view))
+        return false;
+    if (!world_fits_view(s))
+        interest_index(s->interest, &s->world_view);
+    *captured = true;
+    return true;
+}
+
+/* A tick's snapshots so far and whether it has run past the snapshot deadline: the clock is
+ * looked at before every clock_every-th one, never before the first, so every tick sends at
+ * least clock_every (the owed list always moves). */
+typedef struct SnapRound {
+    uint32_t t;
+    bool captured, late;
+    unsigned sent;
+} SnapRound;
+
+static bool past_deadline(Server *s, SnapRound *r)
+{
+    if (!r->late && r->sent > 0 && r->sent % s->snap_clock_every == 0)
+        r->late = s->clock_us() - s->tick_began_us > SRV_SNAP_DEADLINE_US;
+    return r->late;
+}
+
+static bool send_one(Server *s, SnapRound *r, unsigned slot)
+{
+    if (!capture_world(s, &r->captured))
+        return false;
+    s->players[slot].snap_tick = r->t;
+    send_snapshot(s, slot);
+    r->sent++;
+    return true;
+}
+
+/* The snapshots that waited (send_snapshots), oldest first, until the deadline; the rest
+ * stay at the front of the list, in order. */
+static bool send_owed(Server *s, SnapRound *r)
+{
+    unsigned n = s->snap_owed_n, k = 0;
+    for (; k < n && !past_deadline(s, r); k++) {
+        SrvPlayer *p = &s->players[s->snap_owed[k]];
+        p->snap_owed = false;
+        if (p->state == SP_BOUND && !send_one(s, r, s->snap_owed[k])) /* else: left meanwhile */
+            return false;
+    }
+    memmove(s->snap_owed, s->snap_owed + k, (n - k) * sizeof *s->snap_owed);
+    s->snap_owed_n = n - k;
+    return true;
+}
+
+/* Snapshots for the clients whose phase falls on tick t, after those owed from earlier ticks.
+ * Once the tick has run SRV_SNAP_DEADLINE_US the rest wait, owed, for the next tick, so that it
+ * starts on time; a client already owed is not owed twice. */
 static void send_snapshots(Server *s, uint32_t t)
 {
-    unsigned hz = s->cfg.snapshot_hz;
-    unsigned period = PROTO_TICK_HZ / hz;
-    bool captured = false;
+    SnapRound r = {.t = t};
+    if (!send_owed(s, &r))
+        return;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
-        if (p->state != SP_BOUND)
+        if (p->state != SP_BOUND || p->snap_owed || p->snap_tick == t || !snapshot_due(s, i, t))
             continue;
-        /* Spread clients over the ticks of a snapshot period so no tick does them all. */
-        uint64_t tt = (uint64_t)t + (period > 1 ? i % period : 0);
-        if ((tt * hz) / PROTO_TICK_HZ == ((tt - 1) * hz) / PROTO_TICK_HZ)
-            continue;
-        if (!captured) {
-            /* Quantize the world once; each client's view is cut from it. */
-            if (!snap_capture(&s->world, -1, 0, &s->world_view))
+        if (!past_deadline(s, &r)) {
+            if (!send_one(s, &r, i))
                 return;
-            if (!world_fits_view(s))
-                interest_index(s->interest, &s->world_view);
-            captured = true;
+        } else if (s->snap_owed_n < s->cfg.max_players) { /* always: one entry per slot */
+            p->snap_owed = true;
+            s->snap_owed[s->snap_owed_n++] = (uint16_t)i;
+            s->stats.snapshots_deferred++;
         }
-        send_snapshot(s, i);
     }
 }
 

@@ -440,6 +440,97 @@ static void test_events_ride_with_snapshot(void **state)
     hx_stop(h);
 }
 
+/* The snapshot deadline's clock in a test: each look moves it on by fake_step_us. */
+static uint64_t fake_now_us, fake_step_us;
+
+static uint64_t fake_clock(void)
+{
+    fake_now_us += fake_step_us;
+    return fake_now_us;
+}
+
+static bool sent_at(const Server *s, const Hx *h, int c, uint32_t t)
+{
+    return s->players[h->clients[c].slot].snap_tick == t;
+}
+
+/* The slots sent a snapshot at tick t, and the last of them. */
+static unsigned sent_count(const Server *s, const Hx *h, const int *c, int n, uint32_t t,
+                           int *which)
+{
+    unsigned k = 0;
+    for (int i = 0; i < n; i++)
+        if (sent_at(s, h, c[i], t)) {
+            k++;
+            *which = h->clients[c[i]].slot;
+        }
+    return k;
+}
+
+/* Past SRV_SNAP_DEADLINE_US a tick starts no more snapshots: the rest wait, owed, and go
+ * first, oldest first, on the next ticks. With the clock looked at before every snapshot but
+ * the first and always late, each tick sends one, the head of the owed list, and every client
+ * still gets its turn; on time again, the list empties and nothing more is deferred. */
+static void test_snapshot_deadline(void **state)
+{
+    (void)state;
+    SrvConfig cfg;
+    srv_default_config(&cfg);
+    cfg.max_players = 8;
+    cfg.snapshot_hz = 30; /* two phases: two of the four clients are due on each tick */
+    Hx *h = hx_start(&cfg);
+    assert_non_null(h);
+    enum { N = 4, TICKS = 16 };
+    static const char *const names[N] = {"alice", "bob", "carol", "dave"};
+    int c[N];
+    for (int i = 0; i < N; i++)
+        assert_true((c[i] = hx_join(h, names[i])) >= 0);
+    hx_ticks(h, 4);
+    Server *s = h->s;
+    assert_int_equal(s->snap_owed_n, 0);
+    s->clock_us = fake_clock;
+    s->snap_clock_every = 1;
+    fake_step_us = SRV_SNAP_DEADLINE_US + 1; /* every look at the clock: past the deadline */
+    uint32_t last[N];
+    for (int i = 0; i < N; i++)
+        last[i] = s->world.tick;
+    uint64_t d0 = s->stats.snapshots_deferred;
+    for (int k = 0; k < TICKS; k++) {
+        int head = s->snap_owed_n > 0 ? s->snap_owed[0] : -1, which = -1;
+        uint32_t t = s->world.tick + 1;
+        hx_ticks(h, 1);
+        assert_int_equal(s->world.tick, t);
+        assert_int_equal(sent_count(s, h, c, N, t, &which), 1);
+        if (head >= 0)
+            assert_int_equal(which, head); /* the oldest owed goes first */
+        assert_true(s->snap_owed_n <= N);  /* each waiting client once */
+        for (unsigned a = 0; a < s->snap_owed_n; a++)
+            for (unsigned b = a + 1; b < s->snap_owed_n; b++)
+                assert_int_not_equal(s->snap_owed[a], s->snap_owed[b]);
+        for (int i = 0; i < N; i++) {
+            if (sent_at(s, h, c[i], t))
+                last[i] = t;
+            assert_true(t - last[i] <= 2 * N); /* nobody starves */
+        }
+    }
+    assert_true(s->stats.snapshots_deferred - d0 >= N);
+    /* On time again: the owed go, then every due one on its own tick, nothing deferred. */
+    fake_step_us = 1;
+    uint64_t d1 = s->stats.snapshots_deferred;
+    hx_ticks(h, 1);
+    assert_int_equal(s->snap_owed_n, 0);
+    uint32_t t1 = s->world.tick;
+    hx_ticks(h, 2);
+    for (int i = 0; i < N; i++)
+        assert_true(sent_at(s, h, c[i], t1 + 1) || sent_at(s, h, c[i], t1 + 2));
+    assert_int_equal(s->stats.snapshots_deferred, d1);
+    for (int i = 0; i < N; i++) { /* and the clients decoded what came, late or not */
+        assert_true(h->clients[c[i]].snaps > 0);
+        assert_int_equal(h->clients[c[i]].decode_errors, 0);
+    }
+    hx_stop(h);
+}
+
 /* The STATS client c has queued (the events of this iteration, not yet flushed), in order. */
 static unsigned queued_stats(const Hx *h, int c, uint16_t *ids)
 {
@@ -968,6 +1059,7 @@ int main(void)
         cmocka_unit_test(test_events_bundled),
         cmocka_unit_test(test_events_ride_with_snapshot),
         cmocka_unit_test(test_stats_best_and_own),
+        cmocka_unit_test(test_snapshot_deadline),
         cmocka_unit_test(test_lines_to_everyone_coalesced),
         cmocka_unit_test(test_chat_room_rate),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
