@@ -123,12 +123,14 @@ def server_cmd(bin_dir, map_path, bots, port, delta, data_dir, stats, rt=(), mat
     ] + match_settings(match_s) + [a for kv in extra for a in ("--set", kv)]
 
 
-def bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json):
-    """arena-bot processes that stop by themselves after `seconds`."""
+def bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json, chat_every=0):
+    """arena-bot processes that stop by themselves after `seconds`; with chat_every, each bot
+    says a line every that many seconds."""
     return (["nice", "-n", str(nice)] if nice > 0 else []) + [
         os.path.join(bin_dir, "arena-bot"), "--server", "127.0.0.1:%d" % port,
         "--count", str(bots), "--seconds", str(seconds), "--behaviour", behaviour,
-        "--procs", str(procs), "--json", bot_json]
+        "--procs", str(procs), "--json", bot_json] + (
+            ["--chat-every", str(chat_every)] if chat_every > 0 else [])
 
 
 def wait_listening(srv, port):
@@ -153,11 +155,12 @@ def stop(srv):
 
 
 def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=0, rt=(),
-        extra=()):
+        extra=(), chat_every=0):
     port = free_port()
-    stats = os.path.join(work, "server-%d-%s.json" % (bots, delta))
-    bot_json = os.path.join(work, "bots-%d-%s.json" % (bots, delta))
-    log = open(os.path.join(work, "server-%d-%s.log" % (bots, delta)), "w")
+    tag = "%d-%s%s" % (bots, delta, "-chat" if chat_every else "")
+    stats = os.path.join(work, "server-%s.json" % tag)
+    bot_json = os.path.join(work, "bots-%s.json" % tag)
+    log = open(os.path.join(work, "server-%s.log" % tag), "w")
     srv = subprocess.Popen(
         server_cmd(bin_dir, map_path, bots, port, delta, os.path.join(work, "data"), stats, rt,
                    seconds, extra),
@@ -167,7 +170,7 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=
         hz = os.sysconf("SC_CLK_TCK")
         c0, t0, p0 = cpu_ticks(srv.pid), time.time(), preemptions(srv.pid)
         bot = subprocess.run(
-            bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json),
+            bot_cmd(bin_dir, port, bots, seconds, behaviour, procs, nice, bot_json, chat_every),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=seconds + 120)
         c1, t1, p1 = cpu_ticks(srv.pid), time.time(), preemptions(srv.pid)
     finally:
@@ -178,7 +181,7 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=
     return {
         "bots": bots, "delta": delta, "bot_rc": bot.returncode,
         "cpu": 100.0 * (c1 - c0) / hz / (t1 - t0), "cpu_s": (c1 - c0) / hz, "s": s, "b": b,
-        "preempt_s": (p1 - p0) / (t1 - t0), "rt": bool(rt),
+        "preempt_s": (p1 - p0) / (t1 - t0), "rt": bool(rt), "chat_every": chat_every,
     }
 
 
@@ -240,6 +243,36 @@ def print_floor(results, seconds):
             r.get("preempt_s", 0)))
 
 
+def chat_lines(chat, base):
+    """The chat run against the run of as many bots without chat: what the room took, and what
+    it cost the server per snapshot (markdown lines)."""
+    s, b = chat["s"], chat["b"]
+    per, _, _ = per_snapshot(chat)
+    per0, _, _ = per_snapshot(base)
+    secs = max(chat.get("seconds", 1), 1)
+    return [
+        "| bots | lines offered / s | SAY/ME taken | refused (room busy) | lines heard by bots "
+        "| server CPU us / snapshot, chat / no chat | chat / no chat | tick p99 / max (us) "
+        "| overruns (wall / CPU) | delivered | disconnects |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| %d (a line every %d s each) | %.0f | %s | %s | %s | %.1f / %.1f | %.2fx | %d / %d "
+        "| %d / %s | %.1f %% | %d |" % (
+            chat["bots"], chat["chat_every"], b.get("chat_sent", 0) / secs,
+            s.get("chat_lines", "n/a"), s.get("chat_room_busy", "n/a"),
+            b.get("chat_received", "n/a"), per, per0, per / per0 if per0 else 0,
+            s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
+            s.get("tick_overruns_cpu", "n/a"),
+            100.0 * b.get("snapshots_received", 0) / max(s.get("snapshots_sent", 0), 1),
+            b.get("disconnects", 0))]
+
+
+CHAT_TEXT = ("Chat fan-out: the same number of bots, each saying a line every few seconds over "
+             "TCP; every accepted SAY goes to every session. The room takes `chat_room_rate` "
+             "lines a second (60), one address at most half of it, and all the bots share "
+             "127.0.0.1, so about 30 a second are taken and the rest refused (`ERR flood`). "
+             "The cost is the server's CPU per snapshot against the run without chat.")
+
+
 PLOTS = [  # file, title, y label, columns of bench.dat (1 = players)
     ("cpu_per_snapshot.png", "CPU per snapshot: server vs bare sendto floor", "CPU us",
      [(2, "server, per snapshot"), (3, "sendto floor, per datagram")]),
@@ -248,7 +281,7 @@ PLOTS = [  # file, title, y label, columns of bench.dat (1 = players)
 ]
 
 
-def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0):
+def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0, chat=None):
     """docs/perf.md: the machine, the table, and gnuplot plots of the bench's own data."""
     out_dir = os.path.join(os.path.dirname(doc), "perf")
     os.makedirs(out_dir, exist_ok=True)
@@ -322,6 +355,8 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0):
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
                         100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0),
                         r.get("preempt_s", 0)))
+        if chat:
+            f.write("\n%s\n\n%s\n" % (CHAT_TEXT, "\n".join(chat_lines(*chat))))
         for n, why in failed:
             f.write("\nThe %d-player run did not run: %s.\n" % (n, why))
         f.write("\nThe data behind the plots: [perf/bench.dat](perf/bench.dat).\n")
@@ -367,6 +402,11 @@ def main():
                     help="an arena-server setting for every run (repeatable), e.g. view_max=512 "
                          "to give the server more work per snapshot than this machine's "
                          "defaults do; implies --no-docs")
+    ap.add_argument("--chat-bots", type=int, default=-1,
+                    help="one more run of this many bots, chatting, compared with the run of "
+                         "that size (default: the largest size; 0: none)")
+    ap.add_argument("--chat-every", type=int, default=10,
+                    help="seconds between two lines of one bot in the chat run")
     ap.add_argument("--docs", default="docs/perf.md", help="where to write the report")
     ap.add_argument("--no-docs", action="store_true", help="do not write docs/perf.md")
     args = ap.parse_args()
@@ -394,6 +434,19 @@ def main():
             r["floor"] = floor(args.bin, n, max(1, min(size, 1200)),
                                max(2, args.seconds // args.floor_runs), args.floor_runs)
             results.append(r)
+        chat_n = max(sizes) if args.chat_bots < 0 else args.chat_bots
+        base = next((r for r in results if r["bots"] == chat_n), None)
+        chat = None
+        if chat_n > 0 and base:
+            print("running %d bots chatting ..." % chat_n, file=sys.stderr)
+            try:
+                c = run(args.bin, args.map, chat_n, base["seconds"], "true", args.behaviour,
+                        work, base["procs"], args.bot_nice, rt, args.server_set,
+                        max(args.chat_every, 1))
+                c["procs"], c["seconds"] = base["procs"], base["seconds"]
+                chat = (c, base)
+            except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
+                failed.append((chat_n, "chat: " + str(e)))
         print("running 16 bots without delta compression ...", file=sys.stderr)
         nodelta = run(args.bin, args.map, 16, args.seconds, "false", args.behaviour, work, 1,
                       args.bot_nice, rt, args.server_set)
@@ -407,9 +460,11 @@ def main():
     for r in results + [nodelta]:
         print(row(r))
     print_floor(results, args.seconds)
+    if chat:
+        print("\n### Chat\n\n" + "\n".join(chat_lines(*chat)))
     if not args.no_docs and not args.server_set and results:
         who = args.behaviour + (" (arena-bot at nice %d)" % args.bot_nice if args.bot_nice > 0 else "")
-        write_perf_doc(results, args.seconds, who, args.docs, failed, args.server_rt)
+        write_perf_doc(results, args.seconds, who, args.docs, failed, args.server_rt, chat)
     for n, why in failed:
         print("\nERROR: the %d-player run did not run: %s" % (n, why))
     base = next((r for r in results if r["bots"] == 16), None)
@@ -420,7 +475,7 @@ def main():
               " delta uses %.0f %% of the bandwidth (ratio %.2fx)." % (
                   d, nd, 100.0 * d / nd if nd else 0, nd / d if d else 0))
     print("\n" + TARGETS)
-    bad = [r for r in results + [nodelta] if r["bot_rc"] != 0] + failed
+    bad = [r for r in results + [nodelta] + ([chat[0]] if chat else []) if r["bot_rc"] != 0] + failed
     for r in bad:
         if isinstance(r, dict):
             print("\nWARNING: arena-bot exited %d for %d bots" % (r["bot_rc"], r["bots"]))
