@@ -56,9 +56,9 @@ enum {
      * enet_guard.h says why that is less than the datagram budget minus ENet's headers). */
     SRV_SNAP_BUDGET = PROTO_ENET_MTU - ENET_GUARD_FRAGMENT_OVERHEAD,
     /* A tick that has run this long (three quarters of the 16.7 ms period) starts no more of
-     * its snapshots: they go first on the next tick (16.7 ms late), so that a tick of unusual
-     * work (every player respawning at a match's start, on a slow machine) does not make the
-     * ticks after it late. */
+     * its snapshots: they go first, oldest first, on the next ticks (16.7 ms late or more), so
+     * that a tick of unusual work (every player respawning at a match's start, on a slow
+     * machine) does not make the ticks after it late. */
     SRV_SNAP_DEADLINE_US = 1000000 / PROTO_TICK_HZ * 3 / 4,
     SRV_SNAP_CLOCK_EVERY = 8, /* snapshots between two looks at the clock (and at least this
                                  many each tick) */
