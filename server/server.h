@@ -284,7 +284,12 @@ struct Server {
     unsigned trims;
     Sched sched;
     uint32_t input_horizon; /* newest tick due this iteration: inputs up to it + window fit */
-    bool fast_forward;      /* catching up after a stall: no snapshots this tick */
+    /* Ticks due since this iteration's plan, by the clock, looked at once per read and only
+     * when an input seems early (session.c horizon_after_stop): the server was stopped while
+     * it read. */
+    bool horizon_checked;
+    uint32_t horizon_extra;
+    bool fast_forward; /* catching up after a stall: no snapshots this tick */
     /* The snapshot deadline (tick.c send_snapshots): the clock (mono_now_us; a test installs
      * its own) and how many snapshots apart it is looked at (SRV_SNAP_CLOCK_EVERY), when the
      * running tick began, and the slots whose snapshot was due but waits because its tick had

@@ -254,6 +254,22 @@ static void note_input_lead(Server *s, SrvPlayer *p, uint32_t newest_tick)
     p->lead_seen = true;
 }
 
+/* The plan's horizon is stale when the server was stopped while it read (a SIGSTOP between
+ * the plan and the last datagram of the read): what it read after the stop is for ticks that
+ * fell due meanwhile, which the next plan catches up. So an input is early only if it is
+ * beyond the ticks due by the clock too, looked at once per read (SCHED_MAX_CATCHUP_TICKS at
+ * most: the most a plan simulates). */
+static uint32_t horizon_after_stop(Server *s, uint32_t horizon)
+{
+    if (!s->horizon_checked) {
+        s->horizon_checked = true;
+        uint64_t due = sched_due(&s->sched, s->clock_us());
+        s->horizon_extra =
+            (uint32_t)(due < SCHED_MAX_CATCHUP_TICKS ? due : SCHED_MAX_CATCHUP_TICKS);
+    }
+    return horizon + s->horizon_extra;
+}
+
 static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t len, uint64_t now_ms)
 {
     MsgInput m;
@@ -287,7 +303,8 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
             }
             continue;
         }
-        if (t > horizon + SRV_INPUT_RING / 2) {
+        if (t > horizon + SRV_INPUT_RING / 2 &&
+            t > horizon_after_stop(s, horizon) + SRV_INPUT_RING / 2) {
             s->stats.inputs_early++;
             continue;
         }
@@ -365,6 +382,7 @@ void session_service(Server *s, uint64_t now_ms)
 {
     ENetEvent ev;
     s->udp_batch = 0;
+    s->horizon_checked = false;
     gate_before_service(s);
     /* ENet issues #64/#85: service until it has nothing more, not once per readable socket;
      * but at most SESSION_EVENTS_PER_WAKE events, so the tick keeps its schedule whatever

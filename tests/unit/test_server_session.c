@@ -531,6 +531,47 @@ static void test_snapshot_deadline(void **state)
     hx_stop(h);
 }
 
+typedef struct InputSeen {
+    unsigned slot;
+    uint32_t tick;
+    uint64_t early0;
+} InputSeen;
+
+/* The server has taken the INPUT for w->tick, or called it early. */
+static bool input_taken_or_early(Hx *h, void *arg)
+{
+    const InputSeen *w = arg;
+    const SrvPlayer *p = &h->s->players[w->slot];
+    return p->input_tick[w->tick % SRV_INPUT_RING] == w->tick ||
+           h->s->stats.inputs_early != w->early0;
+}
+
+/* Stopped between the plan and a read (a SIGSTOP mid-read), the server reads inputs for ticks
+ * that fell due meanwhile: not early, by the clock, and taken; beyond those, still early. */
+static void test_inputs_after_a_stop_mid_read(void **state)
+{
+    (void)state;
+    Hx *h = start();
+    int a = hx_join(h, "alice");
+    assert_true(a >= 0);
+    hx_ticks(h, 4);
+    Server *s = h->s;
+    unsigned slot = (unsigned)h->clients[a].slot;
+    s->clock_us = fake_clock;
+    fake_step_us = 0;
+    fake_now_us = h->now_us + 3000000u; /* the clock says 3 s later than the plan: 180 ticks */
+    InputSeen w = {slot, s->world.tick + 100, s->stats.inputs_early};
+    hx_send_input_at(h, a, 0, w.tick); /* beyond the plan's horizon + 64, within the clock's */
+    assert_true(hx_until(h, input_taken_or_early, &w));
+    assert_int_equal(s->stats.inputs_early, w.early0);
+    assert_int_equal(s->players[slot].input_tick[w.tick % SRV_INPUT_RING], w.tick);
+    w.tick = s->world.tick + 1 + 180 + SRV_INPUT_RING / 2 + 2; /* beyond both */
+    hx_send_input_at(h, a, 0, w.tick);
+    assert_true(hx_until(h, input_taken_or_early, &w));
+    assert_int_equal(s->stats.inputs_early, w.early0 + 1);
+    hx_stop(h);
+}
+
 /* The STATS client c has queued (the events of this iteration, not yet flushed), in order. */
 static unsigned queued_stats(const Hx *h, int c, uint16_t *ids)
 {
@@ -1060,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_events_ride_with_snapshot),
         cmocka_unit_test(test_stats_best_and_own),
         cmocka_unit_test(test_snapshot_deadline),
+        cmocka_unit_test(test_inputs_after_a_stop_mid_read),
         cmocka_unit_test(test_lines_to_everyone_coalesced),
         cmocka_unit_test(test_chat_room_rate),
         cmocka_unit_test(test_release_with_full_tcp_buffer),
