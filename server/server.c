@@ -227,8 +227,9 @@ static void status_line(Server *s, double seconds)
 
 /* Runs the ticks the schedule says are due: fast-forwarded ones (after a stall) without
  * snapshots, then the normal ones. The clock is read here to measure how long a tick took
- * (stats) and to give the tick its start for the snapshot deadline (tick.c send_snapshots):
- * the one decision made on the clock, and it decides only which tick a snapshot leaves on. */
+ * (stats) and to give the tick its start for the snapshot deadline (tick.c send_snapshots),
+ * which decides only which tick a snapshot leaves on. (The other decision made on the clock:
+ * session.c's early inputs after a stop mid-read.) */
 static void run_ticks(Server *s, const SchedPlan *plan)
 {
     const uint64_t period_us = 1000000u / PROTO_TICK_HZ;
