@@ -187,9 +187,7 @@ def run(bin_dir, map_path, bots, seconds, delta, behaviour, work, procs=1, nice=
 
 def row(r):
     s, b = r["s"], r["b"]
-    sent = max(s.get("snapshots_sent", 0), 1)
-    delivered = 100.0 * b.get("snapshots_received", 0) / sent
-    mean_snap = s.get("snapshot_bytes", 0) / sent
+    mean_snap = s.get("snapshot_bytes", 0) / max(s.get("snapshots_sent", 0), 1)
     return ("| %d%s | %d / %d / %d | %d / %s | %s | %.0f %% | %.1f MB | %.0f / %.0f | %.0f / %d "
             "| %.1f %% | %.1f | %d | %d |" % (
                 r["bots"], "" if r["delta"] == "true" else " (no delta)",
@@ -198,13 +196,18 @@ def row(r):
                 s["rss_kb_peak"] / 1024.0,
                 b.get("bytes_down_per_bot_per_s", 0), b.get("bytes_up_per_bot_per_s", 0),
                 mean_snap, max(s.get("max_snapshot_wire_bytes", 0), b.get("max_snapshot_datagram_bytes", 0)),
-                delivered, b.get("rtt_ms_p99", 0), b.get("disconnects", 0),
+                delivered(r), b.get("rtt_ms_p99", 0), b.get("disconnects", 0),
                 s.get("enet_allocs_in_tick", 0)))
 
 
 # What ENet puts around one unreliable message (server/enet_guard.h ENET_GUARD_WIRE_OVERHEAD:
 # its 4-byte header, the 4-byte checksum, the 8-byte unreliable command).
 WIRE_OVERHEAD = 16
+
+
+def delivered(r):
+    """Snapshots the bots received, % of those the server sent."""
+    return 100.0 * r["b"].get("snapshots_received", 0) / max(r["s"].get("snapshots_sent", 0), 1)
 
 
 def per_snapshot(r):
@@ -262,8 +265,7 @@ def chat_lines(chat, base):
             b.get("chat_received", "n/a"), per, per0, per / per0 if per0 else 0,
             s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
             s.get("tick_overruns_cpu", "n/a"),
-            100.0 * b.get("snapshots_received", 0) / max(s.get("snapshots_sent", 0), 1),
-            b.get("disconnects", 0))]
+            delivered(chat), b.get("disconnects", 0))]
 
 
 CHAT_TEXT = ("Chat fan-out: the same number of bots, each saying a line every few seconds over "
@@ -342,7 +344,6 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0, chat=None)
                 "| preempted/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
             s, b = r["s"], r["b"]
-            sent = max(s.get("snapshots_sent", 0), 1)
             per, fl, ratio = per_snapshot(r)
             f.write("| %d | %s | %.1f | %s | %s | %s | %d / %d / %d | %d / %s | %s | %s / %s "
                     "| %.0f %% | %.1f MB | %.0f | %.1f %% | %d | %.0f |\n" % (
@@ -353,7 +354,7 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0, chat=None)
                         s.get("tick_cpu_us_p99", "n/a"),
                         s.get("tick_cpu_us_max", "n/a"), r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
-                        100.0 * b.get("snapshots_received", 0) / sent, b.get("disconnects", 0),
+                        delivered(r), b.get("disconnects", 0),
                         r.get("preempt_s", 0)))
         if chat:
             f.write("\n%s\n\n%s\n" % (CHAT_TEXT, "\n".join(chat_lines(*chat))))
@@ -435,16 +436,16 @@ def main():
                                max(2, args.seconds // args.floor_runs), args.floor_runs)
             results.append(r)
         chat_n = max(sizes) if args.chat_bots < 0 else args.chat_bots
-        base = next((r for r in results if r["bots"] == chat_n), None)
+        chat_base = next((r for r in results if r["bots"] == chat_n), None)
         chat = None
-        if chat_n > 0 and base:
+        if chat_n > 0 and chat_base:
             print("running %d bots chatting ..." % chat_n, file=sys.stderr)
             try:
-                c = run(args.bin, args.map, chat_n, base["seconds"], "true", args.behaviour,
-                        work, base["procs"], args.bot_nice, rt, args.server_set,
+                c = run(args.bin, args.map, chat_n, chat_base["seconds"], "true", args.behaviour,
+                        work, chat_base["procs"], args.bot_nice, rt, args.server_set,
                         max(args.chat_every, 1))
-                c["procs"], c["seconds"] = base["procs"], base["seconds"]
-                chat = (c, base)
+                c["procs"], c["seconds"] = chat_base["procs"], chat_base["seconds"]
+                chat = (c, chat_base)
             except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
                 failed.append((chat_n, "chat: " + str(e)))
         print("running 16 bots without delta compression ...", file=sys.stderr)

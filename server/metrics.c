@@ -147,7 +147,7 @@ static void render_snapshots(PromOut *o, const SrvStats *st)
     counter(o, "arena_snapshots_full_total", "Snapshots sent without a delta baseline.",
             st->full_snapshots);
     counter(o, "arena_snapshots_deferred_total",
-            "Snapshots due on a tick that had run past its deadline, sent on the next tick.",
+            "Snapshots due on a tick that had run past its deadline, sent on a later one.",
             st->snapshots_deferred);
     counter(o, "arena_snapshots_full_lost_baseline_total",
             "Full snapshots to a client that had acknowledged one (its baselines were lost).",

@@ -49,7 +49,7 @@ typedef struct SrvStats {
     uint64_t full_snapshots_lost_baseline; /* full ones to a client that had acknowledged one: its
                                        baseline was lost (a long burst, or the pool ran out) */
     uint64_t entities_omitted;             /* left out of snapshots for the budget */
-    uint64_t snapshots_deferred; /* due on a tick past its deadline: sent on the next tick */
+    uint64_t snapshots_deferred;           /* due on a tick past its deadline: sent later */
     /* Changed entities whose body came from the encoder's memo, and those it worked out. */
     uint64_t memo_hits, memo_misses;
     uint64_t views_picked, views_kept;  /* areas of interest picked, kept (interest.h) */

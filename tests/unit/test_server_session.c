@@ -23,14 +23,22 @@
 #include "server_harness.h"
 #include "udp_gate.h"
 
-static Hx *start(void)
+/* A server for max_players, at snapshot_hz (0: the default rate). */
+static Hx *start_with(unsigned max_players, unsigned snapshot_hz)
 {
     SrvConfig cfg;
     srv_default_config(&cfg);
-    cfg.max_players = 8;
+    cfg.max_players = max_players;
+    if (snapshot_hz != 0)
+        cfg.snapshot_hz = snapshot_hz;
     Hx *h = hx_start(&cfg);
     assert_non_null(h);
     return h;
+}
+
+static Hx *start(void)
+{
+    return start_with(8, 0);
 }
 
 /* Ticks until client c has received a snapshot newer than `after`. */
@@ -103,12 +111,7 @@ static void test_delta_against_acked_baseline(void **state)
 static void test_baseline_kept_until_same_phase(void **state)
 {
     (void)state;
-    SrvConfig cfg;
-    srv_default_config(&cfg);
-    cfg.max_players = 8;
-    cfg.snapshot_hz = 30;
-    Hx *h = hx_start(&cfg);
-    assert_non_null(h);
+    Hx *h = start_with(8, 30);
     int a = hx_join(h, "alice");
     assert_true(a >= 0);
     uint32_t first = next_snapshot(h, a, 0);
@@ -474,12 +477,7 @@ static unsigned sent_count(const Server *s, const Hx *h, const int *c, int n, ui
 static void test_snapshot_deadline(void **state)
 {
     (void)state;
-    SrvConfig cfg;
-    srv_default_config(&cfg);
-    cfg.max_players = 8;
-    cfg.snapshot_hz = 30; /* two phases: two of the four clients are due on each tick */
-    Hx *h = hx_start(&cfg);
-    assert_non_null(h);
+    Hx *h = start_with(8, 30); /* two phases: two of the four clients are due on each tick */
     enum { N = 4, TICKS = 16 };
     static const char *const names[N] = {"alice", "bob", "carol", "dave"};
     int c[N];
@@ -592,11 +590,7 @@ static unsigned queued_stats(const Hx *h, int c, uint16_t *ids)
 static void test_stats_best_and_own(void **state)
 {
     (void)state;
-    SrvConfig cfg;
-    srv_default_config(&cfg);
-    cfg.max_players = 40;
-    Hx *h = hx_start(&cfg);
-    assert_non_null(h);
+    Hx *h = start_with(40, 0);
     int a = hx_join(h, "alice"), b = hx_join(h, "bob");
     assert_true(a >= 0 && b >= 0);
     hx_ticks(h, 2);
