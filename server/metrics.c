@@ -195,6 +195,9 @@ static void render_inputs(PromOut *o, const SrvStats *st)
            "ahead).");
     labelled(o, "arena_inputs_dropped_total", "reason", "late", st->inputs_late);
     labelled(o, "arena_inputs_dropped_total", "reason", "early", st->inputs_early);
+    counter(o, "arena_inputs_direct_total",
+            "INPUT messages taken straight from their datagram, without ENet's per-message work.",
+            st->inputs_direct);
     counter(o, "arena_inputs_missing_total",
             "Player-ticks simulated without that tick's input (the last one repeated).",
             st->inputs_missing);

@@ -435,6 +435,11 @@ void session_conn_ended(Server *s, unsigned slot, const char *leave_reason, Prot
 void session_release_all(Server *s, ProtoDisconnect disc);
 /* ENet's events: CONNECTs, BINDs, INPUTs, lost peers. */
 void session_service(Server *s, uint64_t now_ms);
+/* A message of bound player `slot` on the INPUT channel: an INPUT is taken (docs/protocol.md
+ * §3.1), anything else dropped and counted. From ENet's events, and straight from the gate for
+ * a datagram of INPUTs only (udp_gate.h), which ENet then never sees. */
+void session_bound_message(Server *s, unsigned slot, const uint8_t *data, size_t len,
+                           uint64_t now_ms);
 /* Deadlines: peers that never bound, tokens never used; the gate's; traffic counters. */
 void session_housekeeping(Server *s, uint64_t now_ms);
 

@@ -21,7 +21,12 @@
 
 enum {
     SESSION_EVENTS_PER_WAKE = 4096, /* ENet events handled per loop iteration, at most */
-    PEER_TIMEOUT_MIN_MS = 3000,     /* enet_peer_timeout: a bound peer is lost after this */
+    /* ... and datagrams read (the INPUTs the gate takes itself raise no event). */
+    SESSION_DATAGRAMS_PER_WAKE = 4096,
+    /* What one enet_host_service call reads at most (ENet 1.3.17,
+     * enet_protocol_receive_incoming_commands). */
+    ENET_READS_PER_SERVICE = 256,
+    PEER_TIMEOUT_MIN_MS = 3000, /* enet_peer_timeout: a bound peer is lost after this */
     /* ... or when a reliable message stays unacknowledged this long, however its RTT looks.
      * ENet doubles the retransmission timeout each time: at a 750 ms RTT the retries go out
      * at 1.2, 3.5, 8 and 17 s, so 10 s allowed only three and a soak bot on the netcode
@@ -321,6 +326,17 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
     }
 }
 
+void session_bound_message(Server *s, unsigned slot, const uint8_t *data, size_t len,
+                           uint64_t now_ms)
+{
+    int type = len > 0 ? data[0] : -1;
+    if (type == PROTO_MSG_INPUT)
+        handle_input(s, slot, data, len, now_ms);
+    else
+        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
+                  "slot %u: unexpected message type %d dropped", slot, type);
+}
+
 /* ---- the ENet event pump --------------------------------------------------------------- */
 
 static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
@@ -338,11 +354,8 @@ static void on_receive(Server *s, ENetEvent *ev, uint64_t now_ms)
         gate_refuse_join(s, net_peer_state(s, ev->peer)->admit_slot, "join",
                          "protocol error: message type %d before BIND", type);
         enet_peer_disconnect(ev->peer, PROTO_DISCONNECT_PROTOCOL);
-    } else if (type == PROTO_MSG_INPUT) {
-        handle_input(s, (unsigned)slot, data, len, now_ms);
     } else {
-        drop_note(&s->stats.drops, s->log, DROP_BAD_PACKET, now_ms,
-                  "slot %d: unexpected message type %d dropped", slot, type);
+        session_bound_message(s, (unsigned)slot, data, len, now_ms);
     }
 }
 
@@ -388,7 +401,15 @@ void session_service(Server *s, uint64_t now_ms)
      * but at most SESSION_EVENTS_PER_WAKE events, so the tick keeps its schedule whatever
      * arrives (the rest waits in ENet's queue for the next iteration). */
     for (int n = 0; n < SESSION_EVENTS_PER_WAKE; n++) {
-        if (enet_host_service(s->host, &ev, 0) <= 0)
+        uint32_t seen = s->udp_batch;
+        int r = enet_host_service(s->host, &ev, 0);
+        /* A call reads at most ENET_READS_PER_SERVICE datagrams; the INPUTs the gate took
+         * raise no event, so a call that read that many and returned none may have left more
+         * in the socket. */
+        if (r == 0 && s->udp_batch - seen >= ENET_READS_PER_SERVICE &&
+            s->udp_batch < SESSION_DATAGRAMS_PER_WAKE)
+            continue;
+        if (r <= 0)
             break;
         switch (ev.type) {
         case ENET_EVENT_TYPE_CONNECT:

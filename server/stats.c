@@ -134,6 +134,7 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "views_kept", s->views_kept);
     jkey(&j, "inputs_late", s->inputs_late);
     jkey(&j, "inputs_early", s->inputs_early);
+    jkey(&j, "inputs_direct", s->inputs_direct);
     jkey(&j, "lagcomp_clamped", s->lagcomp_clamped);
     jkey(&j, "inputs_missing", s->inputs_missing);
     jkey(&j, "bind_failures", s->bind_failures);

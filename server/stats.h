@@ -54,6 +54,7 @@ typedef struct SrvStats {
     uint64_t memo_hits, memo_misses;
     uint64_t views_picked, views_kept;  /* areas of interest picked, kept (interest.h) */
     uint64_t inputs_late, inputs_early; /* inputs for past ticks / too far ahead, dropped */
+    uint64_t inputs_direct;   /* INPUT messages the gate took itself (ENet never saw them) */
     uint64_t inputs_missing;  /* ticks where a player's input had not arrived (repeated last) */
     uint64_t lagcomp_clamped; /* INPUTs whose view lag was over lagcomp_max_ms (cut to it) */
     uint64_t bind_failures;

@@ -17,6 +17,7 @@
 #include "enet_wire.h"
 #include "msg.h"
 #include "server.h"
+#include "udp_cmds.h"
 
 enum {
     /* Our VERIFY_CONNECT datagram: header with sent time, checksum, the command (ENet's). */
@@ -203,81 +204,64 @@ static bool judge_connect(Server *s, uint8_t *d, size_t len, const EwHeader *h,
     return true;
 }
 
-/* Which commands a peer may send: before BIND only the BIND, after it only INPUT, plus
- * ENet's own connection housekeeping. */
-static bool command_allowed(const EwCommand *c, bool bound)
-{
-    switch (c->number) {
-    case EW_CMD_ACKNOWLEDGE:
-    case EW_CMD_PING:
-    case EW_CMD_DISCONNECT:
-    case EW_CMD_BANDWIDTH_LIMIT:    /* ENet clients send it after connecting */
-    case EW_CMD_THROTTLE_CONFIGURE: /* fixed size; changes only how we send to that peer */
-        return true;
-    case EW_CMD_SEND_RELIABLE: /* the BIND (or its retransmission): reliable message #1 */
-        return c->channel == PROTO_CH_RELIABLE && c->reliable_seq == 1 &&
-               c->data_len == MSG_BIND_BYTES;
-    case EW_CMD_SEND_UNSEQUENCED:
-        return bound && c->channel == PROTO_CH_INPUT && c->data_len >= 1 &&
-               c->data_len <= MSG_INPUT_MAX_BYTES;
-    default:
-        return false; /* fragments, unreliable sends, VERIFY_CONNECT, a CONNECT on a peer id */
-    }
-}
-
-/* A datagram for an existing peer. True to let ENet process it. */
-static bool judge_peer(Server *s, uint8_t *d, size_t len, const EwHeader *h,
-                       const ENetAddress *from)
+/* A datagram for an existing peer. */
+static UdpVerdict judge_peer(Server *s, uint8_t *d, size_t len, const EwHeader *h,
+                             const ENetAddress *from, UdpInputs *in)
 {
     ENetHost *host = s->host;
     if (h->peer_id >= host->peerCount) {
         drop(s, DROP_UDP_NO_PEER, from, "peer id out of range");
-        return false;
+        return UDP_DROP;
     }
     ENetPeer *peer = &host->peers[h->peer_id];
     if (peer->state == ENET_PEER_STATE_DISCONNECTED || peer->state == ENET_PEER_STATE_ZOMBIE) {
         drop(s, DROP_UDP_NO_PEER, from, "no such connection");
-        return false;
+        return UDP_DROP;
     }
     if (from->host != peer->address.host || from->port != peer->address.port) {
         drop(s, DROP_UDP_SPOOFED, from, "not the connection's address");
-        return false;
+        return UDP_DROP;
     }
     if (peer->outgoingPeerID < ENET_PROTOCOL_MAXIMUM_PEER_ID &&
         h->session != peer->incomingSessionID) {
         drop(s, DROP_UDP_SPOOFED, from, "wrong session");
-        return false;
+        return UDP_DROP;
     }
     if (!checksum_ok(d, len, h, peer->connectID)) {
         drop(s, DROP_UDP_SPOOFED, from, "bad checksum");
-        return false;
+        return UDP_DROP;
     }
     SrvPeer *sp = &s->peers[h->peer_id];
     if (sp->half_open)
         sp->credit += (int32_t)len;
     if (!rl_take(&sp->rate, s->now_ms, s->cfg.udp_peer_rate, s->cfg.udp_peer_rate / 2 + 1)) {
         drop(s, DROP_UDP_RATE, from, "over the datagram budget");
-        return false;
+        return UDP_DROP;
     }
-    bool bound = peer->data != NULL;
-    EwWalk w;
-    EwCommand c;
-    EwStatus st;
-    ew_walk_init(&w, d, len, h);
-    while ((st = ew_walk_next(&w, &c)) == EW_COMMAND) {
-        if (!command_allowed(&c, bound)) {
-            char why[64];
-            snprintf(why, sizeof why, "command %u on channel %u (%u bytes)", c.number, c.channel,
-                     c.data_len);
-            drop(s, bound ? DROP_UDP_UNEXPECTED : DROP_UDP_UNBOUND, from, why);
-            return false;
-        }
-    }
-    if (st == EW_BAD) {
+    UdpPeerView v = {.bound = peer->data != NULL,
+                     .connected = peer->state == ENET_PEER_STATE_CONNECTED,
+                     .channel_count = (unsigned)peer->channelCount};
+    EwCommand bad;
+    UdpVerdict verdict = udp_judge_commands(d, len, h, &v, in, &bad);
+    if (verdict == UDP_DROP && bad.number == 0) {
         drop(s, DROP_UDP_MALFORMED, from, "malformed commands");
-        return false;
+    } else if (verdict == UDP_DROP) {
+        char why[64];
+        snprintf(why, sizeof why, "command %u on channel %u (%u bytes)", bad.number, bad.channel,
+                 bad.data_len);
+        drop(s, v.bound ? DROP_UDP_UNEXPECTED : DROP_UDP_UNBOUND, from, why);
     }
-    return true;
+    return verdict;
+}
+
+/* The INPUTs of a datagram the gate took: what ENet would have handed over as events, without
+ * its per-message allocations, queue and second checksum. */
+static void take_inputs(Server *s, const ENetPeer *peer, const UdpInputs *in)
+{
+    int slot = net_peer_slot(peer);
+    for (unsigned i = 0; i < in->n; i++)
+        session_bound_message(s, (unsigned)slot, in->data[i], in->len[i], s->now_ms);
+    s->stats.inputs_direct += in->n;
 }
 
 /* Returns 1 to consume the datagram (ENet never sees it), 0 to let ENet process it. */
@@ -294,9 +278,13 @@ static int ENET_CALLBACK on_datagram(ENetHost *host, ENetEvent *event)
         drop(s, DROP_UDP_MALFORMED, &from, "not an ENet datagram");
         return 1;
     }
-    bool pass = h.peer_id == EW_PEER_ID_NONE ? judge_connect(s, d, len, &h, &from)
-                                             : judge_peer(s, d, len, &h, &from);
-    return pass ? 0 : 1;
+    if (h.peer_id == EW_PEER_ID_NONE)
+        return judge_connect(s, d, len, &h, &from) ? 0 : 1;
+    UdpInputs in;
+    UdpVerdict v = judge_peer(s, d, len, &h, &from, &in);
+    if (v == UDP_INPUTS)
+        take_inputs(s, &host->peers[h.peer_id], &in);
+    return v == UDP_ENET ? 0 : 1;
 }
 
 void gate_open(Server *s)

@@ -12,8 +12,10 @@
  *     checksum over the connection's id (a blind spoofer cannot forge DISCONNECT or SEND);
  *   - before BIND a peer may send only the BIND (one reliable message of MSG_BIND_BYTES on
  *     channel 0), after it only INPUT (unsequenced, channel 2, at most MSG_INPUT_MAX_BYTES),
- *     acknowledgements, pings and disconnects, at most udp_peer_rate datagrams per second:
- *     nothing a client can send makes ENet queue or reassemble anything.
+ *     acknowledgements, pings and disconnects (udp_cmds.h), at most udp_peer_rate datagrams
+ *     per second: nothing a client can send makes ENet queue or reassemble anything;
+ *   - a bound player's datagram of INPUTs only is handed to session_bound_message here, and
+ *     ENet never sees it (udp_cmds.h says when): no packet, command or event per INPUT.
  * Every drop is counted and logged at a limited rate (drops.h). */
 #ifndef ARENA_SRV_UDP_GATE_H
 #define ARENA_SRV_UDP_GATE_H
