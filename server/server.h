@@ -108,6 +108,13 @@ typedef struct SrvConn {
     EvReg ev;      /* its registration in the loop's epoll set */
 } SrvConn;
 
+/* One tick's input of one player (SrvPlayer.input). */
+typedef struct SrvInputSlot {
+    uint32_t tick; /* the tick it is for; another tick's: not here */
+    SimInput input;
+    uint16_t lag; /* its view lag, clamped to the cap (1/16 ticks) */
+} SrvInputSlot;
+
 typedef struct SrvPlayer {
     SrvPlayerState state;
     char name[PROTO_NAME_MAX + 1]; /* NFC, validated by names.c */
@@ -130,10 +137,10 @@ typedef struct SrvPlayer {
     uint64_t muted_until_ms; /* muted by the operator (arena-ctl mute) */
     ENetPeer *peer;
     uint64_t bound_ms;
-    /* Inputs by tick: slot tick % SRV_INPUT_RING holds input_tick[] / inputs[]. */
-    SimInput inputs[SRV_INPUT_RING];
-    uint32_t input_tick[SRV_INPUT_RING];
-    uint16_t input_lag[SRV_INPUT_RING]; /* view lag of each, clamped to the cap (1/16 ticks) */
+    /* Inputs by tick: slot tick % SRV_INPUT_RING holds the input for that tick, if its tick
+     * matches. One record per tick: an INPUT, and the tick that applies it, touch one cache
+     * line of a cold player record, not three. */
+    SrvInputSlot input[SRV_INPUT_RING];
     SimInput last_input;
     uint16_t last_lag;
     uint32_t input_ack; /* newest input tick applied */

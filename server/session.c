@@ -106,9 +106,7 @@ static bool token_equal(const uint8_t *a, const uint8_t *b)
 
 static void reset_player_net(SrvPlayer *p)
 {
-    memset(p->inputs, 0, sizeof p->inputs);
-    memset(p->input_tick, 0, sizeof p->input_tick);
-    memset(p->input_lag, 0, sizeof p->input_lag);
+    memset(p->input, 0, sizeof p->input);
     memset(&p->last_input, 0, sizeof p->last_input);
     p->last_lag = 0;
     p->input_ack = 0;
@@ -302,9 +300,9 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
         if (t <= now_tick) {
             /* Already simulated. Normal for the redundant tail of the window; late only if
              * this tick never arrived before (counted once: the slot remembers it). */
-            if (t > p->input_ack && p->input_tick[r] != t) {
+            if (t > p->input_ack && p->input[r].tick != t) {
                 s->stats.inputs_late++;
-                p->input_tick[r] = t;
+                p->input[r].tick = t;
             }
             continue;
         }
@@ -313,10 +311,11 @@ static void handle_input(Server *s, unsigned slot, const uint8_t *data, size_t l
             s->stats.inputs_early++;
             continue;
         }
-        if (p->input_tick[r] != t)
-            p->input_lag[r] = lag;
-        p->input_tick[r] = t;
-        p->inputs[r] = m.inputs[i];
+        SrvInputSlot *in = &p->input[r];
+        if (in->tick != t)
+            in->lag = lag;
+        in->tick = t;
+        in->input = m.inputs[i];
     }
     /* The ack names a snapshot we sent and still remember; anything else is ignored. */
     uint32_t ack = m.snapshot_ack;

@@ -146,9 +146,9 @@ static void gather_inputs(Server *s, uint32_t t)
             continue;
         }
         unsigned r = t % SRV_INPUT_RING;
-        if (p->input_tick[r] == t) {
-            p->last_input = p->inputs[r];
-            p->last_lag = p->input_lag[r];
+        if (p->input[r].tick == t) {
+            p->last_input = p->input[r].input;
+            p->last_lag = p->input[r].lag;
             p->input_ack = t;
         } else if (p->input_ack != 0) {
             s->stats.inputs_missing++; /* repeat the last input: the best guess */

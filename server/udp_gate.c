@@ -218,6 +218,8 @@ static UdpVerdict judge_peer(Server *s, uint8_t *d, size_t len, const EwHeader *
         drop(s, DROP_UDP_NO_PEER, from, "no such connection");
         return UDP_DROP;
     }
+    if (peer->data != NULL) /* its INPUTs will read the player's input fields: a cold record */
+        __builtin_prefetch(&s->players[net_peer_slot(peer)].last_input);
     if (from->host != peer->address.host || from->port != peer->address.port) {
         drop(s, DROP_UDP_SPOOFED, from, "not the connection's address");
         return UDP_DROP;

@@ -540,7 +540,7 @@ static bool input_taken_or_early(Hx *h, void *arg)
 {
     const InputSeen *w = arg;
     const SrvPlayer *p = &h->s->players[w->slot];
-    return p->input_tick[w->tick % SRV_INPUT_RING] == w->tick ||
+    return p->input[w->tick % SRV_INPUT_RING].tick == w->tick ||
            h->s->stats.inputs_early != w->early0;
 }
 
@@ -562,7 +562,7 @@ static void test_inputs_after_a_stop_mid_read(void **state)
     hx_send_input_at(h, a, 0, w.tick); /* beyond the plan's horizon + 64, within the clock's */
     assert_true(hx_until(h, input_taken_or_early, &w));
     assert_int_equal(s->stats.inputs_early, w.early0);
-    assert_int_equal(s->players[slot].input_tick[w.tick % SRV_INPUT_RING], w.tick);
+    assert_int_equal(s->players[slot].input[w.tick % SRV_INPUT_RING].tick, w.tick);
     w.tick = s->world.tick + 1 + 180 + SRV_INPUT_RING / 2 + 2; /* beyond both */
     hx_send_input_at(h, a, 0, w.tick);
     assert_true(hx_until(h, input_taken_or_early, &w));
