@@ -61,15 +61,10 @@ def body(ctx):
     srv, v = sc.server, sc.version
     if not ctx.check("the server speaks protocol 3 or later", v >= 3, "protocol %d" % v):
         return
-    c, ok, seen = H.login(srv.port, "packer", bind=ATTACKER)
-    if not ctx.check("packer logs in", ok is not None, seen[-1:]):
+    joined = H.bound_raw_peer(ctx, srv, v, "packer", ATTACKER)
+    if joined is None:
         return
-    tok = H.token_of(ok)
-    p = H.RawPeer(srv, ATTACKER, v)
-    if not ctx.check("packer handshake", p.handshake(H.connect_tag(tok)), p.peer_id):
-        return
-    p.bind(tok)
-    ctx.check("packer bound", bool(srv.wait_log(r"'packer' entered the arena", 2.0)))
+    c, p = joined
     sc.begin_attack()
     st0 = sc.before_stats
     t_base, tick_base = H.now(), (st0 or {}).get("ticks", 0)

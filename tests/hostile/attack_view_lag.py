@@ -30,15 +30,10 @@ def body(ctx):
     if not ctx.check("the server speaks protocol 3 or later (INPUT has view_lag)", v >= 3,
                      "protocol %d" % v):
         return
-    c, ok, seen = H.login(srv.port, "liar", bind=ATTACKER)
-    if not ctx.check("liar logs in", ok is not None, seen[-1:]):
+    joined = H.bound_raw_peer(ctx, srv, v, "liar", ATTACKER)
+    if joined is None:
         return
-    tok = H.token_of(ok)
-    p = H.RawPeer(srv, ATTACKER, v)
-    if not ctx.check("liar handshake", p.handshake(H.connect_tag(tok)), p.peer_id):
-        return
-    p.bind(tok)
-    ctx.check("liar bound", bool(srv.wait_log(r"'liar' entered the arena", 2.0)))
+    c, p = joined
     sc.begin_attack()
     st0 = sc.before_stats
     # The server's tick, roughly: its tick count when asked, then 60 a second.

@@ -950,6 +950,21 @@ class RawPeer:
         self.sock.close()
 
 
+def bound_raw_peer(ctx, srv, version, name, ip):
+    """A player that plays by hand: logs in as `name` from `ip`, completes the ENet handshake
+    with a RawPeer and BINDs. Returns (TCP connection, RawPeer), or None after a failed check."""
+    c, ok, seen = login(srv.port, name, bind=ip)
+    if not ctx.check("%s logs in" % name, ok is not None, seen[-1:]):
+        return None
+    tok = token_of(ok)
+    p = RawPeer(srv, ip, version)
+    if not ctx.check("%s handshake" % name, p.handshake(connect_tag(tok)), p.peer_id):
+        return None
+    p.bind(tok)
+    ctx.check("%s bound" % name, bool(srv.wait_log(r"'%s' entered the arena" % name, 2.0)))
+    return c, p
+
+
 # INPUT example from docs/protocol.md §3.1 (ack 1000, newest 1234, view lag 224, three
 # inputs): a valid INPUT message (protocol 3), for floods that must look legitimate to the gate.
 VALID_INPUT = bytes.fromhex("03E8030000D2040000029C48060E00")
