@@ -37,16 +37,17 @@ UdpVerdict udp_judge_commands(const uint8_t *d, size_t len, const EwHeader *h, c
                               UdpInputs *in, EwCommand *bad)
 {
     bool inputs = v->bound && v->connected;
-    in->n = 0;
+    UdpVerdict verdict = UDP_ENET;
     EwWalk w;
     EwCommand c;
     EwStatus st;
+    in->n = 0;
     ew_walk_init(&w, d, len, h);
     while ((st = ew_walk_next(&w, &c)) == EW_COMMAND) {
         if (!udp_command_allowed(&c, v->bound)) {
             *bad = c;
-            in->n = 0;
-            return UDP_DROP;
+            verdict = UDP_DROP;
+            break;
         }
         inputs = inputs && input_only(&c, v);
         if (inputs) { /* the walk stops after EW_MAX_COMMANDS: in->n stays in range */
@@ -56,12 +57,11 @@ UdpVerdict udp_judge_commands(const uint8_t *d, size_t len, const EwHeader *h, c
     }
     if (st == EW_BAD) {
         memset(bad, 0, sizeof *bad);
-        in->n = 0;
-        return UDP_DROP;
+        verdict = UDP_DROP;
+    } else if (verdict != UDP_DROP && inputs && in->n > 0) {
+        verdict = UDP_INPUTS;
     }
-    if (!inputs || in->n == 0) {
+    if (verdict != UDP_INPUTS)
         in->n = 0;
-        return UDP_ENET;
-    }
-    return UDP_INPUTS;
+    return verdict;
 }

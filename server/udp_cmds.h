@@ -7,10 +7,10 @@
  * (acknowledgements, pings, disconnects, bandwidth and throttle settings). And the fast path:
  * a connected, bound peer's datagram whose commands are all INPUTs that ask for no
  * acknowledgement, on a channel the connection has, holds nothing ENet must see. ENet would
- * only check its unsequenced duplicate window (a repeated INPUT changes nothing: the first copy
- * of a tick's input is the one kept, docs/protocol.md §3.1), allocate a packet and a command
- * for each, queue them and hand them over one event at a time; the gate hands the payloads to
- * the session directly instead. Pure: no ENet, no Server, no I/O. */
+ * only check its unsequenced duplicate window (a repeated INPUT sets the same inputs again:
+ * a client's copies of a tick's input are equal, docs/protocol.md §3.1), allocate a packet
+ * and a command for each, queue them and hand them over one event at a time; the gate hands
+ * the payloads to the session directly instead. Pure: no ENet, no Server, no I/O. */
 #ifndef ARENA_SRV_UDP_CMDS_H
 #define ARENA_SRV_UDP_CMDS_H
 

@@ -48,7 +48,8 @@ void gate_after_service(Server *s);
 /* Drops expired half-open peers. */
 void gate_housekeeping(Server *s, uint64_t now_ms);
 /* Whether it is time for the (periodic) backlog check; then, per player, whether its reliable
- * backlog passed GATE_BACKLOG_COMMANDS. session.c releases those: the gate never calls up. */
+ * backlog passed GATE_BACKLOG_COMMANDS. session.c releases those (the gate's one call up is
+ * session_bound_message, for a datagram of INPUTs only). */
 bool gate_backlog_due(Server *s, uint64_t now_ms);
 bool gate_backlogged(const SrvPlayer *p);
 /* After each read of the game socket (session_service), from the datagrams it saw
