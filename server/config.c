@@ -61,6 +61,8 @@ static const KeyDef keys[] = {
                 "postgresql://user@host/db, shared by every server using it"),
     U(max_players, 1, PROTO_MAX_PLAYERS, "players at once"),
     U(snapshot_hz, PROTO_SNAPSHOT_HZ_MIN, PROTO_SNAPSHOT_HZ_MAX, "snapshots per second"),
+    U(input_hz, 0, PROTO_INPUT_HZ_MAX,
+      "INPUTs per second each client sends, 10-60 (0 = auto: 60 up to 64 max_players, 30 above)"),
     U(ip_max_conns, 1, 4096, "TCP connections from one IP address"),
     U(ip_max_prelogin, 1, 4096, "TCP connections from one IP address not logged in yet"),
     U(ip_max_logins, 1, PROTO_MAX_PLAYERS, "players logged in from one IP address"),
@@ -172,6 +174,13 @@ static bool parse_ulong(const char *s, unsigned long *out)
     return true;
 }
 
+unsigned srv_config_input_hz(const SrvConfig *c)
+{
+    if (c->input_hz != 0)
+        return c->input_hz;
+    return c->max_players <= SRV_INPUT_HZ_AUTO_PLAYERS ? PROTO_INPUT_HZ_MAX : SRV_INPUT_HZ_CROWD;
+}
+
 bool srv_config_set(SrvConfig *c, const char *key, const char *value, char *err, size_t errlen)
 {
     const KeyDef *k = find_key(key);
@@ -187,6 +196,11 @@ bool srv_config_set(SrvConfig *c, const char *key, const char *value, char *err,
         if (!parse_ulong(value, &v) || v < k->min || v > k->max) {
             snprintf(err, errlen, "%s: '%s' is not a whole number in %lu..%lu", key, value, k->min,
                      k->max);
+            return false;
+        }
+        if (k->offset == offsetof(SrvConfig, input_hz) && v != 0 && v < PROTO_INPUT_HZ_MIN) {
+            snprintf(err, errlen, "input_hz: '%s' is neither 0 (auto) nor in %d..%d", value,
+                     PROTO_INPUT_HZ_MIN, PROTO_INPUT_HZ_MAX);
             return false;
         }
         if (k->type == KEY_PORT) {

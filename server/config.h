@@ -11,7 +11,14 @@
 
 #include "protocol.h"
 
-enum { SRV_PATH_MAX = 512, SRV_ADDR_MAX = 64 };
+enum {
+    SRV_PATH_MAX = 512,
+    SRV_ADDR_MAX = 64,
+    /* input_hz = 0 (auto): PROTO_INPUT_HZ_MAX (one INPUT a tick) for up to this many
+     * max_players, SRV_INPUT_HZ_CROWD above (docs/operations.md). */
+    SRV_INPUT_HZ_AUTO_PLAYERS = 64,
+    SRV_INPUT_HZ_CROWD = 30,
+};
 
 typedef struct SrvConfig {
     char name[PROTO_SERVER_NAME_MAX + 1]; /* shown in discovery and greetings */
@@ -24,6 +31,7 @@ typedef struct SrvConfig {
     char database[SRV_PATH_MAX];          /* "sqlite" or a postgresql:// URI (storage.h) */
     unsigned max_players;                 /* 1..PROTO_MAX_PLAYERS */
     unsigned snapshot_hz;                 /* PROTO_SNAPSHOT_HZ_MIN..MAX, divides 60 best */
+    unsigned input_hz;                    /* INPUTs a second asked of clients; 0 = auto */
     unsigned ip_max_conns;                /* TCP connections from one IP address */
     unsigned ip_max_prelogin;             /* of them, not logged in yet */
     unsigned ip_max_logins;               /* logins (players) from one IP address */
@@ -65,6 +73,9 @@ bool srv_config_set_pair(SrvConfig *c, const char *pair, char *err, size_t errle
 /* Applies a config file's text: `key = value` lines, `#` comments, blank lines. The error
  * names the line. */
 bool srv_config_parse(SrvConfig *c, const char *text, size_t len, char *err, size_t errlen);
+/* The INPUT rate WELCOME asks of clients: input_hz, or for 0 (auto) PROTO_INPUT_HZ_MAX up to
+ * SRV_INPUT_HZ_AUTO_PLAYERS max_players and SRV_INPUT_HZ_CROWD above. */
+unsigned srv_config_input_hz(const SrvConfig *c);
 /* Reads and applies a file. */
 bool srv_config_load(SrvConfig *c, const char *path, char *err, size_t errlen);
 /* Writes the documented key list (for --help); keys a SIGHUP reloads are marked [reload]. */

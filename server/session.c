@@ -153,6 +153,7 @@ static void greet(Server *s, unsigned slot)
                     .server_tick = s->world.tick,
                     .tick_hz = PROTO_TICK_HZ,
                     .snapshot_hz = (uint8_t)s->cfg.snapshot_hz,
+                    .input_hz = (uint8_t)srv_config_input_hz(&s->cfg),
                     .map_checksum = s->map.checksum};
     snprintf(w.map_name, sizeof w.map_name, "%s", s->map.name);
     size_t n = msg_welcome_encode(&w, buf, sizeof buf);

@@ -289,11 +289,22 @@ static bool snapshot_hz_valid(uint32_t hz)
     return hz >= PROTO_SNAPSHOT_HZ_MIN && hz <= PROTO_SNAPSHOT_HZ_MAX;
 }
 
+static bool input_hz_valid(uint32_t hz)
+{
+    return hz >= PROTO_INPUT_HZ_MIN && hz <= PROTO_INPUT_HZ_MAX;
+}
+
+unsigned msg_input_interval_ticks(unsigned input_hz)
+{
+    return input_hz_valid(input_hz) ? PROTO_TICK_HZ / input_hz : 1u;
+}
+
 size_t msg_welcome_encode(const MsgWelcome *m, uint8_t *out, size_t cap)
 {
     assert(m != NULL && (out != NULL || cap == 0));
     if (m->version != PROTO_VERSION || m->player_id >= PROTO_MAX_PLAYERS ||
         m->tick_hz != PROTO_TICK_HZ || !snapshot_hz_valid(m->snapshot_hz) ||
+        !input_hz_valid(m->input_hz) ||
         !text_field_valid(m->map_name, sizeof m->map_name, PROTO_MAP_NAME_MAX, true))
         return 0;
     BsWriter w;
@@ -304,6 +315,7 @@ size_t msg_welcome_encode(const MsgWelcome *m, uint8_t *out, size_t cap)
     bs_write_bits(&w, m->server_tick, 32);
     bs_write_bits(&w, m->tick_hz, 8);
     bs_write_bits(&w, m->snapshot_hz, 8);
+    bs_write_bits(&w, m->input_hz, 8);
     bs_write_bits(&w, m->map_checksum, 32);
     bs_write_string(&w, m->map_name, PROTO_MAP_NAME_MAX);
     return writer_result(&w, MSG_WELCOME_MAX_BYTES);
@@ -331,6 +343,10 @@ static MsgError welcome_decode(BsReader *r, void *out)
     if (!snapshot_hz_valid(v))
         return MSG_ERR_VALUE;
     m->snapshot_hz = (uint8_t)v;
+    MSG_TRY(read_bits(r, 8, &v));
+    if (!input_hz_valid(v))
+        return MSG_ERR_VALUE;
+    m->input_hz = (uint8_t)v;
     MSG_TRY(read_bits(r, 32, &m->map_checksum));
     MSG_TRY(read_text(r, m->map_name, PROTO_MAP_NAME_MAX, true));
     return finish(r);

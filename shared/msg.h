@@ -19,7 +19,7 @@ enum {
     MSG_INPUT_MIN_BYTES = 13,   /* one input */
     MSG_INPUT_MAX_BYTES = 91,   /* PROTO_INPUT_WINDOW inputs, every one different */
     MSG_BIND_BYTES = 18,        /* type, version, token */
-    MSG_WELCOME_MAX_BYTES = 47, /* map name of PROTO_MAP_NAME_MAX bytes */
+    MSG_WELCOME_MAX_BYTES = 48, /* map name of PROTO_MAP_NAME_MAX bytes */
     MSG_MAP_MAX_BYTES = 5 + 3 + PROTO_MAP_TEXT_MAX,
     MSG_DISCOVERY_REPLY_MAX_BYTES = 83, /* both names at their maximum */
     MSG_EVENT_MAX_BYTES = 23,           /* PLAYER with a name of PROTO_NAME_MAX bytes */
@@ -61,6 +61,7 @@ typedef struct MsgWelcome {
     uint32_t server_tick;  /* current tick when sent */
     uint8_t tick_hz;       /* must be PROTO_TICK_HZ */
     uint8_t snapshot_hz;   /* PROTO_SNAPSHOT_HZ_MIN..PROTO_SNAPSHOT_HZ_MAX */
+    uint8_t input_hz;      /* version 7: INPUTs a second, PROTO_INPUT_HZ_MIN..MAX */
     uint32_t map_checksum; /* map_fnv1a32 of the map text */
     char map_name[PROTO_MAP_NAME_MAX + 1]; /* non-empty; line_text_valid */
 } MsgWelcome;
@@ -135,6 +136,9 @@ size_t msg_bind_encode(const MsgBind *m, uint8_t *out, size_t cap);
 MsgError msg_bind_decode(const uint8_t *buf, size_t len, MsgBind *m);
 size_t msg_welcome_encode(const MsgWelcome *m, uint8_t *out, size_t cap);
 MsgError msg_welcome_decode(const uint8_t *buf, size_t len, MsgWelcome *m);
+/* Ticks between two INPUTs at WELCOME's input_hz: PROTO_TICK_HZ / input_hz, rounded down
+ * (60 Hz: 1, 30 Hz: 2, 45 Hz: 1); 1 for a rate outside the range. */
+unsigned msg_input_interval_ticks(unsigned input_hz);
 size_t msg_map_encode(const MsgMap *m, uint8_t *out, size_t cap);
 MsgError msg_map_decode(const uint8_t *buf, size_t len, MsgMap *m);
 size_t msg_discovery_query_encode(const MsgDiscoveryQuery *m, uint8_t *out, size_t cap);

@@ -15,8 +15,9 @@ enum {
      *    carries the player's colour; LOGIN may ask for one (colour=N).
      * 5: up to 1024 players: entity ids 12 bits (was 10), a shot's owner 10 bits (was 8);
      *    each client sees the entities near it (docs/protocol.md §2.4), not the whole world.
-     * 6: the server sends its events in EVENTS messages (several EVENTs in one). */
-    PROTO_VERSION = 6,
+     * 6: the server sends its events in EVENTS messages (several EVENTs in one).
+     * 7: WELCOME says how often the client sends INPUT (input_hz). */
+    PROTO_VERSION = 7,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */
@@ -26,6 +27,10 @@ enum {
     PROTO_SNAPSHOT_HZ_DEFAULT = 30, /* snapshots per second per client */
     PROTO_SNAPSHOT_HZ_MIN = 10,
     PROTO_SNAPSHOT_HZ_MAX = 60,
+    /* INPUT messages per second a client sends (WELCOME's input_hz): one every
+     * PROTO_TICK_HZ / input_hz ticks, each carrying every input not yet applied. */
+    PROTO_INPUT_HZ_MIN = 10,
+    PROTO_INPUT_HZ_MAX = 60,
 
     /* Entity id space: players use ids [0, PROTO_MAX_PLAYERS) (id == player slot), shots use
      * [PROTO_SHOT_ID_BASE, PROTO_MAX_ENTITIES). Ids fit in PROTO_ENTITY_ID_BITS bits; a

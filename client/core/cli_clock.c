@@ -28,8 +28,14 @@ void cli_clock_init(CliClock *c)
 {
     memset(c, 0, sizeof *c);
     c->rate = 1.0;
+    c->batch = 1;
     for (unsigned i = 0; i < CLI_CLOCK_RTT_WINDOW_S; i++)
         c->rtt_min[i] = -1.0;
+}
+
+void cli_clock_set_batch(CliClock *c, unsigned ticks)
+{
+    c->batch = ticks > 0 ? ticks : 1;
 }
 
 void cli_clock_init_cautious(CliClock *c)
@@ -131,7 +137,10 @@ double cli_clock_loss_margin_ticks(const CliClock *c)
     if (c->loss <= 0.0)
         return CLI_CLOCK_MARGIN_MIN_TICKS;
     double p = c->loss < CLI_CLOCK_LOSS_MAX ? c->loss : CLI_CLOCK_LOSS_MAX;
-    return clampd(ceil(log(CLI_CLOCK_LOSS_TARGET) / log(p)), CLI_CLOCK_MARGIN_MIN_TICKS,
+    /* INPUTs that must carry a tick before its deadline; they go out batch ticks apart, and
+     * the first carries it with the lead this margin measures. */
+    double inputs = ceil(log(CLI_CLOCK_LOSS_TARGET) / log(p));
+    return clampd((inputs - 1.0) * c->batch + 1.0, CLI_CLOCK_MARGIN_MIN_TICKS,
                   CLI_CLOCK_MARGIN_MAX_TICKS);
 }
 
@@ -145,7 +154,7 @@ double cli_clock_jitter_margin_ticks(const CliClock *c)
 
 double cli_clock_margin_ticks(const CliClock *c)
 {
-    double m = cli_clock_jitter_margin_ticks(c) + c->trim;
+    double m = cli_clock_jitter_margin_ticks(c) + c->trim + (double)(c->batch - 1);
     return m < CLI_CLOCK_MARGIN_CAP_TICKS ? m : CLI_CLOCK_MARGIN_CAP_TICKS;
 }
 
@@ -154,10 +163,11 @@ void cli_clock_feedback(CliClock *c, bool has_lead, int lead_eighths, unsigned l
     c->late_total += late;
     double step = 0.0;
     if (has_lead) {
-        double lead = (double)lead_eighths / 8.0;
+        /* The report is the lead of an INPUT's newest tick; its oldest is batch - 1 sooner. */
+        double lead = (double)lead_eighths / 8.0 - (double)(c->batch - 1);
         double high = cli_clock_jitter_margin_ticks(c) + CLI_CLOCK_BUFFER_SLACK_TICKS;
         c->lead_known = true;
-        c->server_lead = lead;
+        c->server_lead = (double)lead_eighths / 8.0;
         /* Lossy: each INPUT that reaches the server before a tick carries its input, so the
          * lead measured there must cover what the loss margin asks for; whatever our own
          * estimate of the server's tick gets wrong (a late read of each snapshot makes it

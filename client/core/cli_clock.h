@@ -22,7 +22,13 @@
  * stall of the server or the network ENet's estimate stays inflated by the stall for seconds,
  * and RTT/2 of that, twice (in the server tick estimate and in the lead), would put the client
  * a second ahead of the server and its inputs beyond what the server accepts. A lasting rise
- * of the path's delay is adopted once it has lasted the whole window. */
+ * of the path's delay is adopted once it has lasted the whole window.
+ *
+ * Batching (WELCOME's input_hz, cli_clock_set_batch): when an INPUT goes out every `batch`
+ * ticks, its oldest new input is batch - 1 ticks older than its newest, so falls due that much
+ * sooner. The margins above are the lead of that oldest input: the whole lead adds batch - 1
+ * ticks, the server's report (the lead of an INPUT's newest tick) is read batch - 1 ticks
+ * lower, and the loss margin counts INPUTs, batch ticks apart. */
 #ifndef ARENA_CLI_CLOCK_H
 #define ARENA_CLI_CLOCK_H
 
@@ -88,6 +94,7 @@ typedef struct CliClock {
     double loss;              /* smoothed share of snapshots that never arrived (0..1) */
     uint32_t snap_period;     /* smallest gap between snapshot ticks seen: their period */
     double trim;              /* lead correction from the server's feedback, ticks */
+    uint32_t batch;           /* ticks between two INPUTs (1: every tick), >= 1 */
     double ahead;             /* client tick minus its target after the last advance, ticks */
     /* The server's latest report (cli_clock_feedback). */
     bool lead_known;     /* a report with a lead has arrived */
@@ -102,6 +109,8 @@ void cli_clock_init(CliClock *c);
 /* A snapshot of tick `tick` arrived after one of tick `prev` (0: the first): the gap tells how
  * many were lost in between. */
 void cli_clock_loss_observe(CliClock *c, uint32_t prev, uint32_t tick);
+/* An INPUT goes out every `ticks` ticks (0 is taken as 1); see Batching above. */
+void cli_clock_set_batch(CliClock *c, unsigned ticks);
 /* The margin the measured loss asks for, ticks (CLI_CLOCK_MARGIN_MIN_TICKS with none). */
 double cli_clock_loss_margin_ticks(const CliClock *c);
 /* A new connection's clock: as cli_clock_init, but assuming CLI_CLOCK_JITTER_START until
@@ -112,7 +121,8 @@ void cli_clock_init_cautious(CliClock *c);
 void cli_clock_observe(CliClock *c, uint32_t server_tick, uint64_t arrival_us, double rtt_ms);
 /* Estimated server tick at now_us (fractional; integer part = newest tick simulated). */
 double cli_clock_server_tick(const CliClock *c, uint64_t now_us);
-/* The lead beyond RTT/2 now: the jitter margin plus the trim, ticks. Negative when the server
+/* The lead beyond RTT/2 now: the jitter margin plus the trim plus batch - 1, ticks. Negative
+ * when the server
  * says an RTT/2 lead is too much already; the whole lead (RTT/2 + this) is never below 0. */
 double cli_clock_margin_ticks(const CliClock *c);
 /* The jitter margin alone (what the feedback's "early by a lot" is measured against). */

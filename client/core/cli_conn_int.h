@@ -96,6 +96,7 @@ struct CliConn {
     const Snapshot *latest; /* the newest stored, NULL none */
     uint32_t newest_tick;
     uint32_t input_ack;
+    uint32_t input_sent_tick; /* newest_tick of the last INPUT sent; 0 = none yet */
     uint64_t last_snapshot_us;
 
     uint64_t last_service_us;

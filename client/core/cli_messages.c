@@ -33,6 +33,7 @@ static void on_welcome(CliConn *c, const uint8_t *data, size_t len, uint64_t now
     }
     c->welcome = w;
     c->have_welcome = true;
+    cli_clock_set_batch(&c->clock, msg_input_interval_ticks(w.input_hz));
     cli_clock_observe(&c->clock, w.server_tick, now_us, cli_tick_clock_rtt(c, now_us));
     c->phase = JOIN_MAP;
     cli_conn_deadline(c, now_us, CLI_RELIABLE_STEP_FACTOR * c->cfg.step_timeout_ms);

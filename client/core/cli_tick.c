@@ -1,6 +1,7 @@
 /* cli_tick.c — the client tick: as the tick clock (cli_clock.h) hands out ticks, the
- * prediction steps the local player with the controls held and one INPUT carries every input
- * the server has not applied yet. Part of CliConn (cli_conn_int.h). */
+ * prediction steps the local player with the controls held, and every clock.batch ticks
+ * (WELCOME's input_hz) one INPUT carries every input the server has not applied yet. Part of
+ * CliConn (cli_conn_int.h). */
 #include <string.h>
 
 #include "cli_conn_int.h"
@@ -49,8 +50,10 @@ static void send_input(CliConn *c)
     }
     uint8_t buf[MSG_INPUT_MAX_BYTES];
     size_t n = msg_input_encode(&m, buf, sizeof buf);
-    if (n > 0 && cli_enet_send(c, PROTO_CH_INPUT, buf, n, ENET_PACKET_FLAG_UNSEQUENCED))
+    if (n > 0 && cli_enet_send(c, PROTO_CH_INPUT, buf, n, ENET_PACKET_FLAG_UNSEQUENCED)) {
         c->stats.inputs_sent++;
+        c->input_sent_tick = m.newest_tick;
+    }
 }
 
 void cli_tick_run(CliConn *c, uint64_t now_us)
@@ -63,6 +66,9 @@ void cli_tick_run(CliConn *c, uint64_t now_us)
         if (c->predict.ready && c->predict.tick == first + i && c->predict.player.fired)
             c->stats.shots_fired++;
     }
-    if (n > 0)
+    /* One INPUT per clock.batch ticks handed out (a tick is never handed out twice, so
+     * last_tick only grows); the first as soon as there is a tick. */
+    if (n > 0 &&
+        (c->input_sent_tick == 0 || c->clock.last_tick - c->input_sent_tick >= c->clock.batch))
         send_input(c);
 }

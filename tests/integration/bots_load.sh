@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# bots_load.sh ARENA_BOT — run by with_server.sh (arena-server on free loopback ports).
+# bots_load.sh ARENA_BOT [INPUT_HZ] — run by with_server.sh (arena-server on free loopback
+# ports, with input_hz=INPUT_HZ when it is given; 60 by default).
 #
 # The light load path (arena-bot --behaviour load) over two processes (--procs 2): every bot
 # joins and stays, decodes every snapshot against its baseline and acknowledges it (so the
-# server sends deltas, not full snapshots), sends an INPUT every client tick, predicts nothing,
-# and one merged JSON reports all the bots with the processes' CPU.
+# server sends deltas, not full snapshots), sends an INPUT every 60 / INPUT_HZ client ticks
+# (WELCOME's input_hz) with every input not applied yet, predicts nothing, and one merged JSON
+# reports all the bots with the processes' CPU. No input may reach the server late.
 set -euo pipefail
 bot_bin=$1
+input_hz=${2:-60}
 bots=12
 work=$ARENA_WORK
 
@@ -32,11 +35,12 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-python3 - "$work/load.json" "$ARENA_STATS" "$bots" <<'PY' || fail "statistics out of bounds"
+python3 - "$work/load.json" "$ARENA_STATS" "$bots" "$input_hz" <<'PY' || fail "statistics out of bounds"
 import json, sys
 r = json.load(open(sys.argv[1]))
 s = json.load(open(sys.argv[2]))
 bots = int(sys.argv[3])
+interval = 60 // int(sys.argv[4])  # ticks per INPUT (msg_input_interval_ticks)
 problems = []
 def check(ok, what):
     if not ok:
@@ -54,9 +58,14 @@ check(s["snapshots_sent"] > 0 and s["full_snapshots"] * 4 < s["snapshots_sent"],
       f"server: {s['full_snapshots']} of {s['snapshots_sent']} snapshots were full")
 check(r["snapshots_received"] <= s["snapshots_sent"],
       f"snapshots_received {r['snapshots_received']} > sent {s['snapshots_sent']}")
-# Inputs every client tick (60 Hz), snapshots at 30 Hz.
-check(r["inputs_sent"] >= 1.6 * r["snapshots_received"],
+# An INPUT every `interval` client ticks (60 Hz: every tick), snapshots at 30 Hz; each INPUT
+# carries the ticks since the last, and none reaches the server after its tick.
+per_tick = r["inputs_sent"] / max(r["input_ticks"], 1)
+check(abs(per_tick - 1.0 / interval) <= 0.1 / interval,
+      f"inputs_sent {r['inputs_sent']} for {r['input_ticks']} ticks: not one per {interval}")
+check(r["inputs_sent"] >= 0.8 * (2.0 / interval) * r["snapshots_received"],
       f"inputs_sent {r['inputs_sent']} for {r['snapshots_received']} snapshots")
+check(s["inputs_late"] == 0, f"server: inputs_late {s['inputs_late']}")
 check(r["reconciliations"] == 0, f"reconciliations {r['reconciliations']}: a light bot predicted")
 check(r["cpu_s"] > 0, f"cpu_s {r['cpu_s']}")
 # The server loop's wake-ups per second, printed (not checked yet: see docs/architecture.md
@@ -65,8 +74,8 @@ wakes = s["wakeups"] / max(s["run_us"], 1) * 1e6
 for p in problems:
     print("bots_load:", p, file=sys.stderr)
 print("bots_load: " + ", ".join(f"{k}={r[k]}" for k in (
-    "connected", "snapshots_received", "full_snapshots", "inputs_sent", "snapshot_rate_hz",
-    "cpu_s")) + f", server snapshots_sent={s['snapshots_sent']} full={s['full_snapshots']}"
+    "connected", "snapshots_received", "full_snapshots", "inputs_sent", "input_ticks",
+    "snapshot_rate_hz", "cpu_s")) + f", server snapshots_sent={s['snapshots_sent']} full={s['full_snapshots']}"
       f" wakeups/s={wakes:.0f}")
 sys.exit(1 if problems else 0)
 PY

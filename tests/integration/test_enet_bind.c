@@ -333,6 +333,8 @@ static void test_valid_token_gets_state_once_and_tcp_close_removes_player(void *
             MsgWelcome w;
             assert_int_equal(msg_welcome_decode(d, len, &w), MSG_OK);
             assert_int_equal(w.player_id, id);
+            /* input_hz auto: an INPUT every tick at the default 64 max_players. */
+            assert_int_equal(w.input_hz, PROTO_INPUT_HZ_MAX);
             welcome++;
         } else if (d[0] == PROTO_MSG_MAP) {
             MsgMap m;

@@ -245,7 +245,8 @@ typedef struct FbNet {
     double rtt_ms; /* what the clock is told: the true sum, or a stale or inflated one */
     uint32_t snap_jitter_us;
     uint32_t rng;
-    bool feedback; /* false: the reports are not passed to the clock */
+    bool feedback;  /* false: the reports are not passed to the clock */
+    unsigned batch; /* an INPUT every this many ticks (0 or 1: every tick), with all since */
 } FbNet;
 
 typedef struct FbResult {
@@ -254,6 +255,7 @@ typedef struct FbResult {
     double max_report; /* greatest, ticks */
     double max_rate, min_rate;
     double last_report;
+    double min_oldest; /* least lead of an INPUT's oldest tick after warm-up, ticks */
 } FbResult;
 
 enum { FB_INPUTS = 256 };
@@ -261,10 +263,15 @@ enum { FB_INPUTS = 256 };
 static FbResult run_fb(CliClock *c, FbNet *net, uint32_t start_tick, double seconds,
                        double warmup_s, uint32_t *last_handed)
 {
-    FbResult r = {0, 1e9, -1e9, 0.0, 2.0, 0.0};
+    FbResult r = {0, 1e9, -1e9, 0.0, 2.0, 0.0, 1e9};
+    /* Per INPUT sent: when it arrives and the lead of its newest tick (what the server
+     * reports), and how many of its ticks missed their deadline. */
     uint64_t arrive_at[FB_INPUTS];
     double lead_of[FB_INPUTS];
+    unsigned late_of[FB_INPUTS];
     unsigned ninputs = 0;
+    unsigned batch = net->batch > 1 ? net->batch : 1;
+    uint32_t sent_tick = *last_handed, pending_first = 0;
     uint32_t end_tick = start_tick + (uint32_t)(seconds * PROTO_TICK_HZ);
     uint64_t warm_until = tick_time_us(start_tick) + (uint64_t)(warmup_s * 1e6);
     double rtt_ms = net->rtt_ms;
@@ -284,7 +291,7 @@ static FbResult run_fb(CliClock *c, FbNet *net, uint32_t start_tick, double seco
                     continue;
                 least = has && least < lead_of[i] ? least : lead_of[i];
                 has = true;
-                late += lead_of[i] < 0.0;
+                late += late_of[i];
             }
             cli_clock_observe(c, next_snap, sent + (uint64_t)net->snap_us + j, rtt_ms);
             int eighths = (int)floor(least * 8.0);
@@ -306,13 +313,28 @@ static FbResult run_fb(CliClock *c, FbNet *net, uint32_t start_tick, double seco
             uint32_t t = first + i;
             assert_true(t > *last_handed); /* never a tick twice */
             *last_handed = t;
+            if (pending_first == 0)
+                pending_first = t;
+        }
+        if (n > 0 && *last_handed - sent_tick >= batch) {
+            /* One INPUT with every tick since the last: each falls due at its own time. */
             uint64_t arrive = now + (uint64_t)net->input_us;
-            double lead = ((double)tick_time_us(t) - (double)arrive) * PROTO_TICK_HZ / 1e6;
+            unsigned late = 0;
+            for (uint32_t t = pending_first; t <= *last_handed; t++) {
+                double lead = ((double)tick_time_us(t) - (double)arrive) * PROTO_TICK_HZ / 1e6;
+                late += lead < 0.0;
+                if (t == pending_first && now >= warm_until && lead < r.min_oldest)
+                    r.min_oldest = lead;
+                if (t == *last_handed)
+                    lead_of[ninputs % FB_INPUTS] = lead;
+            }
             arrive_at[ninputs % FB_INPUTS] = arrive;
-            lead_of[ninputs % FB_INPUTS] = lead;
+            late_of[ninputs % FB_INPUTS] = late;
             ninputs++;
-            if (now >= warm_until && lead < 0.0)
-                r.late++;
+            if (now >= warm_until)
+                r.late += late;
+            sent_tick = *last_handed;
+            pending_first = 0;
         }
         if (c->running && now >= warm_until) {
             r.max_rate = c->rate > r.max_rate ? c->rate : r.max_rate;
@@ -329,7 +351,7 @@ static void test_jitter_grows_the_lead(void **state)
     (void)state;
     CliClock c;
     cli_clock_init(&c);
-    FbNet net = {20000.0, 20000.0, 40.0, 0, 9, false};
+    FbNet net = {20000.0, 20000.0, 40.0, 0, 9, false, 1};
     uint32_t last = 0;
     FbResult calm = run_fb(&c, &net, 600, 5.0, 2.0, &last);
     double m0 = cli_clock_margin_ticks(&c);
@@ -361,7 +383,7 @@ static void test_cautious_start_narrows(void **state)
     CliClock c;
     cli_clock_init_cautious(&c);
     assert_true(fabs(cli_clock_jitter_margin_ticks(&c) - CLI_CLOCK_MARGIN_MAX_TICKS) < 1e-9);
-    FbNet net = {20000.0, 20000.0, 40.0, 0, 9, false};
+    FbNet net = {20000.0, 20000.0, 40.0, 0, 9, false, 1};
     uint32_t last = 0;
     FbResult r = run_fb(&c, &net, 600, 6.0, 0.0, &last);
     assert_int_equal(r.late, 0);
@@ -425,7 +447,7 @@ static void test_server_says_late(void **state)
     uint32_t last = 0;
     CliClock blind;
     cli_clock_init(&blind);
-    FbNet net = {10000.0, 110000.0, 20.0, 0, 4, false};
+    FbNet net = {10000.0, 110000.0, 20.0, 0, 4, false, 1};
     FbResult r = run_fb(&blind, &net, 600, 6.0, 4.0, &last);
     assert_true(r.late > 100); /* the failure the feedback exists for */
 
@@ -454,7 +476,7 @@ static void test_server_says_early(void **state)
     uint32_t last = 0;
     CliClock c;
     cli_clock_init(&c);
-    FbNet net = {10000.0, 10000.0, 150.0, 0, 6, true};
+    FbNet net = {10000.0, 10000.0, 150.0, 0, 6, true, 1};
     FbResult early = run_fb(&c, &net, 600, 1.5, 1.0, &last);
     assert_true(early.max_report > 6.0);
     FbResult later = run_fb(&c, &net, 690, 10.0, 6.0, &last);
@@ -465,6 +487,65 @@ static void test_server_says_early(void **state)
     assert_true(later.min_report >= CLI_CLOCK_BUFFER_LOW_TICKS);
     assert_true(c.trim < -2.0);
     assert_int_equal(c.resyncs, 0);
+}
+
+/* INPUTs every other tick (WELCOME's input_hz 30): told the batch, the clock leads by one
+ * tick more, so the older input of each INPUT has the lead an INPUT per tick has; the server's
+ * report (the newer one's lead) is read one tick lower, so the trim does not undo it. Not told,
+ * the older input arrives a tick closer to its deadline than the margin means. */
+static void test_batched_inputs_keep_the_margin(void **state)
+{
+    (void)state;
+    uint32_t last = 0;
+    CliClock every;
+    cli_clock_init(&every);
+    FbNet net = {10000.0, 10000.0, 20.0, 0, 8, true, 1};
+    FbResult one = run_fb(&every, &net, 600, 8.0, 4.0, &last);
+    assert_int_equal(one.late, 0);
+
+    CliClock blind;
+    cli_clock_init(&blind);
+    net.batch = 2;
+    last = 0;
+    FbResult b = run_fb(&blind, &net, 600, 8.0, 4.0, &last);
+    assert_true(b.min_oldest < one.min_oldest - 0.7);
+
+    CliClock c;
+    cli_clock_init(&c);
+    cli_clock_set_batch(&c, 2);
+    last = 0;
+    FbResult told = run_fb(&c, &net, 600, 8.0, 4.0, &last);
+    assert_int_equal(told.late, 0);
+    assert_true(fabs(told.min_oldest - one.min_oldest) < 0.3);
+    assert_true(told.min_report > one.min_report + 0.7); /* the newer input: a tick more */
+    assert_true(fabs(c.trim - every.trim) < 0.3);
+    assert_int_equal(c.resyncs, 0);
+
+    /* An inflated RTT (150 ms told, 20 ms true): the server says early and the trim goes
+     * negative, to the same place with or without the batch (it is read a tick lower). */
+    FbNet early = {10000.0, 10000.0, 150.0, 0, 6, true, 1};
+    cli_clock_init(&every);
+    last = 0;
+    one = run_fb(&every, &early, 600, 12.0, 8.0, &last);
+    cli_clock_init(&c);
+    cli_clock_set_batch(&c, 2);
+    early.batch = 2;
+    last = 0;
+    told = run_fb(&c, &early, 600, 12.0, 8.0, &last);
+    assert_true(every.trim < -2.0);
+    assert_true(fabs(c.trim - every.trim) < 0.3);
+    assert_true(fabs(told.min_oldest - one.min_oldest) < 0.3);
+
+    /* Loss counts INPUTs: at 9 %, five of them before a tick's deadline, two ticks apart. */
+    cli_clock_init(&c);
+    c.loss = 0.09;
+    assert_true(fabs(cli_clock_loss_margin_ticks(&c) - 5.0) < 1e-9);
+    cli_clock_set_batch(&c, 2);
+    assert_true(fabs(cli_clock_loss_margin_ticks(&c) - 9.0) < 1e-9);
+    assert_true(fabs(cli_clock_margin_ticks(&c) - (cli_clock_jitter_margin_ticks(&c) + 1.0)) <
+                1e-9);
+    cli_clock_set_batch(&c, 0); /* taken as 1 */
+    assert_int_equal(c.batch, 1);
 }
 
 /* The trim is bounded and one report moves it at most one step, whatever it says. */
@@ -505,7 +586,7 @@ static void test_own_pause_reads_a_queue(void **state)
     (void)state;
     CliClock c;
     cli_clock_init(&c);
-    FbNet net = {10000.0, 10000.0, 20.0, 0, 2, true};
+    FbNet net = {10000.0, 10000.0, 20.0, 0, 2, true, 1};
     uint32_t last = 0;
     (void)run_fb(&c, &net, 600, 3.0, 1.0, &last);
     double margin = cli_clock_margin_ticks(&c), offset = c.offset;
@@ -542,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_feedback_loss_and_slewing),
         cmocka_unit_test(test_server_says_late),
         cmocka_unit_test(test_server_says_early),
+        cmocka_unit_test(test_batched_inputs_keep_the_margin),
         cmocka_unit_test(test_feedback_bounds),
         cmocka_unit_test(test_own_pause_reads_a_queue),
         cmocka_unit_test(test_inputs_arrive_in_time),

@@ -59,6 +59,7 @@ static MsgWelcome sample_welcome(void)
     m.server_tick = 123456;
     m.tick_hz = PROTO_TICK_HZ;
     m.snapshot_hz = PROTO_SNAPSHOT_HZ_DEFAULT;
+    m.input_hz = 30;
     m.map_checksum = 0xCAFEBABEu;
     strcpy(m.map_name, "Dust \xC3\xA9t\xC3\xA9"); /* UTF-8 is fine */
     return m;
@@ -98,6 +99,7 @@ static void assert_welcome_equal(const MsgWelcome *a, const MsgWelcome *b)
     assert_int_equal(a->server_tick, b->server_tick);
     assert_int_equal(a->tick_hz, b->tick_hz);
     assert_int_equal(a->snapshot_hz, b->snapshot_hz);
+    assert_int_equal(a->input_hz, b->input_hz);
     assert_int_equal(a->map_checksum, b->map_checksum);
     assert_string_equal(a->map_name, b->map_name);
 }
@@ -578,6 +580,7 @@ static void test_welcome_round_trip_and_layout(void **state)
     bs_write_bits(&w, 123456, 32);
     bs_write_bits(&w, PROTO_TICK_HZ, 8);
     bs_write_bits(&w, PROTO_SNAPSHOT_HZ_DEFAULT, 8);
+    bs_write_bits(&w, 30, 8);
     bs_write_bits(&w, 0xCAFEBABEu, 32);
     bs_write_uvarint(&w, (uint32_t)strlen(m.map_name));
     bs_write_bytes(&w, m.map_name, strlen(m.map_name));
@@ -591,6 +594,7 @@ static void test_welcome_round_trip_and_layout(void **state)
     /* edges: last slot, rate limits, longest name */
     m.player_id = PROTO_MAX_PLAYERS - 1;
     m.snapshot_hz = PROTO_SNAPSHOT_HZ_MIN;
+    m.input_hz = PROTO_INPUT_HZ_MIN;
     m.server_tick = UINT32_MAX;
     memset(m.map_name, 'm', PROTO_MAP_NAME_MAX);
     m.map_name[PROTO_MAP_NAME_MAX] = '\0';
@@ -602,6 +606,10 @@ static void test_welcome_round_trip_and_layout(void **state)
     n = msg_welcome_encode(&m, buf_a, sizeof buf_a);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_OK);
     assert_int_equal(d.snapshot_hz, PROTO_SNAPSHOT_HZ_MAX);
+    m.input_hz = PROTO_INPUT_HZ_MAX;
+    n = msg_welcome_encode(&m, buf_a, sizeof buf_a);
+    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_OK);
+    assert_int_equal(d.input_hz, PROTO_INPUT_HZ_MAX);
     assert_int_equal(msg_welcome_encode(&m, buf_a, n - 1), 0);
 }
 
@@ -623,6 +631,11 @@ static void test_welcome_encoder_rejects_invalid(void **state)
     m.snapshot_hz = PROTO_SNAPSHOT_HZ_MAX + 1;
     assert_int_equal(msg_welcome_encode(&m, buf_a, sizeof buf_a), 0);
     m = sample_welcome();
+    m.input_hz = PROTO_INPUT_HZ_MIN - 1;
+    assert_int_equal(msg_welcome_encode(&m, buf_a, sizeof buf_a), 0);
+    m.input_hz = PROTO_INPUT_HZ_MAX + 1;
+    assert_int_equal(msg_welcome_encode(&m, buf_a, sizeof buf_a), 0);
+    m = sample_welcome();
     m.map_name[0] = '\0';
     assert_int_equal(msg_welcome_encode(&m, buf_a, sizeof buf_a), 0);
     strcpy(m.map_name, "bad\tname");
@@ -635,7 +648,8 @@ static void test_welcome_encoder_rejects_invalid(void **state)
 
 /* WELCOME with fields given directly, for decoder rejection tests. */
 static size_t handmade_welcome(uint32_t version, uint32_t id, uint32_t tick_hz, uint32_t snap_hz,
-                               const void *name, uint32_t name_len_field, size_t name_bytes)
+                               uint32_t input_hz, const void *name, uint32_t name_len_field,
+                               size_t name_bytes)
 {
     BsWriter w;
     bs_writer_init(&w, buf_a, sizeof buf_a);
@@ -645,6 +659,7 @@ static size_t handmade_welcome(uint32_t version, uint32_t id, uint32_t tick_hz, 
     bs_write_bits(&w, 99, 32);
     bs_write_bits(&w, tick_hz, 8);
     bs_write_bits(&w, snap_hz, 8);
+    bs_write_bits(&w, input_hz, 8);
     bs_write_bits(&w, 0x12345678u, 32);
     bs_write_uvarint(&w, name_len_field);
     bs_write_bytes(&w, name, name_bytes);
@@ -656,41 +671,48 @@ static void test_welcome_decoder_rejects(void **state)
 {
     (void)state;
     MsgWelcome d;
-    const int V = PROTO_VERSION, T = PROTO_TICK_HZ, S = PROTO_SNAPSHOT_HZ_DEFAULT;
-    size_t n = handmade_welcome(V, 1, T, S, "ok", 2, 2);
+    const int V = PROTO_VERSION, T = PROTO_TICK_HZ, S = PROTO_SNAPSHOT_HZ_DEFAULT, I = 30;
+    size_t n = handmade_welcome(V, 1, T, S, I, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_OK);
     assert_string_equal(d.map_name, "ok");
 
-    n = handmade_welcome(V + 1, 1, T, S, "ok", 2, 2);
+    n = handmade_welcome(V + 1, 1, T, S, I, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
     /* The id field has PROTO_PLAYER_ID_BITS: every value it holds is a player id (protocol 4's
      * 10-bit field could say 256..1023, which were refused). */
-    n = handmade_welcome(V, PROTO_MAX_PLAYERS - 1, T, S, "ok", 2, 2);
+    n = handmade_welcome(V, PROTO_MAX_PLAYERS - 1, T, S, I, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_OK);
     assert_int_equal(d.player_id, PROTO_MAX_PLAYERS - 1);
-    n = handmade_welcome(V, 1, T + 1, S, "ok", 2, 2);
+    n = handmade_welcome(V, 1, T + 1, S, I, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, PROTO_SNAPSHOT_HZ_MIN - 1, "ok", 2, 2);
+    n = handmade_welcome(V, 1, T, PROTO_SNAPSHOT_HZ_MIN - 1, I, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, PROTO_SNAPSHOT_HZ_MAX + 1, "ok", 2, 2);
+    n = handmade_welcome(V, 1, T, PROTO_SNAPSHOT_HZ_MAX + 1, I, "ok", 2, 2);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, S, "", 0, 0); /* empty name */
+    n = handmade_welcome(V, 1, T, S, PROTO_INPUT_HZ_MIN - 1, "ok", 2, 2);
+    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
+    n = handmade_welcome(V, 1, T, S, PROTO_INPUT_HZ_MAX + 1, "ok", 2, 2);
+    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
+    n = handmade_welcome(V, 1, T, S, PROTO_INPUT_HZ_MIN, "ok", 2, 2);
+    assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_OK);
+    assert_int_equal(d.input_hz, PROTO_INPUT_HZ_MIN);
+    n = handmade_welcome(V, 1, T, S, I, "", 0, 0); /* empty name */
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
     char longname[PROTO_MAP_NAME_MAX + 1];
     memset(longname, 'x', sizeof longname);
-    n = handmade_welcome(V, 1, T, S, longname, sizeof longname, sizeof longname);
+    n = handmade_welcome(V, 1, T, S, I, longname, sizeof longname, sizeof longname);
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, S, "a\nb", 3, 3); /* control */
+    n = handmade_welcome(V, 1, T, S, I, "a\nb", 3, 3); /* control */
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, S, "a\0b", 3, 3); /* NUL */
+    n = handmade_welcome(V, 1, T, S, I, "a\0b", 3, 3); /* NUL */
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, S, "\xC0\xAF", 2, 2); /* overlong UTF-8 */
+    n = handmade_welcome(V, 1, T, S, I, "\xC0\xAF", 2, 2); /* overlong UTF-8 */
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_VALUE);
-    n = handmade_welcome(V, 1, T, S, "ok", 3, 2); /* length says 3, 2 present */
+    n = handmade_welcome(V, 1, T, S, I, "ok", 3, 2); /* length says 3, 2 present */
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_TRUNCATED);
-    n = handmade_welcome(V, 1, T, S, "okk", 2, 3); /* one byte too many */
+    n = handmade_welcome(V, 1, T, S, I, "okk", 2, 3); /* one byte too many */
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_TRAILING);
-    n = handmade_welcome(V, 1, T, S, "ok", 2, 2);
+    n = handmade_welcome(V, 1, T, S, I, "ok", 2, 2);
     buf_a[0] = PROTO_MSG_MAP;
     assert_int_equal(msg_welcome_decode(buf_a, n, &d), MSG_ERR_TYPE);
 
@@ -703,11 +725,28 @@ static void test_welcome_decoder_rejects(void **state)
     bs_write_bits(&w, 99, 32);
     bs_write_bits(&w, T, 8);
     bs_write_bits(&w, S, 8);
+    bs_write_bits(&w, I, 8);
     bs_write_bits(&w, 0, 32);
     bs_write_bits(&w, 0x82, 8);
     bs_write_bits(&w, 0x00, 8);
     bs_write_bytes(&w, "ok", 2);
     assert_int_equal(msg_welcome_decode(buf_a, bs_writer_bytes(&w), &d), MSG_ERR_VALUE);
+}
+
+/* The ticks between INPUTs at WELCOME's rate: 60 / input_hz rounded down, 1 off the range. */
+static void test_input_interval(void **state)
+{
+    (void)state;
+    assert_int_equal(msg_input_interval_ticks(60), 1);
+    assert_int_equal(msg_input_interval_ticks(45), 1);
+    assert_int_equal(msg_input_interval_ticks(30), 2);
+    assert_int_equal(msg_input_interval_ticks(29), 2);
+    assert_int_equal(msg_input_interval_ticks(20), 3);
+    assert_int_equal(msg_input_interval_ticks(15), 4);
+    assert_int_equal(msg_input_interval_ticks(PROTO_INPUT_HZ_MIN), 6);
+    assert_int_equal(msg_input_interval_ticks(PROTO_INPUT_HZ_MIN - 1), 1);
+    assert_int_equal(msg_input_interval_ticks(0), 1);
+    assert_int_equal(msg_input_interval_ticks(PROTO_INPUT_HZ_MAX + 1), 1);
 }
 
 /* ---- MAP --------------------------------------------------------------------------------- */
@@ -1443,6 +1482,7 @@ int main(void)
         cmocka_unit_test(test_welcome_round_trip_and_layout),
         cmocka_unit_test(test_welcome_encoder_rejects_invalid),
         cmocka_unit_test(test_welcome_decoder_rejects),
+        cmocka_unit_test(test_input_interval),
         cmocka_unit_test(test_map_round_trip_and_layout),
         cmocka_unit_test(test_map_rejects),
         cmocka_unit_test(test_disc_query_round_trip_and_layout),

@@ -105,6 +105,32 @@ static void test_database_setting(void **state)
     assert_true(srv_config_set(&c, "database", "sqlite", err, sizeof err));
 }
 
+/* input_hz: 0 (auto) picks by max_players; 1..9 and 61.. are refused with the key named. */
+static void test_input_hz_setting(void **state)
+{
+    (void)state;
+    SrvConfig c;
+    char err[200];
+    srv_default_config(&c);
+    assert_int_equal(c.input_hz, 0);
+    assert_int_equal(srv_config_input_hz(&c), PROTO_INPUT_HZ_MAX); /* 64 players */
+    assert_true(srv_config_set(&c, "max_players", "65", err, sizeof err));
+    assert_int_equal(srv_config_input_hz(&c), SRV_INPUT_HZ_CROWD);
+    assert_true(srv_config_set(&c, "input_hz", "20", err, sizeof err));
+    assert_int_equal(srv_config_input_hz(&c), 20);
+    assert_true(srv_config_set(&c, "input_hz", "60", err, sizeof err));
+    assert_int_equal(srv_config_input_hz(&c), 60);
+    assert_true(srv_config_set(&c, "input_hz", "10", err, sizeof err));
+    assert_true(srv_config_set(&c, "input_hz", "0", err, sizeof err));
+    assert_int_equal(srv_config_input_hz(&c), SRV_INPUT_HZ_CROWD);
+    assert_false(srv_config_set(&c, "input_hz", "9", err, sizeof err));
+    assert_non_null(strstr(err, "input_hz:"));
+    assert_false(srv_config_set(&c, "input_hz", "1", err, sizeof err));
+    assert_false(srv_config_set(&c, "input_hz", "61", err, sizeof err));
+    assert_false(srv_config_set(&c, "input_hz", "-1", err, sizeof err));
+    assert_int_equal(c.input_hz, 0); /* a refused value changes nothing */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +138,7 @@ int main(void)
         cmocka_unit_test(test_copy_live_takes_only_live_settings),
         cmocka_unit_test(test_value_as_text),
         cmocka_unit_test(test_database_setting),
+        cmocka_unit_test(test_input_hz_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
