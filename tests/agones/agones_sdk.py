@@ -18,6 +18,7 @@ sidecar (sdk_standin.py: not Agones; docs/deploy/README.md says what it checks).
 The server exits 0 on SIGTERM each time. Waits for the stand-in's log, bounded."""
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+with open(os.path.join(HERE, "..", "..", "shared", "protocol.h")) as _f:
+    PROTO_VERSION = int(re.search(r"PROTO_VERSION = (\d+),", _f.read()).group(1))
 from ports import free_port  # noqa: E402
 
 
@@ -129,7 +132,7 @@ def main_run(server, bot, mapfile, tmp):
         notes = {c["body"]["key"]: c["body"]["value"] for c in before
                  if c["path"] == "/metadata/annotation"}
         caps = [c["body"] for c in before if c["path"] == "/v1beta1/counters/players"]
-        if labels != {"arena-map": "Road-to-Localhost", "arena-protocol": "6"}:
+        if labels != {"arena-map": "Road-to-Localhost", "arena-protocol": str(PROTO_VERSION)}:
             fail("labels before Ready: %s" % labels, log)
         if notes != {"arena-map-name": "Road to Localhost"}:
             fail("annotations before Ready: %s" % notes, log)
