@@ -219,15 +219,25 @@ def per_snapshot(r):
     return per, fl, ("%.1fx" % (per / fl)) if fl else "n/a"
 
 
+def inputs_cell(b):
+    """INPUT messages a second per bot (WELCOME's input_hz: 60 up to 64 players, 30 above) and
+    the bots' mean tick-clock lead beyond RTT/2, in ticks (one more at 30 Hz: the price)."""
+    if "inputs_sent" not in b or "clock_margin_ticks_mean" not in b:
+        return "n/a"
+    per_s = b["inputs_sent"] / max(b.get("connected", 1), 1) / max(b.get("seconds", 1), 1)
+    return "%.0f (%.1f)" % (per_s, b["clock_margin_ticks_mean"])
+
+
 def print_floor(results, seconds):
     """The server's CPU per snapshot against a bare sendto of the same size to as many
     loopback receivers at 30 Hz, measured right after it in the same run."""
     print("\n### Cost per snapshot against the bare `sendto` floor (same run)\n")
     print("| bots | connected | server CPU us per snapshot | floor us per datagram (median) "
           "| floor runs min-max | ratio | loop wake-ups/s "
-          "| ENet unsent (throttle) | kernel drops | inputs late | EVENTs / EVENTS msgs per client-s "
+          "| ENet unsent (throttle) | kernel drops | inputs late "
+          "| INPUTs/s per client (lead, ticks) | EVENTs / EVENTS msgs per client-s "
           "| bots' CPU (procs) | server preempted/s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s, b = r["s"], r["b"]
         per_snap, fl, ratio = per_snapshot(r)
@@ -238,11 +248,11 @@ def print_floor(results, seconds):
         client_s = max(b.get("connected", r["bots"]), 1) * s["run_us"] / 1e6
         events = ("%.0f / %.0f" % (s["events_sent"] / client_s, s["events_messages"] / client_s)
                   if "events_messages" in s else "n/a")
-        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d) | %.0f |" % (
+        print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d) | %.0f |" % (
             r["bots"], b.get("connected", "n/a"), per_snap, "%.1f" % fl if fl else "n/a",
             floor_spread(r), ratio, wakes,
             s.get("enet_unsent_unreliable", "n/a"), s.get("udp_kernel_drops", "n/a"),
-            s.get("inputs_late", "n/a"), events, bot_cpu, r.get("procs", 1),
+            s.get("inputs_late", "n/a"), inputs_cell(b), events, bot_cpu, r.get("procs", 1),
             r.get("preempt_s", 0)))
 
 
@@ -340,13 +350,14 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0, chat=None)
         f.write("| players | connected | server CPU us / snapshot | floor us / datagram (median) "
                 "| floor runs min-max | ratio | tick p50 / p99 / "
                 "max (us) | overruns (wall / CPU) | snapshots a tick late | tick CPU p99 / max (us) "
-                "| server CPU | RSS peak | B/s per client down | delivered | disconnects "
-                "| preempted/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+                "| server CPU | RSS peak | B/s per client down | INPUTs/s per client (lead, ticks) "
+                "| delivered | disconnects "
+                "| preempted/s |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
         for r in results:
             s, b = r["s"], r["b"]
             per, fl, ratio = per_snapshot(r)
             f.write("| %d | %s | %.1f | %s | %s | %s | %d / %d / %d | %d / %s | %s | %s / %s "
-                    "| %.0f %% | %.1f MB | %.0f | %.1f %% | %d | %.0f |\n" % (
+                    "| %.0f %% | %.1f MB | %.0f | %s | %.1f %% | %d | %.0f |\n" % (
                         r["bots"], b.get("connected", "n/a"), per, "%.1f" % fl if fl else "n/a",
                         floor_spread(r), ratio, s["tick_us_p50"],
                         s["tick_us_p99"], s["tick_us_max"], s["tick_overruns"],
@@ -354,7 +365,7 @@ def write_perf_doc(results, seconds, behaviour, doc, failed=(), rt=0, chat=None)
                         s.get("tick_cpu_us_p99", "n/a"),
                         s.get("tick_cpu_us_max", "n/a"), r["cpu"],
                         s["rss_kb_peak"] / 1024.0, b.get("bytes_down_per_bot_per_s", 0),
-                        delivered(r), b.get("disconnects", 0),
+                        inputs_cell(b), delivered(r), b.get("disconnects", 0),
                         r.get("preempt_s", 0)))
         if chat:
             f.write("\n%s\n\n%s\n" % (CHAT_TEXT, "\n".join(chat_lines(*chat))))
