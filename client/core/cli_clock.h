@@ -122,8 +122,8 @@ void cli_clock_observe(CliClock *c, uint32_t server_tick, uint64_t arrival_us, d
 /* Estimated server tick at now_us (fractional; integer part = newest tick simulated). */
 double cli_clock_server_tick(const CliClock *c, uint64_t now_us);
 /* The lead beyond RTT/2 now: the jitter margin plus the trim plus batch - 1, ticks. Negative
- * when the server
- * says an RTT/2 lead is too much already; the whole lead (RTT/2 + this) is never below 0. */
+ * when the server says an RTT/2 lead is too much already; the whole lead (RTT/2 + this) is
+ * never below 0. */
 double cli_clock_margin_ticks(const CliClock *c);
 /* The jitter margin alone (what the feedback's "early by a lot" is measured against). */
 double cli_clock_jitter_margin_ticks(const CliClock *c);
