@@ -489,6 +489,17 @@ static void test_server_says_early(void **state)
     assert_int_equal(c.resyncs, 0);
 }
 
+/* A fresh clock told an INPUT every clock_batch ticks, on net (which sends one every
+ * net->batch), from tick 600. */
+static FbResult fresh_run(CliClock *c, FbNet *net, unsigned clock_batch, double seconds,
+                          double warmup_s)
+{
+    uint32_t last = 0;
+    cli_clock_init(c);
+    cli_clock_set_batch(c, clock_batch);
+    return run_fb(c, net, 600, seconds, warmup_s, &last);
+}
+
 /* INPUTs every other tick (WELCOME's input_hz 30): told the batch, the clock leads by one
  * tick more, so the older input of each INPUT has the lead an INPUT per tick has; the server's
  * report (the newer one's lead) is read one tick lower, so the trim does not undo it. Not told,
@@ -496,25 +507,16 @@ static void test_server_says_early(void **state)
 static void test_batched_inputs_keep_the_margin(void **state)
 {
     (void)state;
-    uint32_t last = 0;
-    CliClock every;
-    cli_clock_init(&every);
+    CliClock every, blind, c;
     FbNet net = {10000.0, 10000.0, 20.0, 0, 8, true, 1};
-    FbResult one = run_fb(&every, &net, 600, 8.0, 4.0, &last);
+    FbResult one = fresh_run(&every, &net, 1, 8.0, 4.0);
     assert_int_equal(one.late, 0);
 
-    CliClock blind;
-    cli_clock_init(&blind);
     net.batch = 2;
-    last = 0;
-    FbResult b = run_fb(&blind, &net, 600, 8.0, 4.0, &last);
+    FbResult b = fresh_run(&blind, &net, 1, 8.0, 4.0);
     assert_true(b.min_oldest < one.min_oldest - 0.7);
 
-    CliClock c;
-    cli_clock_init(&c);
-    cli_clock_set_batch(&c, 2);
-    last = 0;
-    FbResult told = run_fb(&c, &net, 600, 8.0, 4.0, &last);
+    FbResult told = fresh_run(&c, &net, 2, 8.0, 4.0);
     assert_int_equal(told.late, 0);
     assert_true(fabs(told.min_oldest - one.min_oldest) < 0.3);
     assert_true(told.min_report > one.min_report + 0.7); /* the newer input: a tick more */
@@ -524,14 +526,9 @@ static void test_batched_inputs_keep_the_margin(void **state)
     /* An inflated RTT (150 ms told, 20 ms true): the server says early and the trim goes
      * negative, to the same place with or without the batch (it is read a tick lower). */
     FbNet early = {10000.0, 10000.0, 150.0, 0, 6, true, 1};
-    cli_clock_init(&every);
-    last = 0;
-    one = run_fb(&every, &early, 600, 12.0, 8.0, &last);
-    cli_clock_init(&c);
-    cli_clock_set_batch(&c, 2);
+    one = fresh_run(&every, &early, 1, 12.0, 8.0);
     early.batch = 2;
-    last = 0;
-    told = run_fb(&c, &early, 600, 12.0, 8.0, &last);
+    told = fresh_run(&c, &early, 2, 12.0, 8.0);
     assert_true(every.trim < -2.0);
     assert_true(fabs(c.trim - every.trim) < 0.3);
     assert_true(fabs(told.min_oldest - one.min_oldest) < 0.3);
