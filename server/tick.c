@@ -225,27 +225,65 @@ static bool send_owed(Server *s, SnapRound *r)
     return true;
 }
 
+/* Asks the cache for bytes at p (a hint: no effect on what the code does). */
+static void prefetch_lines(const void *p, size_t bytes)
+{
+    const char *c = p;
+    for (size_t k = 0; k < bytes; k += 64)
+        __builtin_prefetch(c + k);
+}
+
+/* The next client's cold per-client data (its baseline's entities, its view's ids, its
+ * accumulators), asked for while the current one is encoded: each client's store is touched
+ * once per snapshot and is out of cache by then. Measured with scripts/bench_pair.py at 500
+ * bots: 0.978 of the CPU per snapshot without it (six runs, 0.949 to 0.999). */
+static void prefetch_client(const Server *s, const SrvPlayer *p)
+{
+    prefetch_lines(p->view.ids, (size_t)p->view.n * sizeof *p->view.ids);
+    if (p->prio.count > 0) {
+        prefetch_lines(p->prio.id, p->prio.count * sizeof *p->prio.id);
+        prefetch_lines(p->prio.acc, p->prio.count * sizeof *p->prio.acc);
+    }
+    const Snapshot *b = baseline_of(s, p);
+    if (b)
+        prefetch_lines(b->ents, (size_t)b->count * sizeof *b->ents);
+}
+
+/* Slot i's snapshot, or (past the deadline) its place in the owed list. */
+static bool send_due(Server *s, SnapRound *r, unsigned i)
+{
+    SrvPlayer *p = &s->players[i];
+    if (!past_deadline(s, r))
+        return send_one(s, r, i);
+    if (s->snap_owed_n < s->cfg.max_players) { /* always: one entry per slot */
+        p->snap_owed = true;
+        s->snap_owed[s->snap_owed_n++] = (uint16_t)i;
+        s->stats.snapshots_deferred++;
+    }
+    return true;
+}
+
 /* Snapshots for the clients whose phase falls on tick t, after those owed from earlier ticks.
  * Once the tick has run SRV_SNAP_DEADLINE_US the rest wait, owed, for the next tick, so that it
- * starts on time; a client already owed is not owed twice. */
+ * starts on time; a client already owed is not owed twice. Each due client is sent one step
+ * behind the loop, which meanwhile prefetches the next one (same order, same decisions). */
 static void send_snapshots(Server *s, uint32_t t)
 {
     SnapRound r = {.t = t};
     if (!send_owed(s, &r))
         return;
+    unsigned pending = ~0u;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
         if (p->state != SP_BOUND || p->snap_owed || p->snap_tick == t || !snapshot_due(s, i, t))
             continue;
-        if (!past_deadline(s, &r)) {
-            if (!send_one(s, &r, i))
-                return;
-        } else if (s->snap_owed_n < s->cfg.max_players) { /* always: one entry per slot */
-            p->snap_owed = true;
-            s->snap_owed[s->snap_owed_n++] = (uint16_t)i;
-            s->stats.snapshots_deferred++;
-        }
+        prefetch_client(s, p);
+        if (pending != ~0u && !send_due(s, &r, pending))
+            return;
+        pending = i;
     }
+    if (pending != ~0u)
+        (void)send_due(s, &r, pending);
 }
 
 void tick_run(Server *s)
