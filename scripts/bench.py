@@ -235,7 +235,7 @@ def print_floor(results, seconds):
     print("| bots | connected | server CPU us per snapshot | floor us per datagram (median) "
           "| floor runs min-max | ratio | loop wake-ups/s "
           "| ENet unsent (throttle) | kernel drops | inputs late "
-          "| INPUTs/s per client (lead, ticks) | EVENTs / EVENTS msgs per client-s "
+          "| INPUTs/s per client (lead, ticks) | EVENTs / reliable + unreliable EVENTS msgs per client-s "
           "| bots' CPU (procs) | server preempted/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
@@ -246,7 +246,9 @@ def print_floor(results, seconds):
             wakes += " (polled %.1f s)" % (s["udp_polled_ms"] / 1000.0)
         bot_cpu = ("%.0f %%" % (100.0 * b["cpu_s"] / r.get("seconds", seconds))) if "cpu_s" in b else "n/a"
         client_s = max(b.get("connected", r["bots"]), 1) * s["run_us"] / 1e6
-        events = ("%.0f / %.0f" % (s["events_sent"] / client_s, s["events_messages"] / client_s)
+        events = ("%.0f / %.1f + %.1f" % (s["events_sent"] / client_s,
+                                          s["events_messages"] / client_s,
+                                          s.get("events_onlooker_messages", 0) / client_s)
                   if "events_messages" in s else "n/a")
         print("| %d | %s | %.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s (%d) | %.0f |" % (
             r["bots"], b.get("connected", "n/a"), per_snap, "%.1f" % fl if fl else "n/a",

@@ -186,6 +186,12 @@ static void render_snapshots(PromOut *o, const SrvStats *st)
             st->events_messages);
     counter(o, "arena_events_unseen_total",
             "HIT/KILL events not sent to a client that saw neither player.", st->events_unseen);
+    counter(o, "arena_events_onlooker_total",
+            "Of the EVENTs sent, HIT/KILL sent unreliably to a client that saw them.",
+            st->events_onlooker);
+    counter(o, "arena_events_onlooker_messages_total",
+            "Unreliable EVENTS messages that carried the onlookers' events.",
+            st->events_onlooker_messages);
 }
 
 static void render_inputs(PromOut *o, const SrvStats *st)

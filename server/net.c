@@ -236,15 +236,41 @@ void net_send_unreliable(Server *s, ENetPeer *peer, uint8_t channel, const uint8
                   len, enet_guard_max_unreliable(peer));
 }
 
+/* Hands one queue to ENet: reliably on channel 0, or (the onlookers' queue) unreliably on the
+ * snapshot channel, through enet_guard like the snapshot it goes with. */
+static void send_queue(Server *s, SrvPlayer *p, SrvEventQueue *q, bool reliable)
+{
+    if (q->len == 0)
+        return;
+    if (p->peer != NULL && reliable) {
+        net_send(p->peer, PROTO_CH_RELIABLE, q->buf, q->len, true);
+        s->stats.events_messages++;
+    } else if (p->peer != NULL) {
+        net_send_unreliable(s, p->peer, PROTO_CH_SNAPSHOT, q->buf, q->len);
+        s->stats.events_onlooker_messages++;
+    }
+    q->len = 0;
+}
+
 void net_send_events(Server *s, SrvPlayer *p)
 {
-    if (p->events_len == 0)
-        return;
-    if (p->peer != NULL) {
-        net_send(p->peer, PROTO_CH_RELIABLE, p->events, p->events_len, true);
-        s->stats.events_messages++;
+    send_queue(s, p, &p->events, true);
+    send_queue(s, p, &p->onlooker, false);
+}
+
+static void queue_event(Server *s, SrvPlayer *p, SrvEventQueue *q, bool reliable,
+                        const MsgEvent *ev)
+{
+    if (q->len == 0)
+        q->tick = s->world.tick;
+    if (!msg_events_append(q->buf, &q->len, sizeof q->buf, ev)) {
+        send_queue(s, p, q, reliable); /* full: send it, start the next */
+        q->tick = s->world.tick;
+        if (!msg_events_append(q->buf, &q->len, sizeof q->buf, ev))
+            return; /* does not encode: the server's own bug, never sent */
     }
-    p->events_len = 0;
+    s->stats.events_sent++;
+    s->stats.events_onlooker += !reliable;
 }
 
 void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev)
@@ -253,15 +279,7 @@ void net_send_event(Server *s, ENetPeer *peer, const MsgEvent *ev)
     if (slot < 0)
         return; /* not bound: EVENTs go to players only */
     SrvPlayer *p = &s->players[slot];
-    if (p->events_len == 0)
-        p->events_tick = s->world.tick;
-    if (!msg_events_append(p->events, &p->events_len, sizeof p->events, ev)) {
-        net_send_events(s, p); /* full: send it, start the next */
-        p->events_tick = s->world.tick;
-        if (!msg_events_append(p->events, &p->events_len, sizeof p->events, ev))
-            return; /* does not encode: the server's own bug, never sent */
-    }
-    s->stats.events_sent++;
+    queue_event(s, p, &p->events, true, ev);
 }
 
 void net_flush_events(Server *s)
@@ -270,12 +288,17 @@ void net_flush_events(Server *s)
         net_send_events(s, &s->players[i]);
 }
 
+static bool queue_due(const Server *s, const SrvPlayer *p, const SrvEventQueue *q, uint32_t period)
+{
+    return q->len > 0 && (p->state != SP_BOUND || s->world.tick - q->tick >= period);
+}
+
 void net_flush_events_due(Server *s)
 {
     uint32_t period = PROTO_TICK_HZ / s->cfg.snapshot_hz;
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
         SrvPlayer *p = &s->players[i];
-        if (p->events_len > 0 && (p->state != SP_BOUND || s->world.tick - p->events_tick >= period))
+        if (queue_due(s, p, &p->events, period) || queue_due(s, p, &p->onlooker, period))
             net_send_events(s, p);
     }
 }
@@ -301,11 +324,13 @@ void net_send_event_near(Server *s, const MsgEvent *ev, unsigned a, unsigned b)
     }
     srv_demo_event(s, ev);
     for (unsigned i = 0; i < s->cfg.max_players; i++) {
-        const SrvPlayer *p = &s->players[i];
+        SrvPlayer *p = &s->players[i];
         if (p->state != SP_BOUND)
             continue;
-        if (i == a || i == b || sees(p, a) || sees(p, b))
+        if (i == a || i == b) /* its own hit or death: kept, counted in its stats */
             net_send_event(s, p->peer, ev);
+        else if (sees(p, a) || sees(p, b)) /* an onlooker's: with its next snapshot */
+            queue_event(s, p, &p->onlooker, false, ev);
         else
             s->stats.events_unseen++;
     }

@@ -115,6 +115,13 @@ typedef struct SrvInputSlot {
     uint16_t lag; /* its view lag, clamped to the cap (1/16 ticks) */
 } SrvInputSlot;
 
+/* A client's EVENTs not yet handed to ENet: one EVENTS message (msg_events_append). */
+typedef struct SrvEventQueue {
+    uint8_t buf[MSG_EVENTS_MAX_BYTES];
+    size_t len;
+    uint32_t tick; /* world tick when the oldest queued EVENT was queued */
+} SrvEventQueue;
+
 typedef struct SrvPlayer {
     SrvPlayerState state;
     char name[PROTO_NAME_MAX + 1]; /* NFC, validated by names.c */
@@ -169,12 +176,14 @@ typedef struct SrvPlayer {
     /* The players in the newest snapshot sent to this client (bit i: slot i), so that the
      * EVENTs of a crowd go only to those who see it (net_send_event_near). */
     uint32_t sees[PROTO_MAX_PLAYERS / 32];
-    /* EVENTs for this client not yet handed to ENet: one EVENTS message (msg_events_append),
-     * sent when full, with the client's snapshot (one datagram: net_send_events), or by
-     * net_flush_events_due once it has waited a snapshot period. */
-    uint8_t events[MSG_EVENTS_MAX_BYTES];
-    size_t events_len;
-    uint32_t events_tick; /* world tick when the oldest queued EVENT was queued */
+    /* EVENTs for this client not yet handed to ENet, sent when full, with the client's
+     * snapshot (one datagram: net_send_events), or by net_flush_events_due once they have
+     * waited a snapshot period. `events` go reliably; `onlooker` holds the HIT and KILL of
+     * players other than this client's own in a world bigger than a view (version 8), which
+     * go unreliably with the snapshot: losing one loses a hit spark or a kill feed line, and
+     * most snapshots then need no acknowledgement datagram back. */
+    SrvEventQueue events;
+    SrvEventQueue onlooker;
 } SrvPlayer;
 
 /* Per ENet peer (same index as host->peers), kept by udp_gate.c and session.c. */

@@ -51,7 +51,8 @@ void session_release(Server *s, unsigned slot, const char *leave_reason, const c
     for (size_t i = 0; i < s->host->peerCount; i++)
         if (s->peers[i].admit_slot == (int)slot)
             s->peers[i].admit_slot = -1; /* the next login in this slot admits afresh */
-    p->events_len = 0;                   /* its queued EVENTs: it is leaving */
+    p->events.len = 0;                   /* its queued EVENTs: it is leaving */
+    p->onlooker.len = 0;
     if (p->peer != NULL) {
         net_peer_set_slot(p->peer, -1);
         enet_peer_disconnect_later(p->peer, disc);
@@ -119,7 +120,8 @@ static void reset_player_net(SrvPlayer *p)
     prio_clear(&p->prio);
     interest_view_clear(&p->view);
     memset(p->sees, 0, sizeof p->sees); /* sees nobody until its first snapshot */
-    p->events_len = 0;
+    p->events.len = 0;
+    p->onlooker.len = 0;
 }
 
 /* The slot whose live token this BIND presents, admitted for this very peer; -1 if none. */

@@ -143,6 +143,8 @@ size_t stats_json(const SrvStats *s, char *out, size_t cap)
     jkey(&j, "events_sent", s->events_sent);
     jkey(&j, "events_messages", s->events_messages);
     jkey(&j, "events_unseen", s->events_unseen);
+    jkey(&j, "events_onlooker", s->events_onlooker);
+    jkey(&j, "events_onlooker_messages", s->events_onlooker_messages);
     jkey(&j, "tcp_accepted", s->tcp_accepted);
     jkey(&j, "tcp_rejected", s->tcp_rejected);
     jkey(&j, "tcp_bad_lines", s->tcp_bad_lines);

@@ -63,6 +63,8 @@ typedef struct SrvStats {
     uint64_t events_sent;     /* EVENTs queued for a client, one per recipient */
     uint64_t events_messages; /* EVENTS messages (reliable) that carried them */
     uint64_t events_unseen;   /* HIT/KILL not sent to a client that saw neither player */
+    /* Of events_sent, HIT/KILL sent unreliably to onlookers, and the messages that carried them. */
+    uint64_t events_onlooker, events_onlooker_messages;
     uint64_t tcp_accepted, tcp_rejected, tcp_bad_lines, tcp_slow_dropped, tcp_flood_dropped;
     uint64_t chat_lines;
     uint64_t chat_room_busy; /* SAY/ME refused: the room's chat_room_rate was spent */

@@ -23,8 +23,9 @@
 enum {
     DEMO_MAGIC_BYTES = 8,
     DEMO_FORMAT_VERSION = 2, /* 2: a chat record's slot is 2 bytes (was 1) */
-    /* The oldest protocol whose snapshot codec and EVENT layout are this one's: protocol 6
-     * changed only how a server sends its events (EVENTS), and a demo holds them one by one. */
+    /* The oldest protocol whose snapshot codec and EVENT layout are this one's: protocols 6
+     * and 8 changed only how a server sends its events (EVENTS; an onlooker's unreliably), 7
+     * only WELCOME, and a demo holds the events one by one. */
     DEMO_PROTOCOL_MIN = 5,
     DEMO_RECORD_HEADER_BYTES = 9, /* type u8, tick u32, length u32 */
     /* A FRAME's payload: the largest whole-world SNAPSHOT (every player and shot added) is

@@ -16,8 +16,10 @@ enum {
      * 5: up to 1024 players: entity ids 12 bits (was 10), a shot's owner 10 bits (was 8);
      *    each client sees the entities near it (docs/protocol.md §2.4), not the whole world.
      * 6: the server sends its events in EVENTS messages (several EVENTs in one).
-     * 7: WELCOME says how often the client sends INPUT (input_hz). */
-    PROTO_VERSION = 7,
+     * 7: WELCOME says how often the client sends INPUT (input_hz).
+     * 8: on a big server an onlooker's HIT and KILL come in an EVENTS on the snapshot
+     *    channel, unreliable (docs/protocol.md §3.7). */
+    PROTO_VERSION = 8,
 
     PROTO_GAME_PORT = 7777,      /* UDP, ENet */
     PROTO_LOGIN_PORT = 7777,     /* TCP, line protocol (login and chat) */

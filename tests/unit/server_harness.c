@@ -147,8 +147,12 @@ static void client_enet(HxClient *c)
         else if (ev.type == ENET_EVENT_TYPE_DISCONNECT)
             c->disconnected = true;
         else if (ev.type == ENET_EVENT_TYPE_RECEIVE) {
-            if (ev.channelID == PROTO_CH_SNAPSHOT)
-                on_snapshot(c, ev.packet->data, ev.packet->dataLength);
+            const uint8_t *d = ev.packet->data;
+            size_t len = ev.packet->dataLength;
+            if (ev.channelID == PROTO_CH_SNAPSHOT && len > 0 && d[0] == PROTO_MSG_EVENTS)
+                c->onlooker_events++; /* an onlooker's HITs and KILLs (version 8) */
+            else if (ev.channelID == PROTO_CH_SNAPSHOT)
+                on_snapshot(c, d, len);
             enet_packet_destroy(ev.packet);
         }
     }

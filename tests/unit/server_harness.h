@@ -38,6 +38,8 @@ typedef struct HxClient {
     /* Snapshots: every one received is decoded against its baseline and kept. */
     unsigned snaps; /* received */
     unsigned decode_errors;
+    /* EVENTS messages received on the snapshot channel (an onlooker's, protocol 8). */
+    unsigned onlooker_events;
     uint32_t last_tick, last_baseline; /* of the newest one received */
     Snapshot kept[HX_KEPT];
     SnapEntity *kept_ents;

@@ -353,10 +353,27 @@ static void test_events_near(void **state)
     net_send_event_near(s, &ev, (unsigned)sa, (unsigned)sb); /* carol sees neither */
     assert_int_equal(s->stats.events_sent - sent0, 2);
     assert_int_equal(s->stats.events_unseen, 1);
+    /* Alice and bob, the players themselves, got theirs reliably. */
+    assert_int_equal(s->stats.events_onlooker, 0);
     pc->sees[sb / 32] |= 1u << (sb % 32); /* carol sees the victim */
+    net_flush_events(s);
+    uint64_t reliable0 = s->stats.events_messages;
     net_send_event_near(s, &ev, (unsigned)sa, (unsigned)sb);
     assert_int_equal(s->stats.events_sent - sent0, 5);
     assert_int_equal(s->stats.events_unseen, 1);
+    /* Carol is an onlooker (version 8): hers waits for her snapshot, to go unreliably. */
+    assert_int_equal(s->stats.events_onlooker, 1);
+    assert_int_equal(pc->events.len, 0);
+    assert_true(pc->onlooker.len > 0);
+    unsigned got0 = h->clients[c].onlooker_events, errs0 = h->clients[c].decode_errors;
+    (void)next_snapshot(h, c, h->clients[c].last_tick);
+    for (int i = 0; i < 4 && h->clients[c].onlooker_events == got0; i++)
+        hx_ticks(h, 1);
+    assert_int_equal(pc->onlooker.len, 0);
+    assert_int_equal(s->stats.events_onlooker_messages, 1);
+    assert_int_equal(h->clients[c].onlooker_events - got0, 1); /* on the snapshot channel */
+    assert_int_equal(h->clients[c].decode_errors, errs0);
+    assert_int_equal(s->stats.events_messages - reliable0, 2); /* alice's and bob's */
     hx_stop(h);
 }
 
@@ -385,15 +402,15 @@ static void test_events_bundled(void **state)
     for (int i = 0; i < 5; i++)
         net_send_event(s, pa->peer, &ev);
     assert_int_equal(s->stats.events_messages, m0); /* queued until the flush */
-    assert_true(pa->events_len > 0);
+    assert_true(pa->events.len > 0);
     net_flush_events(s);
     assert_int_equal(s->stats.events_messages - m0, 1);
     assert_int_equal(s->stats.events_sent - e0, 5);
-    assert_int_equal(pa->events_len, 0);
+    assert_int_equal(pa->events.len, 0);
     for (int i = 0; i < 300; i++) /* more than one message holds */
         net_send_event(s, pa->peer, &ev);
     assert_true(s->stats.events_messages - m0 >= 2);
-    assert_true(pa->events_len <= MSG_EVENTS_MAX_BYTES);
+    assert_true(pa->events.len <= MSG_EVENTS_MAX_BYTES);
     net_flush_events(s);
     assert_int_equal(s->stats.events_sent - e0, 305);
     hx_ticks(h, 2);
@@ -420,12 +437,12 @@ static void test_events_ride_with_snapshot(void **state)
         uint64_t m0 = s->stats.events_messages;
         uint32_t t0 = s->world.tick;
         net_send_event(s, pa->peer, &ev);
-        while (pa->events_len > 0 && s->world.tick - t0 <= period) {
+        while (pa->events.len > 0 && s->world.tick - t0 <= period) {
             hx_ticks(h, 1);
             bool snapshot_now = snap_store_find(&pa->sent, s->world.tick) != NULL;
-            assert_int_equal(pa->events_len == 0, snapshot_now);
+            assert_int_equal(pa->events.len == 0, snapshot_now);
         }
-        assert_int_equal(pa->events_len, 0);
+        assert_int_equal(pa->events.len, 0);
         assert_int_equal(s->stats.events_messages - m0, 1);
         assert_true(s->world.tick - t0 <= period);
         if (k + 1 < period)
@@ -434,11 +451,11 @@ static void test_events_ride_with_snapshot(void **state)
     /* A snapshot that did not go (not encoded, a skipped tick): the wait is bounded anyway. */
     net_send_event(s, pa->peer, &ev);
     net_flush_events_due(s);
-    assert_true(pa->events_len > 0); /* just queued: waits for the snapshot */
-    pa->events_tick = s->world.tick - period;
+    assert_true(pa->events.len > 0); /* just queued: waits for the snapshot */
+    pa->events.tick = s->world.tick - period;
     uint64_t m1 = s->stats.events_messages;
     net_flush_events_due(s);
-    assert_int_equal(pa->events_len, 0);
+    assert_int_equal(pa->events.len, 0);
     assert_int_equal(s->stats.events_messages - m1, 1);
     hx_stop(h);
 }
@@ -576,7 +593,7 @@ static unsigned queued_stats(const Hx *h, int c, uint16_t *ids)
     const SrvPlayer *p = &h->s->players[h->clients[c].slot];
     MsgEvent evs[MSG_EVENTS_MAX_COUNT];
     size_t n = 0;
-    assert_int_equal(msg_events_decode(p->events, p->events_len, evs, MSG_EVENTS_MAX_COUNT, &n),
+    assert_int_equal(msg_events_decode(p->events.buf, p->events.len, evs, MSG_EVENTS_MAX_COUNT, &n),
                      MSG_OK);
     unsigned k = 0;
     for (size_t i = 0; i < n; i++)
